@@ -1,0 +1,20 @@
+//! smartacct: the Smart Account request desk, run over email. See ARCHITECTURE.md for the map.
+pub mod app;
+pub mod cli;
+pub mod compose;
+pub mod configuration;
+pub mod decide;
+pub mod delivery;
+pub mod domain;
+pub mod email;
+pub mod i18n;
+pub mod imap;
+pub mod intake;
+pub mod read;
+pub mod request;
+pub mod service;
+pub mod smtp;
+pub mod store;
+pub mod telemetry;
+pub mod templates;
+pub mod tls;

@@ -1,0 +1,53 @@
+//! `App`: the loaded settings, templates, store and SMTP transport every command works with.
+use std::path::Path;
+
+use crate::configuration::{self, ConfigError, Settings};
+use crate::smtp::Smtp;
+use crate::store::Store;
+use crate::templates::{TemplateError, Templates};
+
+/// Configuration problems stop a command with exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("config: {0}")]
+    Config(#[from] ConfigError),
+    #[error("templates: {0}")]
+    Templates(#[from] TemplateError),
+    #[error("config: {0}")]
+    Smtp(#[from] crate::smtp::SmtpError),
+}
+
+/// Settings and templates, checked: what `check-config` validates.
+pub struct Loaded {
+    pub settings: Settings,
+    pub templates: Templates,
+}
+
+impl Loaded {
+    pub fn from_path(path: &Path) -> Result<Loaded, SetupError> {
+        let settings = configuration::load(path)?;
+        let templates = Templates::load(settings.templates.dir.as_deref())?;
+        crate::compose::check_templates(&settings, &templates)?;
+        Smtp::new(&settings.smtp)?;
+        Ok(Loaded { settings, templates })
+    }
+}
+
+pub struct App {
+    pub settings: Settings,
+    pub templates: Templates,
+    pub store: Store,
+    pub smtp: Smtp,
+}
+
+impl App {
+    pub async fn open(loaded: Loaded) -> anyhow::Result<App> {
+        let store = Store::open(&loaded.settings.database.url).await?;
+        let smtp = Smtp::new(&loaded.settings.smtp)?;
+        Ok(App { settings: loaded.settings, templates: loaded.templates, store, smtp })
+    }
+
+    pub fn composer(&self) -> crate::compose::Composer<'_> {
+        crate::compose::Composer { settings: &self.settings, templates: &self.templates }
+    }
+}

@@ -1,0 +1,254 @@
+//! The command line of SPEC §6: parse arguments, run a command, map failures to exit statuses.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{App, Loaded};
+use crate::domain::{Reference, State};
+use crate::request::{RequestJson, rfc3339};
+
+#[derive(Debug, Parser)]
+#[command(name = "smartacct", version, about = "The Smart Account request desk, run over email")]
+pub struct Cli {
+    /// Configuration file (default: $SMARTACCT_CONFIG, else config/smartacct.toml)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The service: watch the mailbox, deliver the outbox; stops cleanly on SIGTERM/SIGINT
+    Run,
+    /// Process the mail waiting now, deliver the outbox (every pending email), exit
+    Poll {
+        /// Required: one pass, then exit
+        #[arg(long)]
+        once: bool,
+    },
+    /// Requests: list or show
+    Requests {
+        #[command(subcommand)]
+        command: RequestsCommand,
+    },
+    /// Outgoing email: list, or put a failed one back in the queue
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Load and validate the configuration and templates, then exit
+    CheckConfig,
+    /// Apply database migrations, then exit
+    Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestsCommand {
+    /// One line per request (or a JSON array with --json)
+    List {
+        /// Only requests in this state
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One request with its history and emails
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Every email the desk queued, with its delivery status
+    List {
+        /// Only emails that failed permanently
+        #[arg(long)]
+        failed: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a failed email back in the queue
+    Retry { id: i64 },
+}
+
+/// A failure with its exit status: 2 for usage and configuration, 1 at run time.
+pub struct Failure {
+    pub status: u8,
+    pub error: anyhow::Error,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure { status: 1, error: e.into() }
+    }
+}
+
+fn usage(msg: String) -> Failure {
+    Failure { status: 2, error: anyhow::anyhow!(msg) }
+}
+
+pub async fn run(cli: Cli) -> ExitCode {
+    match dispatch(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            tracing::error!("{:#}", f.error);
+            eprintln!("smartacct: {:#}", f.error);
+            ExitCode::from(f.status)
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<(), Failure> {
+    let path = crate::configuration::config_path(cli.config.as_deref());
+    let loaded = Loaded::from_path(&path).map_err(|e| Failure { status: 2, error: e.into() })?;
+    if let Command::CheckConfig = cli.command {
+        println!("{}: configuration and templates are valid", path.display());
+        return Ok(());
+    }
+    let app = App::open(loaded).await?;
+    let result = command(&app, cli.command).await;
+    app.store.close().await;
+    result
+}
+
+async fn command(app: &App, command: Command) -> Result<(), Failure> {
+    match command {
+        Command::CheckConfig => Ok(()),
+        Command::Migrate => {
+            println!("database migrated");
+            Ok(())
+        }
+        Command::Poll { once } => {
+            if !once {
+                return Err(usage("poll needs --once (the service is `smartacct run`)".into()));
+            }
+            let report = crate::intake::poll_once(app).await?;
+            let delivered = crate::delivery::deliver(&app.store, &app.smtp, chrono::Utc::now(), true, app.settings.smtp.max_retry_hours).await?;
+            tracing::info!(
+                processed = report.processed,
+                duplicates = report.duplicates,
+                set_aside = report.set_aside,
+                failed = report.failed,
+                sent = delivered.sent,
+                retrying = delivered.retrying,
+                send_failed = delivered.failed,
+                "poll done"
+            );
+            if report.failed > 0 {
+                return Err(anyhow::anyhow!("{} message(s) could not be processed and stay in {} for the next pass", report.failed, app.settings.imap.folder).into());
+            }
+            Ok(())
+        }
+        Command::Run => crate::service::run(app).await.map_err(Failure::from),
+        Command::Requests { command: RequestsCommand::List { state, json } } => {
+            let state = match state {
+                None => None,
+                Some(s) => Some(State::parse(&s).ok_or_else(|| {
+                    let names: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
+                    usage(format!("--state: {s:?} is not one of {}", names.join(", ")))
+                })?),
+            };
+            let requests = app.store.list_requests(state).await?;
+            if json {
+                let out: Vec<RequestJson> = requests.iter().map(RequestJson::from).collect();
+                println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
+            } else {
+                for r in &requests {
+                    println!(
+                        "{}  {:<28} {:<30} {:<28} {}",
+                        r.reference,
+                        r.state.as_str(),
+                        r.account_domain,
+                        r.customer_email,
+                        r.expires_at.map(rfc3339).unwrap_or_else(|| "-".into())
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Requests { command: RequestsCommand::Show { reference, json } } => {
+            let r = Reference::parse(&reference).ok_or_else(|| usage(format!("{reference:?} is not a reference like SA-7K3QX9PD")))?;
+            let request = app.store.request_by_reference(&r).await?.ok_or_else(|| anyhow::anyhow!("no request {r}"))?;
+            let id = request.id.expect("stored requests have ids");
+            let events = app.store.events(id).await?;
+            let emails = app.store.outbox_for_request(id).await?;
+            if json {
+                let mut v = serde_json::to_value(RequestJson::from(&request)).expect("JSON");
+                v["history"] = events
+                    .iter()
+                    .map(|e| serde_json::json!({"at": rfc3339(e.at), "event": e.kind, "detail": e.detail}))
+                    .collect();
+                v["emails"] = emails.iter().map(crate::service::outbox_json).collect();
+                println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));
+            } else {
+                let j = RequestJson::from(&request);
+                println!("{}  {}", j.reference, j.state);
+                println!("  account name      {}", j.account_name);
+                println!("  account domain    {}", j.account_domain);
+                println!("  customer email    {}", j.customer_email);
+                println!("  partner email     {}", j.partner_email);
+                println!("  user emails       {}", if j.user_emails.is_empty() { "-".into() } else { j.user_emails.join(", ") });
+                println!("  language          {}", j.locale);
+                for (label, v) in [
+                    ("created", Some(j.created_at.clone())),
+                    ("submitted", j.submitted_at.clone()),
+                    ("expires", j.expires_at.clone()),
+                    ("activated", j.activated_at.clone()),
+                    ("closed", j.closed_at.clone()),
+                ] {
+                    println!("  {label:<17} {}", v.unwrap_or_else(|| "-".into()));
+                }
+                println!("history:");
+                for e in &events {
+                    println!("  {}  {:<16} {}", rfc3339(e.at), e.kind, e.detail);
+                }
+                println!("emails:");
+                for o in &emails {
+                    println!(
+                        "  #{:<5} {:<19} {:<32} {:<8} {}",
+                        o.id,
+                        o.kind,
+                        o.recipient,
+                        o.status.as_str(),
+                        o.last_error.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Outbox { command: OutboxCommand::List { failed, json } } => {
+            let rows = app.store.list_outbox(failed).await?;
+            if json {
+                let out: Vec<serde_json::Value> = rows.iter().map(crate::service::outbox_json).collect();
+                println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
+            } else {
+                for o in &rows {
+                    println!(
+                        "#{:<5} {}  {:<19} {:<32} {:<8} attempts={} {}",
+                        o.id,
+                        rfc3339(o.created_at),
+                        o.kind,
+                        o.recipient,
+                        o.status.as_str(),
+                        o.attempts,
+                        o.last_error.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Outbox { command: OutboxCommand::Retry { id } } => {
+            if app.store.retry_outbox(id, chrono::Utc::now()).await? {
+                println!("email #{id} is queued again");
+                Ok(())
+            } else {
+                Err(usage(format!("email #{id} is not a failed email (see `smartacct outbox list --failed`)")))
+            }
+        }
+    }
+}

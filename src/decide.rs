@@ -1,0 +1,396 @@
+//! The workflow of SPEC §1–§4 as a pure function: an inbound mail, what the store knows, and the time, to a `Decision`.
+use chrono::{DateTime, Duration, Utc};
+
+use crate::configuration::{Settings, UnknownSender};
+use crate::domain::{Key, Locale, Reference, State, Step};
+use crate::email::{EmailPlan, Kind, Origin};
+use crate::i18n;
+use crate::read::form::{self, Problem, RawForm};
+use crate::read::reply::{Command, Words};
+use crate::read::{Mail, automatic};
+use crate::request::Request;
+
+/// The facts read from one inbound message (pure, see `read`).
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    pub mail: Mail,
+    /// Step keys from plus tags (first) and from the desk's Message-IDs in In-Reply-To/References.
+    pub keys: Vec<Key>,
+    pub subject_reference: Option<Reference>,
+    pub words: Words,
+    /// The form read from the whole body (forwarded forms included).
+    pub form: RawForm,
+    /// The form read from the sender's own text only (quotes cut).
+    pub own_form: RawForm,
+    pub own_text_empty: bool,
+}
+
+impl Inbound {
+    pub fn read(raw: &[u8], desk: &crate::domain::EmailAddress) -> Inbound {
+        let mail = Mail::parse(raw);
+        let mut keys: Vec<Key> = Vec::new();
+        for r in &mail.recipients {
+            if let (true, (_, Some(tag))) = (r.same_mailbox(desk), r.split_plus()) {
+                keys.extend(Key::parse_prefix(tag).filter(|k| !keys.contains(k)));
+            }
+        }
+        for id in &mail.thread_ids {
+            if let Some((local, domain)) = id.rsplit_once('@') {
+                if domain.eq_ignore_ascii_case(desk.domain()) {
+                    keys.extend(Key::parse_prefix(local).filter(|k| !keys.contains(k)));
+                }
+            }
+        }
+        let own = crate::read::reply::own_text(&mail.body);
+        Inbound {
+            keys,
+            subject_reference: Reference::find_in(&mail.subject),
+            words: Words::read(&mail.body),
+            form: form::scan(&mail.body),
+            own_form: form::scan(&own),
+            own_text_empty: own.trim().is_empty(),
+            mail,
+        }
+    }
+}
+
+/// What the store knew when the mail was read, loaded by the shell for `decide`.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// The request and step that one of the mail's keys names (token matched).
+    pub keyed: Option<(Request, Step)>,
+    /// The request named by the subject's reference.
+    pub by_subject: Option<Request>,
+    /// The live request holding the form's domain, if any.
+    pub live_for_domain: Option<Request>,
+    /// Refusals and error answers already sent to this sender in the last 24 hours.
+    pub answers_today: u32,
+    /// The mail's Message-ID is one the desk issued.
+    pub own_message_id: bool,
+}
+
+/// A state change of one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Create(Request),
+    /// Applied only if the request is still in `from` (a concurrent sweep loses nothing).
+    Update { from: State, request: Request },
+}
+
+/// A line of a request's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub kind: &'static str,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// A short word for the inbound record and the log: `request_created`, `submitted`, `refused`, …
+    pub outcome: &'static str,
+    pub detail: String,
+    pub change: Option<Change>,
+    /// The request the mail concerns (for the inbound record and events), when one exists already.
+    pub request_id: Option<i64>,
+    pub events: Vec<Event>,
+    pub emails: Vec<EmailPlan>,
+}
+
+impl Decision {
+    fn new(outcome: &'static str, detail: impl Into<String>) -> Self {
+        Decision { outcome, detail: detail.into(), change: None, request_id: None, events: Vec::new(), emails: Vec::new() }
+    }
+}
+
+/// Everything `decide` needs besides the mail: settings, the time and a fresh reference, passed in.
+pub struct Env<'a> {
+    pub settings: &'a Settings,
+    pub now: DateTime<Utc>,
+    pub new_reference: Reference,
+}
+
+pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
+    let s = env.settings;
+    let mail = &inbound.mail;
+
+    if automatic::is_bounce(mail) {
+        return Decision::new("bounce", "delivery status notification (not answered)");
+    }
+    if let Some(why) = automatic::reason(mail, &s.mailbox.address, known.own_message_id) {
+        return Decision::new("ignored_automatic", format!("automatic mail, not answered: {why}"));
+    }
+    let Some(sender) = mail.from.clone() else {
+        return Decision::new("ignored_automatic", "no usable From address");
+    };
+
+    if let Some((request, step)) = &known.keyed {
+        return match step {
+            Step::Review => review_reply(inbound, request, known, env),
+            Step::Activation => activation_reply(inbound, request, known, env),
+        };
+    }
+
+    let partner = s.is_partner(&sender);
+    let fresh_form = partner && !inbound.own_form.is_empty();
+    if let (Some(reference), false) = (&inbound.subject_reference, fresh_form) {
+        // Only the step's token (reply address or threading) may change a request.
+        let locale = known.by_subject.as_ref().map_or(s.workflow.default_locale, |r| r.locale);
+        let mut d = Decision::new("unmatched", format!("names {reference} in the subject only"));
+        let mut plan = answer(inbound, Kind::UnmatchedReply, locale);
+        plan.reason = Some(if known.by_subject.is_some() { "not_linked" } else { "unknown_reference" });
+        plan.request = known.by_subject.clone();
+        plan.sender = Some(sender.to_string());
+        if let Some(r) = &known.by_subject {
+            d.request_id = r.id;
+            d.events.push(Event { kind: "unlinked_reply", detail: format!("reply from {sender} naming the reference only; not applied") });
+        }
+        queue_capped(&mut d, plan, known, s.hygiene.max_auto_replies_per_day);
+        return d;
+    }
+
+    if !partner {
+        let mut d = Decision::new("refused", format!("{sender} is not in partners.allow"));
+        if s.partners.unknown_sender == UnknownSender::Reply {
+            let mut plan = answer(inbound, Kind::NotAuthorized, s.workflow.default_locale);
+            plan.reason = Some("unknown_sender");
+            plan.sender = Some(sender.to_string());
+            queue_capped(&mut d, plan, known, s.hygiene.max_auto_replies_per_day);
+        }
+        return d;
+    }
+
+    let raw = if inbound.form.is_empty() { &inbound.own_form } else { &inbound.form };
+    if form::is_help_subject(&mail.subject) || (raw.is_empty() && inbound.own_text_empty) {
+        let mut d = Decision::new("help", "sent the blank form");
+        let plan = answer(inbound, Kind::FormHelp, form::locale_of(raw, s.workflow.default_locale));
+        queue_capped(&mut d, plan, known, s.hygiene.max_auto_replies_per_day);
+        return d;
+    }
+
+    let locale = form::locale_of(raw, s.workflow.default_locale);
+    let valid = match form::validate(raw, s.workflow.default_locale) {
+        Ok(valid) => valid,
+        Err(problems) => return invalid(inbound, locale, &problems, known, env),
+    };
+    if let Some(live) = &known.live_for_domain {
+        let problem = Problem::DomainBusy { domain: valid.account_domain.to_string(), reference: live.reference.to_string() };
+        return invalid(inbound, locale, &[problem], known, env);
+    }
+
+    let mut request = Request {
+        id: None,
+        reference: env.new_reference.clone(),
+        state: State::AwaitingReview,
+        account_name: valid.account_name,
+        account_domain: valid.account_domain,
+        customer_email: valid.customer_email,
+        partner_email: sender.clone(),
+        user_emails: valid.user_emails,
+        note_to_customer: valid.note_to_customer,
+        note_to_users: valid.note_to_users,
+        locale: valid.locale,
+        created_at: env.now,
+        submitted_at: None,
+        expires_at: None,
+        activated_at: None,
+        closed_at: None,
+        last_reminder_days: None,
+    };
+    let mut d = Decision::new("request_created", format!("{} for {}", request.reference, request.account_domain));
+    d.events.push(Event { kind: "received", detail: format!("request form from {sender} (Message-ID {})", mail.message_id) });
+    if s.workflow.review {
+        let mut plan = answer(inbound, Kind::Review, request.locale);
+        plan.request = Some(request.clone());
+        d.emails.push(plan);
+        d.events.push(Event { kind: "review_sent", detail: format!("review email to {sender}") });
+    } else {
+        submit(&mut request, env);
+        d.events.push(Event { kind: "submitted", detail: "workflow.review = false: submitted on receipt".into() });
+        submitted_emails(&mut d, inbound, &request);
+    }
+    d.change = Some(Change::Create(request));
+    d
+}
+
+fn submit(request: &mut Request, env: &Env<'_>) {
+    request.state = State::PendingCustomerAcceptance;
+    request.submitted_at = Some(env.now);
+    request.expires_at = Some(env.now + Duration::days(env.settings.workflow.acceptance_days as i64));
+}
+
+fn submitted_emails(d: &mut Decision, inbound: &Inbound, request: &Request) {
+    let mut complete = answer(inbound, Kind::RequestComplete, request.locale);
+    complete.request = Some(request.clone());
+    d.emails.push(complete);
+    let mut activation = EmailPlan::new(Kind::Activation, request.customer_email.clone(), request.locale, Origin::Reply);
+    activation.request = Some(request.clone());
+    d.emails.push(activation);
+    d.events.push(Event { kind: "activation_sent", detail: format!("activation email to {}", request.customer_email) });
+}
+
+fn review_reply(inbound: &Inbound, request: &Request, known: &Known, env: &Env<'_>) -> Decision {
+    let sender = inbound.mail.from.clone().expect("checked by decide");
+    let cap = env.settings.hygiene.max_auto_replies_per_day;
+    if sender != request.partner_email {
+        let mut d = Decision::new("refused", format!("{sender} is not the partner of {}", request.reference));
+        d.request_id = request.id;
+        d.events.push(Event { kind: "refused", detail: format!("{sender} tried to answer the review; only {} may", request.partner_email) });
+        let mut plan = answer(inbound, Kind::NotAuthorized, request.locale);
+        plan.reason = Some("not_partner");
+        plan.sender = Some(sender.to_string());
+        plan.request = Some(request.clone());
+        queue_capped(&mut d, plan, known, cap);
+        return d;
+    }
+    if request.state != State::AwaitingReview {
+        return wrong_state(inbound, request, Step::Review, known, cap);
+    }
+    match inbound.words.for_review() {
+        Command::Submit => {
+            let mut updated = request.clone();
+            submit(&mut updated, env);
+            let mut d = Decision::new("submitted", format!("{} submitted", request.reference));
+            d.request_id = request.id;
+            d.events.push(Event { kind: "submitted", detail: format!("SUBMIT from {sender}") });
+            submitted_emails(&mut d, inbound, &updated);
+            d.change = Some(Change::Update { from: request.state, request: updated });
+            d
+        }
+        Command::Cancel => {
+            let mut updated = request.clone();
+            updated.state = State::Cancelled;
+            updated.closed_at = Some(env.now);
+            let mut d = Decision::new("cancelled", format!("{} cancelled", request.reference));
+            d.request_id = request.id;
+            d.events.push(Event { kind: "cancelled", detail: format!("CANCEL from {sender}") });
+            let mut plan = answer(inbound, Kind::Cancelled, request.locale);
+            plan.request = Some(updated.clone());
+            d.emails.push(plan);
+            d.change = Some(Change::Update { from: request.state, request: updated });
+            d
+        }
+        other => no_command(inbound, request, Step::Review, other, known, cap),
+    }
+}
+
+fn activation_reply(inbound: &Inbound, request: &Request, known: &Known, env: &Env<'_>) -> Decision {
+    let sender = inbound.mail.from.clone().expect("checked by decide");
+    let cap = env.settings.hygiene.max_auto_replies_per_day;
+    if sender != request.customer_email {
+        let mut d = Decision::new("refused", format!("{sender} is not the customer of {}", request.reference));
+        d.request_id = request.id;
+        d.events.push(Event { kind: "refused", detail: format!("{sender} tried to answer the activation; only {} may", request.customer_email) });
+        let mut plan = answer(inbound, Kind::NotAuthorized, request.locale);
+        plan.reason = Some("not_customer");
+        plan.sender = Some(sender.to_string());
+        plan.request = Some(request.clone());
+        queue_capped(&mut d, plan, known, cap);
+        return d;
+    }
+    if request.state != State::PendingCustomerAcceptance {
+        return wrong_state(inbound, request, Step::Activation, known, cap);
+    }
+    match inbound.words.for_activation() {
+        Command::Accept => {
+            let mut updated = request.clone();
+            updated.state = State::Active;
+            updated.activated_at = Some(env.now);
+            let mut d = Decision::new("activated", format!("{} activated", request.reference));
+            d.request_id = request.id;
+            d.events.push(Event { kind: "activated", detail: format!("ACCEPT from {sender}") });
+            let mut partner = EmailPlan::new(Kind::ActivatedPartner, updated.partner_email.clone(), updated.locale, Origin::Reply);
+            partner.request = Some(updated.clone());
+            d.emails.push(partner);
+            for user in &updated.user_emails {
+                let mut plan = EmailPlan::new(Kind::UserAccess, user.clone(), updated.locale, Origin::Reply);
+                plan.request = Some(updated.clone());
+                d.emails.push(plan);
+            }
+            let mut ack = answer(inbound, Kind::ActivatedCustomer, updated.locale);
+            ack.request = Some(updated.clone());
+            d.emails.push(ack);
+            d.change = Some(Change::Update { from: request.state, request: updated });
+            d
+        }
+        Command::Decline => {
+            let mut updated = request.clone();
+            updated.state = State::Declined;
+            updated.closed_at = Some(env.now);
+            let mut d = Decision::new("declined", format!("{} declined", request.reference));
+            d.request_id = request.id;
+            d.events.push(Event { kind: "declined", detail: format!("DECLINE from {sender}") });
+            let mut plan = EmailPlan::new(Kind::Declined, updated.partner_email.clone(), updated.locale, Origin::Reply);
+            plan.request = Some(updated.clone());
+            d.emails.push(plan);
+            d.change = Some(Change::Update { from: request.state, request: updated });
+            d
+        }
+        other => no_command(inbound, request, Step::Activation, other, known, cap),
+    }
+}
+
+fn wrong_state(inbound: &Inbound, request: &Request, step: Step, known: &Known, cap: u32) -> Decision {
+    let mut d = Decision::new("unmatched", format!("{} is {}; reply not applied", request.reference, request.state.as_str()));
+    d.request_id = request.id;
+    d.events.push(Event { kind: "late_reply", detail: format!("{} reply while {}; nothing changed", step.name(), request.state.as_str()) });
+    let mut plan = answer(inbound, Kind::UnmatchedReply, request.locale);
+    plan.reason = Some("wrong_state");
+    plan.step = Some(step);
+    plan.request = Some(request.clone());
+    plan.sender = inbound.mail.from.as_ref().map(ToString::to_string);
+    queue_capped(&mut d, plan, known, cap);
+    d
+}
+
+fn no_command(inbound: &Inbound, request: &Request, step: Step, cmd: Command, known: &Known, cap: u32) -> Decision {
+    let reason = if cmd == Command::Ambiguous { "ambiguous" } else { "no_command" };
+    let mut d = Decision::new("unmatched", format!("{} reply to {}: {reason}", step.name(), request.reference));
+    d.request_id = request.id;
+    let mut plan = answer(inbound, Kind::UnmatchedReply, request.locale);
+    plan.reason = Some(reason);
+    plan.step = Some(step);
+    plan.request = Some(request.clone());
+    plan.sender = inbound.mail.from.as_ref().map(ToString::to_string);
+    queue_capped(&mut d, plan, known, cap);
+    d
+}
+
+fn invalid(inbound: &Inbound, locale: Locale, problems: &[Problem], known: &Known, env: &Env<'_>) -> Decision {
+    let fields: Vec<&str> = problems.iter().map(|p| p.field().key()).collect();
+    let mut d = Decision::new("invalid", format!("form refused: {}", fields.join(", ")));
+    let mut plan = answer(inbound, Kind::RequestInvalid, locale);
+    plan.problems = problems
+        .iter()
+        .map(|p| (p.field().label(locale).to_string(), i18n::problem_message(p, locale)))
+        .collect();
+    queue_capped(&mut d, plan, known, env.settings.hygiene.max_auto_replies_per_day);
+    d
+}
+
+/// An email back to the sender of `inbound`, threaded under it.
+fn answer(inbound: &Inbound, kind: Kind, locale: Locale) -> EmailPlan {
+    let mail = &inbound.mail;
+    let to = mail.from.clone().expect("only mail with a sender is answered");
+    let mut plan = EmailPlan::new(kind, to, locale, Origin::Reply);
+    if mail.has_message_id {
+        plan.in_reply_to = Some(mail.message_id.clone());
+        // References: the parent's own chain, then the parent.
+        let mut refs: Vec<String> = mail.thread_ids.iter().skip(1).cloned().collect();
+        if refs.is_empty() {
+            refs.extend(mail.thread_ids.first().cloned());
+        }
+        refs.retain(|r| r != &mail.message_id);
+        refs.push(mail.message_id.clone());
+        plan.references = refs;
+    }
+    plan
+}
+
+/// Refusals and error answers stop at `hygiene.max_auto_replies_per_day` per sender.
+fn queue_capped(d: &mut Decision, plan: EmailPlan, known: &Known, cap: u32) {
+    if known.answers_today >= cap {
+        d.detail.push_str(&format!(" (no answer: {} already answered {} times today)", plan.to, known.answers_today));
+    } else {
+        d.emails.push(plan);
+    }
+}

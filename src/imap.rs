@@ -1,0 +1,264 @@
+//! The IMAP side: connect (TLS, STARTTLS or plain), fetch in batches, move, all under timeouts.
+use std::{collections::HashSet, fmt, future::Future, time::Duration};
+
+use async_imap::{Client, Session};
+use futures::TryStreamExt;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+
+use crate::configuration::{ImapSettings, Security};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImapError {
+    #[error("cannot connect to IMAP server {addr}: {source}")]
+    Connect { addr: String, source: std::io::Error },
+    #[error("cannot set up TLS with IMAP server {addr}: {message}")]
+    Tls { addr: String, message: String },
+    #[error("cannot log in to IMAP as {user}: {message}")]
+    Login { user: String, message: String },
+    #[error("cannot {what}: {source}")]
+    Command { what: String, source: async_imap::error::Error },
+    #[error("cannot {what}: no answer from the IMAP server within {secs} s")]
+    Timeout { what: String, secs: u64 },
+}
+
+type Result<T, E = ImapError> = std::result::Result<T, E>;
+
+/// Any byte stream async-imap can drive: plain TCP or TLS.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + fmt::Debug {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + fmt::Debug> Io for T {}
+
+/// A logged-in IMAP session.
+pub struct Imap {
+    session: Session<Box<dyn Io>>,
+    timeout: Duration,
+    has_move: bool,
+    has_uidplus: bool,
+    pub has_idle: bool,
+}
+
+/// The selected folder's identity.
+#[derive(Debug, Clone, Copy)]
+pub struct Selected {
+    pub uidvalidity: u32,
+    pub exists: u32,
+}
+
+/// One fetched message.
+pub struct Fetched {
+    pub uid: u32,
+    pub size: u32,
+    pub body: Option<Vec<u8>>,
+}
+
+async fn within<T, E: Into<async_imap::error::Error>>(
+    timeout: Duration,
+    what: impl Into<String>,
+    fut: impl Future<Output = std::result::Result<T, E>>,
+) -> Result<T> {
+    let what = what.into();
+    match tokio::time::timeout(timeout, fut).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(ImapError::Command { what, source: e.into() }),
+        Err(_) => Err(ImapError::Timeout { what, secs: timeout.as_secs() }),
+    }
+}
+
+impl Imap {
+    pub async fn connect(s: &ImapSettings) -> Result<Imap> {
+        let addr = format!("{}:{}", s.host, s.port);
+        let t = s.timeout;
+        let timeout_err = |what: &str| ImapError::Timeout { what: format!("{what} {addr}"), secs: t.as_secs() };
+        let tcp = tokio::time::timeout(t, TcpStream::connect((s.host.as_str(), s.port)))
+            .await
+            .map_err(|_| timeout_err("connect to"))?
+            .map_err(|source| ImapError::Connect { addr: addr.clone(), source })?;
+        let tls_err = |message: String| ImapError::Tls { addr: addr.clone(), message };
+
+        let client: Client<Box<dyn Io>> = match s.security {
+            Security::None => {
+                let mut c = Client::new(Box::new(tcp) as Box<dyn Io>);
+                greeting(&mut c, t, &addr).await?;
+                c
+            }
+            Security::Tls => {
+                let tls = tls_connect(tcp, &s.host, s.ca_file.as_deref(), t).await.map_err(tls_err)?;
+                let mut c = Client::new(Box::new(tls) as Box<dyn Io>);
+                greeting(&mut c, t, &addr).await?;
+                c
+            }
+            Security::StartTls => {
+                let mut c = Client::new(tcp);
+                greeting(&mut c, t, &addr).await?;
+                within(t, "start TLS (STARTTLS)", c.run_command_and_check_ok("STARTTLS", None)).await?;
+                let tcp = c.into_inner();
+                let tls = tls_connect(tcp, &s.host, s.ca_file.as_deref(), t).await.map_err(tls_err)?;
+                Client::new(Box::new(tls) as Box<dyn Io>)
+            }
+        };
+
+        let session = match tokio::time::timeout(t, client.login(&s.username, &s.password)).await {
+            Err(_) => return Err(timeout_err("log in to")),
+            Ok(Err((e, _))) => return Err(ImapError::Login { user: s.username.clone(), message: e.to_string() }),
+            Ok(Ok(session)) => session,
+        };
+        let mut imap = Imap { session, timeout: t, has_move: false, has_uidplus: false, has_idle: false };
+        let caps = within(t, "read the IMAP capabilities", imap.session.capabilities()).await?;
+        imap.has_move = caps.has_str("MOVE");
+        imap.has_uidplus = caps.has_str("UIDPLUS");
+        imap.has_idle = caps.has_str("IDLE");
+        Ok(imap)
+    }
+
+    /// Creates a folder unless it exists.
+    pub async fn ensure_folder(&mut self, folder: &str) -> Result<()> {
+        let t = self.timeout;
+        let names = within(t, "list IMAP folders", async {
+            let list = self.session.list(Some(""), Some(folder)).await?;
+            list.try_collect::<Vec<_>>().await
+        })
+        .await?;
+        if names.iter().any(|n| n.name() == folder) {
+            return Ok(());
+        }
+        within(t, format!("create the IMAP folder {folder}"), self.session.create(folder)).await
+    }
+
+    pub async fn select(&mut self, folder: &str) -> Result<Selected> {
+        let mailbox = within(self.timeout, format!("select the IMAP folder {folder}"), self.session.select(folder)).await?;
+        Ok(Selected { uidvalidity: mailbox.uid_validity.unwrap_or(0), exists: mailbox.exists })
+    }
+
+    /// Every UID in the selected folder, ascending.
+    pub async fn all_uids(&mut self) -> Result<Vec<u32>> {
+        let set: HashSet<u32> = within(self.timeout, "search the folder (UID SEARCH ALL)", self.session.uid_search("ALL")).await?;
+        let mut uids: Vec<u32> = set.into_iter().collect();
+        uids.sort_unstable();
+        Ok(uids)
+    }
+
+    /// Sizes of the given messages (one round trip).
+    pub async fn sizes(&mut self, uids: &[u32]) -> Result<Vec<(u32, u32)>> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let set = uid_set(uids);
+        let fetches = within(self.timeout, "fetch message sizes", async {
+            let stream = self.session.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
+            stream.try_collect::<Vec<_>>().await
+        })
+        .await?;
+        Ok(fetches.iter().filter_map(|f| Some((f.uid?, f.size.unwrap_or(0)))).collect())
+    }
+
+    /// The full bytes of the given messages in one `UID FETCH … BODY.PEEK[]`
+    /// (PEEK: fetching does not mark them read).
+    pub async fn fetch(&mut self, uids: &[u32]) -> Result<Vec<Fetched>> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let set = uid_set(uids);
+        let fetches = within(self.timeout, "fetch messages", async {
+            let stream = self.session.uid_fetch(&set, "(UID RFC822.SIZE BODY.PEEK[])").await?;
+            stream.try_collect::<Vec<_>>().await
+        })
+        .await?;
+        let mut out: Vec<Fetched> = fetches
+            .iter()
+            .filter_map(|f| Some(Fetched { uid: f.uid?, size: f.size.unwrap_or(0), body: f.body().map(<[u8]>::to_vec) }))
+            .collect();
+        out.sort_by_key(|f| f.uid);
+        Ok(out)
+    }
+
+    /// Moves messages to `folder`: MOVE where offered, else COPY + \Deleted + EXPUNGE.
+    pub async fn move_to(&mut self, uids: &[u32], folder: &str) -> Result<()> {
+        if uids.is_empty() {
+            return Ok(());
+        }
+        let set = uid_set(uids);
+        let t = self.timeout;
+        if self.has_move {
+            return within(t, format!("move messages to {folder}"), self.session.uid_mv(&set, folder)).await;
+        }
+        within(t, format!("copy messages to {folder}"), self.session.uid_copy(&set, folder)).await?;
+        within(t, "flag moved messages \\Deleted", async {
+            let s = self.session.uid_store(&set, "+FLAGS.SILENT (\\Deleted)").await?;
+            s.try_collect::<Vec<_>>().await
+        })
+        .await?;
+        if self.has_uidplus {
+            within(t, "expunge moved messages", async {
+                let s = self.session.uid_expunge(&set).await?;
+                s.try_collect::<Vec<_>>().await
+            })
+            .await?;
+        } else {
+            within(t, "expunge moved messages", async {
+                let s = self.session.expunge().await?;
+                s.try_collect::<Vec<_>>().await
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn logout(mut self) {
+        let _ = tokio::time::timeout(self.timeout, self.session.logout()).await;
+    }
+}
+
+async fn greeting<T: AsyncRead + AsyncWrite + Unpin + Send + fmt::Debug>(c: &mut Client<T>, t: Duration, addr: &str) -> Result<()> {
+    match tokio::time::timeout(t, c.read_response()).await {
+        Err(_) => Err(ImapError::Timeout { what: format!("read the greeting of {addr}"), secs: t.as_secs() }),
+        Ok(Err(e)) => Err(ImapError::Connect { addr: addr.to_string(), source: e }),
+        Ok(Ok(None)) => Err(ImapError::Connect {
+            addr: addr.to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed before the greeting"),
+        }),
+        Ok(Ok(Some(_))) => Ok(()),
+    }
+}
+
+async fn tls_connect(
+    tcp: TcpStream,
+    host: &str,
+    ca_file: Option<&std::path::Path>,
+    t: Duration,
+) -> std::result::Result<tokio_rustls::client::TlsStream<TcpStream>, String> {
+    let config = crate::tls::client_config(ca_file)?;
+    let name = rustls::pki_types::ServerName::try_from(host.to_string()).map_err(|e| format!("bad server name {host}: {e}"))?;
+    let connector = tokio_rustls::TlsConnector::from(config);
+    match tokio::time::timeout(t, connector.connect(name, tcp)).await {
+        Err(_) => Err(format!("TLS handshake timed out after {} s", t.as_secs())),
+        Ok(r) => r.map_err(|e| e.to_string()),
+    }
+}
+
+/// `1,2,5:9` from sorted or unsorted UIDs.
+pub fn uid_set(uids: &[u32]) -> String {
+    let mut v = uids.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < v.len() {
+        let start = v[i];
+        let mut end = start;
+        while i + 1 < v.len() && v[i + 1] == end + 1 {
+            i += 1;
+            end = v[i];
+        }
+        parts.push(if start == end { start.to_string() } else { format!("{start}:{end}") });
+        i += 1;
+    }
+    parts.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uid_sets_are_compact() {
+        assert_eq!(super::uid_set(&[5, 1, 2, 3, 9, 10]), "1:3,5,9:10");
+    }
+}

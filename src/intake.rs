@@ -1,0 +1,152 @@
+//! One pass over the mailbox: fetch in batches, read, decide, commit, and only then move each message.
+use anyhow::Context as _;
+use chrono::{Duration, Utc};
+
+use crate::app::App;
+use crate::decide::{self, Env, Inbound, Known};
+use crate::domain::{AccountDomain, Reference};
+use crate::imap::{Fetched, Imap};
+use crate::read::form::Field;
+use crate::store::{Committed, InboundRecord};
+
+/// Counts of one pass, for the log and tests.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PollReport {
+    pub seen: usize,
+    pub processed: usize,
+    pub duplicates: usize,
+    pub set_aside: usize,
+    pub failed: usize,
+}
+
+/// Processes every message waiting in `imap.folder` now.
+pub async fn poll_once(app: &App) -> anyhow::Result<PollReport> {
+    let s = &app.settings.imap;
+    let mut imap = Imap::connect(s).await?;
+    let result = poll_session(app, &mut imap).await;
+    imap.logout().await;
+    result
+}
+
+async fn poll_session(app: &App, imap: &mut Imap) -> anyhow::Result<PollReport> {
+    let s = &app.settings.imap;
+    imap.ensure_folder(&s.processed_folder).await?;
+    imap.ensure_folder(&s.rejected_folder).await?;
+    let selected = imap.select(&s.folder).await?;
+    let uids = imap.all_uids().await?;
+    let mut report = PollReport { seen: uids.len(), ..Default::default() };
+    if !uids.is_empty() {
+        tracing::info!(folder = %s.folder, messages = uids.len(), "mail waiting");
+    }
+    for chunk in uids.chunks(s.batch_size) {
+        // Oversized mail is moved aside unread; the rest is fetched in one round trip.
+        let sizes = imap.sizes(chunk).await?;
+        let (big, small): (Vec<_>, Vec<_>) = sizes.into_iter().partition(|(_, size)| *size as u64 > s.max_message_bytes);
+        if !big.is_empty() {
+            for (uid, size) in &big {
+                let record = InboundRecord {
+                    message_id: format!("oversized:{}:{}:{uid}", s.folder, selected.uidvalidity),
+                    folder: s.folder.clone(),
+                    uidvalidity: selected.uidvalidity,
+                    uid: *uid,
+                    sender: None,
+                    subject: String::new(),
+                };
+                let detail = format!("{size} bytes, over imap.max_message_bytes ({}); moved unread to {}", s.max_message_bytes, s.rejected_folder);
+                app.store.record_set_aside(&record, "oversized", &detail, Utc::now()).await?;
+                tracing::warn!(uid, size, folder = %s.rejected_folder, "message too large; moved aside unread");
+            }
+            let big_uids: Vec<u32> = big.iter().map(|(u, _)| *u).collect();
+            imap.move_to(&big_uids, &s.rejected_folder).await?;
+            report.set_aside += big.len();
+        }
+        let small_uids: Vec<u32> = small.iter().map(|(u, _)| *u).collect();
+        let fetched = imap.fetch(&small_uids).await?;
+        let mut done = Vec::new();
+        for f in fetched {
+            match process(app, &f, selected.uidvalidity).await {
+                Ok(Committed::Applied { .. }) => {
+                    report.processed += 1;
+                    done.push(f.uid);
+                }
+                Ok(Committed::Duplicate) => {
+                    report.duplicates += 1;
+                    done.push(f.uid);
+                }
+                Err(e) => {
+                    // Left in the folder: the next pass reads it again.
+                    report.failed += 1;
+                    tracing::error!(uid = f.uid, error = format!("{e:#}"), "cannot process message; left in place for the next pass");
+                }
+            }
+        }
+        // Only committed messages move: a crash before this line re-reads them, and the Message-ID check makes that harmless.
+        imap.move_to(&done, &s.processed_folder).await?;
+    }
+    Ok(report)
+}
+
+/// Reads, decides and commits one message.
+async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Committed> {
+    let settings = &app.settings;
+    let raw = f.body.as_deref().context("the server returned no body")?;
+    let inbound = Inbound::read(raw, &settings.mailbox.address);
+    let mail = &inbound.mail;
+    let record = InboundRecord {
+        message_id: mail.message_id.clone(),
+        folder: settings.imap.folder.clone(),
+        uidvalidity,
+        uid: f.uid,
+        sender: mail.from.as_ref().map(ToString::to_string).or_else(|| Some(mail.from_raw.clone())),
+        subject: mail.subject.clone(),
+    };
+    if let Some(outcome) = app.store.inbound_outcome(&mail.message_id).await? {
+        tracing::info!(uid = f.uid, message_id = %mail.message_id, outcome, "already processed; not read again");
+        return Ok(Committed::Duplicate);
+    }
+
+    let now = Utc::now();
+    let known = load_known(app, &inbound, now).await?;
+    let decision = decide::decide(&inbound, &known, &Env { settings, now, new_reference: Reference::generate() });
+    let composer = app.composer();
+    let outgoing = decision
+        .emails
+        .iter()
+        .map(|plan| composer.compose(plan, now))
+        .collect::<Result<Vec<_>, _>>()
+        .context("cannot render an email")?;
+    let committed = app.store.commit_inbound(&record, &decision, &outgoing, now).await?;
+    tracing::info!(
+        uid = f.uid,
+        from = record.sender.as_deref().unwrap_or(""),
+        outcome = decision.outcome,
+        detail = %decision.detail,
+        emails = outgoing.len(),
+        "message processed"
+    );
+    Ok(committed)
+}
+
+async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) -> anyhow::Result<Known> {
+    let store = &app.store;
+    let mut known = Known { own_message_id: store.is_own_message_id(&inbound.mail.message_id).await?, ..Default::default() };
+    for key in &inbound.keys {
+        if let Some(found) = store.request_by_key(key).await? {
+            known.keyed = Some(found);
+            break;
+        }
+    }
+    if let Some(r) = &inbound.subject_reference {
+        known.by_subject = store.request_by_reference(r).await?;
+    }
+    let domain = [&inbound.form, &inbound.own_form]
+        .iter()
+        .find_map(|f| f.get(Field::AccountDomain).and_then(|d| AccountDomain::parse(d).ok()));
+    if let Some(d) = domain {
+        known.live_for_domain = store.live_request_for_domain(&d).await?;
+    }
+    if let Some(sender) = &inbound.mail.from {
+        known.answers_today = store.answers_since(sender, now - Duration::hours(24)).await?;
+    }
+    Ok(known)
+}

@@ -1,0 +1,180 @@
+//! `Mail`: the facts smartacct needs from one raw message, pulled out by mail-parser.
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use sha2::{Digest, Sha256};
+
+use super::{html, text};
+use crate::domain::EmailAddress;
+
+/// One inbound message, owned and decoded. `body` is the readable text: the
+/// text/plain part, else the HTML part converted (blocks to lines, quotes marked).
+#[derive(Debug, Clone, Default)]
+pub struct Mail {
+    /// The Message-ID without brackets, or `sha256:<hex of the bytes>` when the
+    /// message has none, so a re-delivered copy is still recognised.
+    pub message_id: String,
+    pub has_message_id: bool,
+    pub from: Option<EmailAddress>,
+    /// The From header as written, for logs when it does not parse.
+    pub from_raw: String,
+    pub subject: String,
+    /// Addresses from Delivered-To, X-Original-To, To and Cc, in that order.
+    pub recipients: Vec<EmailAddress>,
+    /// In-Reply-To then References, brackets stripped.
+    pub thread_ids: Vec<String>,
+    /// Every header as (lower-case name, decoded value), for the automatic-mail checks.
+    pub headers: Vec<(String, String)>,
+    pub return_path_empty: bool,
+    pub content_type: String,
+    pub report_type: Option<String>,
+    pub body: String,
+    pub size: usize,
+}
+
+impl Mail {
+    pub fn parse(raw: &[u8]) -> Mail {
+        let digest_id = || {
+            let d = Sha256::digest(raw);
+            format!("sha256:{}", d.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        };
+        let Some(msg) = MessageParser::default().parse(raw) else {
+            return Mail { message_id: digest_id(), size: raw.len(), ..Mail::default() };
+        };
+
+        let (message_id, has_message_id) = match msg.message_id().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => (id.to_string(), true),
+            None => (digest_id(), false),
+        };
+        let from_addr = msg.from().and_then(|a| a.first()).and_then(|a| a.address()).map(str::to_string);
+        let from_raw = msg
+            .header_raw("From")
+            .map(|s| s.trim().to_string())
+            .or(from_addr.clone())
+            .unwrap_or_default();
+        let from = from_addr.as_deref().and_then(|a| EmailAddress::parse(a).ok());
+
+        let mut recipients = Vec::new();
+        for name in ["Delivered-To", "X-Original-To"] {
+            for h in msg.headers().iter().filter(|h| h.name().eq_ignore_ascii_case(name)) {
+                if let Some(t) = h.value().as_text() {
+                    recipients.extend(EmailAddress::parse(t).ok());
+                }
+            }
+        }
+        for list in msg.all_to().chain(msg.all_cc()) {
+            for addr in list.iter() {
+                recipients.extend(addr.address().and_then(|a| EmailAddress::parse(a).ok()));
+            }
+        }
+
+        let mut thread_ids = Vec::new();
+        for value in [msg.in_reply_to(), msg.references()] {
+            match value {
+                HeaderValue::Text(t) => thread_ids.push(t.to_string()),
+                HeaderValue::TextList(l) => thread_ids.extend(l.iter().map(|t| t.to_string())),
+                _ => {}
+            }
+        }
+
+        let headers = msg
+            .headers()
+            .iter()
+            .map(|h| {
+                let value = match h.value() {
+                    HeaderValue::Text(t) => t.to_string(),
+                    HeaderValue::TextList(l) => l.join(", "),
+                    HeaderValue::Address(a) => a.iter().filter_map(|x| x.address()).collect::<Vec<_>>().join(", "),
+                    _ => msg
+                        .raw_message()
+                        .get(h.offset_start() as usize..h.offset_end() as usize)
+                        .map(|b| String::from_utf8_lossy(b).trim().to_string())
+                        .unwrap_or_default(),
+                };
+                (h.name().to_ascii_lowercase(), value)
+            })
+            .collect::<Vec<_>>();
+        let return_path_empty = msg
+            .header_raw("Return-Path")
+            .is_some_and(|r| r.trim().trim_start_matches('<').trim_end_matches('>').trim().is_empty());
+
+        let (content_type, report_type) = match msg.content_type() {
+            Some(ct) => (
+                format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase(),
+                ct.attribute("report-type").map(|s| s.to_ascii_lowercase()),
+            ),
+            None => ("text/plain".into(), None),
+        };
+
+        Mail {
+            message_id,
+            has_message_id,
+            from,
+            from_raw,
+            subject: msg.subject().unwrap_or("").trim().to_string(),
+            recipients,
+            thread_ids,
+            headers,
+            return_path_empty,
+            content_type,
+            report_type,
+            body: readable_body(&msg),
+            size: raw.len(),
+        }
+    }
+
+    /// The decoded values of a header, by case-insensitive name.
+    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+fn readable_body(msg: &mail_parser::Message<'_>) -> String {
+    let mut out = String::new();
+    for part in msg.text_bodies() {
+        let Some(t) = part.text_contents() else { continue };
+        let piece = if part.is_text_html() {
+            html::to_text(t)
+        } else {
+            let ct = part.content_type();
+            let flowed = ct.and_then(|c| c.attribute("format")).is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
+            let delsp = ct.and_then(|c| c.attribute("delsp")).is_some_and(|f| f.eq_ignore_ascii_case("yes"));
+            let t = t.replace("\r\n", "\n");
+            if flowed { text::unflow(&t, delsp) } else { t }
+        };
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&piece);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_headers_that_matter() {
+        let raw = b"From: Jane <Jane@Customer.test>\r\nTo: desk+act-x@example.test\r\nDelivered-To: desk+act-abc@example.test\r\nSubject: Re: [SA-7K3QX9PD] hi\r\nMessage-ID: <m1@c.test>\r\nIn-Reply-To: <a@example.test>\r\nReferences: <r@example.test> <a@example.test>\r\nReturn-Path: <>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAccept\r\n";
+        let m = Mail::parse(raw);
+        assert_eq!(m.message_id, "m1@c.test");
+        assert_eq!(m.from.unwrap().as_str(), "jane@customer.test");
+        assert_eq!(m.recipients[0].as_str(), "desk+act-abc@example.test");
+        assert_eq!(m.thread_ids, vec!["a@example.test", "r@example.test", "a@example.test"]);
+        assert!(m.return_path_empty);
+        assert_eq!(m.body.trim(), "Accept");
+    }
+
+    #[test]
+    fn a_message_without_id_gets_a_stable_one() {
+        let raw = b"From: a@b.test\r\n\r\nhello\r\n";
+        assert_eq!(Mail::parse(raw).message_id, Mail::parse(raw).message_id);
+        assert!(Mail::parse(raw).message_id.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        for raw in [&b""[..], b"\0\0\0", b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x--", b"From:\r\n\r\n"] {
+            let _ = Mail::parse(raw);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Pure reading of inbound mail: bytes in, typed facts out. No I/O, no clock.
+pub mod automatic;
+pub mod form;
+pub mod html;
+pub mod mail;
+pub mod reply;
+pub mod text;
+
+pub use mail::Mail;

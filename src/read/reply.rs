@@ -1,0 +1,162 @@
+//! The reply reader: the reply's own text (quotes and signatures cut) and the command words in it.
+use super::text::{fold, words};
+
+/// Which command families the reply's own text contains.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Words {
+    pub submit: bool,
+    pub cancel: bool,
+    pub accept: bool,
+    pub decline: bool,
+}
+
+/// What a reply asks for, once the step it answers is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Submit,
+    Cancel,
+    Accept,
+    Decline,
+    /// No command word of the step.
+    None,
+    /// Both words of the step.
+    Ambiguous,
+}
+
+impl Words {
+    pub fn read(body: &str) -> Words {
+        let own = fold(&own_text(body));
+        let mut w = Words::default();
+        for word in words(&own) {
+            match word {
+                "submit" | "envoyer" => w.submit = true,
+                "cancel" | "annuler" => w.cancel = true,
+                // "accepte"/"refuse": how French writers conjugate them (j'accepte, je refuse).
+                "accept" | "activate" | "accepter" | "activer" | "accepte" => w.accept = true,
+                "decline" | "refuser" | "refuse" => w.decline = true,
+                _ => {}
+            }
+        }
+        w
+    }
+
+    pub fn for_review(self) -> Command {
+        match (self.submit, self.cancel) {
+            (true, true) => Command::Ambiguous,
+            (true, false) => Command::Submit,
+            (false, true) => Command::Cancel,
+            (false, false) => Command::None,
+        }
+    }
+
+    pub fn for_activation(self) -> Command {
+        match (self.accept, self.decline) {
+            (true, true) => Command::Ambiguous,
+            (true, false) => Command::Accept,
+            (false, true) => Command::Decline,
+            (false, false) => Command::None,
+        }
+    }
+}
+
+/// The text the replier wrote: everything above the first quote header,
+/// quoted (`>`) line, forwarded-original marker or signature separator.
+pub fn own_text(body: &str) -> String {
+    let lines: Vec<&str> = body.lines().collect();
+    let next_text = |i: usize| lines[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
+    let mut out = Vec::new();
+    for (i, raw) in lines.iter().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('>') {
+            // Quoted lines are skipped, not a stop: a bottom-posted answer
+            // (Thunderbird's default) comes after them.
+            continue;
+        }
+        if raw.trim_end() == "--" || *raw == "-- " || line == "__" {
+            break;
+        }
+        if is_quote_header(line, lines.get(i + 1).map(|l| l.trim())) {
+            // An attribution line followed by `>` lines introduces a quote;
+            // anything else (Outlook's header block, a marker) starts an unquoted original.
+            if is_attribution(line) && next_text(i).is_some_and(|n| n.starts_with('>') || is_attribution_end(n)) {
+                continue;
+            }
+            break;
+        }
+        out.push(line);
+    }
+    out.join("\n")
+}
+
+fn is_attribution(line: &str) -> bool {
+    let f = fold(line);
+    f.starts_with("on ") || f.starts_with("le ")
+}
+
+fn is_attribution_end(line: &str) -> bool {
+    let f = fold(line);
+    f.ends_with("wrote:") || f.ends_with("ecrit :") || f.ends_with("ecrit:")
+}
+
+fn is_quote_header(line: &str, next: Option<&str>) -> bool {
+    let f = fold(line);
+    if f.starts_with("-----original message-----")
+        || f.starts_with("----- original message -----")
+        || f.starts_with("-----message d'origine-----")
+        || f.starts_with("----- message d'origine -----")
+        || f.starts_with("---------- forwarded message")
+        || f.starts_with("-------- message transfere")
+        || f.starts_with("begin forwarded message")
+        || (f.starts_with("________________") && f.trim_end_matches('_').is_empty())
+    {
+        return true;
+    }
+    // Gmail / Thunderbird / Apple: "On <date>, <name> wrote:" (possibly wrapped over two lines)
+    if (f.starts_with("on ") && (f.ends_with("wrote:") || next.is_some_and(|n| fold(n).ends_with("wrote:"))))
+        || (f.starts_with("le ") && (f.ends_with("a ecrit :") || f.ends_with("a ecrit:") || next.is_some_and(|n| fold(n).ends_with("ecrit :") || fold(n).ends_with("ecrit:"))))
+    {
+        return true;
+    }
+    // Outlook's header block: "From: … / Sent: …" or "De : … / Envoyé : …"
+    let header_start = ["from:", "de :", "de:", "von:"].iter().any(|p| f.starts_with(p));
+    if header_start {
+        if let Some(n) = next {
+            let n = fold(n);
+            return ["sent:", "date:", "envoye :", "envoye:", "gesendet:", "to:", "a :", "subject:", "objet :"]
+                .iter()
+                .any(|p| n.starts_with(p));
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quoted_original_is_ignored() {
+        let body = "Accept\n\nOn Mon, 23 Nov 2026 at 10:00, Desk wrote:\n> reply ACCEPT to activate, or DECLINE\n";
+        assert_eq!(Words::read(body).for_activation(), Command::Accept);
+    }
+
+    #[test]
+    fn outlook_blocks_and_signatures_are_cut() {
+        let body = "ACCEPTER\n\n-- \nJean, Decline Corp\n";
+        assert_eq!(Words::read(body).for_activation(), Command::Accept);
+        let body = "Yes, I accept.\n\nFrom: Desk <desk@example.test>\nSent: Monday\nTo: Jane\nSubject: Activate\n\nreply DECLINE to refuse\n";
+        assert_eq!(Words::read(body).for_activation(), Command::Accept);
+        let body = "refuser\n\nDe : Desk\nEnvoyé : lundi\nÀ : Jean\nObjet : Activez\n\nrépondez ACCEPTER\n";
+        assert_eq!(Words::read(body).for_activation(), Command::Decline);
+        let body = "Envoyer\n\nLe lun. 23 nov. 2026 à 10:00, Desk <d@example.test> a écrit :\n> ANNULER\n";
+        assert_eq!(Words::read(body).for_review(), Command::Submit);
+    }
+
+    #[test]
+    fn both_or_no_words() {
+        assert_eq!(Words::read("accept or decline? not sure").for_activation(), Command::Ambiguous);
+        assert_eq!(Words::read("Thanks, will look at it").for_activation(), Command::None);
+        assert_eq!(Words::read("SUBMIT").for_activation(), Command::None);
+        assert_eq!(Words::read("Accepté").for_activation(), Command::Accept);
+    }
+}

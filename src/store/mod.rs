@@ -1,0 +1,104 @@
+//! The SQLite store: the only module with SQL. Opening, migrations and the typed errors.
+mod commit;
+mod outbox;
+mod requests;
+
+use std::{str::FromStr, time::Duration};
+
+use chrono::{DateTime, Utc};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlSafeStr};
+
+pub use commit::{Committed, InboundRecord};
+pub use outbox::{OutboxRow, OutboxStatus};
+pub use requests::EventRow;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database {url}: {source}")]
+    Open { url: String, source: sqlx::Error },
+    #[error("cannot apply the database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot query the database: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("the database holds a value smartacct cannot read: {0}")]
+    Corrupt(String),
+    #[error("request {0} changed state meanwhile; the message will be read again")]
+    Conflict(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database in WAL mode and applies the migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        let err = |source| StoreError::Open { url: url.to_string(), source };
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(err)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| err(sqlx::Error::Io(e)))?;
+        }
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(err)?;
+        let store = Store { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        let migrations = crate::templates::MIGRATIONS
+            .iter()
+            .map(|(name, sql)| {
+                let (version, description) = name.trim_end_matches(".sql").split_once('_').unwrap_or((name, name));
+                let version = version.parse::<i64>().map_err(|_| StoreError::Corrupt(format!("migration file name {name}")))?;
+                Ok(Migration::new(version, description.to_string().into(), MigrationType::Simple, sql.into_sql_str(), false))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Migrator::with_migrations(migrations).run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A write transaction that takes the write lock up front, so two writers
+    /// wait for each other instead of failing on a lock upgrade.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Whether a message with this Message-ID was processed already, and how.
+    pub async fn inbound_outcome(&self, message_id: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT outcome FROM inbound WHERE message_id = ?").bind(message_id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    /// Whether `message_id` is one the desk issued.
+    pub async fn is_own_message_id(&self, message_id: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 FROM outbox WHERE message_id = ?").bind(message_id).fetch_optional(&self.pool).await?;
+        Ok(row.is_some())
+    }
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    crate::request::rfc3339(t)
+}
+
+pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| StoreError::Corrupt(format!("timestamp {s:?}")))
+}
+
+pub(crate) fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    s.as_deref().map(parse_ts).transpose()
+}

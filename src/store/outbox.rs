@@ -1,0 +1,139 @@
+//! The outbox table: what is waiting to be sent, and what became of each email.
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::{Result, Store, StoreError, parse_opt_ts, parse_ts, ts};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxStatus {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl OutboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => "pending",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [OutboxStatus::Pending, OutboxStatus::Sent, OutboxStatus::Failed].into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub request_id: Option<i64>,
+    pub kind: String,
+    pub recipient: String,
+    pub message_id: String,
+    pub envelope_from: String,
+    pub subject: String,
+    pub status: OutboxStatus,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str =
+    "id, request_id, kind, recipient, message_id, envelope_from, subject, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+
+fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
+    let status: String = r.try_get(7)?;
+    Ok(OutboxRow {
+        id: r.try_get(0)?,
+        request_id: r.try_get(1)?,
+        kind: r.try_get(2)?,
+        recipient: r.try_get(3)?,
+        message_id: r.try_get(4)?,
+        envelope_from: r.try_get(5)?,
+        subject: r.try_get(6)?,
+        status: OutboxStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("outbox status {status:?}")))?,
+        attempts: r.try_get(8)?,
+        next_attempt_at: parse_ts(&r.try_get::<String, _>(9)?)?,
+        last_error: r.try_get(10)?,
+        created_at: parse_ts(&r.try_get::<String, _>(11)?)?,
+        sent_at: parse_opt_ts(r.try_get(12)?)?,
+    })
+}
+
+impl Store {
+    /// Pending emails, oldest first: all of them, or only those whose backoff has passed.
+    pub async fn due_outbox(&self, now: DateTime<Utc>, ignore_backoff: bool, limit: i64) -> Result<Vec<OutboxRow>> {
+        let sql = if ignore_backoff {
+            format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?")
+        } else {
+            format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?")
+        };
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        if !ignore_backoff {
+            q = q.bind(ts(now));
+        }
+        q.bind(limit).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
+    }
+
+    /// The bytes of one outbox email.
+    pub async fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
+        let row = sqlx::query("SELECT raw FROM outbox WHERE id = ?").bind(id).fetch_one(&self.pool).await?;
+        Ok(row.try_get(0)?)
+    }
+
+    pub async fn outbox_for_request(&self, request_id: i64) -> Result<Vec<OutboxRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE request_id = ? ORDER BY id");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(request_id).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
+    }
+
+    pub async fn list_outbox(&self, only_failed: bool) -> Result<Vec<OutboxRow>> {
+        let filter = if only_failed { "WHERE status = 'failed'" } else { "" };
+        let sql = format!("SELECT {COLUMNS} FROM outbox {filter} ORDER BY id");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
+    }
+
+    pub async fn mark_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
+            .bind(ts(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A temporary failure: try again at `next`.
+    pub async fn mark_retry(&self, id: i64, error: &str, next: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'")
+            .bind(error)
+            .bind(ts(next))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A permanent failure (or retries exhausted): kept, visible, not retried.
+    pub async fn mark_failed(&self, id: i64, error: &str) -> Result<()> {
+        sqlx::query("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?")
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Puts a failed email back in the queue (`outbox retry ID`).
+    pub async fn retry_outbox(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
+        let done = sqlx::query("UPDATE outbox SET status = 'pending', next_attempt_at = ?, created_at = created_at WHERE id = ? AND status = 'failed'")
+            .bind(ts(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

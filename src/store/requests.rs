@@ -1,0 +1,127 @@
+//! Reading requests, their keys and their history.
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::{Result, Store, StoreError, parse_opt_ts, parse_ts, ts};
+use crate::domain::{AccountDomain, EmailAddress, Key, Locale, Reference, State, Step};
+use crate::request::Request;
+
+const COLUMNS: &str = "id, reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
+     note_to_customer, note_to_users, locale, created_at, submitted_at, expires_at, activated_at, closed_at, last_reminder_days";
+
+/// One line of a request's history.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub detail: String,
+}
+
+pub(super) fn step_name(step: Step) -> &'static str {
+    step.name()
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?}"))
+}
+
+pub(super) fn request_from_row(row: &SqliteRow) -> Result<Request> {
+    let s = |i: usize| -> Result<String> { Ok(row.try_get::<String, _>(i)?) };
+    let reference = s(1)?;
+    let state = s(2)?;
+    let domain = s(4)?;
+    let customer = s(5)?;
+    let partner = s(6)?;
+    let users: Vec<String> = serde_json::from_str(&s(7)?).map_err(|e| StoreError::Corrupt(format!("user_emails: {e}")))?;
+    let locale = s(10)?;
+    Ok(Request {
+        id: Some(row.try_get(0)?),
+        reference: Reference::parse(&reference).ok_or_else(|| corrupt("reference", &reference))?,
+        state: State::parse(&state).ok_or_else(|| corrupt("state", &state))?,
+        account_name: s(3)?,
+        account_domain: AccountDomain::parse(&domain).map_err(|_| corrupt("domain", &domain))?,
+        customer_email: EmailAddress::parse(&customer).map_err(|_| corrupt("customer_email", &customer))?,
+        partner_email: EmailAddress::parse(&partner).map_err(|_| corrupt("partner_email", &partner))?,
+        user_emails: users
+            .iter()
+            .map(|u| EmailAddress::parse(u).map_err(|_| corrupt("user email", u)))
+            .collect::<Result<_>>()?,
+        note_to_customer: row.try_get(8)?,
+        note_to_users: row.try_get(9)?,
+        locale: Locale::parse(&locale).ok_or_else(|| corrupt("locale", &locale))?,
+        created_at: parse_ts(&s(11)?)?,
+        submitted_at: parse_opt_ts(row.try_get(12)?)?,
+        expires_at: parse_opt_ts(row.try_get(13)?)?,
+        activated_at: parse_opt_ts(row.try_get(14)?)?,
+        closed_at: parse_opt_ts(row.try_get(15)?)?,
+        last_reminder_days: row.try_get::<Option<i64>, _>(16)?.map(|d| d as u32),
+    })
+}
+
+impl Store {
+    pub async fn request_by_reference(&self, reference: &Reference) -> Result<Option<Request>> {
+        let sql = format!("SELECT {COLUMNS} FROM requests WHERE reference = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(reference.as_str()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
+    pub async fn request_by_id(&self, id: i64) -> Result<Option<Request>> {
+        let sql = format!("SELECT {COLUMNS} FROM requests WHERE id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
+    /// The request and step a reply key names. The token is looked up by its
+    /// hash, and a key of one step never finds a token issued for another.
+    pub async fn request_by_key(&self, key: &Key) -> Result<Option<(Request, Step)>> {
+        let cols = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT {cols} FROM tokens t JOIN requests r ON r.id = t.request_id WHERE t.token_hash = ? AND t.step = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key.token.hash())
+            .bind(step_name(key.step))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(request_from_row).transpose()?.map(|r| (r, key.step)))
+    }
+
+    /// The live (awaiting review or pending acceptance) request holding a domain.
+    pub async fn live_request_for_domain(&self, domain: &AccountDomain) -> Result<Option<Request>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM requests WHERE account_domain = ? AND state IN ('awaiting_review', 'pending_customer_acceptance')"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(domain.as_str()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
+    pub async fn list_requests(&self, state: Option<State>) -> Result<Vec<Request>> {
+        let sql = match state {
+            Some(_) => format!("SELECT {COLUMNS} FROM requests WHERE state = ? ORDER BY id"),
+            None => format!("SELECT {COLUMNS} FROM requests ORDER BY id"),
+        };
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        if let Some(st) = state {
+            q = q.bind(st.as_str());
+        }
+        q.fetch_all(&self.pool).await?.iter().map(request_from_row).collect()
+    }
+
+    pub async fn events(&self, request_id: i64) -> Result<Vec<EventRow>> {
+        let rows = sqlx::query("SELECT at, kind, detail FROM events WHERE request_id = ? ORDER BY id")
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(EventRow { at: parse_ts(&r.try_get::<String, _>(0)?)?, kind: r.try_get(1)?, detail: r.try_get(2)? }))
+            .collect()
+    }
+
+    /// Refusals and error answers queued to `recipient` since `since` (the daily cap).
+    pub async fn answers_since(&self, recipient: &EmailAddress, since: DateTime<Utc>) -> Result<u32> {
+        let kinds: Vec<String> =
+            crate::email::Kind::ALL.iter().filter(|k| k.is_refusal()).map(|k| format!("'{}'", k.name())).collect();
+        let sql = format!("SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN ({})", kinds.join(", "));
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(recipient.as_str()).bind(ts(since)).fetch_one(&self.pool).await?;
+        Ok(row.get::<i64, _>(0) as u32)
+    }
+}
