@@ -127,8 +127,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             if !once {
                 return Err(usage("poll needs --once (the service is `smartacct run`)".into()));
             }
-            let report = crate::intake::poll_once(app).await?;
-            let delivered = crate::delivery::deliver(&app.store, &app.smtp, chrono::Utc::now(), true, app.settings.smtp.max_retry_hours).await?;
+            let (report, delivered) = crate::intake::poll_and_deliver(app).await?;
             tracing::info!(
                 processed = report.processed,
                 duplicates = report.duplicates,

@@ -19,6 +19,13 @@ pub struct PollReport {
     pub failed: usize,
 }
 
+/// `poll --once`: one pass over the mailbox, then every pending email sent (backoff ignored).
+pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::delivery::Delivered)> {
+    let report = poll_once(app).await?;
+    let delivered = crate::delivery::deliver(&app.store, &app.smtp, Utc::now(), true, app.settings.smtp.max_retry_hours).await?;
+    Ok((report, delivered))
+}
+
 /// Processes every message waiting in `imap.folder` now.
 pub async fn poll_once(app: &App) -> anyhow::Result<PollReport> {
     let s = &app.settings.imap;
