@@ -6,7 +6,10 @@ fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").unwrap();
     let out = env::var("OUT_DIR").unwrap();
     let mut code = String::new();
-    for (name, dir, ext) in [("TEMPLATES", "templates", "hbs"), ("MIGRATIONS", "migrations", "sql")] {
+    for (name, dir, ext) in [
+        ("TEMPLATES", "templates", "hbs"),
+        ("MIGRATIONS", "migrations", "sql"),
+    ] {
         let base = Path::new(&root).join(dir);
         println!("cargo:rerun-if-changed={}", base.display());
         let mut files = Vec::new();
@@ -23,14 +26,20 @@ fn main() {
 }
 
 fn collect(base: &Path, dir: &Path, ext: &str, files: &mut Vec<(String, String)>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(base, &path, ext, files);
         } else if path.extension().is_some_and(|e| e == ext) {
-            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             files.push((rel, path.to_string_lossy().into_owned()));
         }
     }

@@ -29,7 +29,10 @@ impl Loaded {
         let templates = Templates::load(settings.templates.dir.as_deref())?;
         crate::compose::check_templates(&settings, &templates)?;
         Smtp::new(&settings.smtp)?;
-        Ok(Loaded { settings, templates })
+        Ok(Loaded {
+            settings,
+            templates,
+        })
     }
 }
 
@@ -44,10 +47,18 @@ impl App {
     pub async fn open(loaded: Loaded) -> anyhow::Result<App> {
         let store = Store::open(&loaded.settings.database.url).await?;
         let smtp = Smtp::new(&loaded.settings.smtp)?;
-        Ok(App { settings: loaded.settings, templates: loaded.templates, store, smtp })
+        Ok(App {
+            settings: loaded.settings,
+            templates: loaded.templates,
+            store,
+            smtp,
+        })
     }
 
     pub fn composer(&self) -> crate::compose::Composer<'_> {
-        crate::compose::Composer { settings: &self.settings, templates: &self.templates }
+        crate::compose::Composer {
+            settings: &self.settings,
+            templates: &self.templates,
+        }
     }
 }

@@ -9,7 +9,11 @@ use crate::domain::{Reference, State};
 use crate::request::{RequestJson, rfc3339};
 
 #[derive(Debug, Parser)]
-#[command(name = "smartacct", version, about = "The Smart Account request desk, run over email")]
+#[command(
+    name = "smartacct",
+    version,
+    about = "The Smart Account request desk, run over email"
+)]
 pub struct Cli {
     /// Configuration file (default: $SMARTACCT_CONFIG, else config/smartacct.toml)
     #[arg(long, global = true, value_name = "PATH")]
@@ -84,12 +88,18 @@ pub struct Failure {
 
 impl<E: Into<anyhow::Error>> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure { status: 1, error: e.into() }
+        Failure {
+            status: 1,
+            error: e.into(),
+        }
     }
 }
 
 fn usage(msg: String) -> Failure {
-    Failure { status: 2, error: anyhow::anyhow!(msg) }
+    Failure {
+        status: 2,
+        error: anyhow::anyhow!(msg),
+    }
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -105,7 +115,10 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let path = crate::configuration::config_path(cli.config.as_deref());
-    let loaded = Loaded::from_path(&path).map_err(|e| Failure { status: 2, error: e.into() })?;
+    let loaded = Loaded::from_path(&path).map_err(|e| Failure {
+        status: 2,
+        error: e.into(),
+    })?;
     if let Command::CheckConfig = cli.command {
         println!("{}: configuration and templates are valid", path.display());
         return Ok(());
@@ -125,7 +138,9 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         }
         Command::Poll { once } => {
             if !once {
-                return Err(usage("poll needs --once (the service is `smartacct run`)".into()));
+                return Err(usage(
+                    "poll needs --once (the service is `smartacct run`)".into(),
+                ));
             }
             let (report, delivered) = crate::intake::poll_and_deliver(app).await?;
             tracing::info!(
@@ -139,12 +154,19 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 "poll done"
             );
             if report.failed > 0 {
-                return Err(anyhow::anyhow!("{} message(s) could not be processed and stay in {} for the next pass", report.failed, app.settings.imap.folder).into());
+                return Err(anyhow::anyhow!(
+                    "{} message(s) could not be processed and stay in {} for the next pass",
+                    report.failed,
+                    app.settings.imap.folder
+                )
+                .into());
             }
             Ok(())
         }
         Command::Run => crate::service::run(app).await.map_err(Failure::from),
-        Command::Requests { command: RequestsCommand::List { state, json } } => {
+        Command::Requests {
+            command: RequestsCommand::List { state, json },
+        } => {
             let state = match state {
                 None => None,
                 Some(s) => Some(State::parse(&s).ok_or_else(|| {
@@ -159,7 +181,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             } else {
                 for r in &requests {
                     println!(
-                        "{}  {:<28} {:<30} {:<28} {}",
+                        "{}  {:<28} {:<30}  {:<30}  {}",
                         r.reference,
                         r.state.as_str(),
                         r.account_domain,
@@ -170,9 +192,17 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Requests { command: RequestsCommand::Show { reference, json } } => {
-            let r = Reference::parse(&reference).ok_or_else(|| usage(format!("{reference:?} is not a reference like SA-7K3QX9PD")))?;
-            let request = app.store.request_by_reference(&r).await?.ok_or_else(|| anyhow::anyhow!("no request {r}"))?;
+        Command::Requests {
+            command: RequestsCommand::Show { reference, json },
+        } => {
+            let r = Reference::parse(&reference).ok_or_else(|| {
+                usage(format!("{reference:?} is not a reference like SA-7K3QX9PD"))
+            })?;
+            let request = app
+                .store
+                .request_by_reference(&r)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no request {r}"))?;
             let id = request.id.expect("stored requests have ids");
             let events = app.store.events(id).await?;
             let emails = app.store.outbox_for_request(id).await?;
@@ -191,7 +221,14 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 println!("  account domain    {}", j.account_domain);
                 println!("  customer email    {}", j.customer_email);
                 println!("  partner email     {}", j.partner_email);
-                println!("  user emails       {}", if j.user_emails.is_empty() { "-".into() } else { j.user_emails.join(", ") });
+                println!(
+                    "  user emails       {}",
+                    if j.user_emails.is_empty() {
+                        "-".into()
+                    } else {
+                        j.user_emails.join(", ")
+                    }
+                );
                 println!("  language          {}", j.locale);
                 for (label, v) in [
                     ("created", Some(j.created_at.clone())),
@@ -220,10 +257,13 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Outbox { command: OutboxCommand::List { failed, json } } => {
+        Command::Outbox {
+            command: OutboxCommand::List { failed, json },
+        } => {
             let rows = app.store.list_outbox(failed).await?;
             if json {
-                let out: Vec<serde_json::Value> = rows.iter().map(crate::service::outbox_json).collect();
+                let out: Vec<serde_json::Value> =
+                    rows.iter().map(crate::service::outbox_json).collect();
                 println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
             } else {
                 for o in &rows {
@@ -241,12 +281,16 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Outbox { command: OutboxCommand::Retry { id } } => {
+        Command::Outbox {
+            command: OutboxCommand::Retry { id },
+        } => {
             if app.store.retry_outbox(id, chrono::Utc::now()).await? {
                 println!("email #{id} is queued again");
                 Ok(())
             } else {
-                Err(usage(format!("email #{id} is not a failed email (see `smartacct outbox list --failed`)")))
+                Err(usage(format!(
+                    "email #{id} is not a failed email (see `smartacct outbox list --failed`)"
+                )))
             }
         }
     }

@@ -98,7 +98,10 @@ impl Composer<'_> {
         let envelope_from = desk.with_tag(&format!("bounce-{bounce_id}"));
 
         let ctx = Context {
-            desk: Desk { name: &s.mailbox.display_name, address: desk.as_str() },
+            desk: Desk {
+                name: &s.mailbox.display_name,
+                address: desk.as_str(),
+            },
             support_url: &s.workflow.support_url,
             reference: plan.request.as_ref().map(|r| r.reference.to_string()),
             reply_address: reply_address.as_ref().map(ToString::to_string),
@@ -117,7 +120,11 @@ impl Composer<'_> {
                 acceptance_days: s.workflow.acceptance_days,
                 review_days: s.workflow.review_days,
             }),
-            problems: plan.problems.iter().map(|(label, message)| Problem { label, message }).collect(),
+            problems: plan
+                .problems
+                .iter()
+                .map(|(label, message)| Problem { label, message })
+                .collect(),
             reason: plan.reason,
             step: plan.step.map(|st| st.name()),
             sender: plan.sender.as_deref(),
@@ -135,11 +142,19 @@ impl Composer<'_> {
             .message_id(Some(format!("<{message_id}>")))
             .date(SystemTime::from(now));
         if let Some(r) = &reply_address {
-            b = b.reply_to(Mailbox::new(Some(s.mailbox.display_name.clone()), address(r)));
+            b = b.reply_to(Mailbox::new(
+                Some(s.mailbox.display_name.clone()),
+                address(r),
+            ));
         }
         if let Some(parent) = plan.in_reply_to.as_deref().filter(|id| safe_id(id)) {
             b = b.in_reply_to(format!("<{parent}>"));
-            let refs: Vec<String> = plan.references.iter().filter(|r| safe_id(r)).map(|r| format!("<{r}>")).collect();
+            let refs: Vec<String> = plan
+                .references
+                .iter()
+                .filter(|r| safe_id(r))
+                .map(|r| format!("<{r}>"))
+                .collect();
             if !refs.is_empty() {
                 b = b.references(refs.join(" "));
             }
@@ -154,12 +169,26 @@ impl Composer<'_> {
             ("X-Auto-Response-Suppress", "All".to_string()),
             ("Content-Language", plan.locale.as_str().to_string()),
         ] {
-            b = b.raw_header(HeaderValue::new(HeaderName::new_from_ascii(name.to_string()).expect("static header name"), value));
+            b = b.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii(name.to_string()).expect("static header name"),
+                value,
+            ));
         }
         let body = MultiPart::alternative()
-            .singlepart(SinglePart::builder().header(lettre::message::header::ContentType::TEXT_PLAIN).body(body(rendered.text)))
-            .singlepart(SinglePart::builder().header(lettre::message::header::ContentType::TEXT_HTML).body(body(rendered.html)));
-        let message = b.multipart(body).map_err(|e| TemplateError::Render { name: plan.kind.name().into(), message: e.to_string() })?;
+            .singlepart(
+                SinglePart::builder()
+                    .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                    .body(body(rendered.text)),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(lettre::message::header::ContentType::TEXT_HTML)
+                    .body(body(rendered.html)),
+            );
+        let message = b.multipart(body).map_err(|e| TemplateError::Render {
+            name: plan.kind.name().into(),
+            message: e.to_string(),
+        })?;
 
         Ok(Outgoing {
             kind: plan.kind,
@@ -179,24 +208,35 @@ impl Composer<'_> {
 /// 7bit when every line is short ASCII; otherwise base64, never quoted-printable,
 /// whose soft line breaks could split a reply token for a naive reader.
 fn body(text: String) -> Body {
-    Body::new_with_encoding(text, ContentTransferEncoding::SevenBit)
-        .unwrap_or_else(|buf| Body::new_with_encoding(buf, ContentTransferEncoding::Base64).expect("base64 takes anything"))
+    Body::new_with_encoding(text, ContentTransferEncoding::SevenBit).unwrap_or_else(|buf| {
+        Body::new_with_encoding(buf, ContentTransferEncoding::Base64)
+            .expect("base64 takes anything")
+    })
 }
 
 fn address(a: &EmailAddress) -> lettre::Address {
-    a.as_str().parse().expect("an EmailAddress is a valid lettre address")
+    a.as_str()
+        .parse()
+        .expect("an EmailAddress is a valid lettre address")
 }
 
 /// Message-IDs from other people's mail are echoed only when they are plain.
 fn safe_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 250 && id.bytes().all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
+    !id.is_empty()
+        && id.len() <= 250
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
 }
 
 fn nonce() -> String {
     let mut bytes = [0u8; 10];
     getrandom::fill(&mut bytes).expect("the OS random source works");
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
-    bytes.iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect()
+    bytes
+        .iter()
+        .map(|b| ALPHABET[(*b & 31) as usize] as char)
+        .collect()
 }
 
 /// Renders every kind in both languages with sample values, so a broken
@@ -224,10 +264,14 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
         closed_at: None,
         last_reminder_days: None,
     };
-    let composer = Composer { settings, templates };
+    let composer = Composer {
+        settings,
+        templates,
+    };
     for locale in Locale::ALL {
         for kind in Kind::ALL {
-            let mut plan = EmailPlan::new(kind, addr("reader@example.example"), locale, Origin::Reply);
+            let mut plan =
+                EmailPlan::new(kind, addr("reader@example.example"), locale, Origin::Reply);
             plan.request = Some(request.clone());
             plan.problems = vec![("Customer email".into(), "missing".into())];
             plan.reason = Some("no_command");
@@ -236,7 +280,10 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
             plan.days_left = Some(7);
             composer.compose(&plan, now)?;
             plan.request = None;
-            if matches!(kind, Kind::RequestInvalid | Kind::FormHelp | Kind::NotAuthorized | Kind::UnmatchedReply) {
+            if matches!(
+                kind,
+                Kind::RequestInvalid | Kind::FormHelp | Kind::NotAuthorized | Kind::UnmatchedReply
+            ) {
                 composer.compose(&plan, now)?;
             }
         }

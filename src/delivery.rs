@@ -15,7 +15,13 @@ pub struct Delivered {
 
 /// Sends the pending outbox. With `ignore_backoff` (the one-shot commands)
 /// every pending email is tried now; `run` honours each email's next attempt time.
-pub async fn deliver(store: &Store, smtp: &Smtp, now: DateTime<Utc>, ignore_backoff: bool, max_retry_hours: u32) -> Result<Delivered, StoreError> {
+pub async fn deliver(
+    store: &Store,
+    smtp: &Smtp,
+    now: DateTime<Utc>,
+    ignore_backoff: bool,
+    max_retry_hours: u32,
+) -> Result<Delivered, StoreError> {
     let mut total = Delivered::default();
     let mut seen = std::collections::HashSet::new();
     loop {
@@ -71,7 +77,9 @@ pub async fn deliver(store: &Store, smtp: &Smtp, now: DateTime<Utc>, ignore_back
 /// 30 s doubling per attempt, capped at an hour, with up to 25 % jitter so a
 /// burst of failures does not retry in lockstep.
 pub fn backoff(attempts: i64) -> Duration {
-    let base = 30i64.saturating_mul(1i64 << attempts.clamp(0, 10)).min(3600);
+    let base = 30i64
+        .saturating_mul(1i64 << attempts.clamp(0, 10))
+        .min(3600);
     let mut b = [0u8; 2];
     getrandom::fill(&mut b).expect("the OS random source works");
     let jitter = (u16::from_le_bytes(b) as i64 * base / 4) / u16::MAX as i64;

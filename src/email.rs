@@ -66,7 +66,10 @@ impl Kind {
 
     /// Refusals and error answers: capped per sender and day (SPEC §4).
     pub fn is_refusal(self) -> bool {
-        matches!(self, Kind::RequestInvalid | Kind::NotAuthorized | Kind::UnmatchedReply | Kind::FormHelp)
+        matches!(
+            self,
+            Kind::RequestInvalid | Kind::NotAuthorized | Kind::UnmatchedReply | Kind::FormHelp
+        )
     }
 
     /// The kinds that expect an answer carry a reply address for this step.

@@ -9,23 +9,57 @@ pub fn problem_message(p: &Problem, locale: Locale) -> String {
     match (p, locale) {
         (Problem::Missing(_), En) => "missing: this field is required".into(),
         (Problem::Missing(_), Fr) => "manquant : ce champ est obligatoire".into(),
-        (Problem::TooLong { max, len, .. }, En) => format!("too long: {len} characters, at most {max}"),
-        (Problem::TooLong { max, len, .. }, Fr) => format!("trop long : {len} caractères, {max} au plus"),
-        (Problem::BadEmail { value, .. }, En) => format!("\"{}\" is not a valid email address", clip(value)),
-        (Problem::BadEmail { value, .. }, Fr) => format!("« {} » n'est pas une adresse e-mail valide", clip(value)),
-        (Problem::OneEmailOnly { value }, En) => format!("give exactly one address (found \"{}\")", clip(value)),
-        (Problem::OneEmailOnly { value }, Fr) => format!("indiquez une seule adresse (trouvé « {} »)", clip(value)),
-        (Problem::BadDomain { value }, En) => format!("\"{}\" is not a valid domain name (like example.com)", clip(value)),
-        (Problem::BadDomain { value }, Fr) => format!("« {} » n'est pas un nom de domaine valide (comme exemple.fr)", clip(value)),
-        (Problem::TooManyUsers { count }, En) => format!("{count} users listed, at most {}", crate::read::form::MAX_USERS),
-        (Problem::TooManyUsers { count }, Fr) => format!("{count} utilisateurs indiqués, {} au plus", crate::read::form::MAX_USERS),
-        (Problem::BadLanguage { value }, En) => format!("\"{}\" is not a language we offer: write en or fr", clip(value)),
-        (Problem::BadLanguage { value }, Fr) => format!("« {} » n'est pas une langue proposée : écrivez fr ou en", clip(value)),
+        (Problem::TooLong { max, len, .. }, En) => {
+            format!("too long: {len} characters, at most {max}")
+        }
+        (Problem::TooLong { max, len, .. }, Fr) => {
+            format!("trop long : {len} caractères, {max} au plus")
+        }
+        (Problem::BadEmail { value, .. }, En) => {
+            format!("\"{}\" is not a valid email address", clip(value))
+        }
+        (Problem::BadEmail { value, .. }, Fr) => {
+            format!("« {} » n'est pas une adresse e-mail valide", clip(value))
+        }
+        (Problem::OneEmailOnly { value }, En) => {
+            format!("give exactly one address (found \"{}\")", clip(value))
+        }
+        (Problem::OneEmailOnly { value }, Fr) => {
+            format!("indiquez une seule adresse (trouvé « {} »)", clip(value))
+        }
+        (Problem::BadDomain { value }, En) => format!(
+            "\"{}\" is not a valid domain name (like example.com)",
+            clip(value)
+        ),
+        (Problem::BadDomain { value }, Fr) => format!(
+            "« {} » n'est pas un nom de domaine valide (comme exemple.fr)",
+            clip(value)
+        ),
+        (Problem::TooManyUsers { count }, En) => format!(
+            "{count} users listed, at most {}",
+            crate::read::form::MAX_USERS
+        ),
+        (Problem::TooManyUsers { count }, Fr) => format!(
+            "{count} utilisateurs indiqués, {} au plus",
+            crate::read::form::MAX_USERS
+        ),
+        (Problem::BadLanguage { value }, En) => format!(
+            "\"{}\" is not a language we offer: write en or fr",
+            clip(value)
+        ),
+        (Problem::BadLanguage { value }, Fr) => format!(
+            "« {} » n'est pas une langue proposée : écrivez fr ou en",
+            clip(value)
+        ),
         (Problem::DomainBusy { domain, reference }, En) => {
-            format!("{domain} already has a request in progress, {reference}; answer that request, or wait until it is closed")
+            format!(
+                "{domain} already has a request in progress, {reference}; answer that request, or wait until it is closed"
+            )
         }
         (Problem::DomainBusy { domain, reference }, Fr) => {
-            format!("{domain} a déjà une demande en cours, {reference} ; répondez à cette demande ou attendez sa clôture")
+            format!(
+                "{domain} a déjà une demande en cours, {reference} ; répondez à cette demande ou attendez sa clôture"
+            )
         }
     }
 }
@@ -33,7 +67,11 @@ pub fn problem_message(p: &Problem, locale: Locale) -> String {
 /// Values are echoed back shortened, so a huge bad value does not make a huge answer.
 fn clip(s: &str) -> String {
     let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > 80 { format!("{}…", one_line.chars().take(80).collect::<String>()) } else { one_line }
+    if one_line.chars().count() > 80 {
+        format!("{}…", one_line.chars().take(80).collect::<String>())
+    } else {
+        one_line
+    }
 }
 
 pub fn state_label(state: State, locale: Locale) -> &'static str {
@@ -59,8 +97,34 @@ pub fn state_label(state: State, locale: Locale) -> &'static str {
 
 /// "21 February 2027 (UTC)" / "21 février 2027 (UTC)".
 pub fn date(at: DateTime<Utc>, locale: Locale) -> String {
-    const EN: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-    const FR: [&str; 12] = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
     let month = match locale {
         Locale::En => EN[at.month0() as usize],
         Locale::Fr => FR[at.month0() as usize],

@@ -26,12 +26,23 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
             }
             Err(e) => {
                 if failures == 0 {
-                    tracing::error!(error = format!("{e:#}"), "cannot read the mailbox; retrying");
+                    tracing::error!(
+                        error = format!("{e:#}"),
+                        "cannot read the mailbox; retrying"
+                    );
                 }
                 failures += 1;
             }
         }
-        if let Err(e) = crate::delivery::deliver(&app.store, &app.smtp, Utc::now(), false, app.settings.smtp.max_retry_hours).await {
+        if let Err(e) = crate::delivery::deliver(
+            &app.store,
+            &app.smtp,
+            Utc::now(),
+            false,
+            app.settings.smtp.max_retry_hours,
+        )
+        .await
+        {
             tracing::error!(error = %e, "cannot deliver the outbox");
         }
         let wait = if failures == 0 {
@@ -51,7 +62,8 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}

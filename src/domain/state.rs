@@ -45,7 +45,10 @@ impl State {
 
     /// Live requests hold their domain: a second request for it is refused.
     pub fn is_live(self) -> bool {
-        matches!(self, State::AwaitingReview | State::PendingCustomerAcceptance)
+        matches!(
+            self,
+            State::AwaitingReview | State::PendingCustomerAcceptance
+        )
     }
 
     pub fn is_terminal(self) -> bool {

@@ -81,7 +81,10 @@ pub struct Key {
 
 impl Key {
     pub fn new(step: Step) -> Self {
-        Self { step, token: Token::generate() }
+        Self {
+            step,
+            token: Token::generate(),
+        }
     }
 
     pub fn tag(&self) -> String {
@@ -95,10 +98,17 @@ impl Key {
         let (prefix, rest) = s.split_once('-')?;
         let step = Step::parse_prefix(&prefix.to_ascii_lowercase())?;
         let token = rest.get(..TOKEN_LEN)?;
-        if rest[TOKEN_LEN..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+        if rest[TOKEN_LEN..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
             return None;
         }
-        Some(Key { step, token: Token::parse(token)? })
+        Some(Key {
+            step,
+            token: Token::parse(token)?,
+        })
     }
 }
 
@@ -135,7 +145,10 @@ mod tests {
     fn keys_round_trip_through_tags_and_message_ids() {
         let k = Key::new(Step::Activation);
         assert_eq!(Key::parse_prefix(&k.tag()), Some(k.clone()));
-        assert_eq!(Key::parse_prefix(&format!("{}.x1y2@example.test", k.tag().to_uppercase())), Some(k));
+        assert_eq!(
+            Key::parse_prefix(&format!("{}.x1y2@example.test", k.tag().to_uppercase())),
+            Some(k)
+        );
         assert_eq!(Key::parse_prefix("bounce-abc"), None);
         assert_eq!(Key::parse_prefix("act-short"), None);
     }

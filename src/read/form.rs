@@ -60,7 +60,10 @@ impl Field {
 
     /// Values that may run over several lines.
     fn multiline(self) -> bool {
-        matches!(self, Field::NoteToCustomer | Field::UserEmails | Field::NoteToUsers)
+        matches!(
+            self,
+            Field::NoteToCustomer | Field::UserEmails | Field::NoteToUsers
+        )
     }
 }
 
@@ -91,8 +94,16 @@ const LABELS: &[(&str, Field, Locale)] = &[
     ("emaildelutilisateur", Field::UserEmails, Locale::Fr),
     ("emaildesutilisateurs", Field::UserEmails, Locale::Fr),
     ("courrielsdesutilisateurs", Field::UserEmails, Locale::Fr),
-    ("remarquealintentiondesutilisateursajoutes", Field::NoteToUsers, Locale::Fr),
-    ("remarquealintentiondesutilisateurs", Field::NoteToUsers, Locale::Fr),
+    (
+        "remarquealintentiondesutilisateursajoutes",
+        Field::NoteToUsers,
+        Locale::Fr,
+    ),
+    (
+        "remarquealintentiondesutilisateurs",
+        Field::NoteToUsers,
+        Locale::Fr,
+    ),
     ("noteauxutilisateurs", Field::NoteToUsers, Locale::Fr),
     ("langue", Field::Language, Locale::Fr),
 ];
@@ -116,7 +127,10 @@ impl RawForm {
     }
 
     pub fn get(&self, f: Field) -> Option<&str> {
-        self.values.get(&f).map(String::as_str).filter(|v| !v.is_empty())
+        self.values
+            .get(&f)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// The language of the labels used (majority), if any were.
@@ -136,7 +150,10 @@ fn label_of(line: &str) -> Option<(Field, Locale, &str)> {
         return None;
     }
     let key = squash(label);
-    LABELS.iter().find(|(l, _, _)| *l == key).map(|(_, f, loc)| (*f, *loc, value.trim()))
+    LABELS
+        .iter()
+        .find(|(l, _, _)| *l == key)
+        .map(|(_, f, loc)| (*f, *loc, value.trim()))
 }
 
 /// Strips quote marks (`>`), bullets and spaces from the start of a line.
@@ -176,11 +193,17 @@ pub fn scan(body: &str) -> RawForm {
                 Locale::En => seen_en.insert(field),
                 Locale::Fr => seen_fr.insert(field),
             };
-            let lines = if value.is_empty() { vec![] } else { vec![value.to_string()] };
+            let lines = if value.is_empty() {
+                vec![]
+            } else {
+                vec![value.to_string()]
+            };
             current = Some((field, lines));
             continue;
         }
-        let Some((field, lines)) = current.as_mut() else { continue };
+        let Some((field, lines)) = current.as_mut() else {
+            continue;
+        };
         if line.is_empty() {
             finish(&mut form, current.take());
         } else if lines.is_empty() || field.multiline() {
@@ -214,20 +237,40 @@ pub struct RequestForm {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
     Missing(Field),
-    TooLong { field: Field, max: usize, len: usize },
-    BadEmail { field: Field, value: String },
-    OneEmailOnly { value: String },
-    BadDomain { value: String },
-    TooManyUsers { count: usize },
-    BadLanguage { value: String },
+    TooLong {
+        field: Field,
+        max: usize,
+        len: usize,
+    },
+    BadEmail {
+        field: Field,
+        value: String,
+    },
+    OneEmailOnly {
+        value: String,
+    },
+    BadDomain {
+        value: String,
+    },
+    TooManyUsers {
+        count: usize,
+    },
+    BadLanguage {
+        value: String,
+    },
     /// The domain already has a live request (found by the caller).
-    DomainBusy { domain: String, reference: String },
+    DomainBusy {
+        domain: String,
+        reference: String,
+    },
 }
 
 impl Problem {
     pub fn field(&self) -> Field {
         match self {
-            Problem::Missing(f) | Problem::TooLong { field: f, .. } | Problem::BadEmail { field: f, .. } => *f,
+            Problem::Missing(f)
+            | Problem::TooLong { field: f, .. }
+            | Problem::BadEmail { field: f, .. } => *f,
             Problem::OneEmailOnly { .. } => Field::CustomerEmail,
             Problem::BadDomain { .. } | Problem::DomainBusy { .. } => Field::AccountDomain,
             Problem::TooManyUsers { .. } => Field::UserEmails,
@@ -239,7 +282,10 @@ impl Problem {
 /// The language answers about this form are written in: the `Language` field,
 /// else the labels' language, else the desk's default.
 pub fn locale_of(raw: &RawForm, default: Locale) -> Locale {
-    raw.get(Field::Language).and_then(Locale::parse).or(raw.label_locale()).unwrap_or(default)
+    raw.get(Field::Language)
+        .and_then(Locale::parse)
+        .or(raw.label_locale())
+        .unwrap_or(default)
 }
 
 /// Applies SPEC §3's rules; on failure returns every problem, in field order.
@@ -248,7 +294,9 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
     let locale = locale_of(raw, default);
     if let Some(l) = raw.get(Field::Language) {
         if Locale::parse(l).is_none() {
-            problems.push(Problem::BadLanguage { value: l.to_string() });
+            problems.push(Problem::BadLanguage {
+                value: l.to_string(),
+            });
         }
     }
 
@@ -262,7 +310,11 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
             let name: String = name.chars().filter(|c| !c.is_control()).collect();
             let len = name.chars().count();
             if len > MAX_NAME {
-                problems.push(Problem::TooLong { field: Field::AccountName, max: MAX_NAME, len });
+                problems.push(Problem::TooLong {
+                    field: Field::AccountName,
+                    max: MAX_NAME,
+                    len,
+                });
                 None
             } else {
                 Some(name)
@@ -278,13 +330,18 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
         Some(v) => {
             let items = split_addresses(v);
             if items.len() > 1 {
-                problems.push(Problem::OneEmailOnly { value: v.to_string() });
+                problems.push(Problem::OneEmailOnly {
+                    value: v.to_string(),
+                });
                 None
             } else {
                 match EmailAddress::parse(items.first().map(String::as_str).unwrap_or(v)) {
                     Ok(a) => Some(a),
                     Err(_) => {
-                        problems.push(Problem::BadEmail { field: Field::CustomerEmail, value: v.to_string() });
+                        problems.push(Problem::BadEmail {
+                            field: Field::CustomerEmail,
+                            value: v.to_string(),
+                        });
                         None
                     }
                 }
@@ -300,7 +357,9 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
         Some(v) => match AccountDomain::parse(v) {
             Ok(d) => Some(d),
             Err(_) => {
-                problems.push(Problem::BadDomain { value: v.to_string() });
+                problems.push(Problem::BadDomain {
+                    value: v.to_string(),
+                });
                 None
             }
         },
@@ -310,7 +369,11 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
         let v = raw.get(field)?;
         let len = v.chars().count();
         if len > MAX_NOTE {
-            problems.push(Problem::TooLong { field, max: MAX_NOTE, len });
+            problems.push(Problem::TooLong {
+                field,
+                max: MAX_NOTE,
+                len,
+            });
             return None;
         }
         Some(v.to_string())
@@ -324,24 +387,31 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
             match EmailAddress::parse(&item) {
                 Ok(a) if !user_emails.contains(&a) => user_emails.push(a),
                 Ok(_) => {}
-                Err(_) => problems.push(Problem::BadEmail { field: Field::UserEmails, value: item }),
+                Err(_) => problems.push(Problem::BadEmail {
+                    field: Field::UserEmails,
+                    value: item,
+                }),
             }
         }
         if user_emails.len() > MAX_USERS {
-            problems.push(Problem::TooManyUsers { count: user_emails.len() });
+            problems.push(Problem::TooManyUsers {
+                count: user_emails.len(),
+            });
         }
     }
 
     match (account_name, customer_email, account_domain) {
-        (Some(account_name), Some(customer_email), Some(account_domain)) if problems.is_empty() => Ok(RequestForm {
-            account_name,
-            customer_email,
-            account_domain,
-            note_to_customer,
-            user_emails,
-            note_to_users,
-            locale,
-        }),
+        (Some(account_name), Some(customer_email), Some(account_domain)) if problems.is_empty() => {
+            Ok(RequestForm {
+                account_name,
+                customer_email,
+                account_domain,
+                note_to_customer,
+                user_emails,
+                note_to_users,
+                locale,
+            })
+        }
         _ => {
             problems.sort_by_key(Problem::field);
             Err(problems)
@@ -367,7 +437,11 @@ fn split_addresses(v: &str) -> Vec<String> {
                 continue;
             }
         }
-        out.extend(item.split_whitespace().map(|s| s.trim_matches(['"', '\'', '(', ')']).to_string()).filter(|s| !s.is_empty()));
+        out.extend(
+            item.split_whitespace()
+                .map(|s| s.trim_matches(['"', '\'', '(', ')']).to_string())
+                .filter(|s| !s.is_empty()),
+        );
     }
     out
 }
@@ -375,7 +449,12 @@ fn split_addresses(v: &str) -> Vec<String> {
 /// True when the folded subject asks for help (`help` / `aide`).
 pub fn is_help_subject(subject: &str) -> bool {
     let s = fold(subject);
-    let s = s.trim().trim_start_matches("re:").trim_start_matches("fwd:").trim().trim_matches(|c: char| !c.is_alphanumeric());
+    let s = s
+        .trim()
+        .trim_start_matches("re:")
+        .trim_start_matches("fwd:")
+        .trim()
+        .trim_matches(|c: char| !c.is_alphanumeric());
     matches!(s, "help" | "aide" | "?")
 }
 
@@ -385,19 +464,26 @@ mod tests {
 
     #[test]
     fn reads_an_english_form_with_continuations() {
-        let f = scan("Hello,\n\nAccount name: Acme  Corp\nCustomer email: Jane@Customer.test\nAccount domain: Acme.Example\nUser emails: a@c.test,\n  b@c.test; A@c.test\nNote to customer: first line\nsecond line\n\nRegards\n");
+        let f = scan(
+            "Hello,\n\nAccount name: Acme  Corp\nCustomer email: Jane@Customer.test\nAccount domain: Acme.Example\nUser emails: a@c.test,\n  b@c.test; A@c.test\nNote to customer: first line\nsecond line\n\nRegards\n",
+        );
         let v = validate(&f, Locale::Fr).unwrap();
         assert_eq!(v.account_name, "Acme Corp");
         assert_eq!(v.customer_email.as_str(), "jane@customer.test");
         assert_eq!(v.account_domain.as_str(), "acme.example");
         assert_eq!(v.user_emails.len(), 2);
-        assert_eq!(v.note_to_customer.as_deref(), Some("first line\nsecond line"));
+        assert_eq!(
+            v.note_to_customer.as_deref(),
+            Some("first line\nsecond line")
+        );
         assert_eq!(v.locale, Locale::En);
     }
 
     #[test]
     fn reads_french_labels_with_typography_and_bullets() {
-        let f = scan("• Nom du compte\u{a0}: Société Générale\n- E-MAIL DU CLIENT = jean@client.test\n* Domaine du compte : sg.example\nRemarque a l’intention des utilisateurs ajoutes : Bienvenue\n");
+        let f = scan(
+            "• Nom du compte\u{a0}: Société Générale\n- E-MAIL DU CLIENT = jean@client.test\n* Domaine du compte : sg.example\nRemarque a l’intention des utilisateurs ajoutes : Bienvenue\n",
+        );
         let v = validate(&f, Locale::En).unwrap();
         assert_eq!(v.account_name, "Société Générale");
         assert_eq!(v.note_to_users.as_deref(), Some("Bienvenue"));
@@ -406,24 +492,42 @@ mod tests {
 
     #[test]
     fn lists_every_problem() {
-        let f = scan("Customer email: jane@\nAccount domain: not a domain\nUser emails: ok@c.test, bad@\nLanguage: de\n");
+        let f = scan(
+            "Customer email: jane@\nAccount domain: not a domain\nUser emails: ok@c.test, bad@\nLanguage: de\n",
+        );
         let problems = validate(&f, Locale::En).unwrap_err();
         let fields: Vec<Field> = problems.iter().map(Problem::field).collect();
-        assert_eq!(fields, vec![Field::AccountName, Field::CustomerEmail, Field::AccountDomain, Field::UserEmails, Field::Language]);
+        assert_eq!(
+            fields,
+            vec![
+                Field::AccountName,
+                Field::CustomerEmail,
+                Field::AccountDomain,
+                Field::UserEmails,
+                Field::Language
+            ]
+        );
     }
 
     #[test]
     fn single_line_fields_do_not_swallow_the_next_line() {
-        let f = scan("Account name: Evil\nBcc: victim@evil.test\nCustomer email: a@b.test\nAccount domain: e.example\n");
+        let f = scan(
+            "Account name: Evil\nBcc: victim@evil.test\nCustomer email: a@b.test\nAccount domain: e.example\n",
+        );
         assert_eq!(validate(&f, Locale::En).unwrap().account_name, "Evil");
     }
 
     #[test]
     fn outlook_mailto_addresses_are_read() {
-        let f = scan("Customer email: jane@c.test<mailto:jane@c.test>\nUser emails: Bob <bob@c.test>, x@c.test<mailto:x@c.test>\nAccount name: A\nAccount domain: a.example\n");
+        let f = scan(
+            "Customer email: jane@c.test<mailto:jane@c.test>\nUser emails: Bob <bob@c.test>, x@c.test<mailto:x@c.test>\nAccount name: A\nAccount domain: a.example\n",
+        );
         let v = validate(&f, Locale::En).unwrap();
         assert_eq!(v.customer_email.as_str(), "jane@c.test");
-        assert_eq!(v.user_emails.iter().map(|a| a.as_str()).collect::<Vec<_>>(), vec!["bob@c.test", "x@c.test"]);
+        assert_eq!(
+            v.user_emails.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+            vec!["bob@c.test", "x@c.test"]
+        );
     }
 
     #[test]

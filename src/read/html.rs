@@ -62,8 +62,9 @@ pub fn to_text(html: &str) -> String {
                 }
                 "hr" => out.marker(),
                 "div" if !closing && is_quote_container(&attrs) => out.marker(),
-                "p" | "div" | "tr" | "li" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre"
-                | "dt" | "dd" | "section" | "article" | "header" | "footer" => out.newline(),
+                "p" | "div" | "tr" | "li" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4"
+                | "h5" | "h6" | "pre" | "dt" | "dd" | "section" | "article" | "header"
+                | "footer" => out.newline(),
                 "td" | "th" if !closing => out.space(),
                 _ => {}
             }
@@ -77,9 +78,17 @@ pub fn to_text(html: &str) -> String {
 }
 
 fn is_quote_container(attrs: &str) -> bool {
-    ["gmail_quote", "divrplyfwdmsg", "appendonsend", "moz-cite-prefix", "yahoo_quoted", "protonmail_quote", "outlookmessageheader"]
-        .iter()
-        .any(|m| attrs.contains(m))
+    [
+        "gmail_quote",
+        "divrplyfwdmsg",
+        "appendonsend",
+        "moz-cite-prefix",
+        "yahoo_quoted",
+        "protonmail_quote",
+        "outlookmessageheader",
+    ]
+    .iter()
+    .any(|m| attrs.contains(m))
 }
 
 fn tag_end(s: &str) -> Option<usize> {
@@ -96,7 +105,9 @@ fn tag_end(s: &str) -> Option<usize> {
 }
 
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 #[derive(Default)]
@@ -128,7 +139,10 @@ impl Out {
 
     fn newline(&mut self) {
         let prefix = "> ".repeat(self.depth);
-        self.lines.push(format!("{prefix}{}", std::mem::take(&mut self.line).trim_end()));
+        self.lines.push(format!(
+            "{prefix}{}",
+            std::mem::take(&mut self.line).trim_end()
+        ));
         self.pending_space = false;
     }
 
@@ -172,7 +186,9 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[1..].find(|c: char| !c.is_ascii_alphanumeric() && c != '#').map(|e| e + 1);
+        let end = rest[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '#')
+            .map(|e| e + 1);
         let Some(end) = end.filter(|&e| rest[e..].starts_with(';') && e > 1) else {
             out.push('&');
             rest = &rest[1..];
@@ -254,7 +270,9 @@ mod tests {
 
     #[test]
     fn blocks_end_lines_and_entities_decode() {
-        let t = to_text("<html><head><style>p{}</style></head><body><div>Account name: A&amp;B</div><div>Customer email: x@y.test<br></div><p>Note&nbsp;: caf&eacute;</p></body></html>");
+        let t = to_text(
+            "<html><head><style>p{}</style></head><body><div>Account name: A&amp;B</div><div>Customer email: x@y.test<br></div><p>Note&nbsp;: caf&eacute;</p></body></html>",
+        );
         assert!(t.contains("Account name: A&B\n"), "{t}");
         assert!(t.contains("Customer email: x@y.test\n"), "{t}");
         assert!(t.contains("Note\u{a0}: café"), "{t}");
@@ -263,15 +281,23 @@ mod tests {
 
     #[test]
     fn table_cells_share_a_line() {
-        let t = to_text("<table><tr><td>Account name:</td><td>Acme</td></tr><tr><td>Account domain:</td><td>acme.example</td></tr></table>");
+        let t = to_text(
+            "<table><tr><td>Account name:</td><td>Acme</td></tr><tr><td>Account domain:</td><td>acme.example</td></tr></table>",
+        );
         assert!(t.contains("Account name: Acme\n"), "{t}");
         assert!(t.contains("Account domain: acme.example\n"), "{t}");
     }
 
     #[test]
     fn quotes_are_marked() {
-        let t = to_text("<div>Accept</div><div class=\"gmail_quote\">On Mon wrote:<blockquote>DECLINE</blockquote></div>");
-        assert!(t.trim_start().starts_with("Accept\n-----Original Message-----"), "{t}");
+        let t = to_text(
+            "<div>Accept</div><div class=\"gmail_quote\">On Mon wrote:<blockquote>DECLINE</blockquote></div>",
+        );
+        assert!(
+            t.trim_start()
+                .starts_with("Accept\n-----Original Message-----"),
+            "{t}"
+        );
         assert!(t.contains("> DECLINE"), "{t}");
     }
 }

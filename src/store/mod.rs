@@ -7,7 +7,9 @@ use std::{str::FromStr, time::Duration};
 
 use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Row, SqlSafeStr};
 
 pub use commit::{Committed, InboundRecord};
@@ -38,7 +40,10 @@ pub struct Store {
 impl Store {
     /// Opens (creating if missing) the database in WAL mode and applies the migrations.
     pub async fn open(url: &str) -> Result<Store> {
-        let err = |source| StoreError::Open { url: url.to_string(), source };
+        let err = |source| StoreError::Open {
+            url: url.to_string(),
+            source,
+        };
         let options = SqliteConnectOptions::from_str(url)
             .map_err(err)?
             .create_if_missing(true)
@@ -46,10 +51,18 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
-        if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = options
+            .get_filename()
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(dir).map_err(|e| err(sqlx::Error::Io(e)))?;
         }
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(err)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(err)?;
         let store = Store { pool };
         store.migrate().await?;
         Ok(store)
@@ -59,12 +72,25 @@ impl Store {
         let migrations = crate::templates::MIGRATIONS
             .iter()
             .map(|(name, sql)| {
-                let (version, description) = name.trim_end_matches(".sql").split_once('_').unwrap_or((name, name));
-                let version = version.parse::<i64>().map_err(|_| StoreError::Corrupt(format!("migration file name {name}")))?;
-                Ok(Migration::new(version, description.to_string().into(), MigrationType::Simple, sql.into_sql_str(), false))
+                let (version, description) = name
+                    .trim_end_matches(".sql")
+                    .split_once('_')
+                    .unwrap_or((name, name));
+                let version = version
+                    .parse::<i64>()
+                    .map_err(|_| StoreError::Corrupt(format!("migration file name {name}")))?;
+                Ok(Migration::new(
+                    version,
+                    description.to_string().into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                ))
             })
             .collect::<Result<Vec<_>>>()?;
-        Migrator::with_migrations(migrations).run(&self.pool).await?;
+        Migrator::with_migrations(migrations)
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -80,13 +106,19 @@ impl Store {
 
     /// Whether a message with this Message-ID was processed already, and how.
     pub async fn inbound_outcome(&self, message_id: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT outcome FROM inbound WHERE message_id = ?").bind(message_id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT outcome FROM inbound WHERE message_id = ?")
+            .bind(message_id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|r| r.get(0)))
     }
 
     /// Whether `message_id` is one the desk issued.
     pub async fn is_own_message_id(&self, message_id: &str) -> Result<bool> {
-        let row = sqlx::query("SELECT 1 FROM outbox WHERE message_id = ?").bind(message_id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT 1 FROM outbox WHERE message_id = ?")
+            .bind(message_id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.is_some())
     }
 }
@@ -96,7 +128,9 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
 }
 
 pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| StoreError::Corrupt(format!("timestamp {s:?}")))
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("timestamp {s:?}")))
 }
 
 pub(crate) fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
