@@ -2,6 +2,7 @@
 //! addresses, own SQLite file) against the real Dovecot + Postfix stack.
 mod helpers;
 
+mod activation;
 mod cli;
 mod delivery;
 mod fixtures;
