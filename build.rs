@@ -6,10 +6,7 @@ fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").unwrap();
     let out = env::var("OUT_DIR").unwrap();
     let mut code = String::new();
-    for (name, dir, ext) in [
-        ("TEMPLATES", "templates", "hbs"),
-        ("MIGRATIONS", "migrations", "sql"),
-    ] {
+    for (name, dir, ext) in [("TEMPLATES", "templates", "hbs"), ("MIGRATIONS", "migrations", "sql")] {
         let base = Path::new(&root).join(dir);
         println!("cargo:rerun-if-changed={}", base.display());
         let mut files = Vec::new();
@@ -35,11 +32,7 @@ fn collect(base: &Path, dir: &Path, ext: &str, files: &mut Vec<(String, String)>
             println!("cargo:rerun-if-changed={}", path.display());
             collect(base, &path, ext, files);
         } else if path.extension().is_some_and(|e| e == ext) {
-            let rel = path
-                .strip_prefix(base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
             files.push((rel, path.to_string_lossy().into_owned()));
         }
     }

@@ -29,10 +29,7 @@ impl Loaded {
         let templates = Templates::load(settings.templates.dir.as_deref())?;
         crate::compose::check_templates(&settings, &templates)?;
         Smtp::new(&settings.smtp)?;
-        Ok(Loaded {
-            settings,
-            templates,
-        })
+        Ok(Loaded { settings, templates })
     }
 }
 
@@ -41,24 +38,19 @@ pub struct App {
     pub templates: Templates,
     pub store: Store,
     pub smtp: Smtp,
+    /// The secret reply keys are derived from (kept in the database).
+    pub secret: Vec<u8>,
 }
 
 impl App {
     pub async fn open(loaded: Loaded) -> anyhow::Result<App> {
         let store = Store::open(&loaded.settings.database.url).await?;
         let smtp = Smtp::new(&loaded.settings.smtp)?;
-        Ok(App {
-            settings: loaded.settings,
-            templates: loaded.templates,
-            store,
-            smtp,
-        })
+        let secret = store.token_secret().await?;
+        Ok(App { settings: loaded.settings, templates: loaded.templates, store, smtp, secret })
     }
 
     pub fn composer(&self) -> crate::compose::Composer<'_> {
-        crate::compose::Composer {
-            settings: &self.settings,
-            templates: &self.templates,
-        }
+        crate::compose::Composer { settings: &self.settings, templates: &self.templates, secret: &self.secret }
     }
 }

@@ -9,11 +9,7 @@ use crate::domain::{Reference, State};
 use crate::request::{RequestJson, rfc3339};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "smartacct",
-    version,
-    about = "The Smart Account request desk, run over email"
-)]
+#[command(name = "smartacct", version, about = "The Smart Account request desk, run over email")]
 pub struct Cli {
     /// Configuration file (default: $SMARTACCT_CONFIG, else config/smartacct.toml)
     #[arg(long, global = true, value_name = "PATH")]
@@ -31,6 +27,12 @@ pub enum Command {
         /// Required: one pass, then exit
         #[arg(long)]
         once: bool,
+    },
+    /// Run the sweep once as if at that time (default: now), deliver the outbox, exit
+    Sweep {
+        /// The time to sweep as, RFC 3339 (e.g. 2027-03-01T02:00:00Z)
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<String>,
     },
     /// Requests: list or show
     Requests {
@@ -88,18 +90,12 @@ pub struct Failure {
 
 impl<E: Into<anyhow::Error>> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure {
-            status: 1,
-            error: e.into(),
-        }
+        Failure { status: 1, error: e.into() }
     }
 }
 
 fn usage(msg: String) -> Failure {
-    Failure {
-        status: 2,
-        error: anyhow::anyhow!(msg),
-    }
+    Failure { status: 2, error: anyhow::anyhow!(msg) }
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -115,10 +111,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let path = crate::configuration::config_path(cli.config.as_deref());
-    let loaded = Loaded::from_path(&path).map_err(|e| Failure {
-        status: 2,
-        error: e.into(),
-    })?;
+    let loaded = Loaded::from_path(&path).map_err(|e| Failure { status: 2, error: e.into() })?;
     if let Command::CheckConfig = cli.command {
         println!("{}: configuration and templates are valid", path.display());
         return Ok(());
@@ -138,9 +131,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         }
         Command::Poll { once } => {
             if !once {
-                return Err(usage(
-                    "poll needs --once (the service is `smartacct run`)".into(),
-                ));
+                return Err(usage("poll needs --once (the service is `smartacct run`)".into()));
             }
             let (report, delivered) = crate::intake::poll_and_deliver(app).await?;
             tracing::info!(
@@ -164,9 +155,24 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Run => crate::service::run(app).await.map_err(Failure::from),
-        Command::Requests {
-            command: RequestsCommand::List { state, json },
-        } => {
+        Command::Sweep { now } => {
+            let now = match now {
+                None => chrono::Utc::now(),
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .map_err(|e| usage(format!("--now: {t:?} is not an RFC 3339 time like 2027-03-01T02:00:00Z: {e}")))?
+                    .with_timezone(&chrono::Utc),
+            };
+            let (report, delivered) = crate::sweep::sweep_and_deliver(app, now).await?;
+            tracing::info!(
+                expired = report.expired,
+                reminded = report.reminded,
+                review_expired = report.review_expired,
+                sent = delivered.sent,
+                "sweep command done"
+            );
+            Ok(())
+        }
+        Command::Requests { command: RequestsCommand::List { state, json } } => {
             let state = match state {
                 None => None,
                 Some(s) => Some(State::parse(&s).ok_or_else(|| {
@@ -192,17 +198,10 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Requests {
-            command: RequestsCommand::Show { reference, json },
-        } => {
-            let r = Reference::parse(&reference).ok_or_else(|| {
-                usage(format!("{reference:?} is not a reference like SA-7K3QX9PD"))
-            })?;
-            let request = app
-                .store
-                .request_by_reference(&r)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no request {r}"))?;
+        Command::Requests { command: RequestsCommand::Show { reference, json } } => {
+            let r = Reference::parse(&reference)
+                .ok_or_else(|| usage(format!("{reference:?} is not a reference like SA-7K3QX9PD")))?;
+            let request = app.store.request_by_reference(&r).await?.ok_or_else(|| anyhow::anyhow!("no request {r}"))?;
             let id = request.id.expect("stored requests have ids");
             let events = app.store.events(id).await?;
             let emails = app.store.outbox_for_request(id).await?;
@@ -223,11 +222,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 println!("  partner email     {}", j.partner_email);
                 println!(
                     "  user emails       {}",
-                    if j.user_emails.is_empty() {
-                        "-".into()
-                    } else {
-                        j.user_emails.join(", ")
-                    }
+                    if j.user_emails.is_empty() { "-".into() } else { j.user_emails.join(", ") }
                 );
                 println!("  language          {}", j.locale);
                 for (label, v) in [
@@ -257,13 +252,10 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Outbox {
-            command: OutboxCommand::List { failed, json },
-        } => {
+        Command::Outbox { command: OutboxCommand::List { failed, json } } => {
             let rows = app.store.list_outbox(failed).await?;
             if json {
-                let out: Vec<serde_json::Value> =
-                    rows.iter().map(crate::service::outbox_json).collect();
+                let out: Vec<serde_json::Value> = rows.iter().map(crate::service::outbox_json).collect();
                 println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
             } else {
                 for o in &rows {
@@ -281,16 +273,12 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Outbox {
-            command: OutboxCommand::Retry { id },
-        } => {
+        Command::Outbox { command: OutboxCommand::Retry { id } } => {
             if app.store.retry_outbox(id, chrono::Utc::now()).await? {
                 println!("email #{id} is queued again");
                 Ok(())
             } else {
-                Err(usage(format!(
-                    "email #{id} is not a failed email (see `smartacct outbox list --failed`)"
-                )))
+                Err(usage(format!("email #{id} is not a failed email (see `smartacct outbox list --failed`)")))
             }
         }
     }

@@ -81,13 +81,19 @@ struct RequestContext {
 pub struct Composer<'a> {
     pub settings: &'a Settings,
     pub templates: &'a Templates,
+    /// The service's secret that reply keys are derived from.
+    pub secret: &'a [u8],
 }
 
 impl Composer<'_> {
     pub fn compose(&self, plan: &EmailPlan, now: DateTime<Utc>) -> Result<Outgoing, TemplateError> {
         let s = self.settings;
         let desk = &s.mailbox.address;
-        let key = plan.kind.reply_step().map(Key::new);
+        let key = match (plan.kind.reply_step(), &plan.request) {
+            (Some(step), Some(r)) => Some(Key::derive(self.secret, step, &r.reference)),
+            (Some(step), None) => Some(Key::new(step)),
+            (None, _) => None,
+        };
         let reply_address = key.as_ref().map(|k| desk.with_tag(&k.tag()));
         let nonce = nonce();
         let message_id = match &key {
@@ -98,10 +104,7 @@ impl Composer<'_> {
         let envelope_from = desk.with_tag(&format!("bounce-{bounce_id}"));
 
         let ctx = Context {
-            desk: Desk {
-                name: &s.mailbox.display_name,
-                address: desk.as_str(),
-            },
+            desk: Desk { name: &s.mailbox.display_name, address: desk.as_str() },
             support_url: &s.workflow.support_url,
             reference: plan.request.as_ref().map(|r| r.reference.to_string()),
             reply_address: reply_address.as_ref().map(ToString::to_string),
@@ -120,11 +123,7 @@ impl Composer<'_> {
                 acceptance_days: s.workflow.acceptance_days,
                 review_days: s.workflow.review_days,
             }),
-            problems: plan
-                .problems
-                .iter()
-                .map(|(label, message)| Problem { label, message })
-                .collect(),
+            problems: plan.problems.iter().map(|(label, message)| Problem { label, message }).collect(),
             reason: plan.reason,
             step: plan.step.map(|st| st.name()),
             sender: plan.sender.as_deref(),
@@ -142,19 +141,11 @@ impl Composer<'_> {
             .message_id(Some(format!("<{message_id}>")))
             .date(SystemTime::from(now));
         if let Some(r) = &reply_address {
-            b = b.reply_to(Mailbox::new(
-                Some(s.mailbox.display_name.clone()),
-                address(r),
-            ));
+            b = b.reply_to(Mailbox::new(Some(s.mailbox.display_name.clone()), address(r)));
         }
         if let Some(parent) = plan.in_reply_to.as_deref().filter(|id| safe_id(id)) {
             b = b.in_reply_to(format!("<{parent}>"));
-            let refs: Vec<String> = plan
-                .references
-                .iter()
-                .filter(|r| safe_id(r))
-                .map(|r| format!("<{r}>"))
-                .collect();
+            let refs: Vec<String> = plan.references.iter().filter(|r| safe_id(r)).map(|r| format!("<{r}>")).collect();
             if !refs.is_empty() {
                 b = b.references(refs.join(" "));
             }
@@ -181,14 +172,11 @@ impl Composer<'_> {
                     .body(body(rendered.text)),
             )
             .singlepart(
-                SinglePart::builder()
-                    .header(lettre::message::header::ContentType::TEXT_HTML)
-                    .body(body(rendered.html)),
+                SinglePart::builder().header(lettre::message::header::ContentType::TEXT_HTML).body(body(rendered.html)),
             );
-        let message = b.multipart(body).map_err(|e| TemplateError::Render {
-            name: plan.kind.name().into(),
-            message: e.to_string(),
-        })?;
+        let message = b
+            .multipart(body)
+            .map_err(|e| TemplateError::Render { name: plan.kind.name().into(), message: e.to_string() })?;
 
         Ok(Outgoing {
             kind: plan.kind,
@@ -209,34 +197,24 @@ impl Composer<'_> {
 /// whose soft line breaks could split a reply token for a naive reader.
 fn body(text: String) -> Body {
     Body::new_with_encoding(text, ContentTransferEncoding::SevenBit).unwrap_or_else(|buf| {
-        Body::new_with_encoding(buf, ContentTransferEncoding::Base64)
-            .expect("base64 takes anything")
+        Body::new_with_encoding(buf, ContentTransferEncoding::Base64).expect("base64 takes anything")
     })
 }
 
 fn address(a: &EmailAddress) -> lettre::Address {
-    a.as_str()
-        .parse()
-        .expect("an EmailAddress is a valid lettre address")
+    a.as_str().parse().expect("an EmailAddress is a valid lettre address")
 }
 
 /// Message-IDs from other people's mail are echoed only when they are plain.
 fn safe_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 250
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
+    !id.is_empty() && id.len() <= 250 && id.bytes().all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
 }
 
 fn nonce() -> String {
     let mut bytes = [0u8; 10];
     getrandom::fill(&mut bytes).expect("the OS random source works");
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
-    bytes
-        .iter()
-        .map(|b| ALPHABET[(*b & 31) as usize] as char)
-        .collect()
+    bytes.iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect()
 }
 
 /// Renders every kind in both languages with sample values, so a broken
@@ -264,14 +242,10 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
         closed_at: None,
         last_reminder_days: None,
     };
-    let composer = Composer {
-        settings,
-        templates,
-    };
+    let composer = Composer { settings, templates, secret: b"check-config" };
     for locale in Locale::ALL {
         for kind in Kind::ALL {
-            let mut plan =
-                EmailPlan::new(kind, addr("reader@example.example"), locale, Origin::Reply);
+            let mut plan = EmailPlan::new(kind, addr("reader@example.example"), locale, Origin::Reply);
             plan.request = Some(request.clone());
             plan.problems = vec![("Customer email".into(), "missing".into())];
             plan.reason = Some("no_command");
@@ -280,10 +254,7 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
             plan.days_left = Some(7);
             composer.compose(&plan, now)?;
             plan.request = None;
-            if matches!(
-                kind,
-                Kind::RequestInvalid | Kind::FormHelp | Kind::NotAuthorized | Kind::UnmatchedReply
-            ) {
+            if matches!(kind, Kind::RequestInvalid | Kind::FormHelp | Kind::NotAuthorized | Kind::UnmatchedReply) {
                 composer.compose(&plan, now)?;
             }
         }

@@ -18,10 +18,7 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            key: key.into(),
-            message: message.into(),
-        }
+        Self { key: key.into(), message: message.into() }
     }
 }
 
@@ -136,23 +133,17 @@ pub fn config_path(flag: Option<&Path>) -> PathBuf {
 /// Reads the file, applies `SMARTACCT__SECTION__KEY=value` overrides and the
 /// password variables, and checks every key.
 pub fn load(path: &Path) -> Result<Settings, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        ConfigError::new("--config", format!("cannot read {}: {e}", path.display()))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new("--config", format!("cannot read {}: {e}", path.display())))?;
     let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        ConfigError::new(
-            error_key(&e),
-            format!("{} is not valid TOML: {e}", path.display()),
-        )
+        ConfigError::new(error_key(&e), format!("{} is not valid TOML: {e}", path.display()))
     })?;
     apply_env_overrides(&mut table, std::env::vars())?;
     Settings::from_table(&table, &|name| std::env::var(name).ok())
 }
 
 fn error_key(e: &toml::de::Error) -> String {
-    e.span()
-        .map(|s| format!("at bytes {}..{}", s.start, s.end))
-        .unwrap_or_else(|| "config".into())
+    e.span().map(|s| format!("at bytes {}..{}", s.start, s.end)).unwrap_or_else(|| "config".into())
 }
 
 /// `SMARTACCT__IMAP__PORT=1993` sets `imap.port`; the value is read as TOML, else as a string.
@@ -172,9 +163,7 @@ fn apply_env_overrides(
             .ok()
             .and_then(|mut t| t.remove("v"))
             .unwrap_or(toml::Value::String(value));
-        let entry = table
-            .entry(section.clone())
-            .or_insert_with(|| toml::Value::Table(Default::default()));
+        let entry = table.entry(section.clone()).or_insert_with(|| toml::Value::Table(Default::default()));
         let toml::Value::Table(t) = entry else {
             return Err(ConfigError::new(section, "must be a table"));
         };
@@ -198,11 +187,7 @@ impl<'a> Section<'a> {
             Some(toml::Value::Table(t)) => Some(t),
             Some(_) => return Err(ConfigError::new(name, "must be a table ([section])")),
         };
-        Ok(Self {
-            name,
-            table,
-            seen: BTreeSet::new(),
-        })
+        Ok(Self { name, table, seen: BTreeSet::new() })
     }
 
     fn key(&self, key: &str) -> String {
@@ -218,10 +203,7 @@ impl<'a> Section<'a> {
         match self.get(key) {
             None => Ok(None),
             Some(toml::Value::String(s)) => Ok(Some(s.clone())),
-            Some(v) => Err(ConfigError::new(
-                self.key(key),
-                format!("expected a string, got {}", v.type_str()),
-            )),
+            Some(v) => Err(ConfigError::new(self.key(key), format!("expected a string, got {}", v.type_str()))),
         }
     }
 
@@ -232,24 +214,14 @@ impl<'a> Section<'a> {
         }
     }
 
-    fn int(
-        &mut self,
-        key: &'static str,
-        default: i64,
-        min: i64,
-        max: i64,
-    ) -> Result<i64, ConfigError> {
+    fn int(&mut self, key: &'static str, default: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
         match self.get(key) {
             None => Ok(default),
             Some(toml::Value::Integer(n)) if (min..=max).contains(n) => Ok(*n),
-            Some(toml::Value::Integer(n)) => Err(ConfigError::new(
-                self.key(key),
-                format!("{n} is out of range ({min}..={max})"),
-            )),
-            Some(v) => Err(ConfigError::new(
-                self.key(key),
-                format!("expected an integer, got {}", v.type_str()),
-            )),
+            Some(toml::Value::Integer(n)) => {
+                Err(ConfigError::new(self.key(key), format!("{n} is out of range ({min}..={max})")))
+            }
+            Some(v) => Err(ConfigError::new(self.key(key), format!("expected an integer, got {}", v.type_str()))),
         }
     }
 
@@ -257,10 +229,7 @@ impl<'a> Section<'a> {
         match self.get(key) {
             None => Ok(default),
             Some(toml::Value::Boolean(b)) => Ok(*b),
-            Some(v) => Err(ConfigError::new(
-                self.key(key),
-                format!("expected true or false, got {}", v.type_str()),
-            )),
+            Some(v) => Err(ConfigError::new(self.key(key), format!("expected true or false, got {}", v.type_str()))),
         }
     }
 
@@ -271,40 +240,26 @@ impl<'a> Section<'a> {
                 .iter()
                 .map(|v| match v {
                     toml::Value::String(s) => Ok(s.clone()),
-                    other => Err(ConfigError::new(
-                        self.key(key),
-                        format!("expected strings, found {}", other.type_str()),
-                    )),
+                    other => {
+                        Err(ConfigError::new(self.key(key), format!("expected strings, found {}", other.type_str())))
+                    }
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
-            Some(v) => Err(ConfigError::new(
-                self.key(key),
-                format!("expected an array of strings, got {}", v.type_str()),
-            )),
+            Some(v) => {
+                Err(ConfigError::new(self.key(key), format!("expected an array of strings, got {}", v.type_str())))
+            }
         }
     }
 
-    fn choice<T: Copy>(
-        &mut self,
-        key: &'static str,
-        default: T,
-        choices: &[(&str, T)],
-    ) -> Result<T, ConfigError> {
+    fn choice<T: Copy>(&mut self, key: &'static str, default: T, choices: &[(&str, T)]) -> Result<T, ConfigError> {
         let Some(value) = self.string(key)? else {
             return Ok(default);
         };
-        choices
-            .iter()
-            .find(|(name, _)| *name == value)
-            .map(|(_, v)| *v)
-            .ok_or_else(|| {
-                let names: Vec<String> = choices.iter().map(|(n, _)| format!("{n:?}")).collect();
-                ConfigError::new(
-                    self.key(key),
-                    format!("{value:?} is not one of {}", names.join(", ")),
-                )
-            })
+        choices.iter().find(|(name, _)| *name == value).map(|(_, v)| *v).ok_or_else(|| {
+            let names: Vec<String> = choices.iter().map(|(n, _)| format!("{n:?}")).collect();
+            ConfigError::new(self.key(key), format!("{value:?} is not one of {}", names.join(", ")))
+        })
     }
 
     fn path(&mut self, key: &'static str) -> Result<Option<PathBuf>, ConfigError> {
@@ -312,11 +267,7 @@ impl<'a> Section<'a> {
     }
 
     /// The secret from `$env_var`, else `password`, else `password_file`.
-    fn secret(
-        &mut self,
-        env_var: &str,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Option<String>, ConfigError> {
+    fn secret(&mut self, env_var: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Option<String>, ConfigError> {
         let inline = self.string("password")?;
         let file = self.path("password_file")?;
         if let Some(v) = env(env_var).filter(|v| !v.is_empty()) {
@@ -327,14 +278,11 @@ impl<'a> Section<'a> {
         }
         match file {
             None => Ok(None),
-            Some(path) => std::fs::read_to_string(&path)
-                .map(|s| Some(s.trim_end_matches(['\r', '\n']).to_string()))
-                .map_err(|e| {
-                    ConfigError::new(
-                        self.key("password_file"),
-                        format!("cannot read {}: {e}", path.display()),
-                    )
-                }),
+            Some(path) => {
+                std::fs::read_to_string(&path).map(|s| Some(s.trim_end_matches(['\r', '\n']).to_string())).map_err(
+                    |e| ConfigError::new(self.key("password_file"), format!("cannot read {}: {e}", path.display())),
+                )
+            }
         }
     }
 
@@ -348,53 +296,30 @@ impl<'a> Section<'a> {
     }
 }
 
-const SECURITY: &[(&str, Security)] = &[
-    ("tls", Security::Tls),
-    ("starttls", Security::StartTls),
-    ("none", Security::None),
-];
-const SECTIONS: &[&str] = &[
-    "mailbox",
-    "imap",
-    "smtp",
-    "database",
-    "partners",
-    "workflow",
-    "sweep",
-    "templates",
-    "hygiene",
-];
+const SECURITY: &[(&str, Security)] =
+    &[("tls", Security::Tls), ("starttls", Security::StartTls), ("none", Security::None)];
+const SECTIONS: &[&str] =
+    &["mailbox", "imap", "smtp", "database", "partners", "workflow", "sweep", "templates", "hygiene"];
 
 impl Settings {
-    pub fn from_table(
-        root: &toml::Table,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
+    pub fn from_table(root: &toml::Table, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         if let Some(extra) = root.keys().find(|k| !SECTIONS.contains(&k.as_str())) {
             return Err(ConfigError::new(extra, "unknown section (misspelt?)"));
         }
 
         let mut s = Section::new(root, "mailbox")?;
         let raw = s.required("address")?;
-        let address = EmailAddress::parse(&raw)
-            .map_err(|e| ConfigError::new("mailbox.address", format!("{raw:?}: {e}")))?;
+        let address =
+            EmailAddress::parse(&raw).map_err(|e| ConfigError::new("mailbox.address", format!("{raw:?}: {e}")))?;
         if address.split_plus().1.is_some() {
-            return Err(ConfigError::new(
-                "mailbox.address",
-                "must not carry a +tag: the desk adds its own",
-            ));
+            return Err(ConfigError::new("mailbox.address", "must not carry a +tag: the desk adds its own"));
         }
-        let display_name = s
-            .string("display_name")?
-            .unwrap_or_else(|| "Smart Account Desk".into());
+        let display_name = s.string("display_name")?.unwrap_or_else(|| "Smart Account Desk".into());
         if display_name.chars().any(char::is_control) {
             return Err(ConfigError::new("mailbox.display_name", "must be one line"));
         }
         s.finish()?;
-        let mailbox = MailboxSettings {
-            address,
-            display_name,
-        };
+        let mailbox = MailboxSettings { address, display_name };
 
         let mut s = Section::new(root, "imap")?;
         let host = s.required("host")?;
@@ -413,12 +338,8 @@ impl Settings {
             })?,
             ca_file: s.path("ca_file")?,
             folder: s.string("folder")?.unwrap_or_else(|| "INBOX".into()),
-            processed_folder: s
-                .string("processed_folder")?
-                .unwrap_or_else(|| "Processed".into()),
-            rejected_folder: s
-                .string("rejected_folder")?
-                .unwrap_or_else(|| "Rejected".into()),
+            processed_folder: s.string("processed_folder")?.unwrap_or_else(|| "Processed".into()),
+            rejected_folder: s.string("rejected_folder")?.unwrap_or_else(|| "Rejected".into()),
             max_message_bytes: s.int("max_message_bytes", 10 * 1024 * 1024, 1024, i64::MAX)? as u64,
             batch_size: s.int("batch_size", 50, 1, 1000)? as usize,
             timeout: Duration::from_secs(s.int("timeout_secs", 60, 1, 3600)? as u64),
@@ -430,22 +351,12 @@ impl Settings {
             ("imap.processed_folder", &imap.processed_folder),
             ("imap.rejected_folder", &imap.rejected_folder),
         ] {
-            if folder.trim().is_empty()
-                || folder
-                    .chars()
-                    .any(|c| c.is_control() || c == '"' || c == '\\')
-            {
-                return Err(ConfigError::new(
-                    key,
-                    format!("{folder:?} is not a usable folder name"),
-                ));
+            if folder.trim().is_empty() || folder.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+                return Err(ConfigError::new(key, format!("{folder:?} is not a usable folder name")));
             }
         }
         if imap.processed_folder == imap.folder {
-            return Err(ConfigError::new(
-                "imap.processed_folder",
-                "must differ from imap.folder",
-            ));
+            return Err(ConfigError::new("imap.processed_folder", "must differ from imap.folder"));
         }
         check_ca(&imap.ca_file, "imap.ca_file")?;
         s.finish()?;
@@ -479,14 +390,9 @@ impl Settings {
         s.finish()?;
 
         let mut s = Section::new(root, "database")?;
-        let url = s
-            .string("url")?
-            .unwrap_or_else(|| "sqlite://var/smartacct.db".into());
+        let url = s.string("url")?.unwrap_or_else(|| "sqlite://var/smartacct.db".into());
         if !url.starts_with("sqlite:") {
-            return Err(ConfigError::new(
-                "database.url",
-                format!("{url:?} must start with sqlite://"),
-            ));
+            return Err(ConfigError::new("database.url", format!("{url:?} must start with sqlite://")));
         }
         s.finish()?;
         let database = DatabaseSettings { url };
@@ -504,16 +410,10 @@ impl Settings {
         let unknown_sender = s.choice(
             "unknown_sender",
             UnknownSender::Reply,
-            &[
-                ("reply", UnknownSender::Reply),
-                ("ignore", UnknownSender::Ignore),
-            ],
+            &[("reply", UnknownSender::Reply), ("ignore", UnknownSender::Ignore)],
         )?;
         s.finish()?;
-        let partners = PartnerSettings {
-            allow: allow.iter().map(|p| p.to_lowercase()).collect(),
-            unknown_sender,
-        };
+        let partners = PartnerSettings { allow: allow.iter().map(|p| p.to_lowercase()).collect(), unknown_sender };
 
         let mut s = Section::new(root, "workflow")?;
         let review = s.boolean("review", true)?;
@@ -524,9 +424,7 @@ impl Settings {
                 let mut days = Vec::new();
                 for v in items {
                     match v {
-                        toml::Value::Integer(n) if *n >= 1 && (*n as u32) < acceptance_days => {
-                            days.push(*n as u32)
-                        }
+                        toml::Value::Integer(n) if *n >= 1 && (*n as u32) < acceptance_days => days.push(*n as u32),
                         _ => {
                             return Err(ConfigError::new(
                                 "workflow.reminder_days_before",
@@ -563,9 +461,7 @@ impl Settings {
                 }
             },
         };
-        let support_url = s
-            .string("support_url")?
-            .unwrap_or_else(|| "https://www.cisco.com/go/scm".into());
+        let support_url = s.string("support_url")?.unwrap_or_else(|| "https://www.cisco.com/go/scm".into());
         s.finish()?;
         let workflow = WorkflowSettings {
             review,
@@ -577,25 +473,19 @@ impl Settings {
         };
 
         let mut s = Section::new(root, "sweep")?;
-        let schedule_text = s
-            .string("schedule")?
-            .unwrap_or_else(|| "0 0 2 * * *".into());
+        let schedule_text = s.string("schedule")?.unwrap_or_else(|| "0 0 2 * * *".into());
         let schedule = cron::Schedule::from_str(&schedule_text).map_err(|e| {
-            ConfigError::new("sweep.schedule", format!("{schedule_text:?} is not a cron expression with seconds (like \"0 0 2 * * *\"): {e}"))
+            ConfigError::new(
+                "sweep.schedule",
+                format!("{schedule_text:?} is not a cron expression with seconds (like \"0 0 2 * * *\"): {e}"),
+            )
         })?;
         let tz_text = s.string("timezone")?.unwrap_or_else(|| "UTC".into());
         let timezone = chrono_tz::Tz::from_str(&tz_text).map_err(|_| {
-            ConfigError::new(
-                "sweep.timezone",
-                format!("{tz_text:?} is not an IANA time zone (like \"Europe/Paris\")"),
-            )
+            ConfigError::new("sweep.timezone", format!("{tz_text:?} is not an IANA time zone (like \"Europe/Paris\")"))
         })?;
         s.finish()?;
-        let sweep = SweepSettings {
-            schedule,
-            schedule_text,
-            timezone,
-        };
+        let sweep = SweepSettings { schedule, schedule_text, timezone };
 
         let mut s = Section::new(root, "templates")?;
         let dir = s.path("dir")?;
@@ -603,42 +493,24 @@ impl Settings {
         let templates = TemplateSettings { dir };
 
         let mut s = Section::new(root, "hygiene")?;
-        let hygiene = HygieneSettings {
-            max_auto_replies_per_day: s.int("max_auto_replies_per_day", 10, 0, 100_000)? as u32,
-        };
+        let hygiene =
+            HygieneSettings { max_auto_replies_per_day: s.int("max_auto_replies_per_day", 10, 0, 100_000)? as u32 };
         s.finish()?;
 
-        Ok(Settings {
-            mailbox,
-            imap,
-            smtp,
-            database,
-            partners,
-            workflow,
-            sweep,
-            templates,
-            hygiene,
-        })
+        Ok(Settings { mailbox, imap, smtp, database, partners, workflow, sweep, templates, hygiene })
     }
 
     /// Whether `sender` may request accounts: an exact address or a `*` pattern of `partners.allow`.
     pub fn is_partner(&self, sender: &EmailAddress) -> bool {
-        self.partners
-            .allow
-            .iter()
-            .any(|p| glob(p.as_bytes(), sender.as_str().as_bytes()))
+        self.partners.allow.iter().any(|p| glob(p.as_bytes(), sender.as_str().as_bytes()))
     }
 }
 
 fn check_ca(path: &Option<PathBuf>, key: &str) -> Result<(), ConfigError> {
     if let Some(p) = path {
-        let pem = std::fs::read(p)
-            .map_err(|e| ConfigError::new(key, format!("cannot read {}: {e}", p.display())))?;
+        let pem = std::fs::read(p).map_err(|e| ConfigError::new(key, format!("cannot read {}: {e}", p.display())))?;
         if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
-            return Err(ConfigError::new(
-                key,
-                format!("{} holds no PEM certificate", p.display()),
-            ));
+            return Err(ConfigError::new(key, format!("{} holds no PEM certificate", p.display())));
         }
     }
     Ok(())
@@ -687,42 +559,15 @@ host = "127.0.0.1"
     #[test]
     fn errors_name_the_key() {
         let cases = [
-            (
-                MINIMAL.replace("[smtp]", "[smtp]\nsecurity = \"sometimes\""),
-                "smtp.security",
-            ),
-            (
-                MINIMAL.replace("host = \"127.0.0.1\"\nusername", "username"),
-                "imap.host",
-            ),
-            (
-                MINIMAL.replace("password = \"secret\"", ""),
-                "imap.password",
-            ),
-            (
-                format!("{MINIMAL}[sweep]\nschedule = \"0 2 * * *\""),
-                "sweep.schedule",
-            ),
-            (
-                format!("{MINIMAL}[sweep]\ntimezone = \"Mars/Olympus\""),
-                "sweep.timezone",
-            ),
-            (
-                format!("{MINIMAL}[workflow]\nacceptence_days = 3"),
-                "workflow.acceptence_days",
-            ),
-            (
-                format!("{MINIMAL}[workflow]\nacceptance_days = \"ninety\""),
-                "workflow.acceptance_days",
-            ),
-            (
-                format!("{MINIMAL}[workflow]\ndefault_locale = \"de\""),
-                "workflow.default_locale",
-            ),
-            (
-                MINIMAL.replace("desk@example.test\"\n[imap]", "not-an-address\"\n[imap]"),
-                "mailbox.address",
-            ),
+            (MINIMAL.replace("[smtp]", "[smtp]\nsecurity = \"sometimes\""), "smtp.security"),
+            (MINIMAL.replace("host = \"127.0.0.1\"\nusername", "username"), "imap.host"),
+            (MINIMAL.replace("password = \"secret\"", ""), "imap.password"),
+            (format!("{MINIMAL}[sweep]\nschedule = \"0 2 * * *\""), "sweep.schedule"),
+            (format!("{MINIMAL}[sweep]\ntimezone = \"Mars/Olympus\""), "sweep.timezone"),
+            (format!("{MINIMAL}[workflow]\nacceptence_days = 3"), "workflow.acceptence_days"),
+            (format!("{MINIMAL}[workflow]\nacceptance_days = \"ninety\""), "workflow.acceptance_days"),
+            (format!("{MINIMAL}[workflow]\ndefault_locale = \"de\""), "workflow.default_locale"),
+            (MINIMAL.replace("desk@example.test\"\n[imap]", "not-an-address\"\n[imap]"), "mailbox.address"),
         ];
         for (text, key) in cases {
             let err = parse(&text).unwrap_err();
@@ -742,11 +587,7 @@ host = "127.0.0.1"
     #[test]
     fn env_overrides_set_nested_keys() {
         let mut t: toml::Table = MINIMAL.parse().unwrap();
-        apply_env_overrides(
-            &mut t,
-            [("SMARTACCT__IMAP__PORT".to_string(), "1993".to_string())].into_iter(),
-        )
-        .unwrap();
+        apply_env_overrides(&mut t, [("SMARTACCT__IMAP__PORT".to_string(), "1993".to_string())].into_iter()).unwrap();
         let s = Settings::from_table(&t, &|_| None).unwrap();
         assert_eq!(s.imap.port, 1993);
     }

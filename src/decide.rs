@@ -127,10 +127,7 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         return Decision::new("bounce", "delivery status notification (not answered)");
     }
     if let Some(why) = automatic::reason(mail, &s.mailbox.address, known.own_message_id) {
-        return Decision::new(
-            "ignored_automatic",
-            format!("automatic mail, not answered: {why}"),
-        );
+        return Decision::new("ignored_automatic", format!("automatic mail, not answered: {why}"));
     }
     let Some(sender) = mail.from.clone() else {
         return Decision::new("ignored_automatic", "no usable From address");
@@ -147,20 +144,10 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
     let fresh_form = partner && !inbound.own_form.is_empty();
     if let (Some(reference), false) = (&inbound.subject_reference, fresh_form) {
         // Only the step's token (reply address or threading) may change a request.
-        let locale = known
-            .by_subject
-            .as_ref()
-            .map_or(s.workflow.default_locale, |r| r.locale);
-        let mut d = Decision::new(
-            "unmatched",
-            format!("names {reference} in the subject only"),
-        );
+        let locale = known.by_subject.as_ref().map_or(s.workflow.default_locale, |r| r.locale);
+        let mut d = Decision::new("unmatched", format!("names {reference} in the subject only"));
         let mut plan = answer(inbound, Kind::UnmatchedReply, locale);
-        plan.reason = Some(if known.by_subject.is_some() {
-            "not_linked"
-        } else {
-            "unknown_reference"
-        });
+        plan.reason = Some(if known.by_subject.is_some() { "not_linked" } else { "unknown_reference" });
         plan.request = known.by_subject.clone();
         plan.sender = Some(sender.to_string());
         if let Some(r) = &known.by_subject {
@@ -185,18 +172,10 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         return d;
     }
 
-    let raw = if inbound.form.is_empty() {
-        &inbound.own_form
-    } else {
-        &inbound.form
-    };
+    let raw = if inbound.form.is_empty() { &inbound.own_form } else { &inbound.form };
     if form::is_help_subject(&mail.subject) || (raw.is_empty() && inbound.own_text_empty) {
         let mut d = Decision::new("help", "sent the blank form");
-        let plan = answer(
-            inbound,
-            Kind::FormHelp,
-            form::locale_of(raw, s.workflow.default_locale),
-        );
+        let plan = answer(inbound, Kind::FormHelp, form::locale_of(raw, s.workflow.default_locale));
         queue_capped(&mut d, plan, known, s.hygiene.max_auto_replies_per_day);
         return d;
     }
@@ -207,10 +186,8 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         Err(problems) => return invalid(inbound, locale, &problems, known, env),
     };
     if let Some(live) = &known.live_for_domain {
-        let problem = Problem::DomainBusy {
-            domain: valid.account_domain.to_string(),
-            reference: live.reference.to_string(),
-        };
+        let problem =
+            Problem::DomainBusy { domain: valid.account_domain.to_string(), reference: live.reference.to_string() };
         return invalid(inbound, locale, &[problem], known, env);
     }
 
@@ -233,31 +210,19 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         closed_at: None,
         last_reminder_days: None,
     };
-    let mut d = Decision::new(
-        "request_created",
-        format!("{} for {}", request.reference, request.account_domain),
-    );
+    let mut d = Decision::new("request_created", format!("{} for {}", request.reference, request.account_domain));
     d.events.push(Event {
         kind: "received",
-        detail: format!(
-            "request form from {sender} (Message-ID {})",
-            mail.message_id
-        ),
+        detail: format!("request form from {sender} (Message-ID {})", mail.message_id),
     });
     if s.workflow.review {
         let mut plan = answer(inbound, Kind::Review, request.locale);
         plan.request = Some(request.clone());
         d.emails.push(plan);
-        d.events.push(Event {
-            kind: "review_sent",
-            detail: format!("review email to {sender}"),
-        });
+        d.events.push(Event { kind: "review_sent", detail: format!("review email to {sender}") });
     } else {
         submit(&mut request, env);
-        d.events.push(Event {
-            kind: "submitted",
-            detail: "workflow.review = false: submitted on receipt".into(),
-        });
+        d.events.push(Event { kind: "submitted", detail: "workflow.review = false: submitted on receipt".into() });
         submitted_emails(&mut d, inbound, &request);
     }
     d.change = Some(Change::Create(request));
@@ -267,43 +232,29 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
 fn submit(request: &mut Request, env: &Env<'_>) {
     request.state = State::PendingCustomerAcceptance;
     request.submitted_at = Some(env.now);
-    request.expires_at =
-        Some(env.now + Duration::days(env.settings.workflow.acceptance_days as i64));
+    request.expires_at = Some(env.now + Duration::days(env.settings.workflow.acceptance_days as i64));
 }
 
 fn submitted_emails(d: &mut Decision, inbound: &Inbound, request: &Request) {
     let mut complete = answer(inbound, Kind::RequestComplete, request.locale);
     complete.request = Some(request.clone());
     d.emails.push(complete);
-    let mut activation = EmailPlan::new(
-        Kind::Activation,
-        request.customer_email.clone(),
-        request.locale,
-        Origin::Reply,
-    );
+    let mut activation =
+        EmailPlan::new(Kind::Activation, request.customer_email.clone(), request.locale, Origin::Reply);
     activation.request = Some(request.clone());
     d.emails.push(activation);
-    d.events.push(Event {
-        kind: "activation_sent",
-        detail: format!("activation email to {}", request.customer_email),
-    });
+    d.events.push(Event { kind: "activation_sent", detail: format!("activation email to {}", request.customer_email) });
 }
 
 fn review_reply(inbound: &Inbound, request: &Request, known: &Known, env: &Env<'_>) -> Decision {
     let sender = inbound.mail.from.clone().expect("checked by decide");
     let cap = env.settings.hygiene.max_auto_replies_per_day;
     if sender != request.partner_email {
-        let mut d = Decision::new(
-            "refused",
-            format!("{sender} is not the partner of {}", request.reference),
-        );
+        let mut d = Decision::new("refused", format!("{sender} is not the partner of {}", request.reference));
         d.request_id = request.id;
         d.events.push(Event {
             kind: "refused",
-            detail: format!(
-                "{sender} tried to answer the review; only {} may",
-                request.partner_email
-            ),
+            detail: format!("{sender} tried to answer the review; only {} may", request.partner_email),
         });
         let mut plan = answer(inbound, Kind::NotAuthorized, request.locale);
         plan.reason = Some("not_partner");
@@ -321,15 +272,9 @@ fn review_reply(inbound: &Inbound, request: &Request, known: &Known, env: &Env<'
             submit(&mut updated, env);
             let mut d = Decision::new("submitted", format!("{} submitted", request.reference));
             d.request_id = request.id;
-            d.events.push(Event {
-                kind: "submitted",
-                detail: format!("SUBMIT from {sender}"),
-            });
+            d.events.push(Event { kind: "submitted", detail: format!("SUBMIT from {sender}") });
             submitted_emails(&mut d, inbound, &updated);
-            d.change = Some(Change::Update {
-                from: request.state,
-                request: updated,
-            });
+            d.change = Some(Change::Update { from: request.state, request: updated });
             d
         }
         Command::Cancel => {
@@ -338,43 +283,26 @@ fn review_reply(inbound: &Inbound, request: &Request, known: &Known, env: &Env<'
             updated.closed_at = Some(env.now);
             let mut d = Decision::new("cancelled", format!("{} cancelled", request.reference));
             d.request_id = request.id;
-            d.events.push(Event {
-                kind: "cancelled",
-                detail: format!("CANCEL from {sender}"),
-            });
+            d.events.push(Event { kind: "cancelled", detail: format!("CANCEL from {sender}") });
             let mut plan = answer(inbound, Kind::Cancelled, request.locale);
             plan.request = Some(updated.clone());
             d.emails.push(plan);
-            d.change = Some(Change::Update {
-                from: request.state,
-                request: updated,
-            });
+            d.change = Some(Change::Update { from: request.state, request: updated });
             d
         }
         other => no_command(inbound, request, Step::Review, other, known, cap),
     }
 }
 
-fn activation_reply(
-    inbound: &Inbound,
-    request: &Request,
-    known: &Known,
-    env: &Env<'_>,
-) -> Decision {
+fn activation_reply(inbound: &Inbound, request: &Request, known: &Known, env: &Env<'_>) -> Decision {
     let sender = inbound.mail.from.clone().expect("checked by decide");
     let cap = env.settings.hygiene.max_auto_replies_per_day;
     if sender != request.customer_email {
-        let mut d = Decision::new(
-            "refused",
-            format!("{sender} is not the customer of {}", request.reference),
-        );
+        let mut d = Decision::new("refused", format!("{sender} is not the customer of {}", request.reference));
         d.request_id = request.id;
         d.events.push(Event {
             kind: "refused",
-            detail: format!(
-                "{sender} tried to answer the activation; only {} may",
-                request.customer_email
-            ),
+            detail: format!("{sender} tried to answer the activation; only {} may", request.customer_email),
         });
         let mut plan = answer(inbound, Kind::NotAuthorized, request.locale);
         plan.reason = Some("not_customer");
@@ -393,35 +321,20 @@ fn activation_reply(
             updated.activated_at = Some(env.now);
             let mut d = Decision::new("activated", format!("{} activated", request.reference));
             d.request_id = request.id;
-            d.events.push(Event {
-                kind: "activated",
-                detail: format!("ACCEPT from {sender}"),
-            });
-            let mut partner = EmailPlan::new(
-                Kind::ActivatedPartner,
-                updated.partner_email.clone(),
-                updated.locale,
-                Origin::Reply,
-            );
+            d.events.push(Event { kind: "activated", detail: format!("ACCEPT from {sender}") });
+            let mut partner =
+                EmailPlan::new(Kind::ActivatedPartner, updated.partner_email.clone(), updated.locale, Origin::Reply);
             partner.request = Some(updated.clone());
             d.emails.push(partner);
             for user in &updated.user_emails {
-                let mut plan = EmailPlan::new(
-                    Kind::UserAccess,
-                    user.clone(),
-                    updated.locale,
-                    Origin::Reply,
-                );
+                let mut plan = EmailPlan::new(Kind::UserAccess, user.clone(), updated.locale, Origin::Reply);
                 plan.request = Some(updated.clone());
                 d.emails.push(plan);
             }
             let mut ack = answer(inbound, Kind::ActivatedCustomer, updated.locale);
             ack.request = Some(updated.clone());
             d.emails.push(ack);
-            d.change = Some(Change::Update {
-                from: request.state,
-                request: updated,
-            });
+            d.change = Some(Change::Update { from: request.state, request: updated });
             d
         }
         Command::Decline => {
@@ -430,51 +343,24 @@ fn activation_reply(
             updated.closed_at = Some(env.now);
             let mut d = Decision::new("declined", format!("{} declined", request.reference));
             d.request_id = request.id;
-            d.events.push(Event {
-                kind: "declined",
-                detail: format!("DECLINE from {sender}"),
-            });
-            let mut plan = EmailPlan::new(
-                Kind::Declined,
-                updated.partner_email.clone(),
-                updated.locale,
-                Origin::Reply,
-            );
+            d.events.push(Event { kind: "declined", detail: format!("DECLINE from {sender}") });
+            let mut plan = EmailPlan::new(Kind::Declined, updated.partner_email.clone(), updated.locale, Origin::Reply);
             plan.request = Some(updated.clone());
             d.emails.push(plan);
-            d.change = Some(Change::Update {
-                from: request.state,
-                request: updated,
-            });
+            d.change = Some(Change::Update { from: request.state, request: updated });
             d
         }
         other => no_command(inbound, request, Step::Activation, other, known, cap),
     }
 }
 
-fn wrong_state(
-    inbound: &Inbound,
-    request: &Request,
-    step: Step,
-    known: &Known,
-    cap: u32,
-) -> Decision {
-    let mut d = Decision::new(
-        "unmatched",
-        format!(
-            "{} is {}; reply not applied",
-            request.reference,
-            request.state.as_str()
-        ),
-    );
+fn wrong_state(inbound: &Inbound, request: &Request, step: Step, known: &Known, cap: u32) -> Decision {
+    let mut d =
+        Decision::new("unmatched", format!("{} is {}; reply not applied", request.reference, request.state.as_str()));
     d.request_id = request.id;
     d.events.push(Event {
         kind: "late_reply",
-        detail: format!(
-            "{} reply while {}; nothing changed",
-            step.name(),
-            request.state.as_str()
-        ),
+        detail: format!("{} reply while {}; nothing changed", step.name(), request.state.as_str()),
     });
     let mut plan = answer(inbound, Kind::UnmatchedReply, request.locale);
     plan.reason = Some("wrong_state");
@@ -485,23 +371,9 @@ fn wrong_state(
     d
 }
 
-fn no_command(
-    inbound: &Inbound,
-    request: &Request,
-    step: Step,
-    cmd: Command,
-    known: &Known,
-    cap: u32,
-) -> Decision {
-    let reason = if cmd == Command::Ambiguous {
-        "ambiguous"
-    } else {
-        "no_command"
-    };
-    let mut d = Decision::new(
-        "unmatched",
-        format!("{} reply to {}: {reason}", step.name(), request.reference),
-    );
+fn no_command(inbound: &Inbound, request: &Request, step: Step, cmd: Command, known: &Known, cap: u32) -> Decision {
+    let reason = if cmd == Command::Ambiguous { "ambiguous" } else { "no_command" };
+    let mut d = Decision::new("unmatched", format!("{} reply to {}: {reason}", step.name(), request.reference));
     d.request_id = request.id;
     let mut plan = answer(inbound, Kind::UnmatchedReply, request.locale);
     plan.reason = Some(reason);
@@ -512,41 +384,20 @@ fn no_command(
     d
 }
 
-fn invalid(
-    inbound: &Inbound,
-    locale: Locale,
-    problems: &[Problem],
-    known: &Known,
-    env: &Env<'_>,
-) -> Decision {
+fn invalid(inbound: &Inbound, locale: Locale, problems: &[Problem], known: &Known, env: &Env<'_>) -> Decision {
     let fields: Vec<&str> = problems.iter().map(|p| p.field().key()).collect();
     let mut d = Decision::new("invalid", format!("form refused: {}", fields.join(", ")));
     let mut plan = answer(inbound, Kind::RequestInvalid, locale);
-    plan.problems = problems
-        .iter()
-        .map(|p| {
-            (
-                p.field().label(locale).to_string(),
-                i18n::problem_message(p, locale),
-            )
-        })
-        .collect();
-    queue_capped(
-        &mut d,
-        plan,
-        known,
-        env.settings.hygiene.max_auto_replies_per_day,
-    );
+    plan.problems =
+        problems.iter().map(|p| (p.field().label(locale).to_string(), i18n::problem_message(p, locale))).collect();
+    queue_capped(&mut d, plan, known, env.settings.hygiene.max_auto_replies_per_day);
     d
 }
 
 /// An email back to the sender of `inbound`, threaded under it.
 fn answer(inbound: &Inbound, kind: Kind, locale: Locale) -> EmailPlan {
     let mail = &inbound.mail;
-    let to = mail
-        .from
-        .clone()
-        .expect("only mail with a sender is answered");
+    let to = mail.from.clone().expect("only mail with a sender is answered");
     let mut plan = EmailPlan::new(kind, to, locale, Origin::Reply);
     if mail.has_message_id {
         plan.in_reply_to = Some(mail.message_id.clone());
@@ -565,10 +416,7 @@ fn answer(inbound: &Inbound, kind: Kind, locale: Locale) -> EmailPlan {
 /// Refusals and error answers stop at `hygiene.max_auto_replies_per_day` per sender.
 fn queue_capped(d: &mut Decision, plan: EmailPlan, known: &Known, cap: u32) {
     if known.answers_today >= cap {
-        d.detail.push_str(&format!(
-            " (no answer: {} already answered {} times today)",
-            plan.to, known.answers_today
-        ));
+        d.detail.push_str(&format!(" (no answer: {} already answered {} times today)", plan.to, known.answers_today));
     } else {
         d.emails.push(plan);
     }

@@ -25,12 +25,8 @@ pub async fn deliver(
     let mut total = Delivered::default();
     let mut seen = std::collections::HashSet::new();
     loop {
-        let due: Vec<OutboxRow> = store
-            .due_outbox(now, ignore_backoff, 200)
-            .await?
-            .into_iter()
-            .filter(|r| seen.insert(r.id))
-            .collect();
+        let due: Vec<OutboxRow> =
+            store.due_outbox(now, ignore_backoff, 200).await?.into_iter().filter(|r| seen.insert(r.id)).collect();
         if due.is_empty() {
             return Ok(total);
         }
@@ -77,9 +73,7 @@ pub async fn deliver(
 /// 30 s doubling per attempt, capped at an hour, with up to 25 % jitter so a
 /// burst of failures does not retry in lockstep.
 pub fn backoff(attempts: i64) -> Duration {
-    let base = 30i64
-        .saturating_mul(1i64 << attempts.clamp(0, 10))
-        .min(3600);
+    let base = 30i64.saturating_mul(1i64 << attempts.clamp(0, 10)).min(3600);
     let mut b = [0u8; 2];
     getrandom::fill(&mut b).expect("the OS random source works");
     let jitter = (u16::from_le_bytes(b) as i64 * base / 4) / u16::MAX as i64;

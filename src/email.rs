@@ -2,7 +2,8 @@
 use crate::domain::{EmailAddress, Locale, Step};
 use crate::request::Request;
 
-/// Every kind of email of SPEC §8, plus `cancelled` (the partner's CANCEL acknowledged).
+/// Every kind of email of SPEC §8, plus `cancelled` (the partner's CANCEL acknowledged)
+/// and `review_expired` (no SUBMIT within `workflow.review_days`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     RequestInvalid,
@@ -21,10 +22,11 @@ pub enum Kind {
     FormHelp,
     Undeliverable,
     Cancelled,
+    ReviewExpired,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::RequestInvalid,
         Kind::Review,
         Kind::RequestComplete,
@@ -41,6 +43,7 @@ impl Kind {
         Kind::FormHelp,
         Kind::Undeliverable,
         Kind::Cancelled,
+        Kind::ReviewExpired,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,15 +64,13 @@ impl Kind {
             Kind::FormHelp => "form_help",
             Kind::Undeliverable => "undeliverable",
             Kind::Cancelled => "cancelled",
+            Kind::ReviewExpired => "review_expired",
         }
     }
 
     /// Refusals and error answers: capped per sender and day (SPEC §4).
     pub fn is_refusal(self) -> bool {
-        matches!(
-            self,
-            Kind::RequestInvalid | Kind::NotAuthorized | Kind::UnmatchedReply | Kind::FormHelp
-        )
+        matches!(self, Kind::RequestInvalid | Kind::NotAuthorized | Kind::UnmatchedReply | Kind::FormHelp)
     }
 
     /// The kinds that expect an answer carry a reply address for this step.

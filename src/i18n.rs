@@ -27,30 +27,24 @@ pub fn problem_message(p: &Problem, locale: Locale) -> String {
         (Problem::OneEmailOnly { value }, Fr) => {
             format!("indiquez une seule adresse (trouvé « {} »)", clip(value))
         }
-        (Problem::BadDomain { value }, En) => format!(
-            "\"{}\" is not a valid domain name (like example.com)",
-            clip(value)
-        ),
-        (Problem::BadDomain { value }, Fr) => format!(
-            "« {} » n'est pas un nom de domaine valide (comme exemple.fr)",
-            clip(value)
-        ),
-        (Problem::TooManyUsers { count }, En) => format!(
-            "{count} users listed, at most {}",
-            crate::read::form::MAX_USERS
-        ),
-        (Problem::TooManyUsers { count }, Fr) => format!(
-            "{count} utilisateurs indiqués, {} au plus",
-            crate::read::form::MAX_USERS
-        ),
-        (Problem::BadLanguage { value }, En) => format!(
-            "\"{}\" is not a language we offer: write en or fr",
-            clip(value)
-        ),
-        (Problem::BadLanguage { value }, Fr) => format!(
-            "« {} » n'est pas une langue proposée : écrivez fr ou en",
-            clip(value)
-        ),
+        (Problem::BadDomain { value }, En) => {
+            format!("\"{}\" is not a valid domain name (like example.com)", clip(value))
+        }
+        (Problem::BadDomain { value }, Fr) => {
+            format!("« {} » n'est pas un nom de domaine valide (comme exemple.fr)", clip(value))
+        }
+        (Problem::TooManyUsers { count }, En) => {
+            format!("{count} users listed, at most {}", crate::read::form::MAX_USERS)
+        }
+        (Problem::TooManyUsers { count }, Fr) => {
+            format!("{count} utilisateurs indiqués, {} au plus", crate::read::form::MAX_USERS)
+        }
+        (Problem::BadLanguage { value }, En) => {
+            format!("\"{}\" is not a language we offer: write en or fr", clip(value))
+        }
+        (Problem::BadLanguage { value }, Fr) => {
+            format!("« {} » n'est pas une langue proposée : écrivez fr ou en", clip(value))
+        }
         (Problem::DomainBusy { domain, reference }, En) => {
             format!(
                 "{domain} already has a request in progress, {reference}; answer that request, or wait until it is closed"

@@ -11,19 +11,13 @@ use crate::configuration::{ImapSettings, Security};
 #[derive(Debug, thiserror::Error)]
 pub enum ImapError {
     #[error("cannot connect to IMAP server {addr}: {source}")]
-    Connect {
-        addr: String,
-        source: std::io::Error,
-    },
+    Connect { addr: String, source: std::io::Error },
     #[error("cannot set up TLS with IMAP server {addr}: {message}")]
     Tls { addr: String, message: String },
     #[error("cannot log in to IMAP as {user}: {message}")]
     Login { user: String, message: String },
     #[error("cannot {what}: {source}")]
-    Command {
-        what: String,
-        source: async_imap::error::Error,
-    },
+    Command { what: String, source: async_imap::error::Error },
     #[error("cannot {what}: no answer from the IMAP server within {secs} s")]
     Timeout { what: String, secs: u64 },
 }
@@ -65,14 +59,8 @@ async fn within<T, E: Into<async_imap::error::Error>>(
     let what = what.into();
     match tokio::time::timeout(timeout, fut).await {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(ImapError::Command {
-            what,
-            source: e.into(),
-        }),
-        Err(_) => Err(ImapError::Timeout {
-            what,
-            secs: timeout.as_secs(),
-        }),
+        Ok(Err(e)) => Err(ImapError::Command { what, source: e.into() }),
+        Err(_) => Err(ImapError::Timeout { what, secs: timeout.as_secs() }),
     }
 }
 
@@ -80,21 +68,12 @@ impl Imap {
     pub async fn connect(s: &ImapSettings) -> Result<Imap> {
         let addr = format!("{}:{}", s.host, s.port);
         let t = s.timeout;
-        let timeout_err = |what: &str| ImapError::Timeout {
-            what: format!("{what} {addr}"),
-            secs: t.as_secs(),
-        };
+        let timeout_err = |what: &str| ImapError::Timeout { what: format!("{what} {addr}"), secs: t.as_secs() };
         let tcp = tokio::time::timeout(t, TcpStream::connect((s.host.as_str(), s.port)))
             .await
             .map_err(|_| timeout_err("connect to"))?
-            .map_err(|source| ImapError::Connect {
-                addr: addr.clone(),
-                source,
-            })?;
-        let tls_err = |message: String| ImapError::Tls {
-            addr: addr.clone(),
-            message,
-        };
+            .map_err(|source| ImapError::Connect { addr: addr.clone(), source })?;
+        let tls_err = |message: String| ImapError::Tls { addr: addr.clone(), message };
 
         let client: Client<Box<dyn Io>> = match s.security {
             Security::None => {
@@ -103,9 +82,7 @@ impl Imap {
                 c
             }
             Security::Tls => {
-                let tls = tls_connect(tcp, &s.host, s.ca_file.as_deref(), t)
-                    .await
-                    .map_err(tls_err)?;
+                let tls = tls_connect(tcp, &s.host, s.ca_file.as_deref(), t).await.map_err(tls_err)?;
                 let mut c = Client::new(Box::new(tls) as Box<dyn Io>);
                 greeting(&mut c, t, &addr).await?;
                 c
@@ -113,16 +90,9 @@ impl Imap {
             Security::StartTls => {
                 let mut c = Client::new(tcp);
                 greeting(&mut c, t, &addr).await?;
-                within(
-                    t,
-                    "start TLS (STARTTLS)",
-                    c.run_command_and_check_ok("STARTTLS", None),
-                )
-                .await?;
+                within(t, "start TLS (STARTTLS)", c.run_command_and_check_ok("STARTTLS", None)).await?;
                 let tcp = c.into_inner();
-                let tls = tls_connect(tcp, &s.host, s.ca_file.as_deref(), t)
-                    .await
-                    .map_err(tls_err)?;
+                let tls = tls_connect(tcp, &s.host, s.ca_file.as_deref(), t).await.map_err(tls_err)?;
                 Client::new(Box::new(tls) as Box<dyn Io>)
             }
         };
@@ -130,20 +100,11 @@ impl Imap {
         let session = match tokio::time::timeout(t, client.login(&s.username, &s.password)).await {
             Err(_) => return Err(timeout_err("log in to")),
             Ok(Err((e, _))) => {
-                return Err(ImapError::Login {
-                    user: s.username.clone(),
-                    message: e.to_string(),
-                });
+                return Err(ImapError::Login { user: s.username.clone(), message: e.to_string() });
             }
             Ok(Ok(session)) => session,
         };
-        let mut imap = Imap {
-            session,
-            timeout: t,
-            has_move: false,
-            has_uidplus: false,
-            has_idle: false,
-        };
+        let mut imap = Imap { session, timeout: t, has_move: false, has_uidplus: false, has_idle: false };
         let caps = within(t, "read the IMAP capabilities", imap.session.capabilities()).await?;
         imap.has_move = caps.has_str("MOVE");
         imap.has_uidplus = caps.has_str("UIDPLUS");
@@ -162,35 +123,19 @@ impl Imap {
         if names.iter().any(|n| n.name() == folder) {
             return Ok(());
         }
-        within(
-            t,
-            format!("create the IMAP folder {folder}"),
-            self.session.create(folder),
-        )
-        .await
+        within(t, format!("create the IMAP folder {folder}"), self.session.create(folder)).await
     }
 
     pub async fn select(&mut self, folder: &str) -> Result<Selected> {
-        let mailbox = within(
-            self.timeout,
-            format!("select the IMAP folder {folder}"),
-            self.session.select(folder),
-        )
-        .await?;
-        Ok(Selected {
-            uidvalidity: mailbox.uid_validity.unwrap_or(0),
-            exists: mailbox.exists,
-        })
+        let mailbox =
+            within(self.timeout, format!("select the IMAP folder {folder}"), self.session.select(folder)).await?;
+        Ok(Selected { uidvalidity: mailbox.uid_validity.unwrap_or(0), exists: mailbox.exists })
     }
 
     /// Every UID in the selected folder, ascending.
     pub async fn all_uids(&mut self) -> Result<Vec<u32>> {
-        let set: HashSet<u32> = within(
-            self.timeout,
-            "search the folder (UID SEARCH ALL)",
-            self.session.uid_search("ALL"),
-        )
-        .await?;
+        let set: HashSet<u32> =
+            within(self.timeout, "search the folder (UID SEARCH ALL)", self.session.uid_search("ALL")).await?;
         let mut uids: Vec<u32> = set.into_iter().collect();
         uids.sort_unstable();
         Ok(uids)
@@ -207,10 +152,7 @@ impl Imap {
             stream.try_collect::<Vec<_>>().await
         })
         .await?;
-        Ok(fetches
-            .iter()
-            .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
-            .collect())
+        Ok(fetches.iter().filter_map(|f| Some((f.uid?, f.size.unwrap_or(0)))).collect())
     }
 
     /// The full bytes of the given messages in one `UID FETCH … BODY.PEEK[]`
@@ -221,21 +163,14 @@ impl Imap {
         }
         let set = uid_set(uids);
         let fetches = within(self.timeout, "fetch messages", async {
-            let stream = self
-                .session
-                .uid_fetch(&set, "(UID RFC822.SIZE BODY.PEEK[])")
-                .await?;
+            let stream = self.session.uid_fetch(&set, "(UID RFC822.SIZE BODY.PEEK[])").await?;
             stream.try_collect::<Vec<_>>().await
         })
         .await?;
         let mut out: Vec<Fetched> = fetches
             .iter()
             .filter_map(|f| {
-                Some(Fetched {
-                    uid: f.uid?,
-                    size: f.size.unwrap_or(0),
-                    body: f.body().map(<[u8]>::to_vec),
-                })
+                Some(Fetched { uid: f.uid?, size: f.size.unwrap_or(0), body: f.body().map(<[u8]>::to_vec) })
             })
             .collect();
         out.sort_by_key(|f| f.uid);
@@ -250,24 +185,11 @@ impl Imap {
         let set = uid_set(uids);
         let t = self.timeout;
         if self.has_move {
-            return within(
-                t,
-                format!("move messages to {folder}"),
-                self.session.uid_mv(&set, folder),
-            )
-            .await;
+            return within(t, format!("move messages to {folder}"), self.session.uid_mv(&set, folder)).await;
         }
-        within(
-            t,
-            format!("copy messages to {folder}"),
-            self.session.uid_copy(&set, folder),
-        )
-        .await?;
+        within(t, format!("copy messages to {folder}"), self.session.uid_copy(&set, folder)).await?;
         within(t, "flag moved messages \\Deleted", async {
-            let s = self
-                .session
-                .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
-                .await?;
+            let s = self.session.uid_store(&set, "+FLAGS.SILENT (\\Deleted)").await?;
             s.try_collect::<Vec<_>>().await
         })
         .await?;
@@ -298,20 +220,11 @@ async fn greeting<T: AsyncRead + AsyncWrite + Unpin + Send + fmt::Debug>(
     addr: &str,
 ) -> Result<()> {
     match tokio::time::timeout(t, c.read_response()).await {
-        Err(_) => Err(ImapError::Timeout {
-            what: format!("read the greeting of {addr}"),
-            secs: t.as_secs(),
-        }),
-        Ok(Err(e)) => Err(ImapError::Connect {
-            addr: addr.to_string(),
-            source: e,
-        }),
+        Err(_) => Err(ImapError::Timeout { what: format!("read the greeting of {addr}"), secs: t.as_secs() }),
+        Ok(Err(e)) => Err(ImapError::Connect { addr: addr.to_string(), source: e }),
         Ok(Ok(None)) => Err(ImapError::Connect {
             addr: addr.to_string(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "closed before the greeting",
-            ),
+            source: std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed before the greeting"),
         }),
         Ok(Ok(Some(_))) => Ok(()),
     }
@@ -347,11 +260,7 @@ pub fn uid_set(uids: &[u32]) -> String {
             i += 1;
             end = v[i];
         }
-        parts.push(if start == end {
-            start.to_string()
-        } else {
-            format!("{start}:{end}")
-        });
+        parts.push(if start == end { start.to_string() } else { format!("{start}:{end}") });
         i += 1;
     }
     parts.join(",")

@@ -20,18 +20,10 @@ pub struct PollReport {
 }
 
 /// `poll --once`: one pass over the mailbox, then every pending email sent (backoff ignored).
-pub async fn poll_and_deliver(
-    app: &App,
-) -> anyhow::Result<(PollReport, crate::delivery::Delivered)> {
+pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::delivery::Delivered)> {
     let report = poll_once(app).await?;
-    let delivered = crate::delivery::deliver(
-        &app.store,
-        &app.smtp,
-        Utc::now(),
-        true,
-        app.settings.smtp.max_retry_hours,
-    )
-    .await?;
+    let delivered =
+        crate::delivery::deliver(&app.store, &app.smtp, Utc::now(), true, app.settings.smtp.max_retry_hours).await?;
     Ok((report, delivered))
 }
 
@@ -50,19 +42,15 @@ async fn poll_session(app: &App, imap: &mut Imap) -> anyhow::Result<PollReport> 
     imap.ensure_folder(&s.rejected_folder).await?;
     let selected = imap.select(&s.folder).await?;
     let uids = imap.all_uids().await?;
-    let mut report = PollReport {
-        seen: uids.len(),
-        ..Default::default()
-    };
+    let mut report = PollReport { seen: uids.len(), ..Default::default() };
     if !uids.is_empty() {
         tracing::info!(folder = %s.folder, messages = uids.len(), "mail waiting");
     }
     for chunk in uids.chunks(s.batch_size) {
         // Oversized mail is moved aside unread; the rest is fetched in one round trip.
         let sizes = imap.sizes(chunk).await?;
-        let (big, small): (Vec<_>, Vec<_>) = sizes
-            .into_iter()
-            .partition(|(_, size)| *size as u64 > s.max_message_bytes);
+        let (big, small): (Vec<_>, Vec<_>) =
+            sizes.into_iter().partition(|(_, size)| *size as u64 > s.max_message_bytes);
         if !big.is_empty() {
             for (uid, size) in &big {
                 let record = InboundRecord {
@@ -77,9 +65,7 @@ async fn poll_session(app: &App, imap: &mut Imap) -> anyhow::Result<PollReport> 
                     "{size} bytes, over imap.max_message_bytes ({}); moved unread to {}",
                     s.max_message_bytes, s.rejected_folder
                 );
-                app.store
-                    .record_set_aside(&record, "oversized", &detail, Utc::now())
-                    .await?;
+                app.store.record_set_aside(&record, "oversized", &detail, Utc::now()).await?;
                 tracing::warn!(uid, size, folder = %s.rejected_folder, "message too large; moved aside unread");
             }
             let big_uids: Vec<u32> = big.iter().map(|(u, _)| *u).collect();
@@ -127,11 +113,7 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         folder: settings.imap.folder.clone(),
         uidvalidity,
         uid: f.uid,
-        sender: mail
-            .from
-            .as_ref()
-            .map(ToString::to_string)
-            .or_else(|| Some(mail.from_raw.clone())),
+        sender: mail.from.as_ref().map(ToString::to_string).or_else(|| Some(mail.from_raw.clone())),
         subject: mail.subject.clone(),
     };
     if let Some(outcome) = app.store.inbound_outcome(&mail.message_id).await? {
@@ -141,15 +123,7 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
 
     let now = Utc::now();
     let known = load_known(app, &inbound, now).await?;
-    let decision = decide::decide(
-        &inbound,
-        &known,
-        &Env {
-            settings,
-            now,
-            new_reference: Reference::generate(),
-        },
-    );
+    let decision = decide::decide(&inbound, &known, &Env { settings, now, new_reference: Reference::generate() });
     let composer = app.composer();
     let outgoing = decision
         .emails
@@ -157,10 +131,7 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         .map(|plan| composer.compose(plan, now))
         .collect::<Result<Vec<_>, _>>()
         .context("cannot render an email")?;
-    let committed = app
-        .store
-        .commit_inbound(&record, &decision, &outgoing, now)
-        .await?;
+    let committed = app.store.commit_inbound(&record, &decision, &outgoing, now).await?;
     tracing::info!(
         uid = f.uid,
         from = record.sender.as_deref().unwrap_or(""),
@@ -172,16 +143,10 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
     Ok(committed)
 }
 
-async fn load_known(
-    app: &App,
-    inbound: &Inbound,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<Known> {
+async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) -> anyhow::Result<Known> {
     let store = &app.store;
-    let mut known = Known {
-        own_message_id: store.is_own_message_id(&inbound.mail.message_id).await?,
-        ..Default::default()
-    };
+    let mut known =
+        Known { own_message_id: store.is_own_message_id(&inbound.mail.message_id).await?, ..Default::default() };
     for key in &inbound.keys {
         if let Some(found) = store.request_by_key(key).await? {
             known.keyed = Some(found);
@@ -191,17 +156,14 @@ async fn load_known(
     if let Some(r) = &inbound.subject_reference {
         known.by_subject = store.request_by_reference(r).await?;
     }
-    let domain = [&inbound.form, &inbound.own_form].iter().find_map(|f| {
-        f.get(Field::AccountDomain)
-            .and_then(|d| AccountDomain::parse(d).ok())
-    });
+    let domain = [&inbound.form, &inbound.own_form]
+        .iter()
+        .find_map(|f| f.get(Field::AccountDomain).and_then(|d| AccountDomain::parse(d).ok()));
     if let Some(d) = domain {
         known.live_for_domain = store.live_request_for_domain(&d).await?;
     }
     if let Some(sender) = &inbound.mail.from {
-        known.answers_today = store
-            .answers_since(sender, now - Duration::hours(24))
-            .await?;
+        known.answers_today = store.answers_since(sender, now - Duration::hours(24)).await?;
     }
     Ok(known)
 }

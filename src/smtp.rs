@@ -36,18 +36,13 @@ pub struct Smtp {
 impl Smtp {
     pub fn new(s: &SmtpSettings) -> Result<Smtp, SmtpError> {
         crate::tls::install_provider();
-        let err = |message: String| SmtpError::Setup {
-            host: s.host.clone(),
-            message,
-        };
+        let err = |message: String| SmtpError::Setup { host: s.host.clone(), message };
         let tls_params = || -> Result<TlsParameters, SmtpError> {
             let mut b = TlsParameters::builder(s.host.clone());
             if let Some(ca) = &s.ca_file {
-                let pem = std::fs::read(ca)
-                    .map_err(|e| err(format!("smtp.ca_file: cannot read {}: {e}", ca.display())))?;
-                b = b.add_root_certificate(
-                    Certificate::from_pem(&pem).map_err(|e| err(format!("smtp.ca_file: {e}")))?,
-                );
+                let pem =
+                    std::fs::read(ca).map_err(|e| err(format!("smtp.ca_file: cannot read {}: {e}", ca.display())))?;
+                b = b.add_root_certificate(Certificate::from_pem(&pem).map_err(|e| err(format!("smtp.ca_file: {e}")))?);
             }
             b.build_rustls().map_err(|e| err(e.to_string()))
         };
@@ -60,40 +55,25 @@ impl Smtp {
             .port(s.port)
             .tls(tls)
             .timeout(Some(s.timeout))
-            .pool_config(
-                PoolConfig::new()
-                    .max_size(s.pool_size)
-                    .idle_timeout(Duration::from_secs(60)),
-            );
+            .pool_config(PoolConfig::new().max_size(s.pool_size).idle_timeout(Duration::from_secs(60)));
         if let (Some(user), Some(pass)) = (&s.username, &s.password) {
             b = b.credentials(Credentials::new(user.clone(), pass.clone()));
         }
-        Ok(Smtp {
-            transport: b.build(),
-            timeout: s.timeout,
-            pool_size: s.pool_size as usize,
-        })
+        Ok(Smtp { transport: b.build(), timeout: s.timeout, pool_size: s.pool_size as usize })
     }
 
     /// Sends bytes as they are, with `from` as the envelope sender.
     pub async fn send(&self, from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
-        let envelope =
-            Envelope::new(
-                Some(from.parse().map_err(|e| {
-                    SendError::Permanent(format!("bad envelope sender {from}: {e}"))
-                })?),
-                vec![
-                    to.parse()
-                        .map_err(|e| SendError::Permanent(format!("bad recipient {to}: {e}")))?,
-                ],
-            )
-            .map_err(|e| SendError::Permanent(e.to_string()))?;
+        let envelope = Envelope::new(
+            Some(from.parse().map_err(|e| SendError::Permanent(format!("bad envelope sender {from}: {e}")))?),
+            vec![to.parse().map_err(|e| SendError::Permanent(format!("bad recipient {to}: {e}")))?],
+        )
+        .map_err(|e| SendError::Permanent(e.to_string()))?;
         // lettre's timeout covers the connection only; the conversation can hang.
         match tokio::time::timeout(self.timeout, self.transport.send_raw(&envelope, raw)).await {
-            Err(_) => Err(SendError::Temporary(format!(
-                "no answer from the SMTP server within {} s",
-                self.timeout.as_secs()
-            ))),
+            Err(_) => {
+                Err(SendError::Temporary(format!("no answer from the SMTP server within {} s", self.timeout.as_secs())))
+            }
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
             Ok(Err(e)) => Err(SendError::Temporary(e.to_string())),

@@ -15,10 +15,7 @@ pub use embedded::MIGRATIONS;
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     #[error("templates.dir: cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("template {name} is missing")]
     Missing { name: String },
     #[error("template {name} does not parse: {message}")]
@@ -55,19 +52,15 @@ impl Templates {
             if let Some(dir) = dir {
                 let path = dir.join(rel);
                 if path.exists() {
-                    return std::fs::read_to_string(&path).map_err(|source| TemplateError::Read {
-                        path: path.display().to_string(),
-                        source,
-                    });
+                    return std::fs::read_to_string(&path)
+                        .map_err(|source| TemplateError::Read { path: path.display().to_string(), source });
                 }
             }
             embedded::TEMPLATES
                 .iter()
                 .find(|(name, _)| *name == rel)
                 .map(|(_, body)| body.to_string())
-                .ok_or_else(|| TemplateError::Missing {
-                    name: rel.to_string(),
-                })
+                .ok_or_else(|| TemplateError::Missing { name: rel.to_string() })
         };
         let parse_err = |name: &str, e: handlebars::TemplateError| TemplateError::Parse {
             name: name.to_string(),
@@ -78,36 +71,24 @@ impl Templates {
             let l = locale.as_str();
             let form = source(&format!("{l}/form.txt.hbs"))?;
             let partial = format!("form_{l}");
-            text.register_partial(&partial, &form)
-                .map_err(|e| parse_err(&partial, e))?;
-            html.register_partial(&partial, &form)
-                .map_err(|e| parse_err(&partial, e))?;
+            text.register_partial(&partial, &form).map_err(|e| parse_err(&partial, e))?;
+            html.register_partial(&partial, &form).map_err(|e| parse_err(&partial, e))?;
             for kind in Kind::ALL {
                 for part in ["subject", "txt", "html"] {
                     let rel = format!("{l}/{}.{part}.hbs", kind.name());
                     let body = source(&rel)?;
                     let registry = if part == "html" { &mut html } else { &mut text };
-                    registry
-                        .register_template_string(&rel, body)
-                        .map_err(|e| parse_err(&rel, e))?;
+                    registry.register_template_string(&rel, body).map_err(|e| parse_err(&rel, e))?;
                 }
             }
         }
         Ok(Templates { text, html })
     }
 
-    pub fn render<C: Serialize>(
-        &self,
-        kind: Kind,
-        locale: Locale,
-        ctx: &C,
-    ) -> Result<Rendered, TemplateError> {
+    pub fn render<C: Serialize>(&self, kind: Kind, locale: Locale, ctx: &C) -> Result<Rendered, TemplateError> {
         let name = |part: &str| format!("{}/{}.{part}.hbs", locale.as_str(), kind.name());
         let render = |reg: &Handlebars<'static>, n: String| {
-            reg.render(&n, ctx).map_err(|e| TemplateError::Render {
-                name: n.clone(),
-                message: e.to_string(),
-            })
+            reg.render(&n, ctx).map_err(|e| TemplateError::Render { name: n.clone(), message: e.to_string() })
         };
         let subject = render(&self.text, name("subject"))?;
         Ok(Rendered {

@@ -15,19 +15,10 @@ pub fn client_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>
         let _ = roots.add(cert);
     }
     if let Some(path) = ca_file {
-        for cert in CertificateDer::pem_file_iter(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-        {
-            let cert =
-                cert.map_err(|e| format!("cannot read a certificate in {}: {e}", path.display()))?;
-            roots
-                .add(cert)
-                .map_err(|e| format!("cannot trust the certificate in {}: {e}", path.display()))?;
+        for cert in CertificateDer::pem_file_iter(path).map_err(|e| format!("cannot read {}: {e}", path.display()))? {
+            let cert = cert.map_err(|e| format!("cannot read a certificate in {}: {e}", path.display()))?;
+            roots.add(cert).map_err(|e| format!("cannot trust the certificate in {}: {e}", path.display()))?;
         }
     }
-    Ok(Arc::new(
-        rustls::ClientConfig::builder()
-            .with_root_certificates(roots)
-            .with_no_client_auth(),
-    ))
+    Ok(Arc::new(rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth()))
 }

@@ -15,11 +15,7 @@ impl AccountDomain {
         if s.is_empty() {
             return Err("empty".into());
         }
-        if s.contains("://")
-            || s.contains('/')
-            || s.contains('@')
-            || s.chars().any(char::is_whitespace)
-        {
+        if s.contains("://") || s.contains('/') || s.contains('@') || s.chars().any(char::is_whitespace) {
             return Err("not a bare domain name".into());
         }
         let ascii = idna::domain_to_ascii(s).map_err(|_| "not a valid domain name".to_string())?;
@@ -40,18 +36,12 @@ impl AccountDomain {
                 return Err(format!("bad label {label:?}"));
             }
         }
-        if labels
-            .last()
-            .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
-        {
+        if labels.last().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit())) {
             return Err("the last label is numeric".into());
         }
         let (unicode, res) = idna::domain_to_unicode(&ascii);
         res.map_err(|_| "not a valid domain name".to_string())?;
-        Ok(Self {
-            unicode: unicode.to_lowercase(),
-            ascii,
-        })
+        Ok(Self { unicode: unicode.to_lowercase(), ascii })
     }
 
     pub fn as_str(&self) -> &str {
@@ -75,10 +65,7 @@ mod tests {
 
     #[test]
     fn lowercases_and_keeps_unicode() {
-        assert_eq!(
-            AccountDomain::parse("Acme.Example").unwrap().as_str(),
-            "acme.example"
-        );
+        assert_eq!(AccountDomain::parse("Acme.Example").unwrap().as_str(), "acme.example");
         let d = AccountDomain::parse("Café-Crème.example").unwrap();
         assert_eq!(d.as_str(), "café-crème.example");
         assert!(d.ascii().starts_with("xn--"));
@@ -87,16 +74,7 @@ mod tests {
 
     #[test]
     fn rejects_non_domains() {
-        for bad in [
-            "",
-            "not a domain",
-            "localhost",
-            "https://acme.com",
-            "a@b.com",
-            "-x.com",
-            "x.123",
-            "a..b",
-        ] {
+        for bad in ["", "not a domain", "localhost", "https://acme.com", "a@b.com", "-x.com", "x.123", "a..b"] {
             assert!(AccountDomain::parse(bad).is_err(), "{bad} accepted");
         }
     }

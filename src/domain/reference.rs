@@ -11,10 +11,7 @@ impl Reference {
     pub fn generate() -> Self {
         let mut bytes = [0u8; 8];
         getrandom::fill(&mut bytes).expect("the OS random source works");
-        let s: String = bytes
-            .iter()
-            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-            .collect();
+        let s: String = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
         Self(format!("SA-{s}"))
     }
 
@@ -69,16 +66,8 @@ mod tests {
 
     #[test]
     fn finds_the_reference_in_a_subject() {
-        assert_eq!(
-            Reference::find_in("Re: [SA-7K3QX9PD] Activate")
-                .unwrap()
-                .as_str(),
-            "SA-7K3QX9PD"
-        );
-        assert_eq!(
-            Reference::find_in("re: sa-7k3qx9pd").unwrap().as_str(),
-            "SA-7K3QX9PD"
-        );
+        assert_eq!(Reference::find_in("Re: [SA-7K3QX9PD] Activate").unwrap().as_str(), "SA-7K3QX9PD");
+        assert_eq!(Reference::find_in("re: sa-7k3qx9pd").unwrap().as_str(), "SA-7K3QX9PD");
         assert!(Reference::find_in("SA-7K3QX9PDX").is_none());
         assert!(Reference::find_in("nothing here").is_none());
     }

@@ -45,10 +45,7 @@ impl State {
 
     /// Live requests hold their domain: a second request for it is refused.
     pub fn is_live(self) -> bool {
-        matches!(
-            self,
-            State::AwaitingReview | State::PendingCustomerAcceptance
-        )
+        matches!(self, State::AwaitingReview | State::PendingCustomerAcceptance)
     }
 
     pub fn is_terminal(self) -> bool {

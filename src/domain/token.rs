@@ -80,11 +80,22 @@ pub struct Key {
 }
 
 impl Key {
+    /// The key of one step of one request: HMAC-SHA256 of the service's
+    /// secret over `step:reference`, cut to 128 bits. The same request and
+    /// step always give the same key, so a reminder repeats the activation
+    /// email's reply address; without the secret it cannot be guessed.
+    pub fn derive(secret: &[u8], step: Step, reference: &super::Reference) -> Self {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+        mac.update(step.prefix().as_bytes());
+        mac.update(b":");
+        mac.update(reference.as_str().as_bytes());
+        let digest = mac.finalize().into_bytes();
+        Self { step, token: Token(base32(&digest[..16])) }
+    }
+
     pub fn new(step: Step) -> Self {
-        Self {
-            step,
-            token: Token::generate(),
-        }
+        Self { step, token: Token::generate() }
     }
 
     pub fn tag(&self) -> String {
@@ -98,17 +109,10 @@ impl Key {
         let (prefix, rest) = s.split_once('-')?;
         let step = Step::parse_prefix(&prefix.to_ascii_lowercase())?;
         let token = rest.get(..TOKEN_LEN)?;
-        if rest[TOKEN_LEN..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        {
+        if rest[TOKEN_LEN..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
             return None;
         }
-        Some(Key {
-            step,
-            token: Token::parse(token)?,
-        })
+        Some(Key { step, token: Token::parse(token)? })
     }
 }
 
@@ -142,13 +146,20 @@ mod tests {
     }
 
     #[test]
+    fn derived_keys_are_stable_per_step_and_secret() {
+        let r = super::super::Reference::parse("SA-7K3QX9PD").unwrap();
+        let a = Key::derive(b"secret-one", Step::Activation, &r);
+        assert_eq!(a, Key::derive(b"secret-one", Step::Activation, &r));
+        assert_ne!(a.token, Key::derive(b"secret-one", Step::Review, &r).token);
+        assert_ne!(a, Key::derive(b"secret-two", Step::Activation, &r));
+        assert_eq!(a.token.as_str().len(), 26);
+    }
+
+    #[test]
     fn keys_round_trip_through_tags_and_message_ids() {
         let k = Key::new(Step::Activation);
         assert_eq!(Key::parse_prefix(&k.tag()), Some(k.clone()));
-        assert_eq!(
-            Key::parse_prefix(&format!("{}.x1y2@example.test", k.tag().to_uppercase())),
-            Some(k)
-        );
+        assert_eq!(Key::parse_prefix(&format!("{}.x1y2@example.test", k.tag().to_uppercase())), Some(k));
         assert_eq!(Key::parse_prefix("bounce-abc"), None);
         assert_eq!(Key::parse_prefix("act-short"), None);
     }

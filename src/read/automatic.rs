@@ -8,11 +8,7 @@ pub const LOOP_HEADER: &str = "X-Smartacct-Loop";
 /// `desk` is the desk's own address; `own_id` says whether a Message-ID is one
 /// smartacct issued (the caller knows its outbox).
 pub fn reason(mail: &Mail, desk: &EmailAddress, own_id: bool) -> Option<String> {
-    let header = |name: &str| {
-        mail.header_values(name)
-            .map(|v| v.trim().to_ascii_lowercase())
-            .collect::<Vec<_>>()
-    };
+    let header = |name: &str| mail.header_values(name).map(|v| v.trim().to_ascii_lowercase()).collect::<Vec<_>>();
     if header(LOOP_HEADER).iter().any(|v| v == desk.as_str()) {
         return Some("carries our loop header".into());
     }
@@ -24,38 +20,20 @@ pub fn reason(mail: &Mail, desk: &EmailAddress, own_id: bool) -> Option<String> 
             return Some("sent from the desk's own address".into());
         }
         let local = from.split_plus().0;
-        if [
-            "mailer-daemon",
-            "postmaster",
-            "no-reply",
-            "noreply",
-            "do-not-reply",
-            "donotreply",
-        ]
-        .contains(&local)
-        {
+        if ["mailer-daemon", "postmaster", "no-reply", "noreply", "do-not-reply", "donotreply"].contains(&local) {
             return Some(format!("sender {local} is automatic"));
         }
     }
-    if header("auto-submitted")
-        .iter()
-        .any(|v| !v.is_empty() && v.split(';').next().map(str::trim) != Some("no"))
-    {
+    if header("auto-submitted").iter().any(|v| !v.is_empty() && v.split(';').next().map(str::trim) != Some("no")) {
         return Some("Auto-Submitted".into());
     }
-    if header("precedence")
-        .iter()
-        .any(|v| ["bulk", "junk", "list", "auto_reply"].contains(&v.as_str()))
-    {
+    if header("precedence").iter().any(|v| ["bulk", "junk", "list", "auto_reply"].contains(&v.as_str())) {
         return Some("Precedence".into());
     }
     if header("x-autoreply").iter().any(|v| v == "yes") || !header("x-autorespond").is_empty() {
         return Some("X-Autoreply".into());
     }
-    if header("x-auto-response-suppress")
-        .iter()
-        .any(|v| v.split([',', ' ']).any(|p| p.trim() == "all"))
-    {
+    if header("x-auto-response-suppress").iter().any(|v| v.split([',', ' ']).any(|p| p.trim() == "all")) {
         return Some("X-Auto-Response-Suppress: All".into());
     }
     if let Some((name, _)) = mail.headers.iter().find(|(n, _)| n.starts_with("list-")) {
@@ -72,8 +50,7 @@ pub fn reason(mail: &Mail, desk: &EmailAddress, own_id: bool) -> Option<String> 
 
 /// A delivery status notification (`multipart/report; report-type=delivery-status`).
 pub fn is_bounce(mail: &Mail) -> bool {
-    mail.content_type == "multipart/report"
-        && mail.report_type.as_deref() == Some("delivery-status")
+    mail.content_type == "multipart/report" && mail.report_type.as_deref() == Some("delivery-status")
 }
 
 #[cfg(test)]
@@ -81,7 +58,10 @@ mod tests {
     use super::*;
 
     fn mail(headers: &str) -> Mail {
-        Mail::parse(format!("From: Bob <bob@partner.test>\r\nMessage-ID: <x@p.test>\r\n{headers}Subject: hi\r\n\r\nbody\r\n").as_bytes())
+        Mail::parse(
+            format!("From: Bob <bob@partner.test>\r\nMessage-ID: <x@p.test>\r\n{headers}Subject: hi\r\n\r\nbody\r\n")
+                .as_bytes(),
+        )
     }
 
     #[test]

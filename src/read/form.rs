@@ -60,10 +60,7 @@ impl Field {
 
     /// Values that may run over several lines.
     fn multiline(self) -> bool {
-        matches!(
-            self,
-            Field::NoteToCustomer | Field::UserEmails | Field::NoteToUsers
-        )
+        matches!(self, Field::NoteToCustomer | Field::UserEmails | Field::NoteToUsers)
     }
 }
 
@@ -94,16 +91,8 @@ const LABELS: &[(&str, Field, Locale)] = &[
     ("emaildelutilisateur", Field::UserEmails, Locale::Fr),
     ("emaildesutilisateurs", Field::UserEmails, Locale::Fr),
     ("courrielsdesutilisateurs", Field::UserEmails, Locale::Fr),
-    (
-        "remarquealintentiondesutilisateursajoutes",
-        Field::NoteToUsers,
-        Locale::Fr,
-    ),
-    (
-        "remarquealintentiondesutilisateurs",
-        Field::NoteToUsers,
-        Locale::Fr,
-    ),
+    ("remarquealintentiondesutilisateursajoutes", Field::NoteToUsers, Locale::Fr),
+    ("remarquealintentiondesutilisateurs", Field::NoteToUsers, Locale::Fr),
     ("noteauxutilisateurs", Field::NoteToUsers, Locale::Fr),
     ("langue", Field::Language, Locale::Fr),
 ];
@@ -127,10 +116,7 @@ impl RawForm {
     }
 
     pub fn get(&self, f: Field) -> Option<&str> {
-        self.values
-            .get(&f)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.values.get(&f).map(String::as_str).filter(|v| !v.is_empty())
     }
 
     /// The language of the labels used (majority), if any were.
@@ -150,10 +136,7 @@ fn label_of(line: &str) -> Option<(Field, Locale, &str)> {
         return None;
     }
     let key = squash(label);
-    LABELS
-        .iter()
-        .find(|(l, _, _)| *l == key)
-        .map(|(_, f, loc)| (*f, *loc, value.trim()))
+    LABELS.iter().find(|(l, _, _)| *l == key).map(|(_, f, loc)| (*f, *loc, value.trim()))
 }
 
 /// Strips quote marks (`>`), bullets and spaces from the start of a line.
@@ -193,11 +176,7 @@ pub fn scan(body: &str) -> RawForm {
                 Locale::En => seen_en.insert(field),
                 Locale::Fr => seen_fr.insert(field),
             };
-            let lines = if value.is_empty() {
-                vec![]
-            } else {
-                vec![value.to_string()]
-            };
+            let lines = if value.is_empty() { vec![] } else { vec![value.to_string()] };
             current = Some((field, lines));
             continue;
         }
@@ -268,9 +247,7 @@ pub enum Problem {
 impl Problem {
     pub fn field(&self) -> Field {
         match self {
-            Problem::Missing(f)
-            | Problem::TooLong { field: f, .. }
-            | Problem::BadEmail { field: f, .. } => *f,
+            Problem::Missing(f) | Problem::TooLong { field: f, .. } | Problem::BadEmail { field: f, .. } => *f,
             Problem::OneEmailOnly { .. } => Field::CustomerEmail,
             Problem::BadDomain { .. } | Problem::DomainBusy { .. } => Field::AccountDomain,
             Problem::TooManyUsers { .. } => Field::UserEmails,
@@ -282,10 +259,7 @@ impl Problem {
 /// The language answers about this form are written in: the `Language` field,
 /// else the labels' language, else the desk's default.
 pub fn locale_of(raw: &RawForm, default: Locale) -> Locale {
-    raw.get(Field::Language)
-        .and_then(Locale::parse)
-        .or(raw.label_locale())
-        .unwrap_or(default)
+    raw.get(Field::Language).and_then(Locale::parse).or(raw.label_locale()).unwrap_or(default)
 }
 
 /// Applies SPEC §3's rules; on failure returns every problem, in field order.
@@ -294,9 +268,7 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
     let locale = locale_of(raw, default);
     if let Some(l) = raw.get(Field::Language) {
         if Locale::parse(l).is_none() {
-            problems.push(Problem::BadLanguage {
-                value: l.to_string(),
-            });
+            problems.push(Problem::BadLanguage { value: l.to_string() });
         }
     }
 
@@ -310,11 +282,7 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
             let name: String = name.chars().filter(|c| !c.is_control()).collect();
             let len = name.chars().count();
             if len > MAX_NAME {
-                problems.push(Problem::TooLong {
-                    field: Field::AccountName,
-                    max: MAX_NAME,
-                    len,
-                });
+                problems.push(Problem::TooLong { field: Field::AccountName, max: MAX_NAME, len });
                 None
             } else {
                 Some(name)
@@ -330,18 +298,13 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
         Some(v) => {
             let items = split_addresses(v);
             if items.len() > 1 {
-                problems.push(Problem::OneEmailOnly {
-                    value: v.to_string(),
-                });
+                problems.push(Problem::OneEmailOnly { value: v.to_string() });
                 None
             } else {
                 match EmailAddress::parse(items.first().map(String::as_str).unwrap_or(v)) {
                     Ok(a) => Some(a),
                     Err(_) => {
-                        problems.push(Problem::BadEmail {
-                            field: Field::CustomerEmail,
-                            value: v.to_string(),
-                        });
+                        problems.push(Problem::BadEmail { field: Field::CustomerEmail, value: v.to_string() });
                         None
                     }
                 }
@@ -357,9 +320,7 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
         Some(v) => match AccountDomain::parse(v) {
             Ok(d) => Some(d),
             Err(_) => {
-                problems.push(Problem::BadDomain {
-                    value: v.to_string(),
-                });
+                problems.push(Problem::BadDomain { value: v.to_string() });
                 None
             }
         },
@@ -369,11 +330,7 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
         let v = raw.get(field)?;
         let len = v.chars().count();
         if len > MAX_NOTE {
-            problems.push(Problem::TooLong {
-                field,
-                max: MAX_NOTE,
-                len,
-            });
+            problems.push(Problem::TooLong { field, max: MAX_NOTE, len });
             return None;
         }
         Some(v.to_string())
@@ -387,31 +344,24 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
             match EmailAddress::parse(&item) {
                 Ok(a) if !user_emails.contains(&a) => user_emails.push(a),
                 Ok(_) => {}
-                Err(_) => problems.push(Problem::BadEmail {
-                    field: Field::UserEmails,
-                    value: item,
-                }),
+                Err(_) => problems.push(Problem::BadEmail { field: Field::UserEmails, value: item }),
             }
         }
         if user_emails.len() > MAX_USERS {
-            problems.push(Problem::TooManyUsers {
-                count: user_emails.len(),
-            });
+            problems.push(Problem::TooManyUsers { count: user_emails.len() });
         }
     }
 
     match (account_name, customer_email, account_domain) {
-        (Some(account_name), Some(customer_email), Some(account_domain)) if problems.is_empty() => {
-            Ok(RequestForm {
-                account_name,
-                customer_email,
-                account_domain,
-                note_to_customer,
-                user_emails,
-                note_to_users,
-                locale,
-            })
-        }
+        (Some(account_name), Some(customer_email), Some(account_domain)) if problems.is_empty() => Ok(RequestForm {
+            account_name,
+            customer_email,
+            account_domain,
+            note_to_customer,
+            user_emails,
+            note_to_users,
+            locale,
+        }),
         _ => {
             problems.sort_by_key(Problem::field);
             Err(problems)
@@ -472,10 +422,7 @@ mod tests {
         assert_eq!(v.customer_email.as_str(), "jane@customer.test");
         assert_eq!(v.account_domain.as_str(), "acme.example");
         assert_eq!(v.user_emails.len(), 2);
-        assert_eq!(
-            v.note_to_customer.as_deref(),
-            Some("first line\nsecond line")
-        );
+        assert_eq!(v.note_to_customer.as_deref(), Some("first line\nsecond line"));
         assert_eq!(v.locale, Locale::En);
     }
 
@@ -492,28 +439,20 @@ mod tests {
 
     #[test]
     fn lists_every_problem() {
-        let f = scan(
-            "Customer email: jane@\nAccount domain: not a domain\nUser emails: ok@c.test, bad@\nLanguage: de\n",
-        );
+        let f =
+            scan("Customer email: jane@\nAccount domain: not a domain\nUser emails: ok@c.test, bad@\nLanguage: de\n");
         let problems = validate(&f, Locale::En).unwrap_err();
         let fields: Vec<Field> = problems.iter().map(Problem::field).collect();
         assert_eq!(
             fields,
-            vec![
-                Field::AccountName,
-                Field::CustomerEmail,
-                Field::AccountDomain,
-                Field::UserEmails,
-                Field::Language
-            ]
+            vec![Field::AccountName, Field::CustomerEmail, Field::AccountDomain, Field::UserEmails, Field::Language]
         );
     }
 
     #[test]
     fn single_line_fields_do_not_swallow_the_next_line() {
-        let f = scan(
-            "Account name: Evil\nBcc: victim@evil.test\nCustomer email: a@b.test\nAccount domain: e.example\n",
-        );
+        let f =
+            scan("Account name: Evil\nBcc: victim@evil.test\nCustomer email: a@b.test\nAccount domain: e.example\n");
         assert_eq!(validate(&f, Locale::En).unwrap().account_name, "Evil");
     }
 
@@ -524,10 +463,7 @@ mod tests {
         );
         let v = validate(&f, Locale::En).unwrap();
         assert_eq!(v.customer_email.as_str(), "jane@c.test");
-        assert_eq!(
-            v.user_emails.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
-            vec!["bob@c.test", "x@c.test"]
-        );
+        assert_eq!(v.user_emails.iter().map(|a| a.as_str()).collect::<Vec<_>>(), vec!["bob@c.test", "x@c.test"]);
     }
 
     #[test]

@@ -62,9 +62,8 @@ pub fn to_text(html: &str) -> String {
                 }
                 "hr" => out.marker(),
                 "div" if !closing && is_quote_container(&attrs) => out.marker(),
-                "p" | "div" | "tr" | "li" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4"
-                | "h5" | "h6" | "pre" | "dt" | "dd" | "section" | "article" | "header"
-                | "footer" => out.newline(),
+                "p" | "div" | "tr" | "li" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre"
+                | "dt" | "dd" | "section" | "article" | "header" | "footer" => out.newline(),
                 "td" | "th" if !closing => out.space(),
                 _ => {}
             }
@@ -105,9 +104,7 @@ fn tag_end(s: &str) -> Option<usize> {
 }
 
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    hay.as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 #[derive(Default)]
@@ -139,10 +136,7 @@ impl Out {
 
     fn newline(&mut self) {
         let prefix = "> ".repeat(self.depth);
-        self.lines.push(format!(
-            "{prefix}{}",
-            std::mem::take(&mut self.line).trim_end()
-        ));
+        self.lines.push(format!("{prefix}{}", std::mem::take(&mut self.line).trim_end()));
         self.pending_space = false;
     }
 
@@ -186,9 +180,7 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[1..]
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '#')
-            .map(|e| e + 1);
+        let end = rest[1..].find(|c: char| !c.is_ascii_alphanumeric() && c != '#').map(|e| e + 1);
         let Some(end) = end.filter(|&e| rest[e..].starts_with(';') && e > 1) else {
             out.push('&');
             rest = &rest[1..];
@@ -290,14 +282,9 @@ mod tests {
 
     #[test]
     fn quotes_are_marked() {
-        let t = to_text(
-            "<div>Accept</div><div class=\"gmail_quote\">On Mon wrote:<blockquote>DECLINE</blockquote></div>",
-        );
-        assert!(
-            t.trim_start()
-                .starts_with("Accept\n-----Original Message-----"),
-            "{t}"
-        );
+        let t =
+            to_text("<div>Accept</div><div class=\"gmail_quote\">On Mon wrote:<blockquote>DECLINE</blockquote></div>");
+        assert!(t.trim_start().starts_with("Accept\n-----Original Message-----"), "{t}");
         assert!(t.contains("> DECLINE"), "{t}");
     }
 }

@@ -34,45 +34,23 @@ impl Mail {
     pub fn parse(raw: &[u8]) -> Mail {
         let digest_id = || {
             let d = Sha256::digest(raw);
-            format!(
-                "sha256:{}",
-                d.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            )
+            format!("sha256:{}", d.iter().map(|b| format!("{b:02x}")).collect::<String>())
         };
         let Some(msg) = MessageParser::default().parse(raw) else {
-            return Mail {
-                message_id: digest_id(),
-                size: raw.len(),
-                ..Mail::default()
-            };
+            return Mail { message_id: digest_id(), size: raw.len(), ..Mail::default() };
         };
 
-        let (message_id, has_message_id) =
-            match msg.message_id().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(id) => (id.to_string(), true),
-                None => (digest_id(), false),
-            };
-        let from_addr = msg
-            .from()
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .map(str::to_string);
-        let from_raw = msg
-            .header_raw("From")
-            .map(|s| s.trim().to_string())
-            .or(from_addr.clone())
-            .unwrap_or_default();
-        let from = from_addr
-            .as_deref()
-            .and_then(|a| EmailAddress::parse(a).ok());
+        let (message_id, has_message_id) = match msg.message_id().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => (id.to_string(), true),
+            None => (digest_id(), false),
+        };
+        let from_addr = msg.from().and_then(|a| a.first()).and_then(|a| a.address()).map(str::to_string);
+        let from_raw = msg.header_raw("From").map(|s| s.trim().to_string()).or(from_addr.clone()).unwrap_or_default();
+        let from = from_addr.as_deref().and_then(|a| EmailAddress::parse(a).ok());
 
         let mut recipients = Vec::new();
         for name in ["Delivered-To", "X-Original-To"] {
-            for h in msg
-                .headers()
-                .iter()
-                .filter(|h| h.name().eq_ignore_ascii_case(name))
-            {
+            for h in msg.headers().iter().filter(|h| h.name().eq_ignore_ascii_case(name)) {
                 if let Some(t) = h.value().as_text() {
                     recipients.extend(EmailAddress::parse(t).ok());
                 }
@@ -100,11 +78,7 @@ impl Mail {
                 let value = match h.value() {
                     HeaderValue::Text(t) => t.to_string(),
                     HeaderValue::TextList(l) => l.join(", "),
-                    HeaderValue::Address(a) => a
-                        .iter()
-                        .filter_map(|x| x.address())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    HeaderValue::Address(a) => a.iter().filter_map(|x| x.address()).collect::<Vec<_>>().join(", "),
                     _ => msg
                         .raw_message()
                         .get(h.offset_start() as usize..h.offset_end() as usize)
@@ -114,13 +88,9 @@ impl Mail {
                 (h.name().to_ascii_lowercase(), value)
             })
             .collect::<Vec<_>>();
-        let return_path_empty = msg.header_raw("Return-Path").is_some_and(|r| {
-            r.trim()
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .trim()
-                .is_empty()
-        });
+        let return_path_empty = msg
+            .header_raw("Return-Path")
+            .is_some_and(|r| r.trim().trim_start_matches('<').trim_end_matches('>').trim().is_empty());
 
         let (content_type, report_type) = match msg.content_type() {
             Some(ct) => (
@@ -149,10 +119,7 @@ impl Mail {
 
     /// The decoded values of a header, by case-insensitive name.
     pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers
-            .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -166,12 +133,8 @@ fn readable_body(msg: &mail_parser::Message<'_>) -> String {
             html::to_text(t)
         } else {
             let ct = part.content_type();
-            let flowed = ct
-                .and_then(|c| c.attribute("format"))
-                .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
-            let delsp = ct
-                .and_then(|c| c.attribute("delsp"))
-                .is_some_and(|f| f.eq_ignore_ascii_case("yes"));
+            let flowed = ct.and_then(|c| c.attribute("format")).is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
+            let delsp = ct.and_then(|c| c.attribute("delsp")).is_some_and(|f| f.eq_ignore_ascii_case("yes"));
             let t = t.replace("\r\n", "\n");
             if flowed { text::unflow(&t, delsp) } else { t }
         };
@@ -194,10 +157,7 @@ mod tests {
         assert_eq!(m.message_id, "m1@c.test");
         assert_eq!(m.from.unwrap().as_str(), "jane@customer.test");
         assert_eq!(m.recipients[0].as_str(), "desk+act-abc@example.test");
-        assert_eq!(
-            m.thread_ids,
-            vec!["a@example.test", "r@example.test", "a@example.test"]
-        );
+        assert_eq!(m.thread_ids, vec!["a@example.test", "r@example.test", "a@example.test"]);
         assert!(m.return_path_empty);
         assert_eq!(m.body.trim(), "Accept");
     }
@@ -211,12 +171,9 @@ mod tests {
 
     #[test]
     fn garbage_does_not_panic() {
-        for raw in [
-            &b""[..],
-            b"\0\0\0",
-            b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x--",
-            b"From:\r\n\r\n",
-        ] {
+        for raw in
+            [&b""[..], b"\0\0\0", b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x--", b"From:\r\n\r\n"]
+        {
             let _ = Mail::parse(raw);
         }
     }

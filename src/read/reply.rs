@@ -63,12 +63,7 @@ impl Words {
 /// quoted (`>`) line, forwarded-original marker or signature separator.
 pub fn own_text(body: &str) -> String {
     let lines: Vec<&str> = body.lines().collect();
-    let next_text = |i: usize| {
-        lines[i + 1..]
-            .iter()
-            .map(|l| l.trim())
-            .find(|l| !l.is_empty())
-    };
+    let next_text = |i: usize| lines[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
     let mut out = Vec::new();
     for (i, raw) in lines.iter().enumerate() {
         let line = raw.trim();
@@ -83,9 +78,7 @@ pub fn own_text(body: &str) -> String {
         if is_quote_header(line, lines.get(i + 1).map(|l| l.trim())) {
             // An attribution line followed by `>` lines introduces a quote;
             // anything else (Outlook's header block, a marker) starts an unquoted original.
-            if is_attribution(line)
-                && next_text(i).is_some_and(|n| n.starts_with('>') || is_attribution_end(n))
-            {
+            if is_attribution(line) && next_text(i).is_some_and(|n| n.starts_with('>') || is_attribution_end(n)) {
                 continue;
             }
             break;
@@ -119,36 +112,22 @@ fn is_quote_header(line: &str, next: Option<&str>) -> bool {
         return true;
     }
     // Gmail / Thunderbird / Apple: "On <date>, <name> wrote:" (possibly wrapped over two lines)
-    if (f.starts_with("on ")
-        && (f.ends_with("wrote:") || next.is_some_and(|n| fold(n).ends_with("wrote:"))))
+    if (f.starts_with("on ") && (f.ends_with("wrote:") || next.is_some_and(|n| fold(n).ends_with("wrote:"))))
         || (f.starts_with("le ")
             && (f.ends_with("a ecrit :")
                 || f.ends_with("a ecrit:")
-                || next
-                    .is_some_and(|n| fold(n).ends_with("ecrit :") || fold(n).ends_with("ecrit:"))))
+                || next.is_some_and(|n| fold(n).ends_with("ecrit :") || fold(n).ends_with("ecrit:"))))
     {
         return true;
     }
     // Outlook's header block: "From: … / Sent: …" or "De : … / Envoyé : …"
-    let header_start = ["from:", "de :", "de:", "von:"]
-        .iter()
-        .any(|p| f.starts_with(p));
+    let header_start = ["from:", "de :", "de:", "von:"].iter().any(|p| f.starts_with(p));
     if header_start {
         if let Some(n) = next {
             let n = fold(n);
-            return [
-                "sent:",
-                "date:",
-                "envoye :",
-                "envoye:",
-                "gesendet:",
-                "to:",
-                "a :",
-                "subject:",
-                "objet :",
-            ]
-            .iter()
-            .any(|p| n.starts_with(p));
+            return ["sent:", "date:", "envoye :", "envoye:", "gesendet:", "to:", "a :", "subject:", "objet :"]
+                .iter()
+                .any(|p| n.starts_with(p));
         }
     }
     false
@@ -172,21 +151,14 @@ mod tests {
         assert_eq!(Words::read(body).for_activation(), Command::Accept);
         let body = "refuser\n\nDe : Desk\nEnvoyé : lundi\nÀ : Jean\nObjet : Activez\n\nrépondez ACCEPTER\n";
         assert_eq!(Words::read(body).for_activation(), Command::Decline);
-        let body =
-            "Envoyer\n\nLe lun. 23 nov. 2026 à 10:00, Desk <d@example.test> a écrit :\n> ANNULER\n";
+        let body = "Envoyer\n\nLe lun. 23 nov. 2026 à 10:00, Desk <d@example.test> a écrit :\n> ANNULER\n";
         assert_eq!(Words::read(body).for_review(), Command::Submit);
     }
 
     #[test]
     fn both_or_no_words() {
-        assert_eq!(
-            Words::read("accept or decline? not sure").for_activation(),
-            Command::Ambiguous
-        );
-        assert_eq!(
-            Words::read("Thanks, will look at it").for_activation(),
-            Command::None
-        );
+        assert_eq!(Words::read("accept or decline? not sure").for_activation(), Command::Ambiguous);
+        assert_eq!(Words::read("Thanks, will look at it").for_activation(), Command::None);
         assert_eq!(Words::read("SUBMIT").for_activation(), Command::None);
         assert_eq!(Words::read("Accepté").for_activation(), Command::Accept);
     }

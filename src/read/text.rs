@@ -6,9 +6,7 @@ pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{2009}' | '\u{200a}' | '\u{3000}' => {
-                out.push(' ')
-            }
+            '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{2009}' | '\u{200a}' | '\u{3000}' => out.push(' '),
             '\u{2019}' | '\u{2018}' | '\u{02bc}' | '\u{2032}' | '`' | '\u{b4}' => out.push('\''),
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' => out.push('-'),
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' => {}
@@ -65,8 +63,7 @@ pub fn unflow(text: &str, delsp: bool) -> String {
 
 /// Words of a folded text, split on anything that is not a letter or digit.
 pub fn words(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]
@@ -85,10 +82,7 @@ mod tests {
 
     #[test]
     fn flowed_lines_are_joined() {
-        assert_eq!(
-            unflow("Note to customer: a long \nline\nnext\n", false),
-            "Note to customer: a long line\nnext\n"
-        );
+        assert_eq!(unflow("Note to customer: a long \nline\nnext\n", false), "Note to customer: a long line\nnext\n");
         assert_eq!(unflow("-- \nsig\n", false), "-- \nsig\n");
     }
 }

@@ -110,9 +110,7 @@ pub(super) async fn apply(
         None => decision.request_id,
         Some(Change::Create(r)) => Some(insert_request(tx, r, now).await?),
         Some(Change::Update { from, request }) => {
-            let id = request
-                .id
-                .ok_or_else(|| StoreError::Corrupt("update of a request without id".into()))?;
+            let id = request.id.ok_or_else(|| StoreError::Corrupt("update of a request without id".into()))?;
             let done = sqlx::query(
                 "UPDATE requests SET state = ?, submitted_at = ?, expires_at = ?, activated_at = ?, closed_at = ?, \
                  last_reminder_days = ?, updated_at = ? WHERE id = ? AND state = ?",
@@ -148,21 +146,15 @@ pub(super) async fn apply(
     }
 
     for o in outgoing {
-        let rid = if o.about_request {
-            o.request_id.or(request_id)
-        } else {
-            None
-        };
+        let rid = if o.about_request { o.request_id.or(request_id) } else { None };
         if let (Some(key), Some(rid)) = (&o.key, rid) {
-            sqlx::query(
-                "INSERT INTO tokens (token_hash, request_id, step, created_at) VALUES (?, ?, ?, ?)",
-            )
-            .bind(key.token.hash())
-            .bind(rid)
-            .bind(step_name(key.step))
-            .bind(ts(now))
-            .execute(&mut **tx)
-            .await?;
+            sqlx::query("INSERT OR IGNORE INTO tokens (token_hash, request_id, step, created_at) VALUES (?, ?, ?, ?)")
+                .bind(key.token.hash())
+                .bind(rid)
+                .bind(step_name(key.step))
+                .bind(ts(now))
+                .execute(&mut **tx)
+                .await?;
         }
         sqlx::query(
             "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, raw, \
@@ -184,11 +176,7 @@ pub(super) async fn apply(
     Ok(request_id)
 }
 
-async fn insert_request(
-    tx: &mut Transaction<'static, Sqlite>,
-    r: &Request,
-    now: DateTime<Utc>,
-) -> Result<i64> {
+async fn insert_request(tx: &mut Transaction<'static, Sqlite>, r: &Request, now: DateTime<Utc>) -> Result<i64> {
     let users: Vec<&str> = r.user_emails.iter().map(|u| u.as_str()).collect();
     let row = sqlx::query(
         "INSERT INTO requests (reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \

@@ -2,19 +2,19 @@
 mod commit;
 mod outbox;
 mod requests;
+mod sweep;
 
 use std::{str::FromStr, time::Duration};
 
 use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlSafeStr};
 
 pub use commit::{Committed, InboundRecord};
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use requests::EventRow;
+pub use sweep::{SweepAction, SweepChange};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -40,10 +40,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if missing) the database in WAL mode and applies the migrations.
     pub async fn open(url: &str) -> Result<Store> {
-        let err = |source| StoreError::Open {
-            url: url.to_string(),
-            source,
-        };
+        let err = |source| StoreError::Open { url: url.to_string(), source };
         let options = SqliteConnectOptions::from_str(url)
             .map_err(err)?
             .create_if_missing(true)
@@ -51,18 +48,10 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
-        if let Some(dir) = options
-            .get_filename()
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
+        if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| err(sqlx::Error::Io(e)))?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(err)?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(err)?;
         let store = Store { pool };
         store.migrate().await?;
         Ok(store)
@@ -72,13 +61,9 @@ impl Store {
         let migrations = crate::templates::MIGRATIONS
             .iter()
             .map(|(name, sql)| {
-                let (version, description) = name
-                    .trim_end_matches(".sql")
-                    .split_once('_')
-                    .unwrap_or((name, name));
-                let version = version
-                    .parse::<i64>()
-                    .map_err(|_| StoreError::Corrupt(format!("migration file name {name}")))?;
+                let (version, description) = name.trim_end_matches(".sql").split_once('_').unwrap_or((name, name));
+                let version =
+                    version.parse::<i64>().map_err(|_| StoreError::Corrupt(format!("migration file name {name}")))?;
                 Ok(Migration::new(
                     version,
                     description.to_string().into(),
@@ -88,9 +73,7 @@ impl Store {
                 ))
             })
             .collect::<Result<Vec<_>>>()?;
-        Migrator::with_migrations(migrations)
-            .run(&self.pool)
-            .await?;
+        Migrator::with_migrations(migrations).run(&self.pool).await?;
         Ok(())
     }
 
@@ -111,6 +94,12 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    /// The secret reply keys are derived from (created by the migrations).
+    pub async fn token_secret(&self) -> Result<Vec<u8>> {
+        let row = sqlx::query("SELECT value FROM secrets WHERE name = 'token_key'").fetch_one(&self.pool).await?;
+        Ok(row.try_get(0)?)
     }
 
     /// Whether `message_id` is one the desk issued.

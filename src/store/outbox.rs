@@ -22,13 +22,7 @@ impl OutboxStatus {
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [
-            OutboxStatus::Pending,
-            OutboxStatus::Sent,
-            OutboxStatus::Failed,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        [OutboxStatus::Pending, OutboxStatus::Sent, OutboxStatus::Failed].into_iter().find(|st| st.as_str() == s)
     }
 }
 
@@ -61,8 +55,7 @@ fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
         message_id: r.try_get(4)?,
         envelope_from: r.try_get(5)?,
         subject: r.try_get(6)?,
-        status: OutboxStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("outbox status {status:?}")))?,
+        status: OutboxStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("outbox status {status:?}")))?,
         attempts: r.try_get(8)?,
         next_attempt_at: parse_ts(&r.try_get::<String, _>(9)?)?,
         last_error: r.try_get(10)?,
@@ -73,12 +66,7 @@ fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
 
 impl Store {
     /// Pending emails, oldest first: all of them, or only those whose backoff has passed.
-    pub async fn due_outbox(
-        &self,
-        now: DateTime<Utc>,
-        ignore_backoff: bool,
-        limit: i64,
-    ) -> Result<Vec<OutboxRow>> {
+    pub async fn due_outbox(&self, now: DateTime<Utc>, ignore_backoff: bool, limit: i64) -> Result<Vec<OutboxRow>> {
         let sql = if ignore_backoff {
             format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?")
         } else {
@@ -90,20 +78,12 @@ impl Store {
         if !ignore_backoff {
             q = q.bind(ts(now));
         }
-        q.bind(limit)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(row_to_outbox)
-            .collect()
+        q.bind(limit).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
     }
 
     /// The bytes of one outbox email.
     pub async fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
-        let row = sqlx::query("SELECT raw FROM outbox WHERE id = ?")
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT raw FROM outbox WHERE id = ?").bind(id).fetch_one(&self.pool).await?;
         Ok(row.try_get(0)?)
     }
 
@@ -119,26 +99,19 @@ impl Store {
     }
 
     pub async fn list_outbox(&self, only_failed: bool) -> Result<Vec<OutboxRow>> {
-        let filter = if only_failed {
-            "WHERE status = 'failed'"
-        } else {
-            ""
-        };
+        let filter = if only_failed { "WHERE status = 'failed'" } else { "" };
         let sql = format!("SELECT {COLUMNS} FROM outbox {filter} ORDER BY id");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(row_to_outbox)
-            .collect()
+        sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
     }
 
     pub async fn mark_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
-            .bind(ts(now))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+        )
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

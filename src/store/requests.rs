@@ -7,7 +7,7 @@ use super::{Result, Store, StoreError, parse_opt_ts, parse_ts, ts};
 use crate::domain::{AccountDomain, EmailAddress, Key, Locale, Reference, State, Step};
 use crate::request::Request;
 
-const COLUMNS: &str = "id, reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
+pub(super) const COLUMNS: &str = "id, reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
      note_to_customer, note_to_users, locale, created_at, submitted_at, expires_at, activated_at, closed_at, last_reminder_days";
 
 /// One line of a request's history.
@@ -33,8 +33,8 @@ pub(super) fn request_from_row(row: &SqliteRow) -> Result<Request> {
     let domain = s(4)?;
     let customer = s(5)?;
     let partner = s(6)?;
-    let users: Vec<String> = serde_json::from_str(&s(7)?)
-        .map_err(|e| StoreError::Corrupt(format!("user_emails: {e}")))?;
+    let users: Vec<String> =
+        serde_json::from_str(&s(7)?).map_err(|e| StoreError::Corrupt(format!("user_emails: {e}")))?;
     let locale = s(10)?;
     Ok(Request {
         id: Some(row.try_get(0)?),
@@ -42,10 +42,8 @@ pub(super) fn request_from_row(row: &SqliteRow) -> Result<Request> {
         state: State::parse(&state).ok_or_else(|| corrupt("state", &state))?,
         account_name: s(3)?,
         account_domain: AccountDomain::parse(&domain).map_err(|_| corrupt("domain", &domain))?,
-        customer_email: EmailAddress::parse(&customer)
-            .map_err(|_| corrupt("customer_email", &customer))?,
-        partner_email: EmailAddress::parse(&partner)
-            .map_err(|_| corrupt("partner_email", &partner))?,
+        customer_email: EmailAddress::parse(&customer).map_err(|_| corrupt("customer_email", &customer))?,
+        partner_email: EmailAddress::parse(&partner).map_err(|_| corrupt("partner_email", &partner))?,
         user_emails: users
             .iter()
             .map(|u| EmailAddress::parse(u).map_err(|_| corrupt("user email", u)))
@@ -65,30 +63,20 @@ pub(super) fn request_from_row(row: &SqliteRow) -> Result<Request> {
 impl Store {
     pub async fn request_by_reference(&self, reference: &Reference) -> Result<Option<Request>> {
         let sql = format!("SELECT {COLUMNS} FROM requests WHERE reference = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(reference.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(reference.as_str()).fetch_optional(&self.pool).await?;
         row.as_ref().map(request_from_row).transpose()
     }
 
     pub async fn request_by_id(&self, id: i64) -> Result<Option<Request>> {
         let sql = format!("SELECT {COLUMNS} FROM requests WHERE id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(request_from_row).transpose()
     }
 
     /// The request and step a reply key names. The token is looked up by its
     /// hash, and a key of one step never finds a token issued for another.
     pub async fn request_by_key(&self, key: &Key) -> Result<Option<(Request, Step)>> {
-        let cols = COLUMNS
-            .split(", ")
-            .map(|c| format!("r.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "SELECT {cols} FROM tokens t JOIN requests r ON r.id = t.request_id WHERE t.token_hash = ? AND t.step = ?"
         );
@@ -97,11 +85,7 @@ impl Store {
             .bind(step_name(key.step))
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row
-            .as_ref()
-            .map(request_from_row)
-            .transpose()?
-            .map(|r| (r, key.step)))
+        Ok(row.as_ref().map(request_from_row).transpose()?.map(|r| (r, key.step)))
     }
 
     /// The live (awaiting review or pending acceptance) request holding a domain.
@@ -109,10 +93,7 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM requests WHERE account_domain = ? AND state IN ('awaiting_review', 'pending_customer_acceptance')"
         );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(domain.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(domain.as_str()).fetch_optional(&self.pool).await?;
         row.as_ref().map(request_from_row).transpose()
     }
 
@@ -125,41 +106,25 @@ impl Store {
         if let Some(st) = state {
             q = q.bind(st.as_str());
         }
-        q.fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(request_from_row)
-            .collect()
+        q.fetch_all(&self.pool).await?.iter().map(request_from_row).collect()
     }
 
     pub async fn events(&self, request_id: i64) -> Result<Vec<EventRow>> {
-        let rows =
-            sqlx::query("SELECT at, kind, detail FROM events WHERE request_id = ? ORDER BY id")
-                .bind(request_id)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query("SELECT at, kind, detail FROM events WHERE request_id = ? ORDER BY id")
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
-                Ok(EventRow {
-                    at: parse_ts(&r.try_get::<String, _>(0)?)?,
-                    kind: r.try_get(1)?,
-                    detail: r.try_get(2)?,
-                })
+                Ok(EventRow { at: parse_ts(&r.try_get::<String, _>(0)?)?, kind: r.try_get(1)?, detail: r.try_get(2)? })
             })
             .collect()
     }
 
     /// Refusals and error answers queued to `recipient` since `since` (the daily cap).
-    pub async fn answers_since(
-        &self,
-        recipient: &EmailAddress,
-        since: DateTime<Utc>,
-    ) -> Result<u32> {
-        let kinds: Vec<String> = crate::email::Kind::ALL
-            .iter()
-            .filter(|k| k.is_refusal())
-            .map(|k| format!("'{}'", k.name()))
-            .collect();
+    pub async fn answers_since(&self, recipient: &EmailAddress, since: DateTime<Utc>) -> Result<u32> {
+        let kinds: Vec<String> =
+            crate::email::Kind::ALL.iter().filter(|k| k.is_refusal()).map(|k| format!("'{}'", k.name())).collect();
         let sql = format!(
             "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN ({})",
             kinds.join(", ")

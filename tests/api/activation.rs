@@ -6,51 +6,29 @@ use crate::helpers::*;
 /// A desk without review (a valid form goes straight to the customer), the
 /// request made, and the activation email as the customer received it.
 async fn activation(locale_fr: bool) -> (TestDesk, People, Received) {
-    let desk = TestDesk::with(DeskOptions {
-        review: false,
-        ..Default::default()
-    })
-    .await;
+    let desk = TestDesk::with(DeskOptions { review: false, ..Default::default() }).await;
     let p = People::new();
     let form = if locale_fr { p.form_fr() } else { p.form_en() };
-    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form)
-        .send()
-        .await;
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form).send().await;
     desk.poll(1).await;
     let act = inbox(&p.customer, 1).await.remove(0);
     assert!(act.tag().unwrap().starts_with("act-"));
     (desk, p, act)
 }
 
-async fn assert_activated_and_everyone_told(
-    desk: &TestDesk,
-    p: &People,
-    users: &[&str],
-    note: &str,
-) {
+async fn assert_activated_and_everyone_told(desk: &TestDesk, p: &People, users: &[&str], note: &str) {
     let r = desk.one().await;
     assert_eq!(r.state, State::Active);
     assert!(r.activated_at.is_some());
     for user in users {
         let mail = inbox_exactly(user, 1).await;
-        assert!(
-            mail[0].subject.contains(r.reference.as_str()),
-            "{}",
-            mail[0].subject
-        );
-        assert!(
-            mail[0].text.contains(note),
-            "{user}'s access email has the note to users:\n{}",
-            mail[0].text
-        );
+        assert!(mail[0].subject.contains(r.reference.as_str()), "{}", mail[0].subject);
+        assert!(mail[0].text.contains(note), "{user}'s access email has the note to users:\n{}", mail[0].text);
     }
     let partner = inbox_exactly(&p.partner, 2).await;
     assert!(partner[1].subject.contains(r.reference.as_str()));
     let customer = inbox_exactly(&p.customer, 2).await;
-    assert!(
-        customer[1].header("In-Reply-To").is_some(),
-        "the acknowledgement answers the customer's reply"
-    );
+    assert!(customer[1].header("In-Reply-To").is_some(), "the acknowledgement answers the customer's reply");
 }
 
 #[tokio::test]
@@ -59,17 +37,9 @@ async fn accept_activates_and_tells_the_partner_every_user_and_the_customer() {
     act.send_reply(&p.customer, "Accept").await;
     desk.poll(2).await;
     assert_activated_and_everyone_told(&desk, &p, &[&p.user1, &p.user2], "Welcome aboard.").await;
-    let history = desk
-        .app
-        .store
-        .events(desk.one().await.id.unwrap())
-        .await
-        .unwrap();
+    let history = desk.app.store.events(desk.one().await.id.unwrap()).await.unwrap();
     let kinds: Vec<&str> = history.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(
-        kinds,
-        ["received", "submitted", "activation_sent", "activated"]
-    );
+    assert_eq!(kinds, ["received", "submitted", "activation_sent", "activated"]);
 }
 
 #[tokio::test]
@@ -92,16 +62,9 @@ async fn an_html_only_outlook_reply_with_the_original_below_is_read() {
     );
     let to = act.reply_to.clone().unwrap();
     let subject = format!("RE: {}", act.subject);
-    Outgoing {
-        from: &p.customer,
-        to: &to,
-        subject: &subject,
-        text: None,
-        html: Some(&html),
-        headers: vec![],
-    }
-    .send()
-    .await;
+    Outgoing { from: &p.customer, to: &to, subject: &subject, text: None, html: Some(&html), headers: vec![] }
+        .send()
+        .await;
     desk.poll(2).await;
     assert_eq!(desk.one().await.state, State::Active);
 }
@@ -109,10 +72,7 @@ async fn an_html_only_outlook_reply_with_the_original_below_is_read() {
 #[tokio::test]
 async fn the_quoted_decline_does_not_count_only_the_customers_accept() {
     let (desk, p, act) = activation(false).await;
-    assert!(
-        act.text.contains("DECLINE"),
-        "the activation email quotes both words"
-    );
+    assert!(act.text.contains("DECLINE"), "the activation email quotes both words");
     act.send_reply(&p.customer, "ACCEPT").await; // the helper quotes the whole original below
     desk.poll(2).await;
     assert_eq!(desk.one().await.state, State::Active);
@@ -127,11 +87,7 @@ async fn decline_closes_the_request_and_tells_the_partner() {
     assert_eq!(r.state, State::Declined);
     assert!(r.closed_at.is_some());
     let partner = inbox_exactly(&p.partner, 2).await;
-    assert!(
-        partner[1].subject.contains("declined"),
-        "{}",
-        partner[1].subject
-    );
+    assert!(partner[1].subject.contains("declined"), "{}", partner[1].subject);
     settle().await;
     assert_eq!(count(&p.user1, "INBOX").await, 0);
 }
@@ -145,16 +101,9 @@ async fn a_stranger_holding_the_token_is_refused_and_the_attempt_recorded() {
     assert_eq!(r.state, State::PendingCustomerAcceptance);
     let refusal = &inbox_exactly(&p.stranger, 1).await[0];
     assert!(refusal.text.contains(r.reference.as_str()));
-    assert!(
-        !refusal.text.contains(&p.customer),
-        "the refusal does not reveal the customer's address"
-    );
+    assert!(!refusal.text.contains(&p.customer), "the refusal does not reveal the customer's address");
     let history = desk.app.store.events(r.id.unwrap()).await.unwrap();
-    assert!(
-        history
-            .iter()
-            .any(|e| e.kind == "refused" && e.detail.contains(&p.stranger))
-    );
+    assert!(history.iter().any(|e| e.kind == "refused" && e.detail.contains(&p.stranger)));
     settle().await;
     assert_eq!(count(&p.user1, "INBOX").await, 0);
 }
@@ -173,33 +122,20 @@ async fn the_partner_cannot_accept_for_the_customer() {
 async fn the_reference_in_the_subject_alone_does_not_activate() {
     let (desk, p, act) = activation(false).await;
     // A fresh mail (no reply address, no threading) naming the reference.
-    Outgoing::text(&p.customer, &desk.address, &act.subject, "ACCEPT")
-        .send()
-        .await;
+    Outgoing::text(&p.customer, &desk.address, &act.subject, "ACCEPT").send().await;
     desk.poll(2).await;
     let r = desk.one().await;
     assert_eq!(r.state, State::PendingCustomerAcceptance);
     let answer = &inbox_exactly(&p.customer, 2).await[1];
     assert!(answer.subject.contains(r.reference.as_str()));
-    assert!(
-        answer.text.to_lowercase().contains("reply"),
-        "it says how to reply:\n{}",
-        answer.text
-    );
+    assert!(answer.text.to_lowercase().contains("reply"), "it says how to reply:\n{}", answer.text);
 }
 
 #[tokio::test]
 async fn a_review_token_cannot_activate() {
     let desk = TestDesk::spawn().await;
     let p = People::new();
-    Outgoing::text(
-        &p.partner,
-        &desk.address,
-        "Smart Account request",
-        &p.form_en(),
-    )
-    .send()
-    .await;
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
     desk.poll(1).await;
     let review = inbox(&p.partner, 1).await.remove(0);
     let rev = review.tag().unwrap();
@@ -211,18 +147,8 @@ async fn a_review_token_cannot_activate() {
     // The review's token, as a rev- address and dressed as an act- one.
     let token = rev.trim_start_matches("rev-");
     let (local, domain) = desk.address.split_once('@').unwrap();
-    for to in [
-        format!("{local}+rev-{token}@{domain}"),
-        format!("{local}+act-{token}@{domain}"),
-    ] {
-        Outgoing::text(
-            &p.customer,
-            &to,
-            &format!("Re: [{}]", r.reference),
-            "ACCEPT",
-        )
-        .send()
-        .await;
+    for to in [format!("{local}+rev-{token}@{domain}"), format!("{local}+act-{token}@{domain}")] {
+        Outgoing::text(&p.customer, &to, &format!("Re: [{}]", r.reference), "ACCEPT").send().await;
     }
     desk.poll(4).await;
     assert_eq!(desk.one().await.state, State::PendingCustomerAcceptance);
@@ -235,33 +161,23 @@ async fn a_second_accept_is_answered_and_users_are_told_once() {
     let (desk, p, act) = activation(false).await;
     act.send_reply(&p.customer, "Accept").await;
     desk.poll(2).await;
-    act.send_reply(&p.customer, "ACCEPT again, just in case")
-        .await;
+    act.send_reply(&p.customer, "ACCEPT again, just in case").await;
     desk.poll(3).await;
     assert_eq!(desk.one().await.state, State::Active);
     inbox_exactly(&p.user1, 1).await;
     inbox_exactly(&p.user2, 1).await;
     let customer = inbox_exactly(&p.customer, 3).await;
-    assert!(
-        customer[2].text.contains("active"),
-        "the answer gives the state:\n{}",
-        customer[2].text
-    );
+    assert!(customer[2].text.contains("active"), "the answer gives the state:\n{}", customer[2].text);
 }
 
 #[tokio::test]
 async fn a_reply_without_a_command_word_changes_nothing_and_lists_the_choices() {
     let (desk, p, act) = activation(false).await;
-    act.send_reply(&p.customer, "Thanks, I will look at it next week.")
-        .await;
+    act.send_reply(&p.customer, "Thanks, I will look at it next week.").await;
     desk.poll(2).await;
     assert_eq!(desk.one().await.state, State::PendingCustomerAcceptance);
     let answer = &inbox_exactly(&p.customer, 2).await[1];
-    assert!(
-        answer.text.contains("ACCEPT") && answer.text.contains("DECLINE"),
-        "{}",
-        answer.text
-    );
+    assert!(answer.text.contains("ACCEPT") && answer.text.contains("DECLINE"), "{}", answer.text);
 }
 
 #[tokio::test]

@@ -4,70 +4,30 @@ use smartacct::domain::State;
 use crate::helpers::*;
 
 #[tokio::test]
-async fn with_smtp_unreachable_the_request_is_recorded_and_the_next_poll_delivers_each_email_once()
-{
+async fn with_smtp_unreachable_the_request_is_recorded_and_the_next_poll_delivers_each_email_once() {
     // A port nothing listens on: the desk's SMTP server is "down".
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let desk = TestDesk::with(DeskOptions {
-        review: false,
-        smtp_port: closed,
-        ..Default::default()
-    })
-    .await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let desk = TestDesk::with(DeskOptions { review: false, smtp_port: closed, ..Default::default() }).await;
     let p = People::new();
-    Outgoing::text(
-        &p.partner,
-        &desk.address,
-        "Smart Account request",
-        &p.form_en(),
-    )
-    .send()
-    .await;
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
     desk.poll(1).await;
 
     let r = desk.one().await;
-    assert_eq!(
-        r.state,
-        State::PendingCustomerAcceptance,
-        "the request is committed whatever SMTP does"
-    );
+    assert_eq!(r.state, State::PendingCustomerAcceptance, "the request is committed whatever SMTP does");
     let queued = desk.app.store.list_outbox(false).await.unwrap();
     assert_eq!(queued.len(), 2);
     assert!(
-        queued
-            .iter()
-            .all(|o| o.status.as_str() == "pending" && o.attempts == 1 && o.last_error.is_some()),
+        queued.iter().all(|o| o.status.as_str() == "pending" && o.attempts == 1 && o.last_error.is_some()),
         "{queued:?}"
     );
-    assert_eq!(
-        count(&desk.address, "Processed").await,
-        1,
-        "the mail is taken: its effects are committed"
-    );
+    assert_eq!(count(&desk.address, "Processed").await, 1, "the mail is taken: its effects are committed");
 
     // SMTP is back: the next pass delivers everything, whatever the backoff said.
-    let desk = desk
-        .reconfigure(DeskOptions {
-            review: false,
-            ..Default::default()
-        })
-        .await;
+    let desk = desk.reconfigure(DeskOptions { review: false, ..Default::default() }).await;
     desk.poll(1).await;
     inbox_exactly(&p.partner, 1).await;
     inbox_exactly(&p.customer, 1).await;
-    assert!(
-        desk.app
-            .store
-            .list_outbox(false)
-            .await
-            .unwrap()
-            .iter()
-            .all(|o| o.status.as_str() == "sent")
-    );
+    assert!(desk.app.store.list_outbox(false).await.unwrap().iter().all(|o| o.status.as_str() == "sent"));
 
     // And a third pass sends nothing again.
     desk.poll(1).await;

@@ -13,11 +13,7 @@ fn fixtures(dir: &str) -> Vec<(String, Vec<u8>, serde_json::Value)> {
         if path.extension().is_some_and(|e| e == "eml") {
             let expected = std::fs::read_to_string(path.with_extension("expected.json")).unwrap();
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            out.push((
-                name,
-                std::fs::read(&path).unwrap(),
-                serde_json::from_str(&expected).unwrap(),
-            ));
+            out.push((name, std::fs::read(&path).unwrap(), serde_json::from_str(&expected).unwrap()));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -40,14 +36,8 @@ fn every_form_fixture_reads_as_expected() {
                 let users: Vec<&str> = f.user_emails.iter().map(|u| u.as_str()).collect();
                 let checks = [
                     ("account_name", serde_json::json!(f.account_name)),
-                    (
-                        "customer_email",
-                        serde_json::json!(f.customer_email.as_str()),
-                    ),
-                    (
-                        "account_domain",
-                        serde_json::json!(f.account_domain.as_str()),
-                    ),
+                    ("customer_email", serde_json::json!(f.customer_email.as_str())),
+                    ("account_domain", serde_json::json!(f.account_domain.as_str())),
                     ("note_to_customer", serde_json::json!(f.note_to_customer)),
                     ("user_emails", serde_json::json!(users)),
                     ("note_to_users", serde_json::json!(f.note_to_users)),
@@ -58,28 +48,16 @@ fn every_form_fixture_reads_as_expected() {
                     .filter(|(k, v)| &want[*k] != v)
                     .map(|(k, v)| format!("{k}: got {v}, want {}", want[*k]))
                     .collect();
-                if bad.is_empty() {
-                    Ok(())
-                } else {
-                    Err(bad.join("; "))
-                }
+                if bad.is_empty() { Ok(()) } else { Err(bad.join("; ")) }
             }
             (Err(problems), false) => {
                 let mut got: Vec<&str> = problems.iter().map(|p| p.field().key()).collect();
                 got.sort();
                 got.dedup();
-                let mut want: Vec<&str> = want["problem_fields"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_str().unwrap())
-                    .collect();
+                let mut want: Vec<&str> =
+                    want["problem_fields"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
                 want.sort();
-                if got == want {
-                    Ok(())
-                } else {
-                    Err(format!("problems {got:?}, want {want:?}"))
-                }
+                if got == want { Ok(()) } else { Err(format!("problems {got:?}, want {want:?}")) }
             }
             (Ok(_), false) => Err("accepted a form that must be refused".into()),
             (Err(p), true) => Err(format!("refused a valid form: {p:?}")),
@@ -114,10 +92,7 @@ fn every_reply_fixture_yields_its_command() {
                 smartacct::read::reply::own_text(&inbound.mail.body)
             ));
         }
-        assert!(
-            !inbound.keys.is_empty() || name.contains("no-key"),
-            "{name}: no reply key found in its headers"
-        );
+        assert!(!inbound.keys.is_empty() || name.contains("no-key"), "{name}: no reply key found in its headers");
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

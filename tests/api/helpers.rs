@@ -111,12 +111,7 @@ pub struct DeskOptions {
 
 impl Default for DeskOptions {
     fn default() -> Self {
-        DeskOptions {
-            review: true,
-            extra: String::new(),
-            imap_security: "none",
-            smtp_port: SMTP_PORT,
-        }
+        DeskOptions { review: true, extra: String::new(), imap_security: "none", smtp_port: SMTP_PORT }
     }
 }
 
@@ -139,49 +134,31 @@ impl TestDesk {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("smartacct.toml");
         write_config(&config, &address, dir.path(), &options);
-        let app = App::open(Loaded::from_path(&config).expect("test config loads"))
-            .await
-            .expect("app opens");
+        let app = App::open(Loaded::from_path(&config).expect("test config loads")).await.expect("app opens");
         // The desk's mailbox exists once it has been logged into.
         count(&address, "INBOX").await;
-        TestDesk {
-            address,
-            dir,
-            config,
-            app,
-            options,
-        }
+        TestDesk { address, dir, config, app, options }
     }
 
     /// The same desk (same addresses, same database) with other options, as after an operator's change and a restart.
     pub async fn reconfigure(self, options: DeskOptions) -> TestDesk {
         self.app.store.close().await;
         write_config(&self.config, &self.address, self.dir.path(), &options);
-        let app = App::open(Loaded::from_path(&self.config).expect("test config loads"))
-            .await
-            .expect("app opens");
-        TestDesk {
-            app,
-            options,
-            ..self
-        }
+        let app = App::open(Loaded::from_path(&self.config).expect("test config loads")).await.expect("app opens");
+        TestDesk { app, options, ..self }
     }
 
     /// Reloads the config file as it is now (after a test edited it).
     pub async fn reconfigure_keep_file(self) -> TestDesk {
         self.app.store.close().await;
-        let app = App::open(Loaded::from_path(&self.config).expect("test config loads"))
-            .await
-            .expect("app opens");
+        let app = App::open(Loaded::from_path(&self.config).expect("test config loads")).await.expect("app opens");
         TestDesk { app, ..self }
     }
 
     /// `poll --once`, after `delivered` messages in all reached the desk's mailbox.
     pub async fn poll(&self, delivered: usize) {
         wait_total(&self.address, delivered).await;
-        smartacct::intake::poll_and_deliver(&self.app)
-            .await
-            .expect("poll --once");
+        smartacct::intake::poll_and_deliver(&self.app).await.expect("poll --once");
     }
 
     pub async fn requests(&self) -> Vec<Request> {
@@ -190,12 +167,7 @@ impl TestDesk {
 
     pub async fn one(&self) -> Request {
         let mut all = self.requests().await;
-        assert_eq!(
-            all.len(),
-            1,
-            "expected exactly one request: {:?}",
-            all.iter().map(|r| r.state).collect::<Vec<_>>()
-        );
+        assert_eq!(all.len(), 1, "expected exactly one request: {:?}", all.iter().map(|r| r.state).collect::<Vec<_>>());
         all.remove(0)
     }
 
@@ -208,14 +180,8 @@ impl TestDesk {
 
 fn write_config(path: &Path, address: &str, dir: &Path, o: &DeskOptions) {
     let (port, ca) = match o.imap_security {
-        "tls" => (
-            IMAPS_PORT,
-            format!("ca_file = {:?}", ca_file().display().to_string()),
-        ),
-        "starttls" => (
-            IMAP_PORT,
-            format!("ca_file = {:?}", ca_file().display().to_string()),
-        ),
+        "tls" => (IMAPS_PORT, format!("ca_file = {:?}", ca_file().display().to_string())),
+        "starttls" => (IMAP_PORT, format!("ca_file = {:?}", ca_file().display().to_string())),
         _ => (IMAP_PORT, String::new()),
     };
     let text = format!(
@@ -266,14 +232,9 @@ support_url = "https://www.cisco.com/go/scm"
 
 /// Sends raw bytes as `from` to `to` through Postfix.
 pub async fn send_raw(from: &str, to: &str, raw: &[u8]) {
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
-        .port(SMTP_PORT)
-        .build();
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(SMTP_PORT).build();
     let env = Envelope::new(Some(from.parse().unwrap()), vec![to.parse().unwrap()]).unwrap();
-    transport
-        .send_raw(&env, raw)
-        .await
-        .expect("Postfix takes the message");
+    transport.send_raw(&env, raw).await.expect("Postfix takes the message");
 }
 
 /// A plain-text message as a mail client writes it; returns its Message-ID.
@@ -288,14 +249,7 @@ pub struct Outgoing<'a> {
 
 impl<'a> Outgoing<'a> {
     pub fn text(from: &'a str, to: &'a str, subject: &'a str, text: &'a str) -> Self {
-        Outgoing {
-            from,
-            to,
-            subject,
-            text: Some(text),
-            html: None,
-            headers: Vec::new(),
-        }
+        Outgoing { from, to, subject, text: Some(text), html: None, headers: Vec::new() }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -304,12 +258,7 @@ impl<'a> Outgoing<'a> {
     }
 
     pub fn build(&self) -> (String, Vec<u8>) {
-        let id = format!(
-            "{}.{}@{}",
-            uid(),
-            uid(),
-            self.from.split('@').nth(1).unwrap_or("x.test")
-        );
+        let id = format!("{}.{}@{}", uid(), uid(), self.from.split('@').nth(1).unwrap_or("x.test"));
         let mut m = format!(
             "From: {}\r\nTo: {}\r\nSubject: {}\r\nMessage-ID: <{id}>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n",
             self.from,
@@ -340,7 +289,9 @@ impl<'a> Outgoing<'a> {
             (Some(t), Some(h)) => {
                 m.push_str("Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
                 m.push_str(&b64(t));
-                m.push_str("--b1\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+                m.push_str(
+                    "--b1\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+                );
                 m.push_str(&b64(h));
                 m.push_str("--b1--\r\n");
             }
@@ -357,20 +308,14 @@ impl<'a> Outgoing<'a> {
 }
 
 fn encode_subject(s: &str) -> String {
-    if s.is_ascii() {
-        s.to_string()
-    } else {
-        format!("=?utf-8?b?{}?=", base64(s.as_bytes()))
-    }
+    if s.is_ascii() { s.to_string() } else { format!("=?utf-8?b?{}?=", base64(s.as_bytes())) }
 }
 
 pub fn base64(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
         for i in 0..4 {
             if i <= c.len() {
                 out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -407,11 +352,8 @@ pub struct Received {
 impl Received {
     pub fn parse(raw: Vec<u8>) -> Received {
         let m = MessageParser::default().parse(&raw).expect("parsable mail");
-        let addr = |a: Option<&mail_parser::Address>| {
-            a.and_then(|a| a.first())
-                .and_then(|a| a.address())
-                .map(str::to_string)
-        };
+        let addr =
+            |a: Option<&mail_parser::Address>| a.and_then(|a| a.first()).and_then(|a| a.address()).map(str::to_string);
         let text = m
             .text_bodies()
             .filter(|p| !p.is_text_html())
@@ -438,27 +380,21 @@ impl Received {
     /// The value of a header as sent (unfolded, trimmed).
     pub fn header(&self, name: &str) -> Option<String> {
         let m = MessageParser::default().parse(&self.raw)?;
-        m.header_raw(name)
-            .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+        m.header_raw(name).map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
     /// The plus tag of the Reply-To address.
     pub fn tag(&self) -> Option<String> {
         let a = self.reply_to.as_deref()?;
-        a.split('@')
-            .next()?
-            .split_once('+')
-            .map(|(_, t)| t.to_string())
+        a.split('@').next()?.split_once('+').map(|(_, t)| t.to_string())
     }
 
     /// A reply as a mail client writes it: to the Reply-To, `Re:` subject,
     /// threading headers, and the original quoted below.
     pub fn reply(&self, _from: &str, answer: &str) -> (Vec<(String, String)>, String) {
         let quoted: String = self.text.lines().map(|l| format!("> {l}\n")).collect();
-        let body = format!(
-            "{answer}\n\nOn Mon, 23 Nov 2026 at 10:00, Smart Account Desk <{}> wrote:\n{quoted}",
-            self.from
-        );
+        let body =
+            format!("{answer}\n\nOn Mon, 23 Nov 2026 at 10:00, Smart Account Desk <{}> wrote:\n{quoted}", self.from);
         let headers = vec![
             ("In-Reply-To".to_string(), format!("<{}>", self.message_id)),
             ("References".to_string(), format!("<{}>", self.message_id)),
@@ -497,14 +433,8 @@ fn imap_settings(user: &str) -> ImapSettings {
 
 /// Messages in a folder of `user`'s mailbox (0 when the folder does not exist).
 pub async fn count(user: &str, folder: &str) -> usize {
-    let mut imap = Imap::connect(&imap_settings(user))
-        .await
-        .expect("test IMAP login");
-    let n = imap
-        .select(folder)
-        .await
-        .map(|s| s.exists as usize)
-        .unwrap_or(0);
+    let mut imap = Imap::connect(&imap_settings(user)).await.expect("test IMAP login");
+    let n = imap.select(folder).await.map(|s| s.exists as usize).unwrap_or(0);
     imap.logout().await;
     n
 }
@@ -525,28 +455,18 @@ where
 {
     let start = Instant::now();
     while !f().await {
-        assert!(
-            start.elapsed() < MAIL_WAIT,
-            "timed out after {MAIL_WAIT:?} waiting for {what}"
-        );
+        assert!(start.elapsed() < MAIL_WAIT, "timed out after {MAIL_WAIT:?} waiting for {what}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
 pub async fn wait_total(user: &str, n: usize) {
-    wait_until(
-        &format!("{n} messages in all folders of {user}"),
-        || async { total(user).await >= n },
-    )
-    .await;
+    wait_until(&format!("{n} messages in all folders of {user}"), || async { total(user).await >= n }).await;
 }
 
 /// Waits until `user`'s INBOX holds at least `n` messages, then returns them all, oldest first.
 pub async fn inbox(user: &str, n: usize) -> Vec<Received> {
-    wait_until(&format!("{n} messages in {user}'s INBOX"), || async {
-        count(user, "INBOX").await >= n
-    })
-    .await;
+    wait_until(&format!("{n} messages in {user}'s INBOX"), || async { count(user, "INBOX").await >= n }).await;
     fetch_all(user, "INBOX").await
 }
 
@@ -573,31 +493,21 @@ pub async fn settle() {
     wait_until("Postfix to empty its queue", || {
         let queue = queue.clone();
         async move {
-            ["incoming", "active", "maildrop"].iter().all(|d| {
-                std::fs::read_dir(queue.join(d))
-                    .map(|mut it| it.next().is_none())
-                    .unwrap_or(true)
-            })
+            ["incoming", "active", "maildrop"]
+                .iter()
+                .all(|d| std::fs::read_dir(queue.join(d)).map(|mut it| it.next().is_none()).unwrap_or(true))
         }
     })
     .await;
 }
 
 pub async fn fetch_all(user: &str, folder: &str) -> Vec<Received> {
-    let mut imap = Imap::connect(&imap_settings(user))
-        .await
-        .expect("test IMAP login");
+    let mut imap = Imap::connect(&imap_settings(user)).await.expect("test IMAP login");
     let out = match imap.select(folder).await {
         Err(_) => Vec::new(),
         Ok(_) => {
             let uids = imap.all_uids().await.unwrap();
-            imap.fetch(&uids)
-                .await
-                .unwrap()
-                .into_iter()
-                .filter_map(|f| f.body)
-                .map(Received::parse)
-                .collect()
+            imap.fetch(&uids).await.unwrap().into_iter().filter_map(|f| f.body).map(Received::parse).collect()
         }
     };
     imap.logout().await;

@@ -6,14 +6,7 @@ use smartacct::domain::State;
 async fn an_english_form_gets_the_review_email_with_a_rev_reply_address() {
     let desk = TestDesk::spawn().await;
     let p = People::new();
-    Outgoing::text(
-        &p.partner,
-        &desk.address,
-        "Smart Account request",
-        &p.form_en(),
-    )
-    .send()
-    .await;
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
     desk.poll(1).await;
 
     let r = desk.one().await;
@@ -24,18 +17,10 @@ async fn an_english_form_gets_the_review_email_with_a_rev_reply_address() {
 
     let mail = inbox_exactly(&p.partner, 1).await;
     let review = &mail[0];
-    assert!(
-        review.subject.contains(&format!("[{}]", r.reference)),
-        "{}",
-        review.subject
-    );
+    assert!(review.subject.contains(&format!("[{}]", r.reference)), "{}", review.subject);
     let tag = review.tag().expect("a Reply-To with a plus tag");
     assert!(tag.starts_with("rev-") && tag.len() == 4 + 26, "{tag}");
-    assert!(
-        review.message_id.starts_with(&tag),
-        "the Message-ID carries the key too: {}",
-        review.message_id
-    );
+    assert!(review.message_id.starts_with(&tag), "the Message-ID carries the key too: {}", review.message_id);
     assert!(review.message_id.ends_with("@example.test"));
     for value in [
         "Acme Corp",
@@ -48,25 +33,12 @@ async fn an_english_form_gets_the_review_email_with_a_rev_reply_address() {
         "SUBMIT",
         "CANCEL",
     ] {
-        assert!(
-            review.text.contains(value),
-            "review text lacks {value}:\n{}",
-            review.text
-        );
+        assert!(review.text.contains(value), "review text lacks {value}:\n{}", review.text);
     }
-    assert_eq!(
-        review.header("Auto-Submitted").as_deref(),
-        Some("auto-replied")
-    );
-    assert_eq!(
-        review.header("X-Smartacct-Loop").as_deref(),
-        Some(desk.address.as_str())
-    );
+    assert_eq!(review.header("Auto-Submitted").as_deref(), Some("auto-replied"));
+    assert_eq!(review.header("X-Smartacct-Loop").as_deref(), Some(desk.address.as_str()));
     assert_eq!(review.header("Content-Language").as_deref(), Some("en"));
-    assert!(
-        review.header("In-Reply-To").is_some(),
-        "the review answers the partner's mail"
-    );
+    assert!(review.header("In-Reply-To").is_some(), "the review answers the partner's mail");
     // The partner's mail left the inbox only after it was committed.
     assert_eq!(count(&desk.address, "INBOX").await, 0);
     assert_eq!(count(&desk.address, "Processed").await, 1);
@@ -76,14 +48,7 @@ async fn an_english_form_gets_the_review_email_with_a_rev_reply_address() {
 async fn a_french_form_gets_a_french_review() {
     let desk = TestDesk::spawn().await;
     let p = People::new();
-    Outgoing::text(
-        &p.partner,
-        &desk.address,
-        "Demande de Smart Account",
-        &p.form_fr(),
-    )
-    .send()
-    .await;
+    Outgoing::text(&p.partner, &desk.address, "Demande de Smart Account", &p.form_fr()).send().await;
     desk.poll(1).await;
     let r = desk.one().await;
     assert_eq!(r.locale.as_str(), "fr");
@@ -102,9 +67,7 @@ async fn an_invalid_form_names_every_problem_and_creates_nothing() {
         "Customer email: jane@\nAccount domain: not a domain\nUser emails: {}, broken@\nLanguage: de\n",
         p.user1
     );
-    Outgoing::text(&p.partner, &desk.address, "request", &form)
-        .send()
-        .await;
+    Outgoing::text(&p.partner, &desk.address, "request", &form).send().await;
     desk.poll(1).await;
     assert!(desk.requests().await.is_empty());
     let answer = &inbox_exactly(&p.partner, 1).await[0];
@@ -120,11 +83,7 @@ async fn an_invalid_form_names_every_problem_and_creates_nothing() {
         "Support Case Manager",
         "https://www.cisco.com/go/scm",
     ] {
-        assert!(
-            answer.text.contains(what),
-            "request_invalid lacks {what}:\n{}",
-            answer.text
-        );
+        assert!(answer.text.contains(what), "request_invalid lacks {what}:\n{}", answer.text);
     }
     assert!(
         answer.text.contains("Account name:") && answer.text.contains("Note to users:"),
@@ -137,20 +96,12 @@ async fn an_invalid_form_names_every_problem_and_creates_nothing() {
 async fn a_sender_outside_partners_allow_gets_one_refusal() {
     let desk = TestDesk::spawn().await;
     let p = People::new();
-    Outgoing::text(
-        &p.stranger,
-        &desk.address,
-        "Smart Account request",
-        &p.form_en(),
-    )
-    .send()
-    .await;
+    Outgoing::text(&p.stranger, &desk.address, "Smart Account request", &p.form_en()).send().await;
     desk.poll(1).await;
     assert!(desk.requests().await.is_empty());
     let refusal = &inbox_exactly(&p.stranger, 1).await[0];
     assert!(
-        refusal.text.to_lowercase().contains("not allowed")
-            || refusal.text.contains("not authorized"),
+        refusal.text.to_lowercase().contains("not allowed") || refusal.text.contains("not authorized"),
         "{}",
         refusal.text
     );
@@ -166,44 +117,24 @@ async fn with_unknown_sender_ignore_a_stranger_gets_nothing_but_the_mail_is_reco
     std::fs::write(&desk.config, text).unwrap();
     let desk = desk.reconfigure_keep_file().await;
     let p = People::new();
-    Outgoing::text(
-        &p.stranger,
-        &desk.address,
-        "Smart Account request",
-        &p.form_en(),
-    )
-    .send()
-    .await;
+    Outgoing::text(&p.stranger, &desk.address, "Smart Account request", &p.form_en()).send().await;
     desk.poll(1).await;
     settle().await;
     assert_eq!(count(&p.stranger, "INBOX").await, 0);
-    assert_eq!(
-        count(&desk.address, "Processed").await,
-        1,
-        "the mail is still taken and recorded"
-    );
+    assert_eq!(count(&desk.address, "Processed").await, 1, "the mail is still taken and recorded");
 }
 
 #[tokio::test]
 async fn a_second_request_for_a_live_domain_is_answered_with_the_existing_reference() {
     let desk = TestDesk::spawn().await;
     let p = People::new();
-    Outgoing::text(&p.partner, &desk.address, "first", &p.form_en())
-        .send()
-        .await;
+    Outgoing::text(&p.partner, &desk.address, "first", &p.form_en()).send().await;
     desk.poll(1).await;
-    Outgoing::text(&p.other_partner, &desk.address, "second", &p.form_en())
-        .send()
-        .await;
+    Outgoing::text(&p.other_partner, &desk.address, "second", &p.form_en()).send().await;
     desk.poll(2).await;
     let r = desk.one().await;
     let answer = &inbox_exactly(&p.other_partner, 1).await[0];
-    assert!(
-        answer.text.contains(r.reference.as_str()),
-        "the answer names {}:\n{}",
-        r.reference,
-        answer.text
-    );
+    assert!(answer.text.contains(r.reference.as_str()), "the answer names {}:\n{}", r.reference, answer.text);
 }
 
 #[tokio::test]
@@ -257,9 +188,7 @@ async fn hostile_values_are_escaped_and_cannot_add_a_header() {
         "Account name: <script>alert(1)</script> Corp\r\nBcc: victim@evil.test\r\nCustomer email: {}\r\nAccount domain: {}\r\nNote to customer: <b>bold</b> {{{{reference}}}} & more\r\n",
         p.customer, p.domain
     );
-    Outgoing::text(&p.partner, &desk.address, "request", &form)
-        .send()
-        .await;
+    Outgoing::text(&p.partner, &desk.address, "request", &form).send().await;
     desk.poll(1).await;
     let r = desk.one().await;
     assert_eq!(r.account_name, "<script>alert(1)</script> Corp");
@@ -267,16 +196,10 @@ async fn hostile_values_are_escaped_and_cannot_add_a_header() {
     assert!(!review.html.contains("<script>"), "HTML must escape values");
     assert!(review.html.contains("&lt;script&gt;"), "{}", review.html);
     assert!(review.html.contains("&lt;b&gt;bold&lt;/b&gt;"));
-    assert!(
-        review.text.contains("{{reference}}"),
-        "a value is never rendered as a template"
-    );
+    assert!(review.text.contains("{{reference}}"), "a value is never rendered as a template");
     let head = String::from_utf8_lossy(&review.raw);
     let head = &head[..head.find("\r\n\r\n").unwrap()];
-    assert!(
-        !head.to_lowercase().contains("\nbcc:"),
-        "no header was added:\n{head}"
-    );
+    assert!(!head.to_lowercase().contains("\nbcc:"), "no header was added:\n{head}");
     assert!(!head.contains("victim"), "{head}");
 }
 
@@ -284,20 +207,12 @@ async fn hostile_values_are_escaped_and_cannot_add_a_header() {
 async fn help_or_an_empty_body_gets_the_blank_form_in_both_languages() {
     let desk = TestDesk::spawn().await;
     let p = People::new();
-    Outgoing::text(&p.partner, &desk.address, "help", "")
-        .send()
-        .await;
-    Outgoing::text(&p.other_partner, &desk.address, "Hello", "\n\n")
-        .send()
-        .await;
+    Outgoing::text(&p.partner, &desk.address, "help", "").send().await;
+    Outgoing::text(&p.other_partner, &desk.address, "Hello", "\n\n").send().await;
     desk.poll(2).await;
     for who in [&p.partner, &p.other_partner] {
         let answer = &inbox_exactly(who, 1).await[0];
-        assert!(
-            answer.text.contains("Account name:") && answer.text.contains("Nom du compte"),
-            "{}",
-            answer.text
-        );
+        assert!(answer.text.contains("Account name:") && answer.text.contains("Nom du compte"), "{}", answer.text);
     }
     assert!(desk.requests().await.is_empty());
 }
@@ -310,10 +225,7 @@ async fn automatic_mail_is_never_answered() {
         .header("Auto-Submitted", "auto-replied")
         .send()
         .await;
-    Outgoing::text(&p.partner, &desk.address, "list", &p.form_en())
-        .header("List-Id", "<x.lists.test>")
-        .send()
-        .await;
+    Outgoing::text(&p.partner, &desk.address, "list", &p.form_en()).header("List-Id", "<x.lists.test>").send().await;
     desk.poll(2).await;
     settle().await;
     assert_eq!(count(&p.partner, "INBOX").await, 0);
@@ -324,15 +236,9 @@ async fn automatic_mail_is_never_answered() {
 #[tokio::test]
 async fn the_desk_reads_its_mailbox_over_imaps_and_starttls_with_its_own_ca() {
     for security in ["tls", "starttls"] {
-        let desk = TestDesk::with(DeskOptions {
-            imap_security: security,
-            ..Default::default()
-        })
-        .await;
+        let desk = TestDesk::with(DeskOptions { imap_security: security, ..Default::default() }).await;
         let p = People::new();
-        Outgoing::text(&p.partner, &desk.address, "request", &p.form_en())
-            .send()
-            .await;
+        Outgoing::text(&p.partner, &desk.address, "request", &p.form_en()).send().await;
         desk.poll(1).await;
         desk.one().await;
     }

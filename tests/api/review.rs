@@ -6,9 +6,7 @@ use crate::helpers::*;
 
 /// Sends the form, polls, and returns the review email.
 async fn reviewed(desk: &TestDesk, p: &People, form: &str) -> Received {
-    Outgoing::text(&p.partner, &desk.address, "Smart Account request", form)
-        .send()
-        .await;
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", form).send().await;
     desk.poll(1).await;
     inbox(&p.partner, 1).await.remove(0)
 }
@@ -31,15 +29,9 @@ async fn submit_creates_the_provisional_account_and_mails_partner_and_customer()
     let partner = inbox_exactly(&p.partner, 2).await;
     let complete = &partner[1];
     assert!(complete.subject.contains(r.reference.as_str()));
-    assert!(
-        complete.text.contains("pending customer acceptance"),
-        "{}",
-        complete.text
-    );
+    assert!(complete.text.contains("pending customer acceptance"), "{}", complete.text);
     assert_eq!(
-        complete
-            .header("In-Reply-To")
-            .map(|v| v.contains(&review.message_id)),
+        complete.header("In-Reply-To").map(|v| v.contains(&review.message_id)),
         Some(false),
         "it answers the SUBMIT reply, not the review"
     );
@@ -49,25 +41,11 @@ async fn submit_creates_the_provisional_account_and_mails_partner_and_customer()
     let tag = activation.tag().expect("activation has a reply tag");
     assert!(tag.starts_with("act-"), "{tag}");
     assert!(activation.subject.contains(&format!("[{}]", r.reference)));
-    for what in [
-        p.partner.as_str(),
-        "Acme Corp",
-        p.domain.as_str(),
-        "Please accept, thanks.",
-        "ACCEPT",
-        "DECLINE",
-    ] {
-        assert!(
-            activation.text.contains(what),
-            "activation lacks {what}:\n{}",
-            activation.text
-        );
+    for what in [p.partner.as_str(), "Acme Corp", p.domain.as_str(), "Please accept, thanks.", "ACCEPT", "DECLINE"] {
+        assert!(activation.text.contains(what), "activation lacks {what}:\n{}", activation.text);
     }
     let expiry = smartacct::i18n::date(r.expires_at.unwrap(), smartacct::domain::Locale::En);
-    assert!(
-        activation.text.contains(&expiry),
-        "activation gives the expiry date {expiry}"
-    );
+    assert!(activation.text.contains(&expiry), "activation gives the expiry date {expiry}");
     // The activation does not reuse the review's key.
     assert_ne!(Some(tag), review.tag());
 }
@@ -94,11 +72,7 @@ async fn the_quoted_review_does_not_count_as_an_answer() {
     desk.poll(2).await;
     assert_eq!(desk.one().await.state, State::AwaitingReview);
     let answer = &inbox_exactly(&p.partner, 2).await[1];
-    assert!(
-        answer.text.contains("SUBMIT"),
-        "the answer says which words work:\n{}",
-        answer.text
-    );
+    assert!(answer.text.contains("SUBMIT"), "the answer says which words work:\n{}", answer.text);
 }
 
 #[tokio::test]
@@ -116,9 +90,7 @@ async fn cancel_closes_the_request_and_tells_the_partner() {
     settle().await;
     assert_eq!(count(&p.customer, "INBOX").await, 0);
     // The domain is free again.
-    Outgoing::text(&p.partner, &desk.address, "again", &p.form_en())
-        .send()
-        .await;
+    Outgoing::text(&p.partner, &desk.address, "again", &p.form_en()).send().await;
     desk.poll(3).await;
     assert_eq!(desk.requests().await.len(), 2);
 }
@@ -134,20 +106,11 @@ async fn submit_from_someone_other_than_the_partner_is_refused_and_changes_nothi
     let r = desk.one().await;
     assert_eq!(r.state, State::AwaitingReview);
     let refusal = &inbox_exactly(&p.other_partner, 1).await[0];
-    assert!(
-        refusal.text.contains(r.reference.as_str()),
-        "{}",
-        refusal.text
-    );
+    assert!(refusal.text.contains(r.reference.as_str()), "{}", refusal.text);
     settle().await;
     assert_eq!(count(&p.customer, "INBOX").await, 0);
     let history = desk.app.store.events(r.id.unwrap()).await.unwrap();
-    assert!(
-        history
-            .iter()
-            .any(|e| e.kind == "refused" && e.detail.contains(&p.other_partner)),
-        "{history:?}"
-    );
+    assert!(history.iter().any(|e| e.kind == "refused" && e.detail.contains(&p.other_partner)), "{history:?}");
 }
 
 #[tokio::test]
@@ -172,14 +135,7 @@ async fn the_subject_reference_alone_changes_nothing() {
     let p = People::new();
     let review = reviewed(&desk, &p, &p.form_en()).await;
     let r = desk.one().await;
-    Outgoing::text(
-        &p.partner,
-        &desk.address,
-        &format!("Re: [{}] Review", r.reference),
-        "SUBMIT",
-    )
-    .send()
-    .await;
+    Outgoing::text(&p.partner, &desk.address, &format!("Re: [{}] Review", r.reference), "SUBMIT").send().await;
     desk.poll(2).await;
     assert_eq!(desk.one().await.state, State::AwaitingReview);
     let answer = &inbox_exactly(&p.partner, 2).await[1];
@@ -189,33 +145,15 @@ async fn the_subject_reference_alone_changes_nothing() {
 
 #[tokio::test]
 async fn without_review_a_valid_form_goes_straight_to_the_customer() {
-    let desk = TestDesk::with(DeskOptions {
-        review: false,
-        ..Default::default()
-    })
-    .await;
+    let desk = TestDesk::with(DeskOptions { review: false, ..Default::default() }).await;
     let p = People::new();
-    Outgoing::text(
-        &p.partner,
-        &desk.address,
-        "Smart Account request",
-        &p.form_en(),
-    )
-    .send()
-    .await;
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
     desk.poll(1).await;
     let r = desk.one().await;
     assert_eq!(r.state, State::PendingCustomerAcceptance);
-    assert_eq!(
-        r.expires_at.unwrap(),
-        r.submitted_at.unwrap() + Duration::days(90)
-    );
+    assert_eq!(r.expires_at.unwrap(), r.submitted_at.unwrap() + Duration::days(90));
     let partner = &inbox_exactly(&p.partner, 1).await[0];
-    assert!(
-        partner.text.contains("pending customer acceptance"),
-        "{}",
-        partner.text
-    );
+    assert!(partner.text.contains("pending customer acceptance"), "{}", partner.text);
     assert!(partner.tag().is_none());
     let activation = &inbox_exactly(&p.customer, 1).await[0];
     assert!(activation.tag().unwrap().starts_with("act-"));

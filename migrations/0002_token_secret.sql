@@ -1,0 +1,8 @@
+-- The service's own secret: reply tokens are HMAC-SHA256(secret, step:reference),
+-- so a reminder can carry the same act- address as the activation email
+-- while the tokens table still holds only their hashes.
+CREATE TABLE secrets (
+    name   TEXT PRIMARY KEY,
+    value  BLOB NOT NULL
+);
+INSERT INTO secrets (name, value) VALUES ('token_key', randomblob(32));
