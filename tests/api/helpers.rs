@@ -161,6 +161,11 @@ impl TestDesk {
         smartacct::intake::poll_and_deliver(&self.app).await.expect("poll --once");
     }
 
+    /// `sweep --now NOW`.
+    pub async fn sweep(&self, now: chrono::DateTime<chrono::Utc>) -> smartacct::sweep::SweepReport {
+        smartacct::sweep::sweep_and_deliver(&self.app, now).await.expect("sweep").0
+    }
+
     pub async fn requests(&self) -> Vec<Request> {
         self.app.store.list_requests(None).await.unwrap()
     }

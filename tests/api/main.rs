@@ -3,8 +3,10 @@
 mod helpers;
 
 mod activation;
+mod bench;
 mod cli;
 mod delivery;
 mod fixtures;
 mod intake;
 mod review;
+mod sweep;

@@ -1,0 +1,77 @@
+//! The sweep benchmark (ignored by default; run with
+//! `cargo test --release --test api -- --ignored --nocapture sweep_benchmark`).
+//! It seeds 100,000 due requests twice and reports, in one run on one machine,
+//! the sweep's time to commit every state change and queue every notice next
+//! to a bare `UPDATE … WHERE expires_at <= ?` over the same data.
+use std::time::Instant;
+
+use chrono::{Duration, Utc};
+use sqlx::sqlite::SqlitePoolOptions;
+
+use crate::helpers::*;
+
+const N: i64 = 100_000;
+
+async fn seed(desk: &TestDesk) -> sqlx::SqlitePool {
+    let url = format!("sqlite://{}", desk.dir.path().join("smartacct.db").display());
+    let pool = SqlitePoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+    let past = smartacct::request::rfc3339(Utc::now() - Duration::days(100));
+    let expired = smartacct::request::rfc3339(Utc::now() - Duration::days(10));
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) \
+         INSERT INTO requests (reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
+           note_to_customer, locale, created_at, submitted_at, expires_at, updated_at) \
+         SELECT printf('SA-%08d', i), 'pending_customer_acceptance', 'Account ' || i, 'acct-' || i || '.example', \
+           'c' || i || '@customer.test', 'p' || i || '@partner.test', '[]', 'Please accept.', 'en', ?, ?, ?, ? FROM n",
+    )
+    .bind(N)
+    .bind(&past)
+    .bind(&past)
+    .bind(&expired)
+    .bind(&past)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool
+}
+
+#[tokio::test]
+#[ignore = "benchmark: run by hand in release mode"]
+async fn sweep_benchmark() {
+    // References are stored as SA-00000001 etc. here, which Reference::parse
+    // refuses (0 and 1 are not in its alphabet): map them to valid ones.
+    let desk = TestDesk::spawn().await;
+    let pool = seed(&desk).await;
+    sqlx::query("UPDATE requests SET reference = replace(replace(reference, '0', 'Z'), '1', 'Y')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let report = smartacct::sweep::sweep_once(&desk.app, Utc::now()).await.unwrap();
+    let sweep = started.elapsed();
+    assert_eq!(report.expired as i64, N);
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(&pool).await.unwrap();
+    assert_eq!(queued, 2 * N);
+
+    let baseline_desk = TestDesk::spawn().await;
+    let pool = seed(&baseline_desk).await;
+    let started = Instant::now();
+    let done = sqlx::query(
+        "UPDATE requests SET state = 'expired', closed_at = ? WHERE state = 'pending_customer_acceptance' AND expires_at <= ?",
+    )
+    .bind(smartacct::request::rfc3339(Utc::now()))
+    .bind(smartacct::request::rfc3339(Utc::now()))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let baseline = started.elapsed();
+    assert_eq!(done.rows_affected() as i64, N);
+
+    println!(
+        "sweep of {N} due requests: {:.2} s ({:.1} µs per request: state change, 2 rendered notices, history, outbox rows)",
+        sweep.as_secs_f64(),
+        sweep.as_secs_f64() * 1e6 / N as f64
+    );
+    println!("baseline bare UPDATE of the same {N} rows: {:.3} s", baseline.as_secs_f64());
+    println!("ratio sweep / bare UPDATE: {:.1}x", sweep.as_secs_f64() / baseline.as_secs_f64());
+}

@@ -1,0 +1,179 @@
+//! The nightly sweep, travelling in time with `sweep --now`: expiry, reminders, review expiry, catch-up.
+use chrono::{DateTime, Duration, Utc};
+use smartacct::domain::State;
+
+use crate::helpers::*;
+
+/// A pending request (review off) and its activation email; returns the expiry time.
+async fn pending(desk: &TestDesk, p: &People) -> (DateTime<Utc>, Received) {
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(desk.requests().await.len() + 1).await;
+    let r = desk.requests().await.into_iter().find(|r| r.account_domain.as_str() == p.domain).unwrap();
+    let act = inbox(&p.customer, 1).await.remove(0);
+    (r.expires_at.unwrap(), act)
+}
+
+async fn no_review() -> TestDesk {
+    TestDesk::with(DeskOptions { review: false, ..Default::default() }).await
+}
+
+#[tokio::test]
+async fn a_request_expires_after_90_days_and_both_sides_are_told_once() {
+    let desk = no_review().await;
+    let p = People::new();
+    let (expires, _) = pending(&desk, &p).await;
+    let created = desk.one().await.submitted_at.unwrap();
+
+    let report = desk.sweep(created + Duration::days(89) + Duration::hours(23)).await;
+    assert_eq!((report.expired, report.reminded), (0, 1), "an hour before expiry: the 7-day reminder, no expiry");
+    assert_eq!(desk.one().await.state, State::PendingCustomerAcceptance);
+
+    let report = desk.sweep(created + Duration::days(91)).await;
+    assert_eq!(report.expired, 1);
+    let r = desk.one().await;
+    assert_eq!(r.state, State::Expired);
+    assert_eq!(r.closed_at, Some(created + Duration::days(91)));
+    let customer = inbox_exactly(&p.customer, 3).await; // activation, reminder, then the expiry notice
+    let notice = &customer[2];
+    assert!(notice.subject.contains(r.reference.as_str()) && notice.subject.contains("expired"), "{}", notice.subject);
+    let date = smartacct::i18n::date(expires, smartacct::domain::Locale::En);
+    assert!(notice.text.contains(&date), "the notice says when it expired ({date}):\n{}", notice.text);
+    assert!(notice.text.contains(&p.partner), "and that the partner can ask again");
+    assert_eq!(notice.header("Auto-Submitted").as_deref(), Some("auto-generated"));
+    let partner = inbox_exactly(&p.partner, 2).await; // request_complete, then the expiry notice
+    assert!(partner[1].subject.contains(r.reference.as_str()));
+
+    let report = desk.sweep(created + Duration::days(92)).await;
+    assert_eq!(report, Default::default());
+    inbox_exactly(&p.customer, 3).await;
+    inbox_exactly(&p.partner, 2).await;
+}
+
+#[tokio::test]
+async fn reminders_go_30_and_7_days_before_each_once_with_the_same_reply_address() {
+    let desk = no_review().await;
+    let p = People::new();
+    let (expires, act) = pending(&desk, &p).await;
+    for (at, reminded) in [(31, 0), (30, 1), (29, 0), (20, 0), (7, 1), (6, 0), (1, 0)] {
+        let report = desk.sweep(expires - Duration::days(at) + Duration::minutes(1)).await;
+        assert_eq!(report.reminded, reminded, "{at} days before expiry");
+    }
+    let customer = inbox_exactly(&p.customer, 3).await;
+    for reminder in &customer[1..] {
+        assert_eq!(reminder.reply_to, act.reply_to, "a reminder carries the activation's act- address");
+        assert!(reminder.text.contains("ACCEPT"));
+    }
+    assert!(customer[1].text.contains("30 days"), "{}", customer[1].text);
+    assert!(customer[2].text.contains("7 days"), "{}", customer[2].text);
+    // Accepting from the reminder works.
+    customer[2].send_reply(&p.customer, "ACCEPT").await;
+    desk.poll(2).await;
+    assert_eq!(desk.one().await.state, State::Active);
+}
+
+#[tokio::test]
+async fn one_sweep_past_both_reminder_moments_sends_one_reminder() {
+    let desk = no_review().await;
+    let p = People::new();
+    let (expires, _) = pending(&desk, &p).await;
+    let report = desk.sweep(expires - Duration::days(5)).await;
+    assert_eq!(report.reminded, 1);
+    let customer = inbox_exactly(&p.customer, 2).await;
+    assert!(customer[1].text.contains("5 days"), "{}", customer[1].text);
+    assert_eq!(desk.sweep(expires - Duration::days(4)).await.reminded, 0);
+    // Expiring in the same pass as a reminder moment: the expiry notice only.
+    let p2 = People::new();
+    let (expires2, _) = pending(&desk, &p2).await;
+    let report = desk.sweep(expires2 + Duration::hours(1)).await;
+    assert_eq!((report.expired, report.reminded), (2, 0), "both requests expire; nobody gets a reminder");
+    let notices = inbox_exactly(&p2.customer, 2).await;
+    assert!(notices[1].subject.contains("expired"), "{}", notices[1].subject);
+}
+
+#[tokio::test]
+async fn an_accept_after_expiry_is_answered_and_changes_nothing_and_the_domain_is_free_again() {
+    let desk = no_review().await;
+    let p = People::new();
+    let (expires, act) = pending(&desk, &p).await;
+    desk.sweep(expires + Duration::days(1)).await;
+    act.send_reply(&p.customer, "ACCEPT").await;
+    desk.poll(2).await;
+    assert_eq!(desk.one().await.state, State::Expired);
+    let customer = inbox_exactly(&p.customer, 3).await;
+    assert!(customer[2].text.contains("expired"), "{}", customer[2].text);
+    settle().await;
+    assert_eq!(count(&p.user1, "INBOX").await, 0);
+
+    // The partner asks again for the same domain: a fresh request.
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request, again", &p.form_en()).send().await;
+    desk.poll(3).await;
+    let states: Vec<State> = desk.requests().await.iter().map(|r| r.state).collect();
+    assert_eq!(states, [State::Expired, State::PendingCustomerAcceptance]);
+}
+
+#[tokio::test]
+async fn a_request_not_submitted_within_review_days_is_closed_and_the_partner_told() {
+    let desk = TestDesk::spawn().await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    let created = desk.one().await.created_at;
+    assert_eq!(desk.sweep(created + Duration::days(13)).await.review_expired, 0);
+    assert_eq!(desk.sweep(created + Duration::days(14)).await.review_expired, 1);
+    let r = desk.one().await;
+    assert_eq!(r.state, State::ReviewExpired);
+    let partner = inbox_exactly(&p.partner, 2).await;
+    assert!(partner[1].subject.contains(r.reference.as_str()));
+    assert_eq!(desk.sweep(created + Duration::days(15)).await.review_expired, 0);
+    // A late SUBMIT is answered, not applied.
+    partner[0].send_reply(&p.partner, "SUBMIT").await;
+    desk.poll(2).await;
+    assert_eq!(desk.one().await.state, State::ReviewExpired);
+    settle().await;
+    assert_eq!(count(&p.customer, "INBOX").await, 0);
+}
+
+#[tokio::test]
+async fn the_sweep_command_takes_now_and_refuses_a_bad_time() {
+    let desk = no_review().await;
+    let p = People::new();
+    let (expires, _) = pending(&desk, &p).await;
+    let at = smartacct::request::rfc3339(expires + Duration::days(1));
+    let out = desk.bin().args(["sweep", "--now", &at]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(desk.one().await.state, State::Expired);
+    inbox_exactly(&p.customer, 2).await;
+    let out = desk.bin().args(["sweep", "--now", "tomorrow"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--now"));
+}
+
+#[tokio::test]
+async fn run_catches_up_a_missed_sweep_on_start_and_stops_cleanly_on_sigterm() {
+    let desk = no_review().await;
+    // The last sweep was two nights ago: the 02:00 sweeps since were missed.
+    let two_days_ago = Utc::now() - Duration::days(2);
+    desk.sweep(two_days_ago).await;
+    let mut child = desk.bin().arg("run").stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let store = &desk.app.store;
+    let start = std::time::Instant::now();
+    loop {
+        let last = store.last_sweep().await.unwrap().unwrap();
+        if last > two_days_ago + Duration::hours(1) {
+            break;
+        }
+        assert!(start.elapsed() < MAIL_WAIT, "run did not catch up the missed sweep");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let start = std::time::Instant::now();
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < MAIL_WAIT, "run did not stop on SIGTERM");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(exit.code(), Some(0));
+}
