@@ -5,4 +5,4 @@ CREATE TABLE secrets (
     name   TEXT PRIMARY KEY,
     value  BLOB NOT NULL
 );
-INSERT INTO secrets (name, value) VALUES ('token_key', randomblob(32));
+-- The secret itself is made by the service from the OS CSPRNG on first use.

@@ -96,8 +96,15 @@ impl Store {
         Ok(row.map(|r| r.get(0)))
     }
 
-    /// The secret reply keys are derived from (created by the migrations).
+    /// The secret reply keys are derived from: 32 bytes from the OS CSPRNG,
+    /// made on first use and kept in the database.
     pub async fn token_secret(&self) -> Result<Vec<u8>> {
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh).map_err(|e| StoreError::Corrupt(format!("no OS randomness: {e}")))?;
+        sqlx::query("INSERT OR IGNORE INTO secrets (name, value) VALUES ('token_key', ?)")
+            .bind(&fresh[..])
+            .execute(&self.pool)
+            .await?;
         let row = sqlx::query("SELECT value FROM secrets WHERE name = 'token_key'").fetch_one(&self.pool).await?;
         Ok(row.try_get(0)?)
     }
