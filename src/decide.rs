@@ -23,6 +23,8 @@ pub struct Inbound {
     /// The form read from the sender's own text only (quotes cut).
     pub own_form: RawForm,
     pub own_text_empty: bool,
+    /// The delivery status notification, when the mail is one.
+    pub dsn: Option<crate::read::dsn::Dsn>,
 }
 
 impl Inbound {
@@ -42,7 +44,9 @@ impl Inbound {
             }
         }
         let own = crate::read::reply::own_text(&mail.body);
+        let dsn = automatic::is_bounce(&mail).then(|| crate::read::dsn::parse(raw, &mail.recipients, desk));
         Inbound {
+            dsn,
             keys,
             subject_reference: Reference::find_in(&mail.subject),
             words: Words::read(&mail.body),
@@ -67,6 +71,17 @@ pub struct Known {
     pub answers_today: u32,
     /// The mail's Message-ID is one the desk issued.
     pub own_message_id: bool,
+    /// For a bounce: the desk's email it reports on.
+    pub bounced: Option<Bounced>,
+}
+
+/// An email of the desk's that a DSN reports on.
+#[derive(Debug, Clone)]
+pub struct Bounced {
+    pub outbox_id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub request: Option<Request>,
 }
 
 /// A state change of one request.
@@ -97,6 +112,8 @@ pub struct Decision {
     pub request_id: Option<i64>,
     pub events: Vec<Event>,
     pub emails: Vec<EmailPlan>,
+    /// An email of ours that a bounce says will never arrive: (outbox id, why).
+    pub fail_outbox: Option<(i64, String)>,
 }
 
 impl Decision {
@@ -108,6 +125,7 @@ impl Decision {
             request_id: None,
             events: Vec::new(),
             emails: Vec::new(),
+            fail_outbox: None,
         }
     }
 }
@@ -123,8 +141,8 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
     let s = env.settings;
     let mail = &inbound.mail;
 
-    if automatic::is_bounce(mail) {
-        return Decision::new("bounce", "delivery status notification (not answered)");
+    if let Some(dsn) = &inbound.dsn {
+        return bounce(dsn, known, env);
     }
     if let Some(why) = automatic::reason(mail, &s.mailbox.address, known.own_message_id) {
         return Decision::new("ignored_automatic", format!("automatic mail, not answered: {why}"));
@@ -226,6 +244,41 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         submitted_emails(&mut d, inbound, &request);
     }
     d.change = Some(Change::Create(request));
+    d
+}
+
+/// A DSN is never answered. A permanent failure of an activation email
+/// closes the request as `undeliverable` and tells the partner; of any other
+/// email it goes into the history; a delay is only logged.
+fn bounce(dsn: &crate::read::dsn::Dsn, known: &Known, env: &Env<'_>) -> Decision {
+    let summary = dsn.summary();
+    let Some(b) = &known.bounced else {
+        return Decision::new("bounce_unmatched", format!("delivery report for no email of ours: {summary}"));
+    };
+    if !dsn.is_permanent() {
+        let mut d = Decision::new("bounce_delayed", format!("{} to {} delayed: {summary}", b.kind, b.recipient));
+        d.request_id = b.request.as_ref().and_then(|r| r.id);
+        return d;
+    }
+    let mut d = Decision::new("bounce", format!("{} to {} failed: {summary}", b.kind, b.recipient));
+    d.fail_outbox = Some((b.outbox_id, format!("bounced: {summary}")));
+    let Some(request) = &b.request else { return d };
+    d.request_id = request.id;
+    if b.kind == Kind::Activation.name() && request.state == State::PendingCustomerAcceptance {
+        let mut updated = request.clone();
+        updated.state = State::Undeliverable;
+        updated.closed_at = Some(env.now);
+        d.events.push(Event { kind: "undeliverable", detail: format!("activation email bounced: {summary}") });
+        let mut plan =
+            EmailPlan::new(Kind::Undeliverable, updated.partner_email.clone(), updated.locale, Origin::Reply);
+        plan.request = Some(updated.clone());
+        plan.bounce_detail = Some(summary);
+        d.emails.push(plan);
+        d.change = Some(Change::Update { from: request.state, request: updated });
+    } else {
+        d.events
+            .push(Event { kind: "bounced", detail: format!("{} email to {} bounced: {summary}", b.kind, b.recipient) });
+    }
     d
 }
 

@@ -5,6 +5,10 @@ use futures::StreamExt;
 use crate::smtp::{SendError, Smtp};
 use crate::store::{OutboxRow, Store, StoreError};
 
+/// Temporary failures wait 30 s, doubling per attempt, up to an hour.
+const RETRY_BASE: std::time::Duration = std::time::Duration::from_secs(30);
+const RETRY_CAP: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// What one delivery pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Delivered {
@@ -22,18 +26,35 @@ pub async fn deliver(
     ignore_backoff: bool,
     max_retry_hours: u32,
 ) -> Result<Delivered, StoreError> {
+    deliver_until(store, smtp, now, ignore_backoff, max_retry_hours, None).await
+}
+
+/// `deliver`, stopping early (after the sends in flight) once `stop` is set.
+pub async fn deliver_until(
+    store: &Store,
+    smtp: &Smtp,
+    now: DateTime<Utc>,
+    ignore_backoff: bool,
+    max_retry_hours: u32,
+    stop: Option<&tokio::sync::watch::Receiver<bool>>,
+) -> Result<Delivered, StoreError> {
+    let stopped = || stop.is_some_and(|s| *s.borrow());
     let mut total = Delivered::default();
     let mut seen = std::collections::HashSet::new();
     loop {
         let due: Vec<OutboxRow> =
             store.due_outbox(now, ignore_backoff, 200).await?.into_iter().filter(|r| seen.insert(r.id)).collect();
-        if due.is_empty() {
+        if due.is_empty() || stopped() {
             return Ok(total);
         }
         let results = futures::stream::iter(due)
+            .take_while(|_| std::future::ready(!stopped()))
             .map(|row| async move {
                 let raw = store.outbox_raw(row.id).await?;
                 let result = smtp.send(&row.envelope_from, &row.recipient, &raw).await;
+                if result.is_ok() {
+                    crate::faults::checkpoint("sent").await;
+                }
                 Ok::<_, StoreError>((row, result))
             })
             .buffer_unordered(smtp.pool_size.max(1))
@@ -59,23 +80,14 @@ pub async fn deliver(
                         tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email still undeliverable after smtp.max_retry_hours; marked failed");
                         total.failed += 1;
                     } else {
-                        let next = now + backoff(row.attempts);
+                        let wait = crate::retry::delay(row.attempts as u32, RETRY_BASE, RETRY_CAP);
+                        let next = now + Duration::from_std(wait).unwrap_or(Duration::hours(1));
                         store.mark_retry(row.id, &e, next).await?;
-                        tracing::warn!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, next_attempt = %next, "email not sent; will retry");
+                        tracing::debug!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, next_attempt = %next, "email not sent; will retry");
                         total.retrying += 1;
                     }
                 }
             }
         }
     }
-}
-
-/// 30 s doubling per attempt, capped at an hour, with up to 25 % jitter so a
-/// burst of failures does not retry in lockstep.
-pub fn backoff(attempts: i64) -> Duration {
-    let base = 30i64.saturating_mul(1i64 << attempts.clamp(0, 10)).min(3600);
-    let mut b = [0u8; 2];
-    getrandom::fill(&mut b).expect("the OS random source works");
-    let jitter = (u16::from_le_bytes(b) as i64 * base / 4) / u16::MAX as i64;
-    Duration::seconds(base + jitter)
 }

@@ -1,6 +1,7 @@
 //! The IMAP side: connect (TLS, STARTTLS or plain), fetch in batches, move, all under timeouts.
 use std::{collections::HashSet, fmt, future::Future, time::Duration};
 
+use async_imap::extensions::idle::IdleResponse;
 use async_imap::{Client, Session};
 use futures::TryStreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -42,6 +43,14 @@ pub struct Imap {
 pub struct Selected {
     pub uidvalidity: u32,
     pub exists: u32,
+}
+
+/// Why an IDLE wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Woke {
+    NewMail,
+    Timeout,
+    Stopped,
 }
 
 /// One fetched message.
@@ -207,6 +216,31 @@ impl Imap {
             .await?;
         }
         Ok(())
+    }
+
+    /// Waits in IDLE until the server reports something, `max` passes, or
+    /// `stop` is set; then ends IDLE and gives the session back.
+    pub async fn idle(self, max: Duration, stop: &mut tokio::sync::watch::Receiver<bool>) -> Result<(Imap, Woke)> {
+        let Imap { session, timeout, has_move, has_uidplus, has_idle } = self;
+        let mut handle = session.idle();
+        within(timeout, "start IDLE", handle.init()).await?;
+        let woke = {
+            let (wait, interrupt) = handle.wait_with_timeout(max);
+            // The server's keepalives restart async-imap's own timer: bound the whole wait too.
+            let woke = tokio::select! {
+                r = tokio::time::timeout(max, wait) => match r {
+                    Err(_) | Ok(Ok(IdleResponse::Timeout)) => Woke::Timeout,
+                    Ok(Ok(IdleResponse::NewData(_))) => Woke::NewMail,
+                    Ok(Ok(IdleResponse::ManualInterrupt)) => Woke::Stopped,
+                    Ok(Err(e)) => return Err(ImapError::Command { what: "wait in IDLE".into(), source: e }),
+                },
+                _ = stop.changed() => Woke::Stopped,
+            };
+            drop(interrupt);
+            woke
+        };
+        let session = within(timeout, "end IDLE (DONE)", handle.done()).await?;
+        Ok((Imap { session, timeout, has_move, has_uidplus, has_idle }, woke))
     }
 
     pub async fn logout(mut self) {

@@ -17,6 +17,7 @@ pub struct PollReport {
     pub duplicates: usize,
     pub set_aside: usize,
     pub failed: usize,
+    pub uidvalidity: u32,
 }
 
 /// `poll --once`: one pass over the mailbox, then every pending email sent (backoff ignored).
@@ -27,26 +28,46 @@ pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::d
     Ok((report, delivered))
 }
 
-/// Processes every message waiting in `imap.folder` now.
+/// Processes every message waiting in `imap.folder` now, on a new connection.
 pub async fn poll_once(app: &App) -> anyhow::Result<PollReport> {
-    let s = &app.settings.imap;
-    let mut imap = Imap::connect(s).await?;
-    let result = poll_session(app, &mut imap).await;
+    let mut imap = Imap::connect(&app.settings.imap).await?;
+    let result = async {
+        prepare(app, &mut imap).await?;
+        process_waiting(app, &mut imap, None).await
+    }
+    .await;
     imap.logout().await;
     result
 }
 
-async fn poll_session(app: &App, imap: &mut Imap) -> anyhow::Result<PollReport> {
+/// Creates the folders the desk moves mail to, once per connection.
+pub async fn prepare(app: &App, imap: &mut Imap) -> anyhow::Result<()> {
     let s = &app.settings.imap;
     imap.ensure_folder(&s.processed_folder).await?;
     imap.ensure_folder(&s.rejected_folder).await?;
+    Ok(())
+}
+
+/// One pass over the folder: every message in it, in batches. With `stop`
+/// set, the message in hand is finished and committed, the finished ones are
+/// moved, and the rest stay for the next start.
+pub async fn process_waiting(
+    app: &App,
+    imap: &mut Imap,
+    stop: Option<&tokio::sync::watch::Receiver<bool>>,
+) -> anyhow::Result<PollReport> {
+    let s = &app.settings.imap;
+    let stopped = || stop.is_some_and(|s| *s.borrow());
     let selected = imap.select(&s.folder).await?;
     let uids = imap.all_uids().await?;
-    let mut report = PollReport { seen: uids.len(), ..Default::default() };
+    let mut report = PollReport { seen: uids.len(), uidvalidity: selected.uidvalidity, ..Default::default() };
     if !uids.is_empty() {
         tracing::info!(folder = %s.folder, messages = uids.len(), "mail waiting");
     }
     for chunk in uids.chunks(s.batch_size) {
+        if stopped() {
+            break;
+        }
         // Oversized mail is moved aside unread; the rest is fetched in one round trip.
         let sizes = imap.sizes(chunk).await?;
         let (big, small): (Vec<_>, Vec<_>) =
@@ -74,8 +95,12 @@ async fn poll_session(app: &App, imap: &mut Imap) -> anyhow::Result<PollReport> 
         }
         let small_uids: Vec<u32> = small.iter().map(|(u, _)| *u).collect();
         let fetched = imap.fetch(&small_uids).await?;
+        crate::faults::checkpoint("fetched").await;
         let mut done = Vec::new();
         for f in fetched {
+            if stopped() {
+                break;
+            }
             match process(app, &f, selected.uidvalidity).await {
                 Ok(Committed::Applied { .. }) => {
                     report.processed += 1;
@@ -95,9 +120,12 @@ async fn poll_session(app: &App, imap: &mut Imap) -> anyhow::Result<PollReport> 
                     );
                 }
             }
+            crate::faults::checkpoint("committed").await;
         }
-        // Only committed messages move: a crash before this line re-reads them, and the Message-ID check makes that harmless.
+        // Only committed messages move: a crash before this line re-reads them,
+        // and the Message-ID check makes that harmless.
         imap.move_to(&done, &s.processed_folder).await?;
+        crate::faults::checkpoint("moved").await;
     }
     Ok(report)
 }
@@ -161,6 +189,16 @@ async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) ->
         .find_map(|f| f.get(Field::AccountDomain).and_then(|d| AccountDomain::parse(d).ok()));
     if let Some(d) = domain {
         known.live_for_domain = store.live_request_for_domain(&d).await?;
+    }
+    if let Some(dsn) = &inbound.dsn {
+        if let Some(row) = store.outbox_for_bounce(dsn.verp_id.as_deref(), dsn.original_message_id.as_deref()).await? {
+            let request = match row.request_id {
+                Some(id) => store.request_by_id(id).await?,
+                None => None,
+            };
+            known.bounced =
+                Some(crate::decide::Bounced { outbox_id: row.id, kind: row.kind, recipient: row.recipient, request });
+        }
     }
     if let Some(sender) = &inbound.mail.from {
         known.answers_today = store.answers_since(sender, now - Duration::hours(24)).await?;

@@ -1,83 +1,234 @@
-//! `run`: the long-running service. Polls the mailbox, delivers the outbox, fires the sweep on schedule; stops on SIGTERM/SIGINT.
+//! `run`: the long-running service. Three loops share one stop signal: the
+//! mailbox watcher (IDLE, else polling), the outbox sender and the sweep
+//! schedule. SIGTERM/SIGINT stops each after its current step.
 use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use crate::app::App;
+use crate::imap::{Imap, Woke};
 use crate::request::rfc3339;
-use crate::schedule;
 use crate::store::OutboxRow;
+use crate::{intake, retry, schedule, systemd};
+
+/// Reconnects wait 1 s, doubling, up to 5 minutes.
+const RECONNECT_BASE: Duration = Duration::from_secs(1);
+const RECONNECT_CAP: Duration = Duration::from_secs(300);
+
+type Stop = watch::Receiver<bool>;
 
 pub async fn run(app: &App) -> anyhow::Result<()> {
-    let (stop_tx, mut stop) = watch::channel(false);
+    let (stop_tx, stop) = watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
+        tracing::info!("stopping: finishing the work in hand");
+        systemd::notify("STOPPING=1");
         let _ = stop_tx.send(true);
     });
-    let sweep = &app.settings.sweep;
-    tracing::info!(mailbox = %app.settings.mailbox.address, schedule = %sweep.schedule_text, timezone = %sweep.timezone, "smartacct running");
+    let s = &app.settings;
+    tracing::info!(
+        mailbox = %s.mailbox.address,
+        imap = %format!("{}:{}", s.imap.host, s.imap.port),
+        smtp = %format!("{}:{}", s.smtp.host, s.smtp.port),
+        sweep = %s.sweep.schedule_text,
+        timezone = %s.sweep.timezone,
+        "smartacct running"
+    );
+    let outbox = Notify::new();
+    systemd::notify("READY=1");
+    tokio::join!(
+        watch_mailbox(app, stop.clone(), &outbox),
+        send_outbox(app, stop.clone(), &outbox),
+        run_sweeps(app, stop.clone(), &outbox),
+        watchdog(stop.clone()),
+    );
+    tracing::info!("stopped");
+    Ok(())
+}
 
-    // Catch up: a sweep owed since the last completed one runs at once.
-    let last = app.store.last_sweep().await?;
-    let mut next_sweep = if schedule::missed(&sweep.schedule, sweep.timezone, last, Utc::now()) {
+/// Sleeps `d`, or less if `stop` is set meanwhile. Returns whether to stop.
+async fn pause(d: Duration, stop: &mut Stop) -> bool {
+    if *stop.borrow() {
+        return true;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(d) => *stop.borrow(),
+        _ = stop.changed() => true,
+    }
+}
+
+/// Connects, reads what is waiting, then waits for more in IDLE (or sleeps
+/// `imap.poll_interval_secs` where the server has no IDLE) and reads again by
+/// UID search after every wait, so mail arriving around DONE is not missed.
+async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
+    let s = &app.settings.imap;
+    let mut failures = 0u32;
+    let mut uidvalidity = None;
+    while !*stop.borrow() {
+        let session = async {
+            let mut imap = Imap::connect(s).await?;
+            intake::prepare(app, &mut imap).await?;
+            anyhow::Ok(imap)
+        };
+        let mut imap = match session.await {
+            Ok(imap) => imap,
+            Err(e) => {
+                let wait = retry::delay(failures, RECONNECT_BASE, RECONNECT_CAP);
+                if failures == 0 {
+                    tracing::error!(error = format!("{e:#}"), "cannot reach the mailbox; retrying with backoff");
+                } else {
+                    tracing::debug!(error = format!("{e:#}"), attempt = failures, "mailbox still unreachable");
+                }
+                failures += 1;
+                if pause(wait, &mut stop).await {
+                    break;
+                }
+                continue;
+            }
+        };
+        if failures > 0 {
+            tracing::info!(attempts = failures, "mailbox reachable again");
+            failures = 0;
+        }
+        tracing::info!(idle = imap.has_idle, "watching the mailbox");
+        // Ends with the session (when it is still usable) and the error, if any.
+        let (session, error) = loop {
+            match intake::process_waiting(app, &mut imap, Some(&stop)).await {
+                Ok(report) => {
+                    if uidvalidity.is_some_and(|v| v != report.uidvalidity) {
+                        tracing::warn!(
+                            old = uidvalidity,
+                            new = report.uidvalidity,
+                            "UIDVALIDITY changed: the folder was rebuilt; every message in it was read again (Message-IDs keep them from being processed twice)"
+                        );
+                    }
+                    uidvalidity = Some(report.uidvalidity);
+                    if report.processed > 0 {
+                        outbox.notify_one();
+                    }
+                }
+                Err(e) => break (Some(imap), Some(e)),
+            }
+            if *stop.borrow() {
+                break (Some(imap), None);
+            }
+            if imap.has_idle {
+                match imap.idle(s.idle_timeout, &mut stop).await {
+                    Ok((back, woke)) => {
+                        imap = back;
+                        if woke == Woke::Stopped {
+                            break (Some(imap), None);
+                        }
+                    }
+                    // The session went with the error.
+                    Err(e) => break (None, Some(anyhow::Error::new(e))),
+                }
+            } else if pause(s.poll_interval, &mut stop).await {
+                break (Some(imap), None);
+            }
+        };
+        match error {
+            None => {
+                if let Some(imap) = session {
+                    imap.logout().await;
+                }
+                break;
+            }
+            Some(e) => {
+                if let Some(imap) = session {
+                    imap.logout().await;
+                }
+                if failures == 0 {
+                    tracing::error!(error = format!("{e:#}"), "lost the mailbox connection; reconnecting");
+                }
+                failures = failures.max(1);
+                if pause(retry::delay(0, RECONNECT_BASE, RECONNECT_CAP), &mut stop).await {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Delivers due emails, honouring each one's backoff; wakes when mail is
+/// committed, when the next retry is due, or at least every minute.
+async fn send_outbox(app: &App, mut stop: Stop, outbox: &Notify) {
+    let mut outage = false;
+    while !*stop.borrow() {
+        let max_retry = app.settings.smtp.max_retry_hours;
+        match crate::delivery::deliver_until(&app.store, &app.smtp, Utc::now(), false, max_retry, Some(&stop)).await {
+            Ok(d) => {
+                if d.retrying > 0 && d.sent == 0 && !outage {
+                    tracing::error!(
+                        waiting = d.retrying,
+                        "cannot deliver email; retrying with backoff (see `smartacct outbox list`)"
+                    );
+                    outage = true;
+                } else if d.sent > 0 && outage {
+                    tracing::info!(sent = d.sent, "email delivery works again");
+                    outage = false;
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot read the outbox"),
+        }
+        let next = app.store.next_outbox_attempt().await.ok().flatten();
+        let wait = next
+            .and_then(|t| (t - Utc::now()).to_std().ok())
+            .unwrap_or(Duration::from_secs(60))
+            .min(Duration::from_secs(60));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = outbox.notified() => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
+/// Fires the sweep at `sweep.schedule` in `sweep.timezone`; on start, at once
+/// if the last completed sweep is older than the last scheduled time.
+async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Notify) {
+    let sweep = &app.settings.sweep;
+    let never = chrono::DateTime::<Utc>::MAX_UTC;
+    let last = app.store.last_sweep().await.ok().flatten();
+    let mut next = if schedule::missed(&sweep.schedule, sweep.timezone, last, Utc::now()) {
         tracing::info!(last = ?last.map(rfc3339), "a scheduled sweep was missed; sweeping now");
         Utc::now()
     } else {
-        schedule::next_after(&sweep.schedule, sweep.timezone, Utc::now()).unwrap_or(chrono::DateTime::<Utc>::MAX_UTC)
+        schedule::next_after(&sweep.schedule, sweep.timezone, Utc::now()).unwrap_or(never)
     };
-
-    let mut failures = 0u32;
     loop {
-        if Utc::now() >= next_sweep {
-            match crate::sweep::sweep_once(app, Utc::now()).await {
-                Ok(_) => {
-                    next_sweep = schedule::next_after(&sweep.schedule, sweep.timezone, Utc::now())
-                        .unwrap_or(chrono::DateTime::<Utc>::MAX_UTC);
-                    tracing::info!(next = %rfc3339(next_sweep), "next sweep");
-                }
-                Err(e) => {
-                    tracing::error!(error = format!("{e:#}"), "sweep failed; trying again in a minute");
-                    next_sweep = Utc::now() + chrono::Duration::minutes(1);
-                }
-            }
+        let wait = (next - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+        // Sleep in slices so a clock change or a long wait stays responsive.
+        if pause(wait.min(Duration::from_secs(300)), &mut stop).await {
+            return;
         }
-        match crate::intake::poll_once(app).await {
+        if Utc::now() < next {
+            continue;
+        }
+        match crate::sweep::sweep_once(app, Utc::now()).await {
             Ok(_) => {
-                if failures > 0 {
-                    tracing::info!("mailbox reachable again");
-                }
-                failures = 0;
+                outbox.notify_one();
+                next = schedule::next_after(&sweep.schedule, sweep.timezone, Utc::now()).unwrap_or(never);
+                tracing::info!(next = %rfc3339(next), "next sweep");
             }
             Err(e) => {
-                if failures == 0 {
-                    tracing::error!(error = format!("{e:#}"), "cannot read the mailbox; retrying with backoff");
-                }
-                failures += 1;
+                tracing::error!(error = format!("{e:#}"), "sweep failed; trying again in a minute");
+                next = Utc::now() + chrono::Duration::minutes(1);
             }
         }
-        if let Err(e) =
-            crate::delivery::deliver(&app.store, &app.smtp, Utc::now(), false, app.settings.smtp.max_retry_hours).await
-        {
-            tracing::error!(error = %e, "cannot deliver the outbox");
-        }
-        let mut wait = if failures == 0 {
-            app.settings.imap.poll_interval
-        } else {
-            Duration::from_secs((5u64 << failures.min(6)).min(300))
-        };
-        if let Ok(until_sweep) = (next_sweep - Utc::now()).to_std() {
-            wait = wait.min(until_sweep);
-        } else {
-            wait = Duration::ZERO;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = stop.changed() => break,
+    }
+}
+
+/// Pings systemd's watchdog while the service runs (`WatchdogSec=`).
+async fn watchdog(mut stop: Stop) {
+    let Some(every) = systemd::watchdog_interval() else { return };
+    loop {
+        systemd::notify("WATCHDOG=1");
+        if pause(every, &mut stop).await {
+            return;
         }
     }
-    tracing::info!("stopped");
-    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -1,5 +1,6 @@
 //! Pure reading of inbound mail: bytes in, typed facts out. No I/O, no clock.
 pub mod automatic;
+pub mod dsn;
 pub mod form;
 pub mod html;
 pub mod mail;

@@ -133,6 +133,14 @@ pub(super) async fn apply(
         }
     };
 
+    if let Some((outbox_id, why)) = &decision.fail_outbox {
+        sqlx::query("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?")
+            .bind(why)
+            .bind(outbox_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+
     if let Some(id) = request_id {
         for e in &decision.events {
             sqlx::query("INSERT INTO events (request_id, at, kind, detail) VALUES (?, ?, ?, ?)")

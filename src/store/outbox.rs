@@ -81,6 +81,32 @@ impl Store {
         q.bind(limit).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
     }
 
+    /// The email a bounce reports on: by the VERP id of its envelope sender, else by its Message-ID.
+    pub async fn outbox_for_bounce(
+        &self,
+        verp_id: Option<&str>,
+        message_id: Option<&str>,
+    ) -> Result<Option<OutboxRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox WHERE bounce_id = ? OR message_id = ? ORDER BY bounce_id = ? DESC LIMIT 1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(verp_id)
+            .bind(message_id)
+            .bind(verp_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(row_to_outbox).transpose()
+    }
+
+    /// When the earliest pending email is due.
+    pub async fn next_outbox_attempt(&self) -> Result<Option<DateTime<Utc>>> {
+        let row = sqlx::query("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+            .fetch_one(&self.pool)
+            .await?;
+        parse_opt_ts(row.try_get(0)?)
+    }
+
     /// The bytes of one outbox email.
     pub async fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
         let row = sqlx::query("SELECT raw FROM outbox WHERE id = ?").bind(id).fetch_one(&self.pool).await?;

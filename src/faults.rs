@@ -1,0 +1,43 @@
+//! Test hooks for crash-safety tests: named checkpoints where a test can freeze or slow the process.
+//!
+//! With `SMARTACCT_TEST_FREEZE_AT=N` the N-th checkpoint reached writes
+//! `FROZEN at <name>` to stderr and blocks forever, so a test can SIGKILL the
+//! process at exactly that moment. With `SMARTACCT_TEST_SLOW_MS=M` every
+//! checkpoint sleeps M ms, so a signal lands mid-batch. Unset (always, in
+//! production) a checkpoint costs one relaxed atomic load.
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+struct Faults {
+    freeze_at: Option<u64>,
+    slow: Option<Duration>,
+    reached: AtomicU64,
+}
+
+fn faults() -> &'static Faults {
+    static F: OnceLock<Faults> = OnceLock::new();
+    F.get_or_init(|| Faults {
+        freeze_at: std::env::var("SMARTACCT_TEST_FREEZE_AT").ok().and_then(|v| v.parse().ok()),
+        slow: std::env::var("SMARTACCT_TEST_SLOW_MS").ok().and_then(|v| v.parse().ok()).map(Duration::from_millis),
+        reached: AtomicU64::new(0),
+    })
+}
+
+/// A moment worth crashing at: `fetched`, `committed`, `moved`, `sent`.
+pub async fn checkpoint(name: &str) {
+    let f = faults();
+    if f.freeze_at.is_none() && f.slow.is_none() {
+        return;
+    }
+    let n = f.reached.fetch_add(1, Ordering::SeqCst) + 1;
+    if f.freeze_at == Some(n) {
+        eprintln!("FROZEN at {name}");
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+    if let Some(d) = f.slow {
+        tokio::time::sleep(d).await;
+    }
+}
