@@ -10,6 +10,13 @@
 #   scripts/mailstack.sh down    stop
 #   scripts/mailstack.sh reset   stop, wipe every mailbox and queue, start
 #   scripts/mailstack.sh status  say whether it answers
+#   scripts/mailstack.sh stop-smtp | start-smtp | restart-imap   (fault tests)
+#
+# Mail to any address at nowhere.test is accepted and then bounced (a DSN
+# goes back to the envelope sender), like a remote unknown mailbox.
+# A second, independent stack for tests that stop servers:
+#   MAILSTACK_DIR=/var/lib/smartacct-mailstack-faults MAILSTACK_SMTP_PORT=2526 \
+#   MAILSTACK_SUBMISSION_PORT=2588 MAILSTACK_IMAP_PORT=1144 MAILSTACK_IMAPS_PORT=1994 scripts/mailstack.sh up
 #
 # Everything lives under $MAILSTACK_DIR (default /var/lib/smartacct-mailstack);
 # the CA the clients must trust is $MAILSTACK_DIR/tls/ca.crt.
@@ -165,6 +172,10 @@ alias_database =
 local_recipient_maps =
 local_transport = error:no local delivery on this test stack
 virtual_mailbox_domains = $DOMAINS
+# Mail to nowhere.test is accepted, then bounced with a DSN to its envelope
+# sender, the way a remote server reports an unknown mailbox.
+relay_domains = nowhere.test
+transport_maps = inline:{ nowhere.test=nouser: }
 virtual_mailbox_maps =
 virtual_transport = lmtp:unix:$BASE/run/dovecot/lmtp
 lmtp_destination_recipient_limit = 1
@@ -208,6 +219,8 @@ lmtp      unix  -       -       n       -       -       lmtp
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+nouser    unix  -       n       n       -       -       pipe
+  flags= user=nobody argv=/bin/false
 EOF
     # Postfix only accepts a non-default config directory that the default
     # main.cf names; it also sleeps when main.cf looks newer than now.
@@ -274,11 +287,28 @@ case "${1:-}" in
         rm -rf "$BASE/mail" "$BASE/postfix-queue" "$BASE/postfix-data" "$BASE/log"
         start
         ;;
+    stop-smtp)
+        postfix -c "$BASE/postfix" stop >/dev/null 2>&1 || true
+        for _ in $(seq 1 100); do answers "$SMTP_PORT" || exit 0; sleep 0.1; done
+        die "Postfix did not stop"
+        ;;
+    start-smtp)
+        postfix -c "$BASE/postfix" start >>"$BASE/log/postfix-start.log" 2>&1 || true
+        for _ in $(seq 1 100); do answers "$SMTP_PORT" && exit 0; sleep 0.1; done
+        die "Postfix did not start"
+        ;;
+    restart-imap)
+        doveadm -c "$BASE/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true
+        for _ in $(seq 1 100); do answers "$IMAP_PORT" || break; sleep 0.1; done
+        dovecot -c "$BASE/dovecot/dovecot.conf"
+        for _ in $(seq 1 100); do answers "$IMAP_PORT" && [ -S "$BASE/run/dovecot/lmtp" ] && exit 0; sleep 0.1; done
+        die "Dovecot did not restart"
+        ;;
     status)
         if answers "$SMTP_PORT" && answers "$IMAP_PORT"; then echo up; else echo down; exit 1; fi
         ;;
     *)
-        echo "usage: $0 up|down|reset|status" >&2
+        echo "usage: $0 up|down|reset|status|stop-smtp|start-smtp|restart-imap" >&2
         exit 2
         ;;
 esac

@@ -39,6 +39,11 @@ pub async fn deliver_until(
     stop: Option<&tokio::sync::watch::Receiver<bool>>,
 ) -> Result<Delivered, StoreError> {
     let stopped = || stop.is_some_and(|s| *s.borrow());
+    // One sender per database: wait for another process's pass to finish, then send what is left.
+    let Some(_lock) = store.send_lock(smtp.timeout() * 3).await? else {
+        tracing::info!("another smartacct process is delivering the outbox; leaving it to it");
+        return Ok(Delivered::default());
+    };
     let mut total = Delivered::default();
     let mut seen = std::collections::HashSet::new();
     loop {

@@ -62,6 +62,10 @@ impl Smtp {
         Ok(Smtp { transport: b.build(), timeout: s.timeout, pool_size: s.pool_size as usize })
     }
 
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Sends bytes as they are, with `from` as the envelope sender.
     pub async fn send(&self, from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
         let envelope = Envelope::new(

@@ -35,7 +35,12 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// `<database>.send-lock`: held while one process delivers the outbox.
+    send_lock: std::path::PathBuf,
 }
+
+/// Holds the outbox delivery lock until dropped (or the process dies).
+pub struct SendLock(#[allow(dead_code)] std::fs::File);
 
 impl Store {
     /// Opens (creating if missing) the database in WAL mode and applies the migrations.
@@ -48,11 +53,12 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
+        let send_lock = std::path::PathBuf::from(format!("{}.send-lock", options.get_filename().display()));
         if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| err(sqlx::Error::Io(e)))?;
         }
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(err)?;
-        let store = Store { pool };
+        let store = Store { pool, send_lock };
         store.migrate().await?;
         Ok(store)
     }
@@ -79,6 +85,31 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// The outbox delivery lock, so two processes on one database (`run` and
+    /// an operator's `poll --once`) never send the same email at once. It is
+    /// an OS file lock: a killed process releases it at once. Waits up to `wait`.
+    pub async fn send_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&self.send_lock)
+            .map_err(|e| StoreError::Corrupt(format!("cannot open {}: {e}", self.send_lock.display())))?;
+        let start = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(SendLock(file))),
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(StoreError::Corrupt(format!("cannot lock {}: {e}", self.send_lock.display())));
+                }
+            }
+        }
     }
 
     /// A write transaction that takes the write lock up front, so two writers

@@ -15,9 +15,60 @@ use smartacct::configuration::{ImapSettings, Security};
 use smartacct::imap::Imap;
 use smartacct::request::Request;
 
-pub const SMTP_PORT: u16 = 2525;
-pub const IMAP_PORT: u16 = 1143;
-pub const IMAPS_PORT: u16 = 1993;
+/// One local mail stack (Postfix + Dovecot) of scripts/mailstack.sh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stack {
+    pub dir: &'static str,
+    pub smtp: u16,
+    pub submission: u16,
+    pub imap: u16,
+    pub imaps: u16,
+}
+
+/// The shared stack every ordinary test uses.
+pub const MAIN: Stack = Stack { dir: "/var/lib/smartacct-mailstack", smtp: 2525, submission: 2587, imap: 1143, imaps: 1993 };
+/// A second stack for the tests that stop and start servers, so they never disturb the others.
+pub const FAULTS: Stack =
+    Stack { dir: "/var/lib/smartacct-mailstack-faults", smtp: 2526, submission: 2588, imap: 1144, imaps: 1994 };
+
+pub const SMTP_PORT: u16 = MAIN.smtp;
+pub const IMAP_PORT: u16 = MAIN.imap;
+pub const IMAPS_PORT: u16 = MAIN.imaps;
+
+impl Stack {
+    /// Runs `scripts/mailstack.sh CMD` for this stack.
+    pub fn script(&self, cmd: &str) {
+        let status = std::process::Command::new("bash")
+            .arg(repo().join("scripts/mailstack.sh"))
+            .arg(cmd)
+            .env("MAILSTACK_DIR", self.dir)
+            .env("MAILSTACK_SMTP_PORT", self.smtp.to_string())
+            .env("MAILSTACK_SUBMISSION_PORT", self.submission.to_string())
+            .env("MAILSTACK_IMAP_PORT", self.imap.to_string())
+            .env("MAILSTACK_IMAPS_PORT", self.imaps.to_string())
+            .status()
+            .expect("cannot run scripts/mailstack.sh");
+        assert!(status.success(), "scripts/mailstack.sh {cmd} failed for {}", self.dir);
+    }
+
+    fn up(&self) {
+        let up = |p: u16| std::net::TcpStream::connect(("127.0.0.1", p)).is_ok();
+        if !(up(self.smtp) && up(self.imap) && up(self.imaps)) {
+            self.script("up");
+        }
+    }
+}
+
+/// The fault stack, started once; its tests take this lock so they run one at a time.
+pub fn fault_stack() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    static UP: OnceLock<()> = OnceLock::new();
+    let guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    UP.get_or_init(|| FAULTS.up());
+    // A test that failed half-way may have left a server stopped.
+    FAULTS.up();
+    guard
+}
 pub const PASSWORD: &str = "secret";
 /// How long a test waits for mail to arrive before it fails.
 pub const MAIL_WAIT: Duration = Duration::from_secs(20);
@@ -36,21 +87,14 @@ pub fn ca_file() -> PathBuf {
     mailstack_dir().join("tls/ca.crt")
 }
 
+fn stack_ca(stack: Stack) -> PathBuf {
+    if stack == MAIN { ca_file() } else { PathBuf::from(stack.dir).join("tls/ca.crt") }
+}
+
 /// Starts the project's mail stack once per test run (it is idempotent).
 pub fn mailstack() {
     static UP: OnceLock<()> = OnceLock::new();
-    UP.get_or_init(|| {
-        let up = |p: u16| std::net::TcpStream::connect(("127.0.0.1", p)).is_ok();
-        if up(SMTP_PORT) && up(IMAP_PORT) && up(IMAPS_PORT) {
-            return;
-        }
-        let status = std::process::Command::new("bash")
-            .arg(repo().join("scripts/mailstack.sh"))
-            .arg("up")
-            .status()
-            .expect("cannot run scripts/mailstack.sh");
-        assert!(status.success(), "scripts/mailstack.sh up failed");
-    });
+    UP.get_or_init(|| MAIN.up());
 }
 
 pub fn uid() -> String {
@@ -104,14 +148,31 @@ impl People {
 #[derive(Clone)]
 pub struct DeskOptions {
     pub review: bool,
+    /// Lines added to [imap] (e.g. `max_message_bytes = 2048`).
+    pub imap_extra: String,
+    /// Whole sections appended to the file (e.g. `[hygiene]` …).
     pub extra: String,
     pub imap_security: &'static str,
     pub smtp_port: u16,
+    pub stack: Stack,
 }
 
 impl Default for DeskOptions {
     fn default() -> Self {
-        DeskOptions { review: true, extra: String::new(), imap_security: "none", smtp_port: SMTP_PORT }
+        DeskOptions {
+            review: true,
+            imap_extra: String::new(),
+            extra: String::new(),
+            imap_security: "none",
+            smtp_port: SMTP_PORT,
+            stack: MAIN,
+        }
+    }
+}
+
+impl DeskOptions {
+    pub fn on(stack: Stack) -> Self {
+        DeskOptions { stack, smtp_port: stack.smtp, ..Default::default() }
     }
 }
 
@@ -136,7 +197,7 @@ impl TestDesk {
         write_config(&config, &address, dir.path(), &options);
         let app = App::open(Loaded::from_path(&config).expect("test config loads")).await.expect("app opens");
         // The desk's mailbox exists once it has been logged into.
-        count(&address, "INBOX").await;
+        count_on(options.stack, &address, "INBOX").await;
         TestDesk { address, dir, config, app, options }
     }
 
@@ -157,7 +218,7 @@ impl TestDesk {
 
     /// `poll --once`, after `delivered` messages in all reached the desk's mailbox.
     pub async fn poll(&self, delivered: usize) {
-        wait_total(&self.address, delivered).await;
+        wait_total_on(self.options.stack, &self.address, delivered).await;
         smartacct::intake::poll_and_deliver(&self.app).await.expect("poll --once");
     }
 
@@ -184,10 +245,11 @@ impl TestDesk {
 }
 
 fn write_config(path: &Path, address: &str, dir: &Path, o: &DeskOptions) {
+    let ca_line = format!("ca_file = {:?}", stack_ca(o.stack).display().to_string());
     let (port, ca) = match o.imap_security {
-        "tls" => (IMAPS_PORT, format!("ca_file = {:?}", ca_file().display().to_string())),
-        "starttls" => (IMAP_PORT, format!("ca_file = {:?}", ca_file().display().to_string())),
-        _ => (IMAP_PORT, String::new()),
+        "tls" => (o.stack.imaps, ca_line),
+        "starttls" => (o.stack.imap, ca_line),
+        _ => (o.stack.imap, String::new()),
     };
     let text = format!(
         r#"
@@ -203,6 +265,7 @@ username = "{address}"
 password = "{PASSWORD}"
 {ca}
 timeout_secs = 20
+{imap_extra}
 
 [smtp]
 host = "127.0.0.1"
@@ -229,6 +292,7 @@ support_url = "https://www.cisco.com/go/scm"
         db = dir.join("smartacct.db").display(),
         review = o.review,
         extra = o.extra,
+        imap_extra = o.imap_extra,
     );
     std::fs::write(path, text).unwrap();
 }
@@ -237,8 +301,13 @@ support_url = "https://www.cisco.com/go/scm"
 
 /// Sends raw bytes as `from` to `to` through Postfix.
 pub async fn send_raw(from: &str, to: &str, raw: &[u8]) {
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(SMTP_PORT).build();
-    let env = Envelope::new(Some(from.parse().unwrap()), vec![to.parse().unwrap()]).unwrap();
+    send_raw_on(MAIN, Some(from), to, raw).await
+}
+
+/// Sends raw bytes through a stack's Postfix; `from = None` is the null sender (`<>`) of bounces.
+pub async fn send_raw_on(stack: Stack, from: Option<&str>, to: &str, raw: &[u8]) {
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(stack.smtp).build();
+    let env = Envelope::new(from.map(|f| f.parse().unwrap()), vec![to.parse().unwrap()]).unwrap();
     transport.send_raw(&env, raw).await.expect("Postfix takes the message");
 }
 
@@ -306,8 +375,12 @@ impl<'a> Outgoing<'a> {
     }
 
     pub async fn send(&self) -> String {
+        self.send_on(MAIN).await
+    }
+
+    pub async fn send_on(&self, stack: Stack) -> String {
         let (id, raw) = self.build();
-        send_raw(self.from, &bare(self.to), &raw).await;
+        send_raw_on(stack, Some(self.from), &bare(self.to), &raw).await;
         id
     }
 }
@@ -417,10 +490,10 @@ impl Received {
     }
 }
 
-fn imap_settings(user: &str) -> ImapSettings {
+fn imap_settings(stack: Stack, user: &str) -> ImapSettings {
     ImapSettings {
         host: "127.0.0.1".into(),
-        port: IMAP_PORT,
+        port: stack.imap,
         security: Security::None,
         username: user.into(),
         password: PASSWORD.into(),
@@ -438,7 +511,11 @@ fn imap_settings(user: &str) -> ImapSettings {
 
 /// Messages in a folder of `user`'s mailbox (0 when the folder does not exist).
 pub async fn count(user: &str, folder: &str) -> usize {
-    let mut imap = Imap::connect(&imap_settings(user)).await.expect("test IMAP login");
+    count_on(MAIN, user, folder).await
+}
+
+pub async fn count_on(stack: Stack, user: &str, folder: &str) -> usize {
+    let mut imap = Imap::connect(&imap_settings(stack, user)).await.expect("test IMAP login");
     let n = imap.select(folder).await.map(|s| s.exists as usize).unwrap_or(0);
     imap.logout().await;
     n
@@ -446,14 +523,18 @@ pub async fn count(user: &str, folder: &str) -> usize {
 
 /// Messages in INBOX, Processed and Rejected together: mail the desk moved still counts.
 pub async fn total(user: &str) -> usize {
+    total_on(MAIN, user).await
+}
+
+pub async fn total_on(stack: Stack, user: &str) -> usize {
     let mut n = 0;
     for f in ["INBOX", "Processed", "Rejected"] {
-        n += count(user, f).await;
+        n += count_on(stack, user, f).await;
     }
     n
 }
 
-async fn wait_until<F, Fut>(what: &str, mut f: F)
+pub async fn wait_until<F, Fut>(what: &str, mut f: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -466,21 +547,33 @@ where
 }
 
 pub async fn wait_total(user: &str, n: usize) {
-    wait_until(&format!("{n} messages in all folders of {user}"), || async { total(user).await >= n }).await;
+    wait_total_on(MAIN, user, n).await
+}
+
+pub async fn wait_total_on(stack: Stack, user: &str, n: usize) {
+    wait_until(&format!("{n} messages in all folders of {user}"), || async { total_on(stack, user).await >= n }).await;
 }
 
 /// Waits until `user`'s INBOX holds at least `n` messages, then returns them all, oldest first.
 pub async fn inbox(user: &str, n: usize) -> Vec<Received> {
-    wait_until(&format!("{n} messages in {user}'s INBOX"), || async { count(user, "INBOX").await >= n }).await;
-    fetch_all(user, "INBOX").await
+    inbox_on(MAIN, user, n).await
+}
+
+pub async fn inbox_on(stack: Stack, user: &str, n: usize) -> Vec<Received> {
+    wait_until(&format!("{n} messages in {user}'s INBOX"), || async { count_on(stack, user, "INBOX").await >= n }).await;
+    fetch_all_on(stack, user, "INBOX").await
 }
 
 /// Waits for `n` messages, then gives the mailbox a moment to prove no more arrive:
 /// it must still hold exactly `n` after Postfix has drained its queue.
 pub async fn inbox_exactly(user: &str, n: usize) -> Vec<Received> {
-    let got = inbox(user, n).await;
-    settle().await;
-    let again = fetch_all(user, "INBOX").await;
+    inbox_exactly_on(MAIN, user, n).await
+}
+
+pub async fn inbox_exactly_on(stack: Stack, user: &str, n: usize) -> Vec<Received> {
+    let got = inbox_on(stack, user, n).await;
+    settle_on(stack).await;
+    let again = fetch_all_on(stack, user, "INBOX").await;
     assert_eq!(
         again.len(),
         n,
@@ -494,7 +587,11 @@ pub async fn inbox_exactly(user: &str, n: usize) -> Vec<Received> {
 
 /// Waits until Postfix's queue is empty: everything sent so far has been delivered.
 pub async fn settle() {
-    let queue = mailstack_dir().join("postfix-queue");
+    settle_on(MAIN).await
+}
+
+pub async fn settle_on(stack: Stack) {
+    let queue = PathBuf::from(stack.dir).join("postfix-queue");
     wait_until("Postfix to empty its queue", || {
         let queue = queue.clone();
         async move {
@@ -507,7 +604,11 @@ pub async fn settle() {
 }
 
 pub async fn fetch_all(user: &str, folder: &str) -> Vec<Received> {
-    let mut imap = Imap::connect(&imap_settings(user)).await.expect("test IMAP login");
+    fetch_all_on(MAIN, user, folder).await
+}
+
+pub async fn fetch_all_on(stack: Stack, user: &str, folder: &str) -> Vec<Received> {
+    let mut imap = Imap::connect(&imap_settings(stack, user)).await.expect("test IMAP login");
     let out = match imap.select(folder).await {
         Err(_) => Vec::new(),
         Ok(_) => {
@@ -517,4 +618,84 @@ pub async fn fetch_all(user: &str, folder: &str) -> Vec<Received> {
     };
     imap.logout().await;
     out
+}
+
+// ------------------------------------------------------------------ the binary
+
+/// `smartacct` running as a child process, its stderr collected line by line.
+pub struct Running {
+    pub child: std::process::Child,
+    pub lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl TestDesk {
+    /// Starts the binary with `args` and extra environment.
+    pub fn start(&self, args: &[&str], env: &[(&str, &str)]) -> Running {
+        let mut cmd = self.bin();
+        cmd.args(args).stderr(std::process::Stdio::piped()).stdout(std::process::Stdio::null());
+        cmd.env("RUST_LOG", "info,smartacct=debug");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("smartacct starts");
+        let stderr = child.stderr.take().unwrap();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Running { child, lines }
+    }
+}
+
+impl Running {
+    pub fn log(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    /// Waits until a stderr line contains `text` (or the process exits).
+    pub async fn wait_log(&mut self, text: &str) -> bool {
+        let start = Instant::now();
+        loop {
+            if self.lines.lock().unwrap().iter().any(|l| l.contains(text)) {
+                return true;
+            }
+            if self.child.try_wait().unwrap().is_some() || start.elapsed() > MAIL_WAIT {
+                return self.lines.lock().unwrap().iter().any(|l| l.contains(text));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let ok = std::process::Command::new("kill").args([sig, &self.child.id().to_string()]).status().unwrap();
+        assert!(ok.success());
+    }
+
+    /// Waits for the process to exit, within a bound.
+    pub async fn exit(&mut self) -> std::process::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s;
+            }
+            assert!(start.elapsed() < MAIL_WAIT, "smartacct did not exit; log:\n{}", self.log());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub async fn kill9(&mut self) {
+        self.signal("-KILL");
+        self.exit().await;
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

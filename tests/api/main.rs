@@ -10,3 +10,5 @@ mod fixtures;
 mod intake;
 mod review;
 mod sweep;
+mod bounces;
+mod hygiene;

@@ -154,26 +154,13 @@ async fn run_catches_up_a_missed_sweep_on_start_and_stops_cleanly_on_sigterm() {
     // The last sweep was two nights ago: the 02:00 sweeps since were missed.
     let two_days_ago = Utc::now() - Duration::days(2);
     desk.sweep(two_days_ago).await;
-    let mut child = desk.bin().arg("run").stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut run = desk.start(&["run"], &[]);
     let store = &desk.app.store;
-    let start = std::time::Instant::now();
-    loop {
-        let last = store.last_sweep().await.unwrap().unwrap();
-        if last > two_days_ago + Duration::hours(1) {
-            break;
-        }
-        assert!(start.elapsed() < MAIL_WAIT, "run did not catch up the missed sweep");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(status.success());
-    let start = std::time::Instant::now();
-    let exit = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(start.elapsed() < MAIL_WAIT, "run did not stop on SIGTERM");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
-    assert_eq!(exit.code(), Some(0));
+    wait_until("run to catch up the missed sweep", || async {
+        store.last_sweep().await.unwrap().unwrap() > two_days_ago + Duration::hours(1)
+    })
+    .await;
+    assert!(run.wait_log("a scheduled sweep was missed").await, "{}", run.log());
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }
