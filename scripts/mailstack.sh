@@ -245,9 +245,9 @@ start() {
     make_tls
     write_dovecot_conf
     write_postfix_conf
-    dovecot -c "$BASE/dovecot/dovecot.conf" 2>>"$BASE/log/dovecot-start.log" || true
+    dovecot -c "$BASE/dovecot/dovecot.conf" </dev/null >>"$BASE/log/dovecot-start.log" 2>&1 || true
     postfix -c "$BASE/postfix" check >>"$BASE/log/postfix-start.log" 2>&1 || true
-    postfix -c "$BASE/postfix" start >>"$BASE/log/postfix-start.log" 2>&1 || true
+    postfix -c "$BASE/postfix" start </dev/null >>"$BASE/log/postfix-start.log" 2>&1 || true
     local i
     for i in $(seq 1 100); do
         if answers "$SMTP_PORT" && answers "$IMAP_PORT" && answers "$IMAPS_PORT" \
@@ -293,14 +293,18 @@ case "${1:-}" in
         die "Postfix did not stop"
         ;;
     start-smtp)
-        postfix -c "$BASE/postfix" start >>"$BASE/log/postfix-start.log" 2>&1 || true
+        postfix -c "$BASE/postfix" start </dev/null >>"$BASE/log/postfix-start.log" 2>&1 || true
         for _ in $(seq 1 100); do answers "$SMTP_PORT" && exit 0; sleep 0.1; done
         die "Postfix did not start"
         ;;
     restart-imap)
+        # A real restart drops every client: the session processes, too, go.
+        children=""
+        [ -f "$BASE/run/dovecot/master.pid" ] && children=$(pgrep -P "$(cat "$BASE/run/dovecot/master.pid")" || true)
         doveadm -c "$BASE/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true
+        [ -n "$children" ] && kill $children 2>/dev/null || true
         for _ in $(seq 1 100); do answers "$IMAP_PORT" || break; sleep 0.1; done
-        dovecot -c "$BASE/dovecot/dovecot.conf"
+        dovecot -c "$BASE/dovecot/dovecot.conf" </dev/null >>"$BASE/log/dovecot-start.log" 2>&1
         for _ in $(seq 1 100); do answers "$IMAP_PORT" && [ -S "$BASE/run/dovecot/lmtp" ] && exit 0; sleep 0.1; done
         die "Dovecot did not restart"
         ;;

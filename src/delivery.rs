@@ -52,7 +52,8 @@ pub async fn deliver_until(
         if due.is_empty() || stopped() {
             return Ok(total);
         }
-        let results = futures::stream::iter(due)
+        // Each result is written as soon as its send ends, so a crash re-sends at most the emails in flight.
+        let outcomes: Vec<Result<Outcome, StoreError>> = futures::stream::iter(due)
             .take_while(|_| std::future::ready(!stopped()))
             .map(|row| async move {
                 let raw = store.outbox_raw(row.id).await?;
@@ -60,39 +61,56 @@ pub async fn deliver_until(
                 if result.is_ok() {
                     crate::faults::checkpoint("sent").await;
                 }
-                Ok::<_, StoreError>((row, result))
+                record(store, &row, result, now, max_retry_hours).await
             })
             .buffer_unordered(smtp.pool_size.max(1))
-            .collect::<Vec<_>>()
+            .collect()
             .await;
-        for r in results {
-            let (row, result) = r?;
-            match result {
-                Ok(()) => {
-                    store.mark_sent(row.id, Utc::now()).await?;
-                    tracing::info!(outbox = row.id, kind = %row.kind, to = %row.recipient, "email sent");
-                    total.sent += 1;
-                }
-                Err(SendError::Permanent(e)) => {
-                    store.mark_failed(row.id, &e).await?;
-                    tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email refused permanently; marked failed");
-                    total.failed += 1;
-                }
-                Err(SendError::Temporary(e)) => {
-                    if now - row.created_at > Duration::hours(max_retry_hours as i64) {
-                        let why = format!("gave up after {max_retry_hours} h: {e}");
-                        store.mark_failed(row.id, &why).await?;
-                        tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email still undeliverable after smtp.max_retry_hours; marked failed");
-                        total.failed += 1;
-                    } else {
-                        let wait = crate::retry::delay(row.attempts as u32, RETRY_BASE, RETRY_CAP);
-                        let next = now + Duration::from_std(wait).unwrap_or(Duration::hours(1));
-                        store.mark_retry(row.id, &e, next).await?;
-                        tracing::debug!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, next_attempt = %next, "email not sent; will retry");
-                        total.retrying += 1;
-                    }
-                }
+        for outcome in outcomes {
+            match outcome? {
+                Outcome::Sent => total.sent += 1,
+                Outcome::Retrying => total.retrying += 1,
+                Outcome::Failed => total.failed += 1,
             }
+        }
+    }
+}
+
+enum Outcome {
+    Sent,
+    Retrying,
+    Failed,
+}
+
+async fn record(
+    store: &Store,
+    row: &OutboxRow,
+    result: Result<(), SendError>,
+    now: DateTime<Utc>,
+    max_retry_hours: u32,
+) -> Result<Outcome, StoreError> {
+    match result {
+        Ok(()) => {
+            store.mark_sent(row.id, Utc::now()).await?;
+            tracing::info!(outbox = row.id, kind = %row.kind, to = %row.recipient, "email sent");
+            Ok(Outcome::Sent)
+        }
+        Err(SendError::Permanent(e)) => {
+            store.mark_failed(row.id, &e).await?;
+            tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email refused permanently; marked failed");
+            Ok(Outcome::Failed)
+        }
+        Err(SendError::Temporary(e)) if now - row.created_at > Duration::hours(max_retry_hours as i64) => {
+            store.mark_failed(row.id, &format!("gave up after {max_retry_hours} h: {e}")).await?;
+            tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email still undeliverable after smtp.max_retry_hours; marked failed");
+            Ok(Outcome::Failed)
+        }
+        Err(SendError::Temporary(e)) => {
+            let wait = crate::retry::delay(row.attempts as u32, RETRY_BASE, RETRY_CAP);
+            let next = now + Duration::from_std(wait).unwrap_or(Duration::hours(1));
+            store.mark_retry(row.id, &e, next).await?;
+            tracing::debug!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, next_attempt = %next, "email not sent; will retry");
+            Ok(Outcome::Retrying)
         }
     }
 }

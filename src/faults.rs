@@ -1,6 +1,7 @@
 //! Test hooks for crash-safety tests: named checkpoints where a test can freeze or slow the process.
 //!
-//! With `SMARTACCT_TEST_FREEZE_AT=N` the N-th checkpoint reached writes
+//! With `SMARTACCT_TEST_FREEZE_AT=N` (or `NAME:N`, the N-th checkpoint of
+//! that name) the N-th checkpoint reached writes
 //! `FROZEN at <name>` to stderr and blocks forever, so a test can SIGKILL the
 //! process at exactly that moment. With `SMARTACCT_TEST_SLOW_MS=M` every
 //! checkpoint sleeps M ms, so a signal lands mid-batch. Unset (always, in
@@ -11,16 +12,25 @@ use std::time::Duration;
 
 struct Faults {
     freeze_at: Option<u64>,
+    freeze_name: Option<String>,
     slow: Option<Duration>,
     reached: AtomicU64,
 }
 
 fn faults() -> &'static Faults {
     static F: OnceLock<Faults> = OnceLock::new();
-    F.get_or_init(|| Faults {
-        freeze_at: std::env::var("SMARTACCT_TEST_FREEZE_AT").ok().and_then(|v| v.parse().ok()),
-        slow: std::env::var("SMARTACCT_TEST_SLOW_MS").ok().and_then(|v| v.parse().ok()).map(Duration::from_millis),
-        reached: AtomicU64::new(0),
+    F.get_or_init(|| {
+        let spec = std::env::var("SMARTACCT_TEST_FREEZE_AT").ok();
+        let (freeze_name, freeze_at) = match spec.as_deref().map(|s| s.split_once(':')) {
+            Some(Some((name, n))) => (Some(name.to_string()), n.parse().ok()),
+            _ => (None, spec.and_then(|v| v.parse().ok())),
+        };
+        Faults {
+            freeze_at,
+            freeze_name,
+            slow: std::env::var("SMARTACCT_TEST_SLOW_MS").ok().and_then(|v| v.parse().ok()).map(Duration::from_millis),
+            reached: AtomicU64::new(0),
+        }
     })
 }
 
@@ -28,6 +38,12 @@ fn faults() -> &'static Faults {
 pub async fn checkpoint(name: &str) {
     let f = faults();
     if f.freeze_at.is_none() && f.slow.is_none() {
+        return;
+    }
+    if f.freeze_name.as_deref().is_some_and(|n| n != name) {
+        if let Some(d) = f.slow {
+            tokio::time::sleep(d).await;
+        }
         return;
     }
     let n = f.reached.fetch_add(1, Ordering::SeqCst) + 1;

@@ -224,6 +224,7 @@ impl Imap {
         let Imap { session, timeout, has_move, has_uidplus, has_idle } = self;
         let mut handle = session.idle();
         within(timeout, "start IDLE", handle.init()).await?;
+        tracing::debug!(max_secs = max.as_secs(), "IDLE: waiting for new mail");
         let woke = {
             let (wait, interrupt) = handle.wait_with_timeout(max);
             // The server's keepalives restart async-imap's own timer: bound the whole wait too.
@@ -231,7 +232,13 @@ impl Imap {
                 r = tokio::time::timeout(max, wait) => match r {
                     Err(_) | Ok(Ok(IdleResponse::Timeout)) => Woke::Timeout,
                     Ok(Ok(IdleResponse::NewData(_))) => Woke::NewMail,
-                    Ok(Ok(IdleResponse::ManualInterrupt)) => Woke::Stopped,
+                    // Our own interrupt is never fired: this is the stream ending, a lost connection.
+                    Ok(Ok(IdleResponse::ManualInterrupt)) => {
+                        return Err(ImapError::Command {
+                            what: "wait in IDLE".into(),
+                            source: async_imap::error::Error::ConnectionLost,
+                        });
+                    }
                     Ok(Err(e)) => return Err(ImapError::Command { what: "wait in IDLE".into(), source: e }),
                 },
                 _ = stop.changed() => Woke::Stopped,

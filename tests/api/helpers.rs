@@ -26,7 +26,8 @@ pub struct Stack {
 }
 
 /// The shared stack every ordinary test uses.
-pub const MAIN: Stack = Stack { dir: "/var/lib/smartacct-mailstack", smtp: 2525, submission: 2587, imap: 1143, imaps: 1993 };
+pub const MAIN: Stack =
+    Stack { dir: "/var/lib/smartacct-mailstack", smtp: 2525, submission: 2587, imap: 1143, imaps: 1993 };
 /// A second stack for the tests that stop and start servers, so they never disturb the others.
 pub const FAULTS: Stack =
     Stack { dir: "/var/lib/smartacct-mailstack-faults", smtp: 2526, submission: 2588, imap: 1144, imaps: 1994 };
@@ -150,6 +151,8 @@ pub struct DeskOptions {
     pub review: bool,
     /// Lines added to [imap] (e.g. `max_message_bytes = 2048`).
     pub imap_extra: String,
+    /// Lines added to [smtp] (e.g. `pool_size = 1`).
+    pub smtp_extra: String,
     /// Whole sections appended to the file (e.g. `[hygiene]` …).
     pub extra: String,
     pub imap_security: &'static str,
@@ -162,6 +165,7 @@ impl Default for DeskOptions {
         DeskOptions {
             review: true,
             imap_extra: String::new(),
+            smtp_extra: String::new(),
             extra: String::new(),
             imap_security: "none",
             smtp_port: SMTP_PORT,
@@ -272,6 +276,7 @@ host = "127.0.0.1"
 port = {smtp_port}
 security = "none"
 timeout_secs = 10
+{smtp_extra}
 
 [database]
 url = "sqlite://{db}"
@@ -293,6 +298,7 @@ support_url = "https://www.cisco.com/go/scm"
         review = o.review,
         extra = o.extra,
         imap_extra = o.imap_extra,
+        smtp_extra = o.smtp_extra,
     );
     std::fs::write(path, text).unwrap();
 }
@@ -560,7 +566,8 @@ pub async fn inbox(user: &str, n: usize) -> Vec<Received> {
 }
 
 pub async fn inbox_on(stack: Stack, user: &str, n: usize) -> Vec<Received> {
-    wait_until(&format!("{n} messages in {user}'s INBOX"), || async { count_on(stack, user, "INBOX").await >= n }).await;
+    wait_until(&format!("{n} messages in {user}'s INBOX"), || async { count_on(stack, user, "INBOX").await >= n })
+        .await;
     fetch_all_on(stack, user, "INBOX").await
 }
 

@@ -19,7 +19,10 @@ async fn automatic_mail_of_every_kind_is_recorded_and_never_answered() {
         ("List-Unsubscribe", "<mailto:leave@lists.partner.test>"),
     ];
     for (name, value) in marked {
-        Outgoing::text(&p.partner, &desk.address, "Automatic reply: Smart Account request", &form).header(name, value).send().await;
+        Outgoing::text(&p.partner, &desk.address, "Automatic reply: Smart Account request", &form)
+            .header(name, value)
+            .send()
+            .await;
     }
     // An empty Return-Path (the null envelope sender of bounces and auto-replies).
     let (_, raw) = Outgoing::text(&p.partner, &desk.address, "Out of office", &form).build();
@@ -63,11 +66,9 @@ async fn mail_from_the_desk_itself_or_carrying_its_loop_header_or_message_id_is_
 
 #[tokio::test]
 async fn refusals_to_one_sender_stop_at_the_daily_cap_but_every_mail_is_recorded() {
-    let desk = TestDesk::with(DeskOptions {
-        extra: "[hygiene]\nmax_auto_replies_per_day = 3\n".into(),
-        ..Default::default()
-    })
-    .await;
+    let desk =
+        TestDesk::with(DeskOptions { extra: "[hygiene]\nmax_auto_replies_per_day = 3\n".into(), ..Default::default() })
+            .await;
     let p = People::new();
     for i in 0..5 {
         Outgoing::text(&p.stranger, &desk.address, &format!("request {i}"), &p.form_en()).send().await;
@@ -83,7 +84,8 @@ async fn refusals_to_one_sender_stop_at_the_daily_cap_but_every_mail_is_recorded
 
 #[tokio::test]
 async fn an_oversized_message_is_moved_aside_unread_and_not_answered() {
-    let desk = TestDesk::with(DeskOptions { imap_extra: "max_message_bytes = 4096".into(), ..Default::default() }).await;
+    let desk =
+        TestDesk::with(DeskOptions { imap_extra: "max_message_bytes = 4096".into(), ..Default::default() }).await;
     let p = People::new();
     let big = format!("{}\n{}", p.form_en(), "padding ".repeat(2000));
     Outgoing::text(&p.partner, &desk.address, "huge request", &big).send().await;

@@ -4,11 +4,13 @@ mod helpers;
 
 mod activation;
 mod bench;
+mod bounces;
 mod cli;
 mod delivery;
+mod faults;
 mod fixtures;
+mod hygiene;
 mod intake;
 mod review;
+mod service;
 mod sweep;
-mod bounces;
-mod hygiene;

@@ -1,0 +1,119 @@
+//! `run` as an operator runs it: IDLE, clean stop on SIGTERM, and crash safety under SIGKILL.
+use std::collections::HashMap;
+
+use smartacct::domain::State;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn idle_picks_up_a_message_delivered_while_idling() {
+    // Polling every hour: only IDLE can explain a prompt answer.
+    let desk =
+        TestDesk::with(DeskOptions { imap_extra: "poll_interval_secs = 3600".into(), ..Default::default() }).await;
+    let p = People::new();
+    let mut run = desk.start(&["run"], &[]);
+    assert!(run.wait_log("IDLE: waiting for new mail").await, "{}", run.log());
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    let review = inbox(&p.partner, 1).await;
+    assert!(review[0].tag().unwrap().starts_with("rev-"));
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+    assert!(run.log().contains("stopped"));
+}
+
+#[tokio::test]
+async fn sigterm_during_a_batch_exits_0_and_the_next_start_finishes_the_rest() {
+    let desk = TestDesk::spawn().await;
+    let people: Vec<People> = (0..12).map(|_| People::new()).collect();
+    for p in &people {
+        Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    }
+    wait_total(&desk.address, people.len()).await;
+    // Each step of the batch takes 150 ms, so the signal lands mid-batch.
+    let mut run = desk.start(&["run"], &[("SMARTACCT_TEST_SLOW_MS", "150")]);
+    wait_until("two messages committed", || async { desk.requests().await.len() >= 2 }).await;
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+    let left = count(&desk.address, "INBOX").await;
+    assert!(left > 0, "the signal came mid-batch: some mail is left for the next start");
+    let committed = desk.requests().await.len();
+    assert_eq!(committed + left, people.len(), "every message is either committed and moved, or untouched");
+
+    let out = desk.bin().args(["poll", "--once"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(desk.requests().await.len(), people.len());
+    for p in &people {
+        inbox_exactly(&p.partner, 1).await;
+    }
+}
+
+#[tokio::test]
+async fn killed_with_sigkill_at_many_moments_no_request_is_lost_or_doubled() {
+    // Small batches so fetch, commit, move and send all recur; one SMTP
+    // connection so a kill can catch at most one email between send and record.
+    let desk = TestDesk::with(DeskOptions {
+        review: false,
+        imap_extra: "batch_size = 3".into(),
+        smtp_extra: "pool_size = 1".into(),
+        ..Default::default()
+    })
+    .await;
+    let people: Vec<People> = (0..10).map(|_| People::new()).collect();
+    for p in &people {
+        Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    }
+    wait_total(&desk.address, people.len()).await;
+
+    // Each start freezes at a named checkpoint (after a fetch, a commit, a
+    // move or a send) and is killed there with SIGKILL, until no work is left.
+    let intake = ["fetched:1", "committed:1", "moved:1", "committed:2", "fetched:2", "moved:2", "committed:3"];
+    let mut kills: Vec<String> = Vec::new();
+    for i in 0.. {
+        assert!(i < 200, "no progress: {kills:?}");
+        let inbox_left = count(&desk.address, "INBOX").await;
+        let pending = desk.app.store.due_outbox(chrono::Utc::now(), true, 1000).await.unwrap().len();
+        if inbox_left == 0 && pending == 0 {
+            break;
+        }
+        let spec = if inbox_left > 0 { intake[i % intake.len()].to_string() } else { format!("sent:{}", 1 + i % 2) };
+        let mut poll = desk.start(&["poll", "--once"], &[("SMARTACCT_TEST_FREEZE_AT", &spec)]);
+        if poll.wait_log("FROZEN at").await && poll.child.try_wait().unwrap().is_none() {
+            poll.kill9().await;
+            let line = poll.log().lines().find(|l| l.starts_with("FROZEN at")).unwrap().to_string();
+            kills.push(line.trim_start_matches("FROZEN at ").to_string());
+        } else {
+            assert_eq!(poll.exit().await.code(), Some(0), "{}", poll.log());
+        }
+    }
+    let mut by_point: HashMap<&str, usize> = HashMap::new();
+    for k in &kills {
+        *by_point.entry(k.as_str()).or_default() += 1;
+    }
+    assert!(kills.len() >= 20, "only {} kills: {by_point:?}", kills.len());
+    for point in ["fetched", "committed", "moved", "sent"] {
+        assert!(by_point.contains_key(point), "never killed at {point}: {by_point:?}");
+    }
+
+    // Every request exists exactly once, and is where it should be.
+    let requests = desk.requests().await;
+    assert_eq!(requests.len(), people.len());
+    for p in &people {
+        let mine: Vec<_> = requests.iter().filter(|r| r.account_domain.as_str() == p.domain).collect();
+        assert_eq!(mine.len(), 1, "{} has {} requests", p.domain, mine.len());
+        assert_eq!(mine[0].state, State::PendingCustomerAcceptance);
+    }
+    assert!(desk.app.store.list_outbox(false).await.unwrap().iter().all(|o| o.status.as_str() == "sent"));
+    // Each customer has its activation; a kill between a send and its record
+    // can repeat that one email, never more than once per kill.
+    settle().await;
+    let sent_kills = by_point.get("sent").copied().unwrap_or(0);
+    let mut extra = 0;
+    for p in &people {
+        let n = count(&p.customer, "INBOX").await;
+        assert!(n >= 1 && n <= 1 + sent_kills, "{} got {n} activations", p.customer);
+        extra += n - 1;
+        extra += count(&p.partner, "INBOX").await - 1;
+    }
+    assert!(extra <= sent_kills, "{extra} repeated emails for {sent_kills} kills after a send");
+    eprintln!("kills: {} ({by_point:?}), repeated emails: {extra}", kills.len());
+}
