@@ -14,3 +14,4 @@ mod intake;
 mod review;
 mod service;
 mod sweep;
+mod fuzz;
