@@ -28,7 +28,7 @@ impl Loaded {
         let settings = configuration::load(path)?;
         let templates = Templates::load(settings.templates.dir.as_deref())?;
         crate::compose::check_templates(&settings, &templates)?;
-        Smtp::new(&settings.smtp)?;
+        Smtp::check(&settings.smtp)?;
         Ok(Loaded { settings, templates })
     }
 }

@@ -34,7 +34,12 @@ pub struct Smtp {
 }
 
 impl Smtp {
-    pub fn new(s: &SmtpSettings) -> Result<Smtp, SmtpError> {
+    /// Checks what `new` would need (the TLS settings and CA file) without opening a pool.
+    pub fn check(s: &SmtpSettings) -> Result<(), SmtpError> {
+        Self::tls(s).map(|_| ())
+    }
+
+    fn tls(s: &SmtpSettings) -> Result<Tls, SmtpError> {
         crate::tls::install_provider();
         let err = |message: String| SmtpError::Setup { host: s.host.clone(), message };
         let tls_params = || -> Result<TlsParameters, SmtpError> {
@@ -46,11 +51,15 @@ impl Smtp {
             }
             b.build_rustls().map_err(|e| err(e.to_string()))
         };
-        let tls = match s.security {
+        Ok(match s.security {
             Security::None => Tls::None,
             Security::StartTls => Tls::Required(tls_params()?),
             Security::Tls => Tls::Wrapper(tls_params()?),
-        };
+        })
+    }
+
+    pub fn new(s: &SmtpSettings) -> Result<Smtp, SmtpError> {
+        let tls = Self::tls(s)?;
         let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.clone())
             .port(s.port)
             .tls(tls)

@@ -80,3 +80,40 @@ async fn poll_once_and_requests_list_json_speak_the_contract() {
     let out = desk.bin().args(["requests", "list", "--state", "bogus"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn a_permanently_refused_email_is_listed_as_failed_and_can_be_queued_again() {
+    let desk = TestDesk::with(DeskOptions { review: false, ..Default::default() }).await;
+    let p = People::new();
+    // Postfix refuses mail for domains it does not serve (554, permanent).
+    let form = p.form_en().replace(&p.customer, "jane@unserved.example");
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form).send().await;
+    wait_total(&desk.address, 1).await;
+    let out = desk.bin().args(["poll", "--once"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = desk.bin().args(["outbox", "list", "--failed", "--json"]).output().unwrap();
+    let failed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let failed = failed.as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0]["kind"], "activation");
+    assert_eq!(failed[0]["status"], "failed");
+    assert!(
+        failed[0]["last_error"].as_str().unwrap().contains("554")
+            || failed[0]["last_error"].as_str().unwrap().contains("5.7"),
+        "{}",
+        failed[0]
+    );
+    let reference = desk.one().await.reference.to_string();
+    let show = desk.bin().args(["requests", "show", &reference]).output().unwrap();
+    assert!(String::from_utf8_lossy(&show.stdout).contains("failed"), "requests show lists the failed email");
+
+    let id = failed[0]["id"].to_string();
+    let out = desk.bin().args(["outbox", "retry", &id]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = desk.bin().args(["outbox", "list", "--json"]).output().unwrap();
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(all.as_array().unwrap().iter().any(|o| o["id"].to_string() == id && o["status"] == "pending"));
+    let out = desk.bin().args(["outbox", "retry", "99999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

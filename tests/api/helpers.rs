@@ -702,7 +702,18 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- smartacct's log ---\n{}", self.log());
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A bare IMAP session as `user`, for tests that rearrange folders as an administrator would.
+pub async fn raw_imap(stack: Stack, user: &str) -> async_imap::Session<tokio::net::TcpStream> {
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", stack.imap)).await.unwrap();
+    let mut client = async_imap::Client::new(tcp);
+    client.read_response().await.unwrap();
+    client.login(user, PASSWORD).await.map_err(|(e, _)| e).unwrap()
 }

@@ -117,3 +117,35 @@ async fn killed_with_sigkill_at_many_moments_no_request_is_lost_or_doubled() {
     assert!(extra <= sent_kills, "{extra} repeated emails for {sent_kills} kills after a send");
     eprintln!("kills: {} ({by_point:?}), repeated emails: {extra}", kills.len());
 }
+
+#[tokio::test]
+async fn a_rebuilt_folder_with_a_new_uidvalidity_is_read_again_without_doubling_anything() {
+    let desk = TestDesk::with(DeskOptions { imap_extra: "folder = \"Desk\"".into(), ..Default::default() }).await;
+    let (a, b) = (People::new(), People::new());
+    let mut admin = raw_imap(MAIN, &desk.address).await;
+    admin.create("Desk").await.unwrap();
+    let mut run = desk.start(&["run"], &[]);
+    assert!(run.wait_log("IDLE: waiting for new mail").await, "{}", run.log());
+
+    let (_, form_a) = Outgoing::text(&a.partner, &desk.address, "Smart Account request", &a.form_en()).build();
+    admin.append("Desk", None, None, &form_a).await.unwrap();
+    inbox(&a.partner, 1).await;
+
+    // The folder is replaced (a restore, a migration): new UIDVALIDITY, UIDs
+    // from 1, and an old message back in it.
+    let (_, form_b) = Outgoing::text(&b.partner, &desk.address, "Smart Account request", &b.form_en()).build();
+    admin.create("Desk-new").await.unwrap();
+    admin.append("Desk-new", None, None, &form_a).await.unwrap();
+    admin.append("Desk-new", None, None, &form_b).await.unwrap();
+    admin.rename("Desk", "Desk-old").await.unwrap();
+    admin.rename("Desk-new", "Desk").await.unwrap();
+    inbox(&b.partner, 1).await;
+    wait_until("the old message to be moved again", || async { count(&desk.address, "Desk").await == 0 }).await;
+
+    inbox_exactly(&a.partner, 1).await;
+    assert_eq!(desk.requests().await.len(), 2);
+    assert!(run.log().contains("UIDVALIDITY changed"), "{}", run.log());
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0));
+    let _ = admin.logout().await;
+}
