@@ -185,6 +185,11 @@ smtpd_relay_restrictions = reject_unauth_destination
 default_transport = error:mail outside the test domains is not delivered
 relay_transport = error:mail outside the test domains is not delivered
 in_flow_delay = 0
+# Dovecot can refuse the first deliveries to a brand-new mailbox that arrive
+# at the same instant ("Mailbox already exists", 4.2.0): retry within seconds.
+queue_run_delay = 1s
+minimal_backoff_time = 1s
+maximal_backoff_time = 5s
 message_size_limit = 52428800
 biff = no
 maillog_file = $BASE/log/postfix.log

@@ -59,6 +59,14 @@ pub async fn process_waiting(
     let s = &app.settings.imap;
     let stopped = || stop.is_some_and(|s| *s.borrow());
     let selected = imap.select(&s.folder).await?;
+    if let Some(before) = app.store.last_uidvalidity(&s.folder).await?.filter(|v| *v != selected.uidvalidity) {
+        tracing::warn!(
+            folder = %s.folder,
+            before,
+            now = selected.uidvalidity,
+            "UIDVALIDITY changed: the folder was rebuilt; every message in it is read again, and Message-IDs keep any from being processed twice"
+        );
+    }
     let uids = imap.all_uids().await?;
     let mut report = PollReport { seen: uids.len(), uidvalidity: selected.uidvalidity, ..Default::default() };
     if !uids.is_empty() {

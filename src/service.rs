@@ -64,7 +64,6 @@ async fn pause(d: Duration, stop: &mut Stop) -> bool {
 async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
     let s = &app.settings.imap;
     let mut failures = 0u32;
-    let mut uidvalidity = None;
     while !*stop.borrow() {
         let session = async {
             let mut imap = Imap::connect(s).await?;
@@ -96,14 +95,6 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
         let (session, error) = loop {
             match intake::process_waiting(app, &mut imap, Some(&stop)).await {
                 Ok(report) => {
-                    if uidvalidity.is_some_and(|v| v != report.uidvalidity) {
-                        tracing::warn!(
-                            old = uidvalidity,
-                            new = report.uidvalidity,
-                            "UIDVALIDITY changed: the folder was rebuilt; every message in it was read again (Message-IDs keep them from being processed twice)"
-                        );
-                    }
-                    uidvalidity = Some(report.uidvalidity);
                     if report.processed > 0 {
                         outbox.notify_one();
                     }

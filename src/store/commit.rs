@@ -71,6 +71,15 @@ impl Store {
         Ok(Committed::Applied { request_id })
     }
 
+    /// The UIDVALIDITY of `folder` when a message was last taken from it.
+    pub async fn last_uidvalidity(&self, folder: &str) -> Result<Option<u32>> {
+        let row = sqlx::query("SELECT uidvalidity FROM inbound WHERE folder = ? ORDER BY id DESC LIMIT 1")
+            .bind(folder)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.get::<i64, _>(0) as u32))
+    }
+
     /// Records a message that was not read as mail (too large, unreadable) so it is never taken again.
     pub async fn record_set_aside(
         &self,
