@@ -400,6 +400,9 @@ fn activation_reply(inbound: &Inbound, request: &Request, known: &Known, env: &E
             let mut plan = EmailPlan::new(Kind::Declined, updated.partner_email.clone(), updated.locale, Origin::Reply);
             plan.request = Some(updated.clone());
             d.emails.push(plan);
+            let mut ack = answer(inbound, Kind::DeclinedCustomer, updated.locale);
+            ack.request = Some(updated.clone());
+            d.emails.push(ack);
             d.change = Some(Change::Update { from: request.state, request: updated });
             d
         }

@@ -3,7 +3,8 @@ use crate::domain::{EmailAddress, Locale, Step};
 use crate::request::Request;
 
 /// Every kind of email of SPEC §8, plus `cancelled` (the partner's CANCEL acknowledged)
-/// and `review_expired` (no SUBMIT within `workflow.review_days`).
+/// `review_expired` (no SUBMIT within `workflow.review_days`) and
+/// `declined_customer` (the customer's DECLINE acknowledged).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     RequestInvalid,
@@ -23,10 +24,11 @@ pub enum Kind {
     Undeliverable,
     Cancelled,
     ReviewExpired,
+    DeclinedCustomer,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::RequestInvalid,
         Kind::Review,
         Kind::RequestComplete,
@@ -44,6 +46,7 @@ impl Kind {
         Kind::Undeliverable,
         Kind::Cancelled,
         Kind::ReviewExpired,
+        Kind::DeclinedCustomer,
     ];
 
     pub fn name(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Kind {
             Kind::Undeliverable => "undeliverable",
             Kind::Cancelled => "cancelled",
             Kind::ReviewExpired => "review_expired",
+            Kind::DeclinedCustomer => "declined_customer",
         }
     }
 

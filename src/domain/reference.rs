@@ -31,10 +31,8 @@ impl Reference {
             let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
             let end = start + 11;
             let after_ok = end >= bytes.len() || !bytes[end].is_ascii_alphanumeric();
-            if before_ok && after_ok && end <= bytes.len() {
-                if let Some(r) = Reference::parse(&upper[start..end]) {
-                    return Some(r);
-                }
+            if let Some(r) = upper.get(start..end).filter(|_| before_ok && after_ok).and_then(Reference::parse) {
+                return Some(r);
             }
             from = start + 3;
         }
@@ -70,5 +68,6 @@ mod tests {
         assert_eq!(Reference::find_in("re: sa-7k3qx9pd").unwrap().as_str(), "SA-7K3QX9PD");
         assert!(Reference::find_in("SA-7K3QX9PDX").is_none());
         assert!(Reference::find_in("nothing here").is_none());
+        assert!(Reference::find_in("SA-1234567é and SA-é").is_none());
     }
 }

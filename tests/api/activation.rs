@@ -88,6 +88,13 @@ async fn decline_closes_the_request_and_tells_the_partner() {
     assert!(r.closed_at.is_some());
     let partner = inbox_exactly(&p.partner, 2).await;
     assert!(partner[1].subject.contains("declined"), "{}", partner[1].subject);
+    let customer = inbox_exactly(&p.customer, 2).await;
+    assert!(
+        customer[1].subject.contains("declined"),
+        "the customer's DECLINE is acknowledged: {}",
+        customer[1].subject
+    );
+    assert!(customer[1].header("In-Reply-To").is_some());
     settle().await;
     assert_eq!(count(&p.user1, "INBOX").await, 0);
 }
@@ -188,6 +195,6 @@ async fn a_reply_to_a_declined_request_says_so() {
     act.send_reply(&p.customer, "Actually, ACCEPT").await;
     desk.poll(3).await;
     assert_eq!(desk.one().await.state, State::Declined);
-    let answer = &inbox_exactly(&p.customer, 2).await[1];
+    let answer = &inbox_exactly(&p.customer, 3).await[2];
     assert!(answer.text.contains("declined"), "{}", answer.text);
 }

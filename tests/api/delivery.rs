@@ -34,3 +34,23 @@ async fn with_smtp_unreachable_the_request_is_recorded_and_the_next_poll_deliver
     inbox_exactly(&p.partner, 1).await;
     inbox_exactly(&p.customer, 1).await;
 }
+
+#[tokio::test]
+async fn an_email_that_cannot_be_sent_for_smtp_max_retry_hours_is_marked_failed_not_dropped() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let desk = TestDesk::with(DeskOptions {
+        smtp_port: closed,
+        smtp_extra: "max_retry_hours = 0".into(),
+        ..Default::default()
+    })
+    .await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    // A retry window of 0 hours: the first temporary failure is already past it.
+    let failed = desk.app.store.list_outbox(true).await.unwrap();
+    assert_eq!(failed.len(), 1, "the email is kept, marked failed");
+    assert!(failed[0].last_error.as_deref().unwrap().contains("gave up after 0 h"), "{:?}", failed[0].last_error);
+    assert_eq!(failed[0].attempts, 1);
+    assert_eq!(desk.one().await.state, smartacct::domain::State::AwaitingReview, "the request itself is untouched");
+}
