@@ -89,7 +89,8 @@ impl Composer<'_> {
     pub fn compose(&self, plan: &EmailPlan, now: DateTime<Utc>) -> Result<Outgoing, TemplateError> {
         let s = self.settings;
         let desk = &s.mailbox.address;
-        let key = match (plan.kind.reply_step(), &plan.request) {
+        let step = plan.kind.reply_step().or(plan.step.filter(|_| plan.offer_reply));
+        let key = match (step, &plan.request) {
             (Some(step), Some(r)) => Some(Key::derive(self.secret, step, &r.reference)),
             (Some(step), None) => Some(Key::new(step)),
             (None, _) => None,
@@ -133,15 +134,15 @@ impl Composer<'_> {
         };
         let rendered = self.templates.render(plan.kind, plan.locale, &ctx)?;
 
-        let from = Mailbox::new(Some(s.mailbox.display_name.clone()), address(desk));
+        let from = Mailbox::new(Some(s.mailbox.display_name.clone()), address(desk)?);
         let mut b = lettre::Message::builder()
             .from(from)
-            .to(Mailbox::new(None, address(&plan.to)))
+            .to(Mailbox::new(None, address(&plan.to)?))
             .subject(rendered.subject.clone())
             .message_id(Some(format!("<{message_id}>")))
             .date(SystemTime::from(now));
         if let Some(r) = &reply_address {
-            b = b.reply_to(Mailbox::new(Some(s.mailbox.display_name.clone()), address(r)));
+            b = b.reply_to(Mailbox::new(Some(s.mailbox.display_name.clone()), address(r)?));
         }
         if let Some(parent) = plan.in_reply_to.as_deref().filter(|id| safe_id(id)) {
             b = b.in_reply_to(format!("<{parent}>"));
@@ -201,8 +202,8 @@ fn body(text: String) -> Body {
     })
 }
 
-fn address(a: &EmailAddress) -> lettre::Address {
-    a.as_str().parse().expect("an EmailAddress is a valid lettre address")
+fn address(a: &EmailAddress) -> Result<lettre::Address, TemplateError> {
+    a.as_str().parse().map_err(|e| TemplateError::Render { name: "address".into(), message: format!("{a}: {e}") })
 }
 
 /// Message-IDs from other people's mail are echoed only when they are plain.

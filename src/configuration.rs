@@ -296,6 +296,9 @@ impl<'a> Section<'a> {
     }
 }
 
+/// 64 (the limit of a local part) less `+act-` and a 26-character token.
+const MAX_DESK_LOCAL: usize = 33;
+
 const SECURITY: &[(&str, Security)] =
     &[("tls", Security::Tls), ("starttls", Security::StartTls), ("none", Security::None)];
 const SECTIONS: &[&str] =
@@ -313,6 +316,14 @@ impl Settings {
             EmailAddress::parse(&raw).map_err(|e| ConfigError::new("mailbox.address", format!("{raw:?}: {e}")))?;
         if address.split_plus().1.is_some() {
             return Err(ConfigError::new("mailbox.address", "must not carry a +tag: the desk adds its own"));
+        }
+        if address.local_part().len() > MAX_DESK_LOCAL {
+            return Err(ConfigError::new(
+                "mailbox.address",
+                format!(
+                    "the part before @ must be at most {MAX_DESK_LOCAL} characters, so the desk's reply addresses (+act-<26 characters>) stay within the 64 that mail allows"
+                ),
+            ));
         }
         let display_name = s.string("display_name")?.unwrap_or_else(|| "Smart Account Desk".into());
         if display_name.chars().any(char::is_control) {

@@ -65,6 +65,10 @@ pub struct Known {
     pub keyed: Option<(Request, Step)>,
     /// The request named by the subject's reference.
     pub by_subject: Option<Request>,
+    /// The request of a desk email (without a reply key) the mail answers, by In-Reply-To/References.
+    pub by_thread: Option<Request>,
+    /// The sender's pending request as its customer, if any.
+    pub pending_for_customer: Option<Request>,
     /// The live request holding the form's domain, if any.
     pub live_for_domain: Option<Request>,
     /// Refusals and error answers already sent to this sender in the last 24 hours.
@@ -151,30 +155,57 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         return Decision::new("ignored_automatic", "no usable From address");
     };
 
-    if let Some((request, step)) = &known.keyed {
-        return match step {
-            Step::Review => review_reply(inbound, request, known, env),
-            Step::Activation => activation_reply(inbound, request, known, env),
-        };
-    }
-
     let partner = s.is_partner(&sender);
     let fresh_form = partner && !inbound.own_form.is_empty();
-    if let (Some(reference), false) = (&inbound.subject_reference, fresh_form) {
-        // Only the step's token (reply address or threading) may change a request.
-        let locale = known.by_subject.as_ref().map_or(s.workflow.default_locale, |r| r.locale);
-        let mut d = Decision::new("unmatched", format!("names {reference} in the subject only"));
-        let mut plan = answer(inbound, Kind::UnmatchedReply, locale);
-        plan.reason = Some(if known.by_subject.is_some() { "not_linked" } else { "unknown_reference" });
-        plan.request = known.by_subject.clone();
-        plan.sender = Some(sender.to_string());
-        if let Some(r) = &known.by_subject {
-            d.request_id = r.id;
-            d.events.push(Event {
-                kind: "unlinked_reply",
-                detail: format!("reply from {sender} naming the reference only; not applied"),
-            });
+    if let Some((request, step)) = &known.keyed {
+        // A partner answering an old thread (the CANCEL acknowledgement, say)
+        // with a new form in their own words is sending a new request.
+        if !(fresh_form && request.state.is_terminal()) {
+            return match step {
+                Step::Review => review_reply(inbound, request, known, env),
+                Step::Activation => activation_reply(inbound, request, known, env),
+            };
         }
+    }
+
+    // A reply to one of the desk's emails that expects no answer, or a
+    // mail naming a reference: nothing changes; say where the request stands.
+    let about = known.by_thread.as_ref().or(known.by_subject.as_ref());
+    if !fresh_form && (known.by_thread.is_some() || inbound.subject_reference.is_some()) {
+        let locale = about.map_or(s.workflow.default_locale, |r| r.locale);
+        let mut d = Decision::new("unmatched", "reply that changes nothing");
+        let mut plan = answer(inbound, Kind::UnmatchedReply, locale);
+        plan.reason = Some(match (&known.by_thread, &known.by_subject) {
+            (Some(_), _) => "wrong_state",
+            (None, Some(_)) => "not_linked",
+            (None, None) => "unknown_reference",
+        });
+        plan.request = about.cloned();
+        plan.sender = Some(sender.to_string());
+        if let Some(step) = about.and_then(|r| waiting_on(r, &sender)) {
+            plan.step = Some(step);
+            plan.offer_reply = true;
+        }
+        if let Some(r) = about {
+            d.request_id = r.id;
+            d.detail = format!("reply about {} that changes nothing ({})", r.reference, plan.reason.unwrap_or(""));
+            d.events
+                .push(Event { kind: "reply_not_applied", detail: format!("{sender}: {}", plan.reason.unwrap_or("")) });
+        }
+        queue_capped(&mut d, plan, known, s.hygiene.max_auto_replies_per_day);
+        return d;
+    }
+
+    // A customer writing afresh to the desk about their pending request.
+    if let (false, Some(r)) = (partner, &known.pending_for_customer) {
+        let mut d = Decision::new("unmatched", format!("{sender} wrote afresh about {}", r.reference));
+        d.request_id = r.id;
+        let mut plan = answer(inbound, Kind::UnmatchedReply, r.locale);
+        plan.reason = Some("not_linked");
+        plan.request = Some(r.clone());
+        plan.sender = Some(sender.to_string());
+        plan.step = Some(Step::Activation);
+        plan.offer_reply = true;
         queue_capped(&mut d, plan, known, s.hygiene.max_auto_replies_per_day);
         return d;
     }
@@ -190,7 +221,9 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         return d;
     }
 
-    let raw = if inbound.form.is_empty() { &inbound.own_form } else { &inbound.form };
+    // The sender's own words first: a corrected form above a quoted answer
+    // must not be mixed with the quote. A forwarded form has no own labels.
+    let raw = if inbound.own_form.is_empty() { &inbound.form } else { &inbound.own_form };
     if form::is_help_subject(&mail.subject) || (raw.is_empty() && inbound.own_text_empty) {
         let mut d = Decision::new("help", "sent the blank form");
         let plan = answer(inbound, Kind::FormHelp, form::locale_of(raw, s.workflow.default_locale));
@@ -260,26 +293,71 @@ fn bounce(dsn: &crate::read::dsn::Dsn, known: &Known, env: &Env<'_>) -> Decision
         d.request_id = b.request.as_ref().and_then(|r| r.id);
         return d;
     }
+    delivery_failed(b, &summary, env)
+}
+
+/// An email of the desk's will never arrive (a permanent bounce, or the SMTP
+/// server refused it for good): an activation email closes its request as
+/// `undeliverable` and tells the partner; any other goes into the history.
+pub fn delivery_failed(b: &Bounced, summary: &str, env: &Env<'_>) -> Decision {
     let mut d = Decision::new("bounce", format!("{} to {} failed: {summary}", b.kind, b.recipient));
-    d.fail_outbox = Some((b.outbox_id, format!("bounced: {summary}")));
+    d.fail_outbox = Some((b.outbox_id, format!("undeliverable: {summary}")));
     let Some(request) = &b.request else { return d };
     d.request_id = request.id;
     if b.kind == Kind::Activation.name() && request.state == State::PendingCustomerAcceptance {
         let mut updated = request.clone();
         updated.state = State::Undeliverable;
         updated.closed_at = Some(env.now);
-        d.events.push(Event { kind: "undeliverable", detail: format!("activation email bounced: {summary}") });
+        d.events.push(Event { kind: "undeliverable", detail: format!("activation email undeliverable: {summary}") });
         let mut plan =
             EmailPlan::new(Kind::Undeliverable, updated.partner_email.clone(), updated.locale, Origin::Reply);
         plan.request = Some(updated.clone());
-        plan.bounce_detail = Some(summary);
+        plan.bounce_detail = Some(summary.to_string());
         d.emails.push(plan);
         d.change = Some(Change::Update { from: request.state, request: updated });
     } else {
-        d.events
-            .push(Event { kind: "bounced", detail: format!("{} email to {} bounced: {summary}", b.kind, b.recipient) });
+        d.events.push(Event {
+            kind: "bounced",
+            detail: format!("{} email to {} undeliverable: {summary}", b.kind, b.recipient),
+        });
     }
     d
+}
+
+/// The step `sender` may answer on this request now, if any: the partner
+/// while it awaits review, the customer while it awaits acceptance.
+fn waiting_on(r: &Request, sender: &crate::domain::EmailAddress) -> Option<Step> {
+    match r.state {
+        State::AwaitingReview if *sender == r.partner_email => Some(Step::Review),
+        State::PendingCustomerAcceptance if *sender == r.customer_email => Some(Step::Activation),
+        _ => None,
+    }
+}
+
+/// A request whose deadline has passed but that the sweep has not closed yet
+/// (it runs nightly): closed now, as the sweep would, instead of accepting a late answer.
+fn overdue(request: &Request, env: &Env<'_>) -> Option<Decision> {
+    let (action, outcome, event) = match request.state {
+        State::PendingCustomerAcceptance if request.expires_at.is_some_and(|e| e <= env.now) => {
+            (crate::store::SweepAction::Expire, "expired", "expired")
+        }
+        State::AwaitingReview
+            if request.created_at + Duration::days(env.settings.workflow.review_days as i64) <= env.now =>
+        {
+            (crate::store::SweepAction::ExpireReview, "review_expired", "review_expired")
+        }
+        _ => return None,
+    };
+    let mut updated = request.clone();
+    updated.state = if action == crate::store::SweepAction::Expire { State::Expired } else { State::ReviewExpired };
+    updated.closed_at = Some(env.now);
+    let mut d =
+        Decision::new(outcome, format!("{} was past its deadline; closed on this late reply", request.reference));
+    d.request_id = request.id;
+    d.events.push(Event { kind: event, detail: "past its deadline when a late reply came; closed then".into() });
+    d.emails = crate::sweep::plans(action, request, env.now);
+    d.change = Some(Change::Update { from: request.state, request: updated });
+    Some(d)
 }
 
 fn submit(request: &mut Request, env: &Env<'_>) {
@@ -318,6 +396,9 @@ fn review_reply(inbound: &Inbound, request: &Request, known: &Known, env: &Env<'
     }
     if request.state != State::AwaitingReview {
         return wrong_state(inbound, request, Step::Review, known, cap);
+    }
+    if let Some(d) = overdue(request, env) {
+        return d;
     }
     match inbound.words.for_review() {
         Command::Submit => {
@@ -366,6 +447,9 @@ fn activation_reply(inbound: &Inbound, request: &Request, known: &Known, env: &E
     }
     if request.state != State::PendingCustomerAcceptance {
         return wrong_state(inbound, request, Step::Activation, known, cap);
+    }
+    if let Some(d) = overdue(request, env) {
+        return d;
     }
     match inbound.words.for_activation() {
         Command::Accept => {
@@ -434,6 +518,7 @@ fn no_command(inbound: &Inbound, request: &Request, step: Step, cmd: Command, kn
     let mut plan = answer(inbound, Kind::UnmatchedReply, request.locale);
     plan.reason = Some(reason);
     plan.step = Some(step);
+    plan.offer_reply = true;
     plan.request = Some(request.clone());
     plan.sender = inbound.mail.from.as_ref().map(ToString::to_string);
     queue_capped(&mut d, plan, known, cap);

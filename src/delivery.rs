@@ -2,8 +2,9 @@
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 
-use crate::smtp::{SendError, Smtp};
-use crate::store::{OutboxRow, Store, StoreError};
+use crate::app::App;
+use crate::smtp::SendError;
+use crate::store::{OutboxRow, StoreError};
 
 /// Temporary failures wait 30 s, doubling per attempt, up to an hour.
 const RETRY_BASE: std::time::Duration = std::time::Duration::from_secs(30);
@@ -19,25 +20,19 @@ pub struct Delivered {
 
 /// Sends the pending outbox. With `ignore_backoff` (the one-shot commands)
 /// every pending email is tried now; `run` honours each email's next attempt time.
-pub async fn deliver(
-    store: &Store,
-    smtp: &Smtp,
-    now: DateTime<Utc>,
-    ignore_backoff: bool,
-    max_retry_hours: u32,
-) -> Result<Delivered, StoreError> {
-    deliver_until(store, smtp, now, ignore_backoff, max_retry_hours, None).await
+pub async fn deliver(app: &App, now: DateTime<Utc>, ignore_backoff: bool) -> Result<Delivered, StoreError> {
+    deliver_until(app, now, ignore_backoff, None).await
 }
 
 /// `deliver`, stopping early (after the sends in flight) once `stop` is set.
 pub async fn deliver_until(
-    store: &Store,
-    smtp: &Smtp,
+    app: &App,
     now: DateTime<Utc>,
     ignore_backoff: bool,
-    max_retry_hours: u32,
     stop: Option<&tokio::sync::watch::Receiver<bool>>,
 ) -> Result<Delivered, StoreError> {
+    let (store, smtp) = (&app.store, &app.smtp);
+    let max_retry_hours = app.settings.smtp.max_retry_hours;
     let stopped = || stop.is_some_and(|s| *s.borrow());
     // One sender per database: wait for another process's pass to finish, then send what is left.
     let Some(_lock) = store.send_lock(smtp.timeout() * 3).await? else {
@@ -45,13 +40,14 @@ pub async fn deliver_until(
         return Ok(Delivered::default());
     };
     let mut total = Delivered::default();
-    let mut seen = std::collections::HashSet::new();
+    // Pages by id, so emails that fail again never hide the ones after them.
+    let mut after = 0;
     loop {
-        let due: Vec<OutboxRow> =
-            store.due_outbox(now, ignore_backoff, 200).await?.into_iter().filter(|r| seen.insert(r.id)).collect();
+        let due: Vec<OutboxRow> = store.due_outbox(now, ignore_backoff, after, 200).await?;
         if due.is_empty() || stopped() {
             return Ok(total);
         }
+        after = due.iter().map(|r| r.id).max().unwrap_or(after);
         // Each result is written as soon as its send ends, so a crash re-sends at most the emails in flight.
         let outcomes: Vec<Result<Outcome, StoreError>> = futures::stream::iter(due)
             .take_while(|_| std::future::ready(!stopped()))
@@ -61,7 +57,7 @@ pub async fn deliver_until(
                 if result.is_ok() {
                     crate::faults::checkpoint("sent").await;
                 }
-                record(store, &row, result, now, max_retry_hours).await
+                record(app, &row, result, now, max_retry_hours).await
             })
             .buffer_unordered(smtp.pool_size.max(1))
             .collect()
@@ -83,12 +79,13 @@ enum Outcome {
 }
 
 async fn record(
-    store: &Store,
+    app: &App,
     row: &OutboxRow,
     result: Result<(), SendError>,
     now: DateTime<Utc>,
     max_retry_hours: u32,
 ) -> Result<Outcome, StoreError> {
+    let store = &app.store;
     match result {
         Ok(()) => {
             store.mark_sent(row.id, Utc::now()).await?;
@@ -98,11 +95,14 @@ async fn record(
         Err(SendError::Permanent(e)) => {
             store.mark_failed(row.id, &e).await?;
             tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email refused permanently; marked failed");
+            undeliverable(app, row, &e, now).await?;
             Ok(Outcome::Failed)
         }
-        Err(SendError::Temporary(e)) if now - row.created_at > Duration::hours(max_retry_hours as i64) => {
-            store.mark_failed(row.id, &format!("gave up after {max_retry_hours} h: {e}")).await?;
+        Err(SendError::Temporary(e)) if now - row.retry_since > Duration::hours(max_retry_hours as i64) => {
+            let why = format!("gave up after {max_retry_hours} h: {e}");
+            store.mark_failed(row.id, &why).await?;
             tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email still undeliverable after smtp.max_retry_hours; marked failed");
+            undeliverable(app, row, &why, now).await?;
             Ok(Outcome::Failed)
         }
         Err(SendError::Temporary(e)) => {
@@ -112,5 +112,32 @@ async fn record(
             tracing::debug!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, next_attempt = %next, "email not sent; will retry");
             Ok(Outcome::Retrying)
         }
+    }
+}
+
+/// An email that will never be sent is handled like a permanent bounce: an
+/// activation email makes its request `undeliverable` and the partner is told.
+async fn undeliverable(app: &App, row: &OutboxRow, why: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let request = match row.request_id {
+        Some(id) => app.store.request_by_id(id).await?,
+        None => None,
+    };
+    let bounced =
+        crate::decide::Bounced { outbox_id: row.id, kind: row.kind.clone(), recipient: row.recipient.clone(), request };
+    let env = crate::decide::Env { settings: &app.settings, now, new_reference: crate::domain::Reference::generate() };
+    let decision = crate::decide::delivery_failed(&bounced, &format!("{}: {why}", row.recipient), &env);
+    if decision.change.is_none() {
+        return Ok(());
+    }
+    let composer = app.composer();
+    let outgoing: Vec<_> = decision.emails.iter().filter_map(|p| composer.compose(p, now).ok()).collect();
+    match app.store.commit_decision(&decision, &outgoing, now).await {
+        Ok(()) => {
+            tracing::warn!(outbox = row.id, detail = %decision.detail, "activation email undeliverable; request closed, partner told");
+            Ok(())
+        }
+        // The request moved on meanwhile (an answer, the sweep): nothing to close.
+        Err(StoreError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e),
     }
 }

@@ -106,6 +106,9 @@ pub struct EmailPlan {
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
     pub origin: Origin,
+    /// Give the reader the reply address of `step` again (only ever set when
+    /// the reader is the party of that step, for a request waiting on it).
+    pub offer_reply: bool,
     pub reason: Option<&'static str>,
     pub step: Option<Step>,
     pub sender: Option<String>,
@@ -124,6 +127,7 @@ impl EmailPlan {
             in_reply_to: None,
             references: Vec::new(),
             origin,
+            offer_reply: false,
             reason: None,
             step: None,
             sender: None,

@@ -39,6 +39,8 @@ pub fn problem_message(p: &Problem, locale: Locale) -> String {
         (Problem::TooManyUsers { count }, Fr) => {
             format!("{count} utilisateurs indiqués, {} au plus", crate::read::form::MAX_USERS)
         }
+        (Problem::MoreBadEmails { count }, En) => format!("and {count} more invalid addresses"),
+        (Problem::MoreBadEmails { count }, Fr) => format!("et {count} autres adresses non valides"),
         (Problem::BadLanguage { value }, En) => {
             format!("\"{}\" is not a language we offer: write en or fr", clip(value))
         }

@@ -1,4 +1,6 @@
 //! One pass over the mailbox: fetch in batches, read, decide, commit, and only then move each message.
+use std::panic::AssertUnwindSafe;
+
 use anyhow::Context as _;
 use chrono::{Duration, Utc};
 
@@ -23,8 +25,7 @@ pub struct PollReport {
 /// `poll --once`: one pass over the mailbox, then every pending email sent (backoff ignored).
 pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::delivery::Delivered)> {
     let report = poll_once(app).await?;
-    let delivered =
-        crate::delivery::deliver(&app.store, &app.smtp, Utc::now(), true, app.settings.smtp.max_retry_hours).await?;
+    let delivered = crate::delivery::deliver(app, Utc::now(), true).await?;
     Ok((report, delivered))
 }
 
@@ -101,57 +102,104 @@ pub async fn process_waiting(
             imap.move_to(&big_uids, &s.rejected_folder).await?;
             report.set_aside += big.len();
         }
-        let small_uids: Vec<u32> = small.iter().map(|(u, _)| *u).collect();
-        let fetched = imap.fetch(&small_uids).await?;
-        crate::faults::checkpoint("fetched").await;
-        let mut done = Vec::new();
-        for f in fetched {
+        // Several smaller fetches when the mail is large, so one command never carries too much.
+        for group in by_size(&small, FETCH_BYTES) {
+            let fetched = imap.fetch(&group).await?;
+            crate::faults::checkpoint("fetched").await;
+            let (mut done, mut aside) = (Vec::new(), Vec::new());
+            for f in fetched {
+                if stopped() {
+                    break;
+                }
+                match process(app, &f, selected.uidvalidity).await {
+                    Ok(Committed::Applied { .. }) => {
+                        report.processed += 1;
+                        done.push(f.uid);
+                    }
+                    Ok(Committed::Duplicate) => {
+                        report.duplicates += 1;
+                        done.push(f.uid);
+                    }
+                    Ok(Committed::SetAside) => {
+                        report.set_aside += 1;
+                        aside.push(f.uid);
+                    }
+                    Err(e) => {
+                        // Left in the folder: the next pass reads it again.
+                        report.failed += 1;
+                        tracing::error!(
+                            uid = f.uid,
+                            error = format!("{e:#}"),
+                            "cannot process message; left in place for the next pass"
+                        );
+                    }
+                }
+                crate::faults::checkpoint("committed").await;
+            }
+            // Only committed messages move: a crash before this line re-reads them,
+            // and the Message-ID check makes that harmless.
+            imap.move_to(&done, &s.processed_folder).await?;
+            imap.move_to(&aside, &s.rejected_folder).await?;
+            crate::faults::checkpoint("moved").await;
             if stopped() {
                 break;
             }
-            match process(app, &f, selected.uidvalidity).await {
-                Ok(Committed::Applied { .. }) => {
-                    report.processed += 1;
-                    done.push(f.uid);
-                }
-                Ok(Committed::Duplicate) => {
-                    report.duplicates += 1;
-                    done.push(f.uid);
-                }
-                Err(e) => {
-                    // Left in the folder: the next pass reads it again.
-                    report.failed += 1;
-                    tracing::error!(
-                        uid = f.uid,
-                        error = format!("{e:#}"),
-                        "cannot process message; left in place for the next pass"
-                    );
-                }
-            }
-            crate::faults::checkpoint("committed").await;
         }
-        // Only committed messages move: a crash before this line re-reads them,
-        // and the Message-ID check makes that harmless.
-        imap.move_to(&done, &s.processed_folder).await?;
-        crate::faults::checkpoint("moved").await;
     }
     Ok(report)
+}
+
+/// Bytes of mail fetched in one command at most (a single larger message goes alone).
+const FETCH_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Consecutive groups of UIDs whose sizes add up to at most `limit` each.
+fn by_size(sizes: &[(u32, u32)], limit: u64) -> Vec<Vec<u32>> {
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    let mut total = u64::MAX;
+    for &(uid, size) in sizes {
+        if total.saturating_add(size as u64) > limit {
+            groups.push(Vec::new());
+            total = 0;
+        }
+        total += size as u64;
+        groups.last_mut().expect("pushed above").push(uid);
+    }
+    groups
 }
 
 /// Reads, decides and commits one message.
 async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Committed> {
     let settings = &app.settings;
     let raw = f.body.as_deref().context("the server returned no body")?;
-    let inbound = Inbound::read(raw, &settings.mailbox.address);
-    let mail = &inbound.mail;
-    let record = InboundRecord {
-        message_id: mail.message_id.clone(),
+    let record_of = |message_id: String, sender: Option<String>, subject: String| InboundRecord {
+        message_id,
         folder: settings.imap.folder.clone(),
         uidvalidity,
         uid: f.uid,
-        sender: mail.from.as_ref().map(ToString::to_string).or_else(|| Some(mail.from_raw.clone())),
-        subject: mail.subject.clone(),
+        sender,
+        subject,
     };
+    // A message that makes the reader panic must not stop the desk, nor come
+    // back on every pass: it is recorded and set aside, unanswered.
+    let set_aside = |what: &str| {
+        let record =
+            record_of(format!("unreadable:{}:{uidvalidity}:{}", settings.imap.folder, f.uid), None, String::new());
+        let detail = format!("{what} failed on this message; moved to {}", settings.imap.rejected_folder);
+        tracing::error!(uid = f.uid, "{detail}");
+        (record, detail)
+    };
+    let Ok(inbound) = std::panic::catch_unwind(AssertUnwindSafe(|| Inbound::read(raw, &settings.mailbox.address)))
+    else {
+        let (record, detail) = set_aside("reading");
+        app.store.record_set_aside(&record, "unreadable", &detail, Utc::now()).await?;
+        return Ok(Committed::SetAside);
+    };
+    let mail = &inbound.mail;
+    let record = record_of(
+        mail.message_id.clone(),
+        mail.from.as_ref().map(ToString::to_string).or_else(|| Some(mail.from_raw.clone())),
+        mail.subject.clone(),
+    );
     if let Some(outcome) = app.store.inbound_outcome(&mail.message_id).await? {
         tracing::info!(uid = f.uid, message_id = %mail.message_id, outcome, "already processed; not read again");
         return Ok(Committed::Duplicate);
@@ -159,7 +207,12 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
 
     let now = Utc::now();
     let known = load_known(app, &inbound, now).await?;
-    let decision = decide::decide(&inbound, &known, &Env { settings, now, new_reference: Reference::generate() });
+    let env = Env { settings, now, new_reference: Reference::generate() };
+    let Ok(decision) = std::panic::catch_unwind(AssertUnwindSafe(|| decide::decide(&inbound, &known, &env))) else {
+        let (record, detail) = set_aside("deciding");
+        app.store.record_set_aside(&record, "unreadable", &detail, now).await?;
+        return Ok(Committed::SetAside);
+    };
     let composer = app.composer();
     let outgoing = decision
         .emails
@@ -192,6 +245,12 @@ async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) ->
     if let Some(r) = &inbound.subject_reference {
         known.by_subject = store.request_by_reference(r).await?;
     }
+    if known.keyed.is_none() {
+        known.by_thread = store.request_by_sent_message(&inbound.mail.thread_ids).await?;
+        if let Some(sender) = &inbound.mail.from {
+            known.pending_for_customer = store.pending_for_customer(sender).await?;
+        }
+    }
     let domain = [&inbound.form, &inbound.own_form]
         .iter()
         .find_map(|f| f.get(Field::AccountDomain).and_then(|d| AccountDomain::parse(d).ok()));
@@ -212,4 +271,15 @@ async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) ->
         known.answers_today = store.answers_since(sender, now - Duration::hours(24)).await?;
     }
     Ok(known)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn large_mail_is_fetched_in_several_commands() {
+        let sizes = [(1, 10), (2, 10), (3, 30), (4, 5), (5, 100)];
+        assert_eq!(super::by_size(&sizes, 25), vec![vec![1, 2], vec![3], vec![4], vec![5]]);
+        assert_eq!(super::by_size(&sizes, 1000), vec![vec![1, 2, 3, 4, 5]]);
+        assert!(super::by_size(&[], 10).is_empty());
+    }
 }

@@ -147,8 +147,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
 async fn send_outbox(app: &App, mut stop: Stop, outbox: &Notify) {
     let mut outage = false;
     while !*stop.borrow() {
-        let max_retry = app.settings.smtp.max_retry_hours;
-        match crate::delivery::deliver_until(&app.store, &app.smtp, Utc::now(), false, max_retry, Some(&stop)).await {
+        match crate::delivery::deliver_until(app, Utc::now(), false, Some(&stop)).await {
             Ok(d) => {
                 if d.retrying > 0 && d.sent == 0 && !outage {
                     tracing::error!(

@@ -53,9 +53,7 @@ pub async fn sweep_and_deliver(
     now: DateTime<Utc>,
 ) -> anyhow::Result<(SweepReport, crate::delivery::Delivered)> {
     let report = sweep_once(app, now).await?;
-    let delivered =
-        crate::delivery::deliver(&app.store, &app.smtp, now.max(Utc::now()), true, app.settings.smtp.max_retry_hours)
-            .await?;
+    let delivered = crate::delivery::deliver(app, now.max(Utc::now()), true).await?;
     Ok((report, delivered))
 }
 

@@ -38,8 +38,8 @@ impl Step {
     }
 }
 
-/// 128 bits from the OS CSPRNG. Only its SHA-256 is stored, so the lookup is
-/// by hash and a database leak does not leak working reply addresses.
+/// 128 bits, from the OS CSPRNG or derived from the service's secret
+/// (`Key::derive`). Lookups go by its SHA-256.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(String);
 

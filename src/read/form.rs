@@ -100,6 +100,8 @@ const LABELS: &[(&str, Field, Locale)] = &[
 pub const MAX_NAME: usize = 100;
 pub const MAX_NOTE: usize = 2000;
 pub const MAX_USERS: usize = 100;
+/// Bad addresses named one by one in an answer; the rest are counted.
+pub const MAX_NAMED_PROBLEMS: usize = 10;
 
 /// What the form said, before any rule is applied.
 #[derive(Debug, Clone, Default)]
@@ -234,6 +236,9 @@ pub enum Problem {
     TooManyUsers {
         count: usize,
     },
+    MoreBadEmails {
+        count: usize,
+    },
     BadLanguage {
         value: String,
     },
@@ -250,7 +255,7 @@ impl Problem {
             Problem::Missing(f) | Problem::TooLong { field: f, .. } | Problem::BadEmail { field: f, .. } => *f,
             Problem::OneEmailOnly { .. } => Field::CustomerEmail,
             Problem::BadDomain { .. } | Problem::DomainBusy { .. } => Field::AccountDomain,
-            Problem::TooManyUsers { .. } => Field::UserEmails,
+            Problem::TooManyUsers { .. } | Problem::MoreBadEmails { .. } => Field::UserEmails,
             Problem::BadLanguage { .. } => Field::Language,
         }
     }
@@ -340,15 +345,32 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
 
     let mut user_emails: Vec<EmailAddress> = Vec::new();
     if let Some(v) = raw.get(Field::UserEmails) {
-        for item in split_addresses(v) {
-            match EmailAddress::parse(&item) {
-                Ok(a) if !user_emails.contains(&a) => user_emails.push(a),
-                Ok(_) => {}
-                Err(_) => problems.push(Problem::BadEmail { field: Field::UserEmails, value: item }),
+        let mut seen = std::collections::HashSet::new();
+        let mut bad = 0;
+        let items = split_addresses(v);
+        for item in &items {
+            match EmailAddress::parse(item) {
+                Ok(a) => {
+                    if seen.insert(a.clone()) {
+                        user_emails.push(a);
+                    }
+                }
+                // A few bad addresses are named; a flood of them is summed up.
+                Err(_) if bad < MAX_NAMED_PROBLEMS => {
+                    bad += 1;
+                    problems.push(Problem::BadEmail { field: Field::UserEmails, value: item.clone() });
+                }
+                Err(_) => bad += 1,
+            }
+            if user_emails.len() > MAX_USERS && bad >= MAX_NAMED_PROBLEMS {
+                break;
             }
         }
+        if bad > MAX_NAMED_PROBLEMS {
+            problems.push(Problem::MoreBadEmails { count: bad - MAX_NAMED_PROBLEMS });
+        }
         if user_emails.len() > MAX_USERS {
-            problems.push(Problem::TooManyUsers { count: user_emails.len() });
+            problems.push(Problem::TooManyUsers { count: items.len() });
         }
     }
 

@@ -3,13 +3,22 @@
 //! mail-parser's own converter only breaks at `<br>` and `</p>`; Gmail writes a
 //! form as `<div>` lines and Outlook as table rows, so this one knows blocks.
 
+/// Characters of HTML converted; the rest is dropped.
+const MAX_HTML: usize = 1 << 20;
+/// Quote levels marked with `>`; deeper levels are marked as this deep.
+const MAX_DEPTH: usize = 8;
+
 /// Converts HTML to plain text. Blockquotes come out as `> ` lines and the
 /// reply-header containers that Gmail, Outlook and Thunderbird put above the
 /// quoted original come out as a `-----Original Message-----` line, so the
 /// reply reader can cut there.
 pub fn to_text(html: &str) -> String {
     let mut out = Out::default();
-    let mut rest = html;
+    // A form or a reply is a few kilobytes; past this much HTML the rest is noise (or an attack).
+    let mut rest = match html.char_indices().nth(MAX_HTML) {
+        Some((i, _)) => &html[..i],
+        None => html,
+    };
     let mut skip_until: Option<&'static str> = None;
     while !rest.is_empty() {
         if let Some(end) = skip_until {
@@ -135,7 +144,7 @@ impl Out {
     }
 
     fn newline(&mut self) {
-        let prefix = "> ".repeat(self.depth);
+        let prefix = "> ".repeat(self.depth.min(MAX_DEPTH));
         self.lines.push(format!("{prefix}{}", std::mem::take(&mut self.line).trim_end()));
         self.pending_space = false;
     }
@@ -278,6 +287,12 @@ mod tests {
         );
         assert!(t.contains("Account name: Acme\n"), "{t}");
         assert!(t.contains("Account domain: acme.example\n"), "{t}");
+    }
+
+    #[test]
+    fn deep_nesting_stays_small() {
+        let html = "<blockquote>x".repeat(50_000);
+        assert!(to_text(&html).len() < 2 * html.len());
     }
 
     #[test]

@@ -1,6 +1,65 @@
 //! The reply reader: the reply's own text (quotes and signatures cut) and the command words in it.
 use super::text::{fold, words};
 
+/// Words that may stand beside a command word on its line (folded).
+const COURTESY: &[&str] = &[
+    "yes",
+    "yeah",
+    "yep",
+    "ok",
+    "okay",
+    "i",
+    "we",
+    "please",
+    "pls",
+    "thanks",
+    "thank",
+    "you",
+    "thx",
+    "sure",
+    "sorry",
+    "actually",
+    "hello",
+    "hi",
+    "dear",
+    "desk",
+    "all",
+    "good",
+    "fine",
+    "oui",
+    "je",
+    "j",
+    "nous",
+    "merci",
+    "svp",
+    "s",
+    "il",
+    "vous",
+    "plait",
+    "bonjour",
+    "d",
+    "accord",
+    "daccord",
+    "bien",
+    "sa",
+    "bonne",
+    "journee",
+    "cordialement",
+    "regards",
+    "best",
+    "here",
+    "is",
+    "my",
+    "answer",
+    "ma",
+    "reponse",
+];
+
+/// `SA-7K3QX9PD` splits into `sa` and the eight characters: allow the latter.
+fn is_reference(word: &str) -> bool {
+    word.len() == 8 && word.chars().all(|c| c.is_ascii_alphanumeric()) && word.chars().any(|c| c.is_ascii_digit())
+}
+
 /// Which command families the reply's own text contains.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Words {
@@ -24,17 +83,34 @@ pub enum Command {
 }
 
 impl Words {
+    /// The command words of the reply's own text. A word counts only on a
+    /// line that says nothing else but courtesies ("Yes, I accept.",
+    /// "ENVOYER, merci", "Accept SA-7K3QX9PD"): in a sentence such as "Before
+    /// I accept, who is this?", "je vais vous envoyer une version corrigée" or
+    /// a footer that "décline toute responsabilité", it is not a command, and
+    /// the reply is answered with the choices instead.
     pub fn read(body: &str) -> Words {
-        let own = fold(&own_text(body));
         let mut w = Words::default();
-        for word in words(&own) {
-            match word {
-                "submit" | "envoyer" => w.submit = true,
-                "cancel" | "annuler" => w.cancel = true,
-                // "accepte"/"refuse": how French writers conjugate them (j'accepte, je refuse).
-                "accept" | "activate" | "accepter" | "activer" | "accepte" => w.accept = true,
-                "decline" | "refuser" | "refuse" => w.decline = true,
-                _ => {}
+        for line in own_text(body).lines() {
+            let line = fold(line);
+            let mut found = Words::default();
+            let mut other = false;
+            for word in words(&line) {
+                match word {
+                    "submit" | "envoyer" => found.submit = true,
+                    "cancel" | "annuler" => found.cancel = true,
+                    // "accepte"/"refuse": how French writers conjugate them (j'accepte, je refuse).
+                    "accept" | "activate" | "accepter" | "activer" | "accepte" => found.accept = true,
+                    "decline" | "refuser" | "refuse" => found.decline = true,
+                    w if COURTESY.contains(&w) || is_reference(w) => {}
+                    _ => other = true,
+                }
+            }
+            if !other {
+                w.submit |= found.submit;
+                w.cancel |= found.cancel;
+                w.accept |= found.accept;
+                w.decline |= found.decline;
             }
         }
         w
@@ -156,8 +232,26 @@ mod tests {
     }
 
     #[test]
+    fn a_command_word_inside_a_sentence_is_not_a_command() {
+        for body in [
+            "Before I accept, who is this partner?",
+            "Please do NOT submit yet",
+            "Je vais vous envoyer une version corrigée demain.",
+            "D'accord.\nLa société décline toute responsabilité quant au contenu.",
+        ] {
+            let w = Words::read(body);
+            assert_eq!((w.for_review(), w.for_activation()), (Command::None, Command::None), "{body}");
+        }
+        assert_eq!(Words::read("Hi,\n\nACCEPT SA-7K3QX9PD\n\nJane").for_activation(), Command::Accept);
+        assert_eq!(Words::read("Envoyer, merci").for_review(), Command::Submit);
+        assert_eq!(Words::read("Yes, I accept.").for_activation(), Command::Accept);
+        assert_eq!(Words::read("I accept the Smart Account request").for_activation(), Command::Accept);
+        assert_eq!(Words::read("Oui, j'accepte le compte").for_activation(), Command::Accept);
+    }
+
+    #[test]
     fn both_or_no_words() {
-        assert_eq!(Words::read("accept or decline? not sure").for_activation(), Command::Ambiguous);
+        assert_eq!(Words::read("accept\ndecline").for_activation(), Command::Ambiguous);
         assert_eq!(Words::read("Thanks, will look at it").for_activation(), Command::None);
         assert_eq!(Words::read("SUBMIT").for_activation(), Command::None);
         assert_eq!(Words::read("Accepté").for_activation(), Command::Accept);

@@ -25,6 +25,8 @@ pub enum Committed {
     Applied { request_id: Option<i64> },
     /// The Message-ID was processed before: nothing was changed.
     Duplicate,
+    /// Recorded without being read (the reader failed on it): it goes to the rejected folder.
+    SetAside,
 }
 
 impl Store {
@@ -78,6 +80,14 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| r.get::<i64, _>(0) as u32))
+    }
+
+    /// Commits a decision that no inbound message caused (a refused send).
+    pub async fn commit_decision(&self, decision: &Decision, outgoing: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.write().await?;
+        apply(&mut tx, decision, outgoing, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records a message that was not read as mail (too large, unreadable) so it is never taken again.

@@ -41,9 +41,12 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Where the `smtp.max_retry_hours` window starts: creation, or the last `outbox retry`.
+    pub retry_since: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, request_id, kind, recipient, message_id, envelope_from, subject, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+const COLUMNS: &str = "id, request_id, kind, recipient, message_id, envelope_from, subject, status, attempts, \
+     next_attempt_at, last_error, created_at, sent_at, COALESCE(retry_since, created_at)";
 
 fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
     let status: String = r.try_get(7)?;
@@ -61,20 +64,23 @@ fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
         last_error: r.try_get(10)?,
         created_at: parse_ts(&r.try_get::<String, _>(11)?)?,
         sent_at: parse_opt_ts(r.try_get(12)?)?,
+        retry_since: parse_ts(&r.try_get::<String, _>(13)?)?,
     })
 }
 
 impl Store {
-    /// Pending emails, oldest first: all of them, or only those whose backoff has passed.
-    pub async fn due_outbox(&self, now: DateTime<Utc>, ignore_backoff: bool, limit: i64) -> Result<Vec<OutboxRow>> {
-        let sql = if ignore_backoff {
-            format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?")
-        } else {
-            format!(
-                "SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?"
-            )
-        };
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    /// Pending emails after `after_id`, oldest first: all of them, or only those whose backoff has passed.
+    pub async fn due_outbox(
+        &self,
+        now: DateTime<Utc>,
+        ignore_backoff: bool,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>> {
+        let backoff = if ignore_backoff { "" } else { "AND next_attempt_at <= ?" };
+        let sql =
+            format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND id > ? {backoff} ORDER BY id LIMIT ?");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after_id);
         if !ignore_backoff {
             q = q.bind(ts(now));
         }
@@ -162,9 +168,9 @@ impl Store {
         Ok(())
     }
 
-    /// Puts a failed email back in the queue (`outbox retry ID`).
+    /// Puts a failed email back in the queue (`outbox retry ID`), with a fresh retry window.
     pub async fn retry_outbox(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
-        let done = sqlx::query("UPDATE outbox SET status = 'pending', next_attempt_at = ?, created_at = created_at WHERE id = ? AND status = 'failed'")
+        let done = sqlx::query("UPDATE outbox SET status = 'pending', next_attempt_at = ?1, retry_since = ?1 WHERE id = ?2 AND status = 'failed'")
             .bind(ts(now))
             .bind(id)
             .execute(&self.pool)

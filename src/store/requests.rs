@@ -97,6 +97,28 @@ impl Store {
         row.as_ref().map(request_from_row).transpose()
     }
 
+    /// The request of the first of `message_ids` that is an email the desk sent.
+    pub async fn request_by_sent_message(&self, message_ids: &[String]) -> Result<Option<Request>> {
+        for id in message_ids {
+            let cols = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
+            let sql =
+                format!("SELECT {cols} FROM outbox o JOIN requests r ON r.id = o.request_id WHERE o.message_id = ?");
+            if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await? {
+                return request_from_row(&row).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// The most recent request pending acceptance by this customer.
+    pub async fn pending_for_customer(&self, customer: &EmailAddress) -> Result<Option<Request>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM requests WHERE customer_email = ? AND state = 'pending_customer_acceptance' ORDER BY id DESC LIMIT 1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(customer.as_str()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
     pub async fn list_requests(&self, state: Option<State>) -> Result<Vec<Request>> {
         let sql = match state {
             Some(_) => format!("SELECT {COLUMNS} FROM requests WHERE state = ? ORDER BY id"),

@@ -71,7 +71,7 @@ async fn killed_with_sigkill_at_many_moments_no_request_is_lost_or_doubled() {
     for i in 0.. {
         assert!(i < 200, "no progress: {kills:?}");
         let inbox_left = count(&desk.address, "INBOX").await;
-        let pending = desk.app.store.due_outbox(chrono::Utc::now(), true, 1000).await.unwrap().len();
+        let pending = desk.app.store.due_outbox(chrono::Utc::now(), true, 0, 1000).await.unwrap().len();
         if inbox_left == 0 && pending == 0 {
             break;
         }
