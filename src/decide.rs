@@ -562,3 +562,107 @@ fn queue_capped(d: &mut Decision, plan: EmailPlan, known: &Known, cap: u32) {
         d.emails.push(plan);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::EmailAddress;
+
+    fn settings() -> Settings {
+        let t: toml::Table = r#"
+[mailbox]
+address = "desk@example.test"
+[imap]
+host = "h"
+username = "u"
+password = "p"
+[smtp]
+host = "h"
+[partners]
+allow = ["*@partner.test"]
+"#
+        .parse()
+        .unwrap();
+        Settings::from_table(&t, &|_| None).unwrap()
+    }
+
+    fn mail(from: &str, to: &str, body: &str) -> Inbound {
+        let raw = format!("From: {from}\r\nTo: {to}\r\nSubject: Re: x\r\nMessage-ID: <m@x.test>\r\n\r\n{body}\r\n");
+        Inbound::read(raw.as_bytes(), &EmailAddress::parse("desk@example.test").unwrap())
+    }
+
+    fn pending(now: DateTime<Utc>) -> Request {
+        let a = |s: &str| EmailAddress::parse(s).unwrap();
+        Request {
+            id: Some(7),
+            reference: Reference::parse("SA-7K3QX9PD").unwrap(),
+            state: State::PendingCustomerAcceptance,
+            account_name: "Acme".into(),
+            account_domain: crate::domain::AccountDomain::parse("acme.example").unwrap(),
+            customer_email: a("jane@customer.test"),
+            partner_email: a("bob@partner.test"),
+            user_emails: vec![a("u@customer.test")],
+            note_to_customer: None,
+            note_to_users: None,
+            locale: Locale::En,
+            created_at: now - Duration::days(91),
+            submitted_at: Some(now - Duration::days(91)),
+            expires_at: Some(now - Duration::days(1)),
+            activated_at: None,
+            closed_at: None,
+            last_reminder_days: None,
+        }
+    }
+
+    #[test]
+    fn an_accept_after_the_deadline_expires_the_request_even_before_the_sweep() {
+        let (s, now) = (settings(), Utc::now());
+        let known = Known { keyed: Some((pending(now), Step::Activation)), ..Known::default() };
+        let env = Env { settings: &s, now, new_reference: Reference::generate() };
+        let d = decide(&mail("jane@customer.test", "desk@example.test", "ACCEPT"), &known, &env);
+        assert_eq!(d.outcome, "expired");
+        let Some(Change::Update { request, .. }) = d.change else { panic!("no change") };
+        assert_eq!(request.state, State::Expired);
+        let kinds: Vec<Kind> = d.emails.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [Kind::ExpiredCustomer, Kind::ExpiredPartner]);
+    }
+
+    #[test]
+    fn a_question_is_answered_with_the_choices_and_the_reply_address_again() {
+        let (s, now) = (settings(), Utc::now());
+        let mut r = pending(now);
+        r.expires_at = Some(now + Duration::days(10));
+        let known = Known { keyed: Some((r, Step::Activation)), ..Known::default() };
+        let env = Env { settings: &s, now, new_reference: Reference::generate() };
+        let d = decide(&mail("jane@customer.test", "desk@example.test", "Before I accept, who is Bob?"), &known, &env);
+        assert!(d.change.is_none());
+        assert_eq!(d.emails.len(), 1);
+        assert_eq!((d.emails[0].kind, d.emails[0].reason), (Kind::UnmatchedReply, Some("no_command")));
+        assert!(d.emails[0].offer_reply);
+    }
+
+    #[test]
+    fn a_partner_answering_a_closed_thread_with_a_new_form_makes_a_new_request() {
+        let (s, now) = (settings(), Utc::now());
+        let mut r = pending(now);
+        r.state = State::Cancelled;
+        let known = Known { keyed: Some((r, Step::Review)), ..Known::default() };
+        let env = Env { settings: &s, now, new_reference: Reference::generate() };
+        let form = "Account name: Acme 2\r\nCustomer email: jane@customer.test\r\nAccount domain: acme.example";
+        let d = decide(&mail("bob@partner.test", "desk+rev-x@example.test", form), &known, &env);
+        assert_eq!(d.outcome, "request_created");
+    }
+
+    #[test]
+    fn a_thanks_to_a_desk_email_is_answered_with_where_the_request_stands() {
+        let (s, now) = (settings(), Utc::now());
+        let mut r = pending(now);
+        r.state = State::Active;
+        let known = Known { by_thread: Some(r), ..Known::default() };
+        let env = Env { settings: &s, now, new_reference: Reference::generate() };
+        let d = decide(&mail("bob@partner.test", "desk@example.test", "Thanks!"), &known, &env);
+        assert!(d.change.is_none());
+        assert_eq!(d.emails[0].reason, Some("wrong_state"));
+        assert!(!d.emails[0].offer_reply);
+    }
+}

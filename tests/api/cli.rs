@@ -104,7 +104,12 @@ async fn a_permanently_refused_email_is_listed_as_failed_and_can_be_queued_again
         "{}",
         failed[0]
     );
-    let reference = desk.one().await.reference.to_string();
+    // An activation email that can never be sent closes the request, and the partner is told.
+    let r = desk.one().await;
+    assert_eq!(r.state, smartacct::domain::State::Undeliverable);
+    let partner = inbox_exactly(&p.partner, 2).await;
+    assert!(partner[1].text.contains("jane@unserved.example"), "{}", partner[1].text);
+    let reference = r.reference.to_string();
     let show = desk.bin().args(["requests", "show", &reference]).output().unwrap();
     assert!(String::from_utf8_lossy(&show.stdout).contains("failed"), "requests show lists the failed email");
 
