@@ -287,10 +287,10 @@ impl<'a> Section<'a> {
     }
 
     fn finish(self) -> Result<(), ConfigError> {
-        if let Some(t) = self.table {
-            if let Some(extra) = t.keys().find(|k| !self.seen.contains(k.as_str())) {
-                return Err(ConfigError::new(self.key(extra), "unknown key (misspelt?)"));
-            }
+        if let Some(t) = self.table
+            && let Some(extra) = t.keys().find(|k| !self.seen.contains(k.as_str()))
+        {
+            return Err(ConfigError::new(self.key(extra), "unknown key (misspelt?)"));
         }
         Ok(())
     }

@@ -37,10 +37,10 @@ impl Inbound {
             }
         }
         for id in &mail.thread_ids {
-            if let Some((local, domain)) = id.rsplit_once('@') {
-                if domain.eq_ignore_ascii_case(desk.domain()) {
-                    keys.extend(Key::parse_prefix(local).filter(|k| !keys.contains(k)));
-                }
+            if let Some((local, domain)) = id.rsplit_once('@')
+                && domain.eq_ignore_ascii_case(desk.domain())
+            {
+                keys.extend(Key::parse_prefix(local).filter(|k| !keys.contains(k)));
             }
         }
         let own = crate::read::reply::own_text(&mail.body);

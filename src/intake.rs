@@ -257,15 +257,15 @@ async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) ->
     if let Some(d) = domain {
         known.live_for_domain = store.live_request_for_domain(&d).await?;
     }
-    if let Some(dsn) = &inbound.dsn {
-        if let Some(row) = store.outbox_for_bounce(dsn.verp_id.as_deref(), dsn.original_message_id.as_deref()).await? {
-            let request = match row.request_id {
-                Some(id) => store.request_by_id(id).await?,
-                None => None,
-            };
-            known.bounced =
-                Some(crate::decide::Bounced { outbox_id: row.id, kind: row.kind, recipient: row.recipient, request });
-        }
+    if let Some(dsn) = &inbound.dsn
+        && let Some(row) = store.outbox_for_bounce(dsn.verp_id.as_deref(), dsn.original_message_id.as_deref()).await?
+    {
+        let request = match row.request_id {
+            Some(id) => store.request_by_id(id).await?,
+            None => None,
+        };
+        known.bounced =
+            Some(crate::decide::Bounced { outbox_id: row.id, kind: row.kind, recipient: row.recipient, request });
     }
     if let Some(sender) = &inbound.mail.from {
         known.answers_today = store.answers_since(sender, now - Duration::hours(24)).await?;

@@ -18,7 +18,7 @@ impl Reference {
     pub fn parse(input: &str) -> Option<Self> {
         let s = input.trim().to_ascii_uppercase();
         let rest = s.strip_prefix("SA-")?;
-        (rest.len() == 8 && rest.bytes().all(|b| ALPHABET.contains(&b))).then(|| Self(s))
+        (rest.len() == 8 && rest.bytes().all(|b| ALPHABET.contains(&b))).then_some(Self(s))
     }
 
     /// The first `SA-XXXXXXXX` in a text such as a subject line.

@@ -164,7 +164,7 @@ pub fn scan(body: &str) -> RawForm {
     let finish = |form: &mut RawForm, cur: Option<(Field, Vec<String>)>| {
         if let Some((field, lines)) = cur {
             let value = lines.join("\n").trim().to_string();
-            if !value.is_empty() && !form.values.get(&field).is_some_and(|v| !v.is_empty()) {
+            if !value.is_empty() && form.values.get(&field).is_none_or(|v| v.is_empty()) {
                 form.values.insert(field, value);
             }
         }
@@ -271,10 +271,10 @@ pub fn locale_of(raw: &RawForm, default: Locale) -> Locale {
 pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Problem>> {
     let mut problems = Vec::new();
     let locale = locale_of(raw, default);
-    if let Some(l) = raw.get(Field::Language) {
-        if Locale::parse(l).is_none() {
-            problems.push(Problem::BadLanguage { value: l.to_string() });
-        }
+    if let Some(l) = raw.get(Field::Language)
+        && Locale::parse(l).is_none()
+    {
+        problems.push(Problem::BadLanguage { value: l.to_string() });
     }
 
     let account_name = match raw.get(Field::AccountName) {
@@ -400,14 +400,14 @@ fn split_addresses(v: &str) -> Vec<String> {
         if item.is_empty() {
             continue;
         }
-        if let (Some(l), Some(r)) = (item.find('<'), item.rfind('>')) {
-            if l < r {
-                // "Jane Doe <jane@x>", and Outlook's "jane@x<mailto:jane@x>"
-                let before = item[..l].trim();
-                let inner = item[l + 1..r].trim().trim_start_matches("mailto:");
-                out.push(if before.contains('@') { before } else { inner }.to_string());
-                continue;
-            }
+        if let (Some(l), Some(r)) = (item.find('<'), item.rfind('>'))
+            && l < r
+        {
+            // "Jane Doe <jane@x>", and Outlook's "jane@x<mailto:jane@x>"
+            let before = item[..l].trim();
+            let inner = item[l + 1..r].trim().trim_start_matches("mailto:");
+            out.push(if before.contains('@') { before } else { inner }.to_string());
+            continue;
         }
         out.extend(
             item.split_whitespace()

@@ -220,13 +220,11 @@ fn is_quote_header(line: &str, next: Option<&str>) -> bool {
     }
     // Outlook's header block: "From: … / Sent: …" or "De : … / Envoyé : …"
     let header_start = ["from:", "de :", "de:", "von:"].iter().any(|p| f.starts_with(p));
-    if header_start {
-        if let Some(n) = next {
-            let n = fold(n);
-            return ["sent:", "date:", "envoye :", "envoye:", "gesendet:", "to:", "a :", "subject:", "objet :"]
-                .iter()
-                .any(|p| n.starts_with(p));
-        }
+    if header_start && let Some(n) = next {
+        let n = fold(n);
+        return ["sent:", "date:", "envoye :", "envoye:", "gesendet:", "to:", "a :", "subject:", "objet :"]
+            .iter()
+            .any(|p| n.starts_with(p));
     }
     false
 }

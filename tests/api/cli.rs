@@ -118,7 +118,7 @@ async fn a_permanently_refused_email_is_listed_as_failed_and_can_be_queued_again
     assert_eq!(out.status.code(), Some(0));
     let out = desk.bin().args(["outbox", "list", "--json"]).output().unwrap();
     let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(all.as_array().unwrap().iter().any(|o| o["id"].to_string() == id && o["status"] == "pending"));
+    assert!(all.as_array().unwrap().iter().any(|o| o["id"] == failed[0]["id"] && o["status"] == "pending"));
     let out = desk.bin().args(["outbox", "retry", "99999"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -1,4 +1,7 @@
 //! Servers failing under the service, on a second mail stack so the other tests are not disturbed.
+// Each test holds the fault stack's lock for its whole run (on its own thread and
+// runtime): that is the point, so that two tests never stop its servers at once.
+#![allow(clippy::await_holding_lock)]
 use smartacct::domain::State;
 
 use crate::helpers::*;
