@@ -77,6 +77,30 @@ const COURTESY: &[&str] = &[
     "hui",
 ];
 
+/// Words that turn a command around ("do not", "don't", "ne … pas", "never").
+const NEGATION: &[&str] = &[
+    "not", "no", "never", "don", "doesn", "won", "can", "cannot", "t", "pas", "ne", "n", "jamais", "non", "sans",
+    "without",
+];
+
+fn is_command(word: &str) -> bool {
+    matches!(
+        word,
+        "submit"
+            | "envoyer"
+            | "cancel"
+            | "annuler"
+            | "accept"
+            | "activate"
+            | "accepter"
+            | "activer"
+            | "accepte"
+            | "decline"
+            | "refuser"
+            | "refuse"
+    )
+}
+
 /// `SA-7K3QX9PD` splits into `sa` and the eight characters: allow the latter.
 fn is_reference(word: &str) -> bool {
     word.len() == 8 && word.chars().all(|c| c.is_ascii_alphanumeric()) && word.chars().any(|c| c.is_ascii_digit())
@@ -105,35 +129,43 @@ pub enum Command {
 }
 
 impl Words {
-    /// The command words of the reply's own text. A word counts only on a
-    /// line that says nothing else but courtesies ("Yes, I accept.",
-    /// "ENVOYER, merci", "Accept SA-7K3QX9PD"): in a sentence such as "Before
-    /// I accept, who is this?", "je vais vous envoyer une version corrigée" or
-    /// a footer that "décline toute responsabilité", it is not a command, and
-    /// the reply is answered with the choices instead.
+    /// The command words of the reply's own text. A word counts only on a line
+    /// that opens with it, after courtesies ("Yes, I accept.", "ENVOYER,
+    /// merci", "Accept the account"), that asks nothing and negates nothing:
+    /// in "Before I accept, who is this?", "Please do not submit yet", "je
+    /// vais vous envoyer une version corrigée" or a footer that "décline toute
+    /// responsabilité" it is not a command, and the reply is answered with the
+    /// choices instead.
     pub fn read(body: &str) -> Words {
         let mut w = Words::default();
         for line in own_text(body).lines() {
             let line = fold(line);
+            let tokens: Vec<&str> = words(&line).collect();
+            // The line must open with the command (after courtesies), be no
+            // question and hold no negation: "I accept the terms" counts,
+            // "Before I accept, who…?" and "do not submit" do not.
+            let Some(first) = tokens.iter().find(|t| !COURTESY.contains(t) && !is_reference(t)) else { continue };
+            if line.trim_end().ends_with('?') || tokens.iter().any(|t| NEGATION.contains(t)) {
+                continue;
+            }
             let mut found = Words::default();
-            let mut other = false;
-            for word in words(&line) {
-                match word {
+            for word in &tokens {
+                match *word {
                     "submit" | "envoyer" => found.submit = true,
                     "cancel" | "annuler" => found.cancel = true,
                     // "accepte"/"refuse": how French writers conjugate them (j'accepte, je refuse).
                     "accept" | "activate" | "accepter" | "activer" | "accepte" => found.accept = true,
                     "decline" | "refuser" | "refuse" => found.decline = true,
-                    w if COURTESY.contains(&w) || is_reference(w) => {}
-                    _ => other = true,
+                    _ => {}
                 }
             }
-            if !other {
-                w.submit |= found.submit;
-                w.cancel |= found.cancel;
-                w.accept |= found.accept;
-                w.decline |= found.decline;
+            if !is_command(first) {
+                continue;
             }
+            w.submit |= found.submit;
+            w.cancel |= found.cancel;
+            w.accept |= found.accept;
+            w.decline |= found.decline;
         }
         w
     }
@@ -267,6 +299,9 @@ mod tests {
         assert_eq!(Words::read("Yes, I accept.").for_activation(), Command::Accept);
         assert_eq!(Words::read("I accept the Smart Account request").for_activation(), Command::Accept);
         assert_eq!(Words::read("Oui, j'accepte le compte").for_activation(), Command::Accept);
+        assert_eq!(Words::read("I ACCEPT the terms and conditions").for_activation(), Command::Accept);
+        assert_eq!(Words::read("Accept? Not sure").for_activation(), Command::None);
+        assert_eq!(Words::read("We don't accept").for_activation(), Command::None);
     }
 
     #[test]
