@@ -40,26 +40,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Committed> {
         let mut tx = self.write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO inbound (message_id, folder, uidvalidity, uid, sender, subject, outcome, detail, received_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING RETURNING id",
-        )
-        .bind(&record.message_id)
-        .bind(&record.folder)
-        .bind(record.uidvalidity as i64)
-        .bind(record.uid as i64)
-        .bind(&record.sender)
-        .bind(&record.subject)
-        .bind(decision.outcome)
-        .bind(&decision.detail)
-        .bind(ts(now))
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(inbound_row) = inserted else {
+        let Some(inbound_id) = insert_inbound(&mut *tx, record, decision.outcome, &decision.detail, now).await? else {
             tx.rollback().await?;
             return Ok(Committed::Duplicate);
         };
-        let inbound_id: i64 = inbound_row.get(0);
 
         let request_id = apply(&mut tx, decision, outgoing, now).await?;
         if request_id.is_some() {
@@ -98,23 +82,35 @@ impl Store {
         detail: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO inbound (message_id, folder, uidvalidity, uid, sender, subject, outcome, detail, received_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING",
-        )
-        .bind(&record.message_id)
-        .bind(&record.folder)
-        .bind(record.uidvalidity as i64)
-        .bind(record.uid as i64)
-        .bind(&record.sender)
-        .bind(&record.subject)
-        .bind(outcome)
-        .bind(detail)
-        .bind(ts(now))
-        .execute(&self.pool)
-        .await?;
+        insert_inbound(&self.pool, record, outcome, detail, now).await?;
         Ok(())
     }
+}
+
+/// Records an inbound message unless its Message-ID is already recorded; its row id, or `None` for a duplicate.
+async fn insert_inbound<'e>(
+    db: impl sqlx::Executor<'e, Database = Sqlite>,
+    record: &InboundRecord,
+    outcome: &str,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let row = sqlx::query(
+        "INSERT INTO inbound (message_id, folder, uidvalidity, uid, sender, subject, outcome, detail, received_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING RETURNING id",
+    )
+    .bind(&record.message_id)
+    .bind(&record.folder)
+    .bind(record.uidvalidity as i64)
+    .bind(record.uid as i64)
+    .bind(&record.sender)
+    .bind(&record.subject)
+    .bind(outcome)
+    .bind(detail)
+    .bind(ts(now))
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| r.get(0)))
 }
 
 /// The request change, events, keys and outbox rows of a decision, inside `tx`.

@@ -77,20 +77,8 @@ fn encode(body: &str, how: u8) -> (String, String) {
             ("quoted-printable".into(), out.replace('\n', "=\n\n"))
         }
         2 => ("base64".into(), body.bytes().map(|b| format!("{b:02x}")).collect()), // deliberately not base64
-        _ => ("base64".into(), smartacct_base64(body.as_bytes())),
+        _ => ("base64".into(), crate::helpers::base64(body.as_bytes())),
     }
-}
-
-fn smartacct_base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-        for i in 0..4 {
-            out.push(if i <= c.len() { T[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
-        }
-    }
-    out
 }
 
 prop_compose! {
