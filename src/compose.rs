@@ -47,6 +47,7 @@ struct Context<'a> {
     recipient: &'a str,
     days_left: Option<i64>,
     bounce_detail: Option<&'a str>,
+    limit: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +132,7 @@ impl Composer<'_> {
             recipient: plan.to.as_str(),
             days_left: plan.days_left,
             bounce_detail: plan.bounce_detail.as_deref(),
+            limit: plan.limit,
         };
         let rendered = self.templates.render(plan.kind, plan.locale, &ctx)?;
 

@@ -94,6 +94,10 @@ pub struct DatabaseSettings {
 pub struct PartnerSettings {
     pub allow: Vec<String>,
     pub unknown_sender: UnknownSender,
+    /// Live requests (awaiting review or acceptance) one partner address may hold.
+    pub max_open_requests: u32,
+    /// New requests one partner address may make in 24 hours.
+    pub max_new_requests_per_day: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -423,8 +427,15 @@ impl Settings {
             UnknownSender::Reply,
             &[("reply", UnknownSender::Reply), ("ignore", UnknownSender::Ignore)],
         )?;
+        let max_open_requests = s.int("max_open_requests", 20, 1, 1_000_000)? as u32;
+        let max_new_requests_per_day = s.int("max_new_requests_per_day", 50, 1, 1_000_000)? as u32;
         s.finish()?;
-        let partners = PartnerSettings { allow: allow.iter().map(|p| p.to_lowercase()).collect(), unknown_sender };
+        let partners = PartnerSettings {
+            allow: allow.iter().map(|p| p.to_lowercase()).collect(),
+            unknown_sender,
+            max_open_requests,
+            max_new_requests_per_day,
+        };
 
         let mut s = Section::new(root, "workflow")?;
         let review = s.boolean("review", true)?;

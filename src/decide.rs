@@ -2,10 +2,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::configuration::{Settings, UnknownSender};
-use crate::domain::{Key, Locale, Reference, State, Step};
+use crate::domain::{EmailAddress, Key, Locale, Reference, State, Step, printable};
 use crate::email::{EmailPlan, Kind, Origin};
 use crate::i18n;
-use crate::read::form::{self, Problem, RawForm};
+use crate::read::form::{self, Field, Problem, RawForm};
 use crate::read::reply::{Command, Words};
 use crate::read::{Mail, automatic};
 use crate::request::Request;
@@ -73,6 +73,13 @@ pub struct Known {
     pub live_for_domain: Option<Request>,
     /// Refusals and error answers already sent to this sender in the last 24 hours.
     pub answers_today: u32,
+    /// The refusals (kind, request) already sent to this sender in the last 24
+    /// hours: one sender gets the same refusal about one request once a day.
+    pub answered_today: Vec<(Kind, i64)>,
+    /// Live requests of the sender as a partner.
+    pub partner_open: u32,
+    /// Requests the sender made as a partner in the last 24 hours.
+    pub partner_created_today: u32,
     /// The mail's Message-ID is one the desk issued.
     pub own_message_id: bool,
     /// For a bounce: the desk's email it reports on.
@@ -146,10 +153,23 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
     let mail = &inbound.mail;
 
     if let Some(dsn) = &inbound.dsn {
-        return bounce(dsn, known, env);
+        return bounce(dsn, mail, known, env);
     }
     if let Some(why) = automatic::reason(mail, &s.mailbox.address, known.own_message_id) {
         return Decision::new("ignored_automatic", format!("automatic mail, not answered: {why}"));
+    }
+    if let Some(why) = &mail.sender_problem {
+        // No decision and no answer: with two senders, neither is known to
+        // have written, and an answer could go to someone who did not.
+        let mut d = Decision::new("refused_sender", format!("not one clear sender ({why}); nothing done"));
+        if let Some((request, _)) = &known.keyed {
+            d.request_id = request.id;
+            d.events.push(Event {
+                kind: "refused",
+                detail: format!("a reply whose From is not one clear address was refused: {why}"),
+            });
+        }
+        return d;
     }
     let Some(sender) = mail.from.clone() else {
         return Decision::new("ignored_automatic", "no usable From address");
@@ -236,10 +256,31 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         Ok(valid) => valid,
         Err(problems) => return invalid(inbound, locale, &problems, known, env),
     };
+    let own = own_addresses(&valid, &sender, &s.mailbox.address);
+    if !own.is_empty() {
+        return invalid(inbound, locale, &own, known, env);
+    }
     if let Some(live) = &known.live_for_domain {
         let problem =
             Problem::DomainBusy { domain: valid.account_domain.to_string(), reference: live.reference.to_string() };
         return invalid(inbound, locale, &[problem], known, env);
+    }
+    let p = &s.partners;
+    let limit = if known.partner_open >= p.max_open_requests {
+        Some(("too_many_open", p.max_open_requests, "partners.max_open_requests"))
+    } else if known.partner_created_today >= p.max_new_requests_per_day {
+        Some(("daily_limit", p.max_new_requests_per_day, "partners.max_new_requests_per_day"))
+    } else {
+        None
+    };
+    if let Some((reason, max, key)) = limit {
+        let mut d = Decision::new("refused", format!("{sender} is at {key} ({max}); form for {} refused", valid.account_domain));
+        let mut plan = answer(inbound, Kind::NotAuthorized, locale);
+        plan.reason = Some(reason);
+        plan.sender = Some(sender.to_string());
+        plan.limit = Some(max);
+        queue_capped(&mut d, plan, known, s.hygiene.max_auto_replies_per_day);
+        return d;
     }
 
     let mut request = Request {
@@ -283,11 +324,42 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
 /// A DSN is never answered. A permanent failure of an activation email
 /// closes the request as `undeliverable` and tells the partner; of any other
 /// email it goes into the history; a delay is only logged.
-fn bounce(dsn: &crate::read::dsn::Dsn, known: &Known, env: &Env<'_>) -> Decision {
+fn bounce(dsn: &crate::read::dsn::Dsn, mail: &Mail, known: &Known, env: &Env<'_>) -> Decision {
     let summary = dsn.summary();
     let Some(b) = &known.bounced else {
         return Decision::new("bounce_unmatched", format!("delivery report for no email of ours: {summary}"));
     };
+    // Anyone can write a report quoting a Message-ID they were sent (every
+    // customer reply carries the activation's in References): a report counts
+    // only when it proves itself.
+    let sent_to = EmailAddress::parse(&b.recipient).ok();
+    let names_recipient =
+        dsn.statuses.iter().any(|st| sent_to.is_some() && EmailAddress::parse(&st.recipient).ok() == sent_to);
+    let unproven = if !mail.return_path_empty {
+        Some("its envelope sender is not empty (a real delivery report has Return-Path: <>)")
+    } else if !names_recipient {
+        Some("it names no recipient that email was sent to")
+    } else {
+        None
+    };
+    if let Some(why) = unproven {
+        let mut d = Decision::new(
+            "bounce_untrusted",
+            format!("delivery report about {} to {} not trusted: {why}; nothing changed", b.kind, b.recipient),
+        );
+        d.request_id = b.request.as_ref().and_then(|r| r.id);
+        if d.request_id.is_some() {
+            d.events.push(Event {
+                kind: "bounce_ignored",
+                detail: format!(
+                    "a delivery report from {} about the {} email was not trusted: {why}",
+                    mail.from.as_ref().map_or_else(|| printable(&mail.from_raw).into_owned(), ToString::to_string),
+                    b.kind
+                ),
+            });
+        }
+        return d;
+    }
     if !dsn.is_permanent() {
         let mut d = Decision::new("bounce_delayed", format!("{} to {} delayed: {summary}", b.kind, b.recipient));
         d.request_id = b.request.as_ref().and_then(|r| r.id);
@@ -525,6 +597,31 @@ fn no_command(inbound: &Inbound, request: &Request, step: Step, cmd: Command, kn
     d
 }
 
+/// The customer and the users may be neither the partner (who would then
+/// approve their own request) nor the desk, plus forms included.
+fn own_addresses(valid: &form::RequestForm, partner: &EmailAddress, desk: &EmailAddress) -> Vec<Problem> {
+    let whose = |a: &EmailAddress| {
+        if a.same_mailbox(partner) {
+            Some(form::Own::Partner)
+        } else if a.same_mailbox(desk) {
+            Some(form::Own::Desk)
+        } else {
+            None
+        }
+    };
+    let mut problems = Vec::new();
+    if let Some(own) = whose(&valid.customer_email) {
+        problems.push(Problem::OwnAddress { field: Field::CustomerEmail, value: valid.customer_email.to_string(), own });
+    }
+    for user in &valid.user_emails {
+        if let Some(own) = whose(user) {
+            problems.push(Problem::OwnAddress { field: Field::UserEmails, value: user.to_string(), own });
+            break;
+        }
+    }
+    problems
+}
+
 fn invalid(inbound: &Inbound, locale: Locale, problems: &[Problem], known: &Known, env: &Env<'_>) -> Decision {
     let fields: Vec<&str> = problems.iter().map(|p| p.field().key()).collect();
     let mut d = Decision::new("invalid", format!("form refused: {}", fields.join(", ")));
@@ -534,6 +631,9 @@ fn invalid(inbound: &Inbound, locale: Locale, problems: &[Problem], known: &Know
     queue_capped(&mut d, plan, known, env.settings.hygiene.max_auto_replies_per_day);
     d
 }
+
+/// Message-IDs at most in an answer's References.
+pub const MAX_REFERENCES: usize = 20;
 
 /// An email back to the sender of `inbound`, threaded under it.
 fn answer(inbound: &Inbound, kind: Kind, locale: Locale) -> EmailPlan {
@@ -548,6 +648,9 @@ fn answer(inbound: &Inbound, kind: Kind, locale: Locale) -> EmailPlan {
             refs.extend(mail.thread_ids.first().cloned());
         }
         refs.retain(|r| r != &mail.message_id);
+        // A sender may send any chain; echo only the newest ids, as clients do.
+        let drop = refs.len().saturating_sub(MAX_REFERENCES - 1);
+        refs.drain(..drop);
         refs.push(mail.message_id.clone());
         plan.references = refs;
     }
@@ -556,7 +659,13 @@ fn answer(inbound: &Inbound, kind: Kind, locale: Locale) -> EmailPlan {
 
 /// Refusals and error answers stop at `hygiene.max_auto_replies_per_day` per sender.
 fn queue_capped(d: &mut Decision, plan: EmailPlan, known: &Known, cap: u32) {
-    if known.answers_today >= cap {
+    let about = plan.request.as_ref().and_then(|r| r.id);
+    if let Some(id) = about.filter(|id| known.answered_today.contains(&(plan.kind, *id))) {
+        // An auto-responder without markers answering our answer would
+        // otherwise get one email per message until the cap: once a day is enough.
+        let _ = id;
+        d.detail.push_str(&format!(" (no answer: {} had this answer today already)", plan.to));
+    } else if known.answers_today >= cap {
         d.detail.push_str(&format!(" (no answer: {} already answered {} times today)", plan.to, known.answers_today));
     } else {
         d.emails.push(plan);

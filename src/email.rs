@@ -72,6 +72,10 @@ impl Kind {
         }
     }
 
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// Refusals and error answers: capped per sender and day (SPEC §4).
     pub fn is_refusal(self) -> bool {
         matches!(self, Kind::RequestInvalid | Kind::NotAuthorized | Kind::UnmatchedReply | Kind::FormHelp)
@@ -115,6 +119,8 @@ pub struct EmailPlan {
     pub problems: Vec<(String, String)>,
     pub days_left: Option<i64>,
     pub bounce_detail: Option<String>,
+    /// The limit a refusal names (`partners.max_open_requests`, …).
+    pub limit: Option<u32>,
 }
 
 impl EmailPlan {
@@ -134,6 +140,7 @@ impl EmailPlan {
             problems: Vec::new(),
             days_left: None,
             bounce_detail: None,
+            limit: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::domain::{Locale, State};
-use crate::read::form::Problem;
+use crate::read::form::{Own, Problem};
 
 pub fn problem_message(p: &Problem, locale: Locale) -> String {
     use Locale::*;
@@ -51,6 +51,20 @@ pub fn problem_message(p: &Problem, locale: Locale) -> String {
             format!(
                 "{domain} already has a request in progress, {reference}; answer that request, or wait until it is closed"
             )
+        }
+        (Problem::OwnAddress { value, own: Own::Partner, .. }, En) => format!(
+            "{} is your own address: the customer and the users must be other people (a partner cannot approve their own request)",
+            clip(value)
+        ),
+        (Problem::OwnAddress { value, own: Own::Partner, .. }, Fr) => format!(
+            "{} est votre propre adresse : le client et les utilisateurs doivent être d'autres personnes (un partenaire ne peut pas approuver sa propre demande)",
+            clip(value)
+        ),
+        (Problem::OwnAddress { value, own: Own::Desk, .. }, En) => {
+            format!("{} is this desk's own address: give the address of a person", clip(value))
+        }
+        (Problem::OwnAddress { value, own: Own::Desk, .. }, Fr) => {
+            format!("{} est l'adresse de ce service : indiquez l'adresse d'une personne", clip(value))
         }
         (Problem::DomainBusy { domain, reference }, Fr) => {
             format!(

@@ -9,7 +9,7 @@ use crate::decide::{self, Env, Inbound, Known};
 use crate::domain::{AccountDomain, Reference};
 use crate::imap::{Fetched, Imap};
 use crate::read::form::Field;
-use crate::store::{Committed, InboundRecord};
+use crate::store::{Committed, InboundRecord, Seen, StoreError};
 
 /// Counts of one pass, for the log and tests.
 #[derive(Debug, Default, Clone, Copy)]
@@ -85,6 +85,7 @@ pub async fn process_waiting(
             for (uid, size) in &big {
                 let record = InboundRecord {
                     message_id: format!("oversized:{}:{}:{uid}", s.folder, selected.uidvalidity),
+                    content_hash: String::new(),
                     folder: s.folder.clone(),
                     uidvalidity: selected.uidvalidity,
                     uid: *uid,
@@ -171,8 +172,9 @@ fn by_size(sizes: &[(u32, u32)], limit: u64) -> Vec<Vec<u32>> {
 async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Committed> {
     let settings = &app.settings;
     let raw = f.body.as_deref().context("the server returned no body")?;
-    let record_of = |message_id: String, sender: Option<String>, subject: String| InboundRecord {
+    let record_of = |message_id: String, content_hash: String, sender: Option<String>, subject: String| InboundRecord {
         message_id,
+        content_hash,
         folder: settings.imap.folder.clone(),
         uidvalidity,
         uid: f.uid,
@@ -182,8 +184,12 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
     // A message that makes the reader panic must not stop the desk, nor come
     // back on every pass: it is recorded and set aside, unanswered.
     let set_aside = |what: &str| {
-        let record =
-            record_of(format!("unreadable:{}:{uidvalidity}:{}", settings.imap.folder, f.uid), None, String::new());
+        let record = record_of(
+            format!("unreadable:{}:{uidvalidity}:{}", settings.imap.folder, f.uid),
+            String::new(),
+            None,
+            String::new(),
+        );
         let detail = format!("{what} failed on this message; moved to {}", settings.imap.rejected_folder);
         tracing::error!(uid = f.uid, "{detail}");
         (record, detail)
@@ -197,22 +203,49 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
     let mail = &inbound.mail;
     let record = record_of(
         mail.message_id.clone(),
+        mail.content_hash.clone(),
         mail.from.as_ref().map(ToString::to_string).or_else(|| Some(mail.from_raw.clone())),
         mail.subject.clone(),
     );
-    if let Some(outcome) = app.store.inbound_outcome(&mail.message_id).await? {
-        tracing::info!(uid = f.uid, message_id = %mail.message_id, outcome, "already processed; not read again");
-        return Ok(Committed::Duplicate);
-    }
+    let clash = match app.store.seen_inbound(&mail.message_id, &mail.content_hash).await? {
+        Seen::Duplicate(outcome) => {
+            tracing::info!(uid = f.uid, message_id = %mail.message_id, outcome, "already processed; not read again");
+            return Ok(Committed::Duplicate);
+        }
+        Seen::Clash => {
+            tracing::warn!(
+                uid = f.uid,
+                message_id = %mail.message_id,
+                "a different message reused a Message-ID already processed; read as a new message"
+            );
+            true
+        }
+        Seen::New => false,
+    };
 
     let now = Utc::now();
-    let known = load_known(app, &inbound, now).await?;
+    let known = match load_known(app, &inbound, now).await {
+        Ok(known) => known,
+        // A request that no longer reads must not hold the mailbox hostage,
+        // nor lose this mail: it is recorded and set aside for the operator.
+        Err(e) if is_unreadable(&e) => {
+            let detail = format!("{e:#}; moved to {}", settings.imap.rejected_folder);
+            tracing::error!(uid = f.uid, "{detail}");
+            app.store.record_set_aside(&record, "unreadable_request", &detail, now).await?;
+            return Ok(Committed::SetAside);
+        }
+        Err(e) => return Err(e),
+    };
     let env = Env { settings, now, new_reference: Reference::generate() };
-    let Ok(decision) = std::panic::catch_unwind(AssertUnwindSafe(|| decide::decide(&inbound, &known, &env))) else {
+    let Ok(mut decision) = std::panic::catch_unwind(AssertUnwindSafe(|| decide::decide(&inbound, &known, &env)))
+    else {
         let (record, detail) = set_aside("deciding");
         app.store.record_set_aside(&record, "unreadable", &detail, now).await?;
         return Ok(Committed::SetAside);
     };
+    if clash {
+        decision.detail.push_str(" (its Message-ID was used before by a different message)");
+    }
     let composer = app.composer();
     let outgoing = decision
         .emails
@@ -268,9 +301,18 @@ async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) ->
             Some(crate::decide::Bounced { outbox_id: row.id, kind: row.kind, recipient: row.recipient, request });
     }
     if let Some(sender) = &inbound.mail.from {
-        known.answers_today = store.answers_since(sender, now - Duration::hours(24)).await?;
+        let since = now - Duration::hours(24);
+        known.answers_today = store.answers_since(sender, since).await?;
+        known.answered_today = store.refusals_since(sender, since).await?;
+        if app.settings.is_partner(sender) {
+            (known.partner_open, known.partner_created_today) = store.partner_counts(sender, since).await?;
+        }
     }
     Ok(known)
+}
+
+fn is_unreadable(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<StoreError>().is_some_and(|e| matches!(e, StoreError::Unreadable { .. }))
 }
 
 #[cfg(test)]

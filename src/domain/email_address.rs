@@ -38,7 +38,13 @@ impl EmailAddress {
             return Err("bad character in local part".into());
         }
         let domain = AccountDomain::parse(domain).map_err(|e| format!("bad domain: {e}"))?;
-        Ok(Self(format!("{}@{}", local.to_lowercase(), domain.ascii())))
+        // The limit applies to the stored form: an IDN domain grows when it
+        // is written in punycode, and a stored address must read back.
+        let stored = format!("{}@{}", local.to_lowercase(), domain.ascii());
+        if stored.len() > 254 {
+            return Err("address longer than 254 characters once its domain is in ASCII (punycode)".into());
+        }
+        Ok(Self(stored))
     }
 
     pub fn as_str(&self) -> &str {
@@ -106,6 +112,15 @@ mod tests {
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn an_address_too_long_once_its_domain_is_in_punycode_is_refused() {
+        // 201 bytes as typed, 265 once the domain is in ASCII (each label 15 -> 23 bytes).
+        let typed = format!("{}@{}example", "a".repeat(64), "갯íκü丨각.".repeat(8));
+        assert!(typed.len() < 254);
+        let err = EmailAddress::parse(&typed).unwrap_err();
+        assert!(err.contains("punycode"), "{err}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 mod account_domain;
 mod email_address;
 mod locale;
+mod printable;
 mod reference;
 mod state;
 mod token;
@@ -9,6 +10,7 @@ mod token;
 pub use account_domain::AccountDomain;
 pub use email_address::EmailAddress;
 pub use locale::Locale;
+pub use printable::{printable, strip_controls};
 pub use reference::Reference;
 pub use state::State;
 pub use token::{Key, Step, Token};

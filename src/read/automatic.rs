@@ -12,6 +12,11 @@ pub fn reason(mail: &Mail, desk: &EmailAddress, own_id: bool) -> Option<String> 
     if header(LOOP_HEADER).iter().any(|v| v == desk.as_str()) {
         return Some("carries our loop header".into());
     }
+    // Another desk (or another instance of this one) answered: two desks
+    // must never answer each other.
+    if !header(LOOP_HEADER).is_empty() {
+        return Some("carries another desk's loop header".into());
+    }
     if own_id {
         return Some("its Message-ID is one the desk issued".into());
     }
@@ -42,10 +47,37 @@ pub fn reason(mail: &Mail, desk: &EmailAddress, own_id: bool) -> Option<String> 
     if mail.return_path_empty {
         return Some("empty Return-Path".into());
     }
+    if let Some(prefix) = auto_reply_subject(&mail.subject) {
+        return Some(format!("subject {prefix:?} is an auto-responder's"));
+    }
     if mail.from.is_none() {
         return Some("no usable From address".into());
     }
     None
+}
+
+/// Subjects that out-of-office responders write when they set no header.
+const AUTO_REPLY_SUBJECTS: &[&str] = &[
+    "out of office",
+    "out of the office",
+    "automatic reply",
+    "auto reply",
+    "autoreply",
+    "auto-reply",
+    "auto:",
+    "reponse automatique",
+    "absence",
+    "abwesenheitsnotiz",
+    "automatische antwort",
+];
+
+/// The auto-responder prefix a subject opens with, if any.
+fn auto_reply_subject(subject: &str) -> Option<&'static str> {
+    let folded = super::text::fold(subject.trim());
+    let folded = folded.trim_start_matches(|c: char| c == '[' || c.is_whitespace());
+    AUTO_REPLY_SUBJECTS.iter().copied().find(|p| {
+        folded.starts_with(p) && !folded[p.len()..].starts_with(|c: char| c.is_alphanumeric())
+    })
 }
 
 /// A delivery status notification (`multipart/report; report-type=delivery-status`).
@@ -77,10 +109,19 @@ mod tests {
             "List-Unsubscribe: <mailto:x@y>\r\n",
             "Return-Path: <>\r\n",
             "X-Smartacct-Loop: desk@example.test\r\n",
+            "X-Smartacct-Loop: other-desk@elsewhere.test\r\n",
         ] {
             assert!(reason(&mail(h), &desk, false).is_some(), "{h}");
         }
         assert!(reason(&mail("Auto-Submitted: no\r\n"), &desk, false).is_none());
+        for subject in ["Out of Office: Re: [SA-1]", "Automatic reply: x", "Réponse automatique : x", "Absence", "AUTO: away"] {
+            let m = Mail::parse(format!("From: b@p.test\r\nSubject: {subject}\r\n\r\nx").as_bytes());
+            assert!(reason(&m, &desk, false).is_some(), "{subject}");
+        }
+        for subject in ["Absences in the team", "Re: automatically renew?", "Smart Account request"] {
+            let m = Mail::parse(format!("From: b@p.test\r\nSubject: {subject}\r\n\r\nx").as_bytes());
+            assert!(reason(&m, &desk, false).is_none(), "{subject}");
+        }
         assert!(reason(&mail(""), &desk, false).is_none());
         assert!(reason(&mail(""), &desk, true).is_some());
         let daemon = Mail::parse(b"From: MAILER-DAEMON@mx.test\r\n\r\nx");

@@ -247,12 +247,28 @@ pub enum Problem {
         domain: String,
         reference: String,
     },
+    /// The customer or a user is the partner or the desk (found by the caller).
+    OwnAddress {
+        field: Field,
+        value: String,
+        own: Own,
+    },
+}
+
+/// Whose address a form named where another person's belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Own {
+    Partner,
+    Desk,
 }
 
 impl Problem {
     pub fn field(&self) -> Field {
         match self {
-            Problem::Missing(f) | Problem::TooLong { field: f, .. } | Problem::BadEmail { field: f, .. } => *f,
+            Problem::Missing(f)
+            | Problem::TooLong { field: f, .. }
+            | Problem::BadEmail { field: f, .. }
+            | Problem::OwnAddress { field: f, .. } => *f,
             Problem::OneEmailOnly { .. } => Field::CustomerEmail,
             Problem::BadDomain { .. } | Problem::DomainBusy { .. } => Field::AccountDomain,
             Problem::TooManyUsers { .. } | Problem::MoreBadEmails { .. } => Field::UserEmails,
@@ -338,7 +354,8 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
             problems.push(Problem::TooLong { field, max: MAX_NOTE, len });
             return None;
         }
-        Some(v.to_string())
+        // ESC, NUL, BEL… would reach the customer's email and the operator's terminal.
+        Some(crate::domain::strip_controls(v).into_owned())
     };
     let note_to_customer = note(Field::NoteToCustomer);
     let note_to_users = note(Field::NoteToUsers);

@@ -3,7 +3,7 @@ use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 use super::{html, text};
-use crate::domain::EmailAddress;
+use crate::domain::{EmailAddress, printable};
 
 /// One inbound message, owned and decoded. `body` is the readable text: the
 /// text/plain part, else the HTML part converted (blocks to lines, quotes marked).
@@ -16,6 +16,9 @@ pub struct Mail {
     pub from: Option<EmailAddress>,
     /// The From header as written, for logs when it does not parse.
     pub from_raw: String,
+    /// Why From is not one clear address (several addresses, several From
+    /// headers, a display name that is another address): no decision then.
+    pub sender_problem: Option<String>,
     pub subject: String,
     /// Addresses from Delivered-To, X-Original-To, To and Cc, in that order.
     pub recipients: Vec<EmailAddress>,
@@ -28,25 +31,31 @@ pub struct Mail {
     pub report_type: Option<String>,
     pub body: String,
     pub size: usize,
+    /// SHA-256 of the sender, subject and body, without the trace headers a
+    /// re-delivery adds: with the Message-ID, the message's identity.
+    pub content_hash: String,
 }
 
 impl Mail {
     pub fn parse(raw: &[u8]) -> Mail {
-        let digest_id = || {
-            let d = Sha256::digest(raw);
-            format!("sha256:{}", d.iter().map(|b| format!("{b:02x}")).collect::<String>())
-        };
+        let digest_id = || format!("sha256:{}", hex(&Sha256::digest(raw)));
         let Some(msg) = MessageParser::default().parse(raw) else {
-            return Mail { message_id: digest_id(), size: raw.len(), ..Mail::default() };
+            let id = digest_id();
+            return Mail { content_hash: id.clone(), message_id: id, size: raw.len(), ..Mail::default() };
         };
 
+        // Control characters never get past the edge: these reach logs and terminals.
         let (message_id, has_message_id) = match msg.message_id().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(id) => (id.to_string(), true),
+            Some(id) => (printable(id).into_owned(), true),
             None => (digest_id(), false),
         };
         let from_addr = msg.from().and_then(|a| a.first()).and_then(|a| a.address()).map(str::to_string);
-        let from_raw = msg.header_raw("From").map(|s| s.trim().to_string()).or(from_addr.clone()).unwrap_or_default();
+        let from_raw = printable(
+            &msg.header_raw("From").map(|s| s.trim().to_string()).or(from_addr.clone()).unwrap_or_default(),
+        )
+        .into_owned();
         let from = from_addr.as_deref().and_then(|a| EmailAddress::parse(a).ok());
+        let sender_problem = sender_problem(&msg);
 
         let mut recipients = Vec::new();
         for name in ["Delivered-To", "X-Original-To"] {
@@ -100,20 +109,31 @@ impl Mail {
             None => ("text/plain".into(), None),
         };
 
+        let body = readable_body(&msg);
+        let subject = printable(msg.subject().unwrap_or("").trim()).into_owned();
+        let content_hash = hex(&Sha256::new()
+            .chain_update(from_raw.as_bytes())
+            .chain_update([0])
+            .chain_update(subject.as_bytes())
+            .chain_update([0])
+            .chain_update(body.as_bytes())
+            .finalize());
         Mail {
             message_id,
             has_message_id,
             from,
             from_raw,
-            subject: msg.subject().unwrap_or("").trim().to_string(),
+            sender_problem,
+            subject,
             recipients,
             thread_ids,
             headers,
             return_path_empty,
             content_type,
             report_type,
-            body: readable_body(&msg),
+            body,
             size: raw.len(),
+            content_hash,
         }
     }
 
@@ -121,6 +141,30 @@ impl Mail {
     pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A decision needs exactly one author: one From header naming one address,
+/// whose display name is not itself another address (`evil@x <jane@x>` is no
+/// valid RFC 5322 phrase, and a person reading it sees the wrong sender).
+fn sender_problem(msg: &mail_parser::Message<'_>) -> Option<String> {
+    let headers: Vec<_> = msg.headers().iter().filter(|h| h.name().eq_ignore_ascii_case("From")).collect();
+    if headers.len() > 1 {
+        return Some(format!("{} From headers", headers.len()));
+    }
+    let addrs: Vec<_> = msg.from().map(|a| a.iter().collect()).unwrap_or_default();
+    if addrs.len() > 1 {
+        return Some(format!("From names {} addresses", addrs.len()));
+    }
+    let addr = addrs.first()?;
+    let (name, address) = (addr.name().unwrap_or(""), addr.address().unwrap_or(""));
+    let other = name.split(|c: char| c.is_whitespace() || "<>()\"',;".contains(c)).find(|w| {
+        w.contains('@') && !w.trim_start_matches("mailto:").eq_ignore_ascii_case(address)
+    });
+    other.map(|w| format!("the display name {:?} is another address than {address:?}", printable(w)))
 }
 
 fn readable_body(msg: &mail_parser::Message<'_>) -> String {
@@ -160,6 +204,24 @@ mod tests {
         assert_eq!(m.thread_ids, vec!["a@example.test", "r@example.test", "a@example.test"]);
         assert!(m.return_path_empty);
         assert_eq!(m.body.trim(), "Accept");
+    }
+
+    #[test]
+    fn a_from_that_is_not_one_clear_address_is_a_problem() {
+        let problem = |from: &str| Mail::parse(format!("{from}\r\nSubject: x\r\n\r\nACCEPT\r\n").as_bytes()).sender_problem;
+        assert!(problem("From: jane@c.test, mallory@evil.test").is_some());
+        assert!(problem("From: jane@c.test\r\nFrom: mallory@evil.test").is_some());
+        assert!(problem("From: evil@x.test <jane@c.test>").is_some());
+        assert!(problem("From: \"jane@c.test\" <jane@c.test>").is_none());
+        assert!(problem("From: Jane Doe <jane@c.test>").is_none());
+        assert!(problem("From: jane@c.test").is_none());
+    }
+
+    #[test]
+    fn terminal_escapes_in_headers_are_neutralised() {
+        let m = Mail::parse(b"From: a@b.test\r\nMessage-ID: <x\x1b]0;pwn\x07@b.test>\r\nSubject: hi \x1b[2J there\r\n\r\nx");
+        assert!(!m.message_id.chars().any(char::is_control), "{:?}", m.message_id);
+        assert!(!m.subject.chars().any(char::is_control), "{:?}", m.subject);
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::request::Request;
 #[derive(Debug, Clone)]
 pub struct InboundRecord {
     pub message_id: String,
+    /// With the Message-ID, the message's identity (see `Mail::content_hash`).
+    pub content_hash: String,
     pub folder: String,
     pub uidvalidity: u32,
     pub uid: u32,
@@ -96,10 +98,11 @@ async fn insert_inbound<'e>(
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
     let row = sqlx::query(
-        "INSERT INTO inbound (message_id, folder, uidvalidity, uid, sender, subject, outcome, detail, received_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO NOTHING RETURNING id",
+        "INSERT INTO inbound (message_id, content_hash, folder, uidvalidity, uid, sender, subject, outcome, detail, received_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id, content_hash) DO NOTHING RETURNING id",
     )
     .bind(&record.message_id)
+    .bind(&record.content_hash)
     .bind(&record.folder)
     .bind(record.uidvalidity as i64)
     .bind(record.uid as i64)

@@ -20,14 +20,30 @@ pub use sweep::{SweepAction, SweepChange};
 pub enum StoreError {
     #[error("cannot open the database {url}: {source}")]
     Open { url: String, source: sqlx::Error },
+    #[error("cannot create the database {path}: {source} (smartacct never creates its directory: is the volume mounted?)")]
+    Missing { path: String, source: std::io::Error },
     #[error("cannot apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot query the database: {0}")]
     Query(#[from] sqlx::Error),
     #[error("the database holds a value smartacct cannot read: {0}")]
     Corrupt(String),
+    #[error("request {request} cannot be read from the database: {problem}")]
+    Unreadable { request: String, problem: String },
+    #[error("cannot use the outbox lock file {path}: {source} (run operator commands as the service's user, e.g. `runuser -u smartacct -- smartacct …`, or give that user the file)")]
+    LockFile { path: String, source: std::io::Error },
     #[error("request {0} changed state meanwhile; the message will be read again")]
     Conflict(String),
+}
+
+/// What the store knows of an inbound message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    New,
+    /// Processed before, with this outcome.
+    Duplicate(String),
+    /// Its Message-ID was used by a different message before.
+    Clash,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -53,10 +69,9 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
-        let send_lock = std::path::PathBuf::from(format!("{}.send-lock", options.get_filename().display()));
-        if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| err(sqlx::Error::Io(e)))?;
-        }
+        let file = options.get_filename().to_path_buf();
+        let send_lock = std::path::PathBuf::from(format!("{}.send-lock", file.display()));
+        create_private(&file).map_err(|source| StoreError::Missing { path: file.display().to_string(), source })?;
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(err)?;
         let store = Store { pool, send_lock };
         store.migrate().await?;
@@ -96,7 +111,7 @@ impl Store {
             .truncate(false)
             .write(true)
             .open(&self.send_lock)
-            .map_err(|e| StoreError::Corrupt(format!("cannot open {}: {e}", self.send_lock.display())))?;
+            .map_err(|source| StoreError::LockFile { path: self.send_lock.display().to_string(), source })?;
         let start = std::time::Instant::now();
         loop {
             match file.try_lock() {
@@ -106,7 +121,7 @@ impl Store {
                 }
                 Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
                 Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(StoreError::Corrupt(format!("cannot lock {}: {e}", self.send_lock.display())));
+                    return Err(StoreError::LockFile { path: self.send_lock.display().to_string(), source: e });
                 }
             }
         }
@@ -116,6 +131,24 @@ impl Store {
     /// wait for each other instead of failing on a lock upgrade.
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Whether this message (Message-ID and content) was processed already.
+    pub async fn seen_inbound(&self, message_id: &str, content_hash: &str) -> Result<Seen> {
+        let rows = sqlx::query("SELECT outcome, content_hash FROM inbound WHERE message_id = ? ORDER BY id")
+            .bind(message_id)
+            .fetch_all(&self.pool)
+            .await?;
+        // Rows recorded before content hashes existed have none: a duplicate, as then.
+        let same = rows.iter().find(|r| {
+            let h: String = r.get(1);
+            h.is_empty() || h == content_hash
+        });
+        Ok(match (same, rows.first()) {
+            (Some(r), _) => Seen::Duplicate(r.get(0)),
+            (None, Some(_)) => Seen::Clash,
+            (None, None) => Seen::New,
+        })
     }
 
     /// Whether a message with this Message-ID was processed already, and how.
@@ -147,6 +180,22 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.is_some())
+    }
+}
+
+/// Creates the database file, readable by its owner only, if it is missing.
+/// The directory is never created: a missing one means a volume that is not
+/// mounted, and a fresh database there would hold a new token secret that
+/// kills every reply address already sent.
+fn create_private(file: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    if file.as_os_str().is_empty() || file.to_str() == Some(":memory:") || file.exists() {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

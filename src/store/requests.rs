@@ -22,19 +22,37 @@ pub(super) fn step_name(step: Step) -> &'static str {
     step.name()
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} {value:?}"))
+/// Rows that no longer parse are reported by reference and left out, so one
+/// bad row never stops a list or a sweep for every other request.
+pub(super) fn readable_requests(rows: &[SqliteRow]) -> Vec<Request> {
+    rows.iter()
+        .filter_map(|row| match request_from_row(row) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::error!(error = %e, "skipping a request that cannot be read");
+                None
+            }
+        })
+        .collect()
 }
 
 pub(super) fn request_from_row(row: &SqliteRow) -> Result<Request> {
     let s = |i: usize| -> Result<String> { Ok(row.try_get::<String, _>(i)?) };
     let reference = s(1)?;
+    let name = match Reference::parse(&reference) {
+        Some(r) => r.to_string(),
+        None => format!("with id {}", row.try_get::<i64, _>(0)?),
+    };
+    let corrupt = |what: &str, value: &str| StoreError::Unreadable {
+        request: name.clone(),
+        problem: format!("{what} {:?}", crate::domain::printable(value)),
+    };
     let state = s(2)?;
     let domain = s(4)?;
     let customer = s(5)?;
     let partner = s(6)?;
     let users: Vec<String> =
-        serde_json::from_str(&s(7)?).map_err(|e| StoreError::Corrupt(format!("user_emails: {e}")))?;
+        serde_json::from_str(&s(7)?).map_err(|e| corrupt("user_emails", &e.to_string()))?;
     let locale = s(10)?;
     Ok(Request {
         id: Some(row.try_get(0)?),
@@ -128,7 +146,7 @@ impl Store {
         if let Some(st) = state {
             q = q.bind(st.as_str());
         }
-        q.fetch_all(&self.pool).await?.iter().map(request_from_row).collect()
+        Ok(readable_requests(&q.fetch_all(&self.pool).await?))
     }
 
     pub async fn events(&self, request_id: i64) -> Result<Vec<EventRow>> {
@@ -141,6 +159,39 @@ impl Store {
                 Ok(EventRow { at: parse_ts(&r.try_get::<String, _>(0)?)?, kind: r.try_get(1)?, detail: r.try_get(2)? })
             })
             .collect()
+    }
+
+    /// The refusals (kind, request) queued to `recipient` since `since`.
+    pub async fn refusals_since(
+        &self,
+        recipient: &EmailAddress,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(crate::email::Kind, i64)>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT kind, request_id FROM outbox WHERE recipient = ? AND created_at >= ? AND request_id IS NOT NULL",
+        )
+        .bind(recipient.as_str())
+        .bind(ts(since))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some((crate::email::Kind::from_name(r.get(0))?, r.get::<i64, _>(1))))
+            .filter(|(k, _)| k.is_refusal())
+            .collect())
+    }
+
+    /// A partner's live requests, and the requests they made since `since`.
+    pub async fn partner_counts(&self, partner: &EmailAddress, since: DateTime<Utc>) -> Result<(u32, u32)> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(state IN ('awaiting_review', 'pending_customer_acceptance')), 0), \
+             COALESCE(SUM(created_at >= ?), 0) FROM requests WHERE partner_email = ?",
+        )
+        .bind(ts(since))
+        .bind(partner.as_str())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.get::<i64, _>(0) as u32, row.get::<i64, _>(1) as u32))
     }
 
     /// Refusals and error answers queued to `recipient` since `since` (the daily cap).

@@ -2,7 +2,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
-use super::requests::{COLUMNS, request_from_row, step_name};
+use super::requests::{COLUMNS, readable_requests, step_name};
 use super::{Result, Store, parse_opt_ts, ts};
 use crate::compose::Outgoing;
 use crate::request::Request;
@@ -36,7 +36,7 @@ impl Store {
             "SELECT {COLUMNS} FROM requests WHERE state = 'pending_customer_acceptance' AND expires_at <= ? ORDER BY expires_at, id LIMIT ?"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(limit).fetch_all(&self.pool).await?;
-        rows.iter().map(request_from_row).collect()
+        Ok(readable_requests(&rows))
     }
 
     /// Pending requests within `days` of expiry (but not yet expired) that have
@@ -53,7 +53,7 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(request_from_row).collect()
+        Ok(readable_requests(&rows))
     }
 
     pub async fn due_for_review_expiry(
@@ -70,7 +70,7 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(request_from_row).collect()
+        Ok(readable_requests(&rows))
     }
 
     /// Applies one batch in one transaction: a single conditional UPDATE over
