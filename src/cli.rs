@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::app::{App, Loaded};
-use crate::domain::{Reference, State};
+use crate::domain::{Reference, State, printable};
 use crate::request::{RequestJson, rfc3339};
 
 #[derive(Debug, Parser)]
@@ -102,8 +102,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     match dispatch(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            tracing::error!("{:#}", f.error);
-            eprintln!("smartacct: {:#}", f.error);
+            let message = crate::domain::printable(&format!("{:#}", f.error)).into_owned();
+            tracing::error!("{message}");
+            eprintln!("smartacct: {message}");
             ExitCode::from(f.status)
         }
     }
@@ -190,7 +191,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                         "{}  {:<28} {:<30}  {:<30}  {}",
                         r.reference,
                         r.state.as_str(),
-                        r.account_domain,
+                        r.account_domain.for_people(),
                         r.customer_email,
                         r.expires_at.map(rfc3339).unwrap_or_else(|| "-".into())
                     );
@@ -214,10 +215,12 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 v["emails"] = emails.iter().map(crate::service::outbox_json).collect();
                 println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));
             } else {
+                // Everything a sender wrote is shown with its control characters escaped.
+                let p = |s: &str| printable(s).into_owned();
                 let j = RequestJson::from(&request);
                 println!("{}  {}", j.reference, j.state);
-                println!("  account name      {}", j.account_name);
-                println!("  account domain    {}", j.account_domain);
+                println!("  account name      {}", p(&j.account_name));
+                println!("  account domain    {}", request.account_domain.for_people());
                 println!("  customer email    {}", j.customer_email);
                 println!("  partner email     {}", j.partner_email);
                 println!(
@@ -225,6 +228,11 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                     if j.user_emails.is_empty() { "-".into() } else { j.user_emails.join(", ") }
                 );
                 println!("  language          {}", j.locale);
+                for (label, note) in
+                    [("note to customer", &request.note_to_customer), ("note to users", &request.note_to_users)]
+                {
+                    println!("  {label:<17} {}", note.as_deref().map_or_else(|| "-".into(), p));
+                }
                 for (label, v) in [
                     ("created", Some(j.created_at.clone())),
                     ("submitted", j.submitted_at.clone()),
@@ -236,7 +244,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 }
                 println!("history:");
                 for e in &events {
-                    println!("  {}  {:<16} {}", rfc3339(e.at), e.kind, e.detail);
+                    println!("  {}  {:<16} {}", rfc3339(e.at), e.kind, p(&e.detail));
                 }
                 println!("emails:");
                 for o in &emails {
@@ -246,7 +254,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                         o.kind,
                         o.recipient,
                         o.status.as_str(),
-                        o.last_error.as_deref().unwrap_or("")
+                        p(o.last_error.as_deref().unwrap_or(""))
                     );
                 }
             }
@@ -267,7 +275,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                         o.recipient,
                         o.status.as_str(),
                         o.attempts,
-                        o.last_error.as_deref().unwrap_or("")
+                        printable(o.last_error.as_deref().unwrap_or(""))
                     );
                 }
             }

@@ -112,7 +112,7 @@ impl Composer<'_> {
             reply_address: reply_address.as_ref().map(ToString::to_string),
             request: plan.request.as_ref().map(|r| RequestContext {
                 account_name: r.account_name.clone(),
-                account_domain: r.account_domain.to_string(),
+                account_domain: r.account_domain.for_people(),
                 customer_email: r.customer_email.to_string(),
                 partner_email: r.partner_email.to_string(),
                 user_emails: r.user_emails.iter().map(ToString::to_string).collect(),

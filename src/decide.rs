@@ -274,7 +274,10 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         None
     };
     if let Some((reason, max, key)) = limit {
-        let mut d = Decision::new("refused", format!("{sender} is at {key} ({max}); form for {} refused", valid.account_domain));
+        let mut d = Decision::new(
+            "refused",
+            format!("{sender} is at {key} ({max}); form for {} refused", valid.account_domain),
+        );
         let mut plan = answer(inbound, Kind::NotAuthorized, locale);
         plan.reason = Some(reason);
         plan.sender = Some(sender.to_string());
@@ -611,7 +614,11 @@ fn own_addresses(valid: &form::RequestForm, partner: &EmailAddress, desk: &Email
     };
     let mut problems = Vec::new();
     if let Some(own) = whose(&valid.customer_email) {
-        problems.push(Problem::OwnAddress { field: Field::CustomerEmail, value: valid.customer_email.to_string(), own });
+        problems.push(Problem::OwnAddress {
+            field: Field::CustomerEmail,
+            value: valid.customer_email.to_string(),
+            own,
+        });
     }
     for user in &valid.user_emails {
         if let Some(own) = whose(user) {

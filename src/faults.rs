@@ -57,3 +57,10 @@ pub async fn checkpoint(name: &str) {
         tokio::time::sleep(d).await;
     }
 }
+
+/// `SMARTACCT_TEST_MOVE_TO=FOLDER`: processed mail is moved to FOLDER instead
+/// (one that does not exist makes the server refuse the MOVE). `None` always in production.
+pub fn move_target_override() -> Option<String> {
+    static F: OnceLock<Option<String>> = OnceLock::new();
+    F.get_or_init(|| std::env::var("SMARTACCT_TEST_MOVE_TO").ok()).clone()
+}

@@ -76,6 +76,7 @@ pub fn problem_message(p: &Problem, locale: Locale) -> String {
 
 /// Values are echoed back shortened, so a huge bad value does not make a huge answer.
 fn clip(s: &str) -> String {
+    let s = crate::domain::strip_controls(s);
     let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() > 80 {
         format!("{}…", one_line.chars().take(80).collect::<String>())

@@ -60,6 +60,35 @@ pub struct Fetched {
     pub body: Option<Vec<u8>>,
 }
 
+/// The fetch results of the messages still there. Another process working
+/// the same folder (an operator's `poll --once` beside `run`) may have moved
+/// some away meanwhile: the server then answers `NO [EXPUNGEISSUED]` for
+/// those, and they are simply not ours to process any more.
+async fn collect_present<T>(
+    stream: impl futures::Stream<Item = std::result::Result<T, async_imap::error::Error>>,
+) -> std::result::Result<Vec<T>, async_imap::error::Error> {
+    use futures::StreamExt as _;
+    let mut stream = std::pin::pin!(stream);
+    let mut out = Vec::new();
+    let mut gone = false;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(v) => out.push(v),
+            Err(e) if moved_meanwhile(&e) => gone = true,
+            Err(e) => return Err(e),
+        }
+    }
+    if gone {
+        tracing::info!("some messages were moved by another process meanwhile; the rest are processed");
+    }
+    Ok(out)
+}
+
+/// `NO [EXPUNGEISSUED]` (RFC 5530): the messages asked for were expunged meanwhile.
+pub fn moved_meanwhile(e: &async_imap::error::Error) -> bool {
+    matches!(e, async_imap::error::Error::No(text) if text.to_ascii_uppercase().contains("EXPUNGEISSUED"))
+}
+
 async fn within<T, E: Into<async_imap::error::Error>>(
     timeout: Duration,
     what: impl Into<String>,
@@ -158,7 +187,7 @@ impl Imap {
         let set = uid_set(uids);
         let fetches = within(self.timeout, "fetch message sizes", async {
             let stream = self.session.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
-            stream.try_collect::<Vec<_>>().await
+            collect_present(stream).await
         })
         .await?;
         Ok(fetches.iter().filter_map(|f| Some((f.uid?, f.size.unwrap_or(0)))).collect())
@@ -173,7 +202,7 @@ impl Imap {
         let set = uid_set(uids);
         let fetches = within(self.timeout, "fetch messages", async {
             let stream = self.session.uid_fetch(&set, "(UID RFC822.SIZE BODY.PEEK[])").await?;
-            stream.try_collect::<Vec<_>>().await
+            collect_present(stream).await
         })
         .await?;
         let mut out: Vec<Fetched> = fetches
@@ -194,7 +223,11 @@ impl Imap {
         let set = uid_set(uids);
         let t = self.timeout;
         if self.has_move {
-            return within(t, format!("move messages to {folder}"), self.session.uid_mv(&set, folder)).await;
+            return match within(t, format!("move messages to {folder}"), self.session.uid_mv(&set, folder)).await {
+                // Another process moved them first: where they should be already.
+                Err(ImapError::Command { source, .. }) if moved_meanwhile(&source) => Ok(()),
+                other => other,
+            };
         }
         within(t, format!("copy messages to {folder}"), self.session.uid_copy(&set, folder)).await?;
         within(t, "flag moved messages \\Deleted", async {

@@ -23,10 +23,18 @@ pub struct PollReport {
 }
 
 /// `poll --once`: one pass over the mailbox, then every pending email sent (backoff ignored).
+/// The outbox is delivered even when the pass failed half-way (a MOVE
+/// refused, the server gone): what was committed is sent, then the failure is reported.
 pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::delivery::Delivered)> {
-    let report = poll_once(app).await?;
+    let polled = poll_once(app).await;
     let delivered = crate::delivery::deliver(app, Utc::now(), true).await?;
-    Ok((report, delivered))
+    match polled {
+        Ok(report) => Ok((report, delivered)),
+        Err(e) => {
+            tracing::info!(sent = delivered.sent, "outbox delivered although the mailbox pass failed");
+            Err(e)
+        }
+    }
 }
 
 /// Processes every message waiting in `imap.folder` now, on a new connection.
@@ -139,7 +147,8 @@ pub async fn process_waiting(
             }
             // Only committed messages move: a crash before this line re-reads them,
             // and the Message-ID check makes that harmless.
-            imap.move_to(&done, &s.processed_folder).await?;
+            let processed = crate::faults::move_target_override().unwrap_or_else(|| s.processed_folder.clone());
+            imap.move_to(&done, &processed).await?;
             imap.move_to(&aside, &s.rejected_folder).await?;
             crate::faults::checkpoint("moved").await;
             if stopped() {
@@ -237,8 +246,7 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         Err(e) => return Err(e),
     };
     let env = Env { settings, now, new_reference: Reference::generate() };
-    let Ok(mut decision) = std::panic::catch_unwind(AssertUnwindSafe(|| decide::decide(&inbound, &known, &env)))
-    else {
+    let Ok(mut decision) = std::panic::catch_unwind(AssertUnwindSafe(|| decide::decide(&inbound, &known, &env))) else {
         let (record, detail) = set_aside("deciding");
         app.store.record_set_aside(&record, "unreadable", &detail, now).await?;
         return Ok(Committed::SetAside);

@@ -51,6 +51,13 @@ impl AccountDomain {
     pub fn ascii(&self) -> &str {
         &self.ascii
     }
+
+    /// The domain as a person should see it: an IDN also in its ASCII form,
+    /// so a look-alike (`аррӏе.com`, Cyrillic) cannot pass for another
+    /// (`аррӏе.com (xn--80ak6aa92e.com)`).
+    pub fn for_people(&self) -> String {
+        if self.unicode == self.ascii { self.unicode.clone() } else { format!("{} ({})", self.unicode, self.ascii) }
+    }
 }
 
 impl fmt::Display for AccountDomain {
@@ -70,6 +77,12 @@ mod tests {
         assert_eq!(d.as_str(), "café-crème.example");
         assert!(d.ascii().starts_with("xn--"));
         assert_eq!(AccountDomain::parse(d.ascii()).unwrap(), d);
+    }
+
+    #[test]
+    fn a_look_alike_domain_is_shown_with_its_ascii_form() {
+        assert_eq!(AccountDomain::parse("аррӏе.com").unwrap().for_people(), "аррӏе.com (xn--80ak6aa92e.com)");
+        assert_eq!(AccountDomain::parse("apple.com").unwrap().for_people(), "apple.com");
     }
 
     #[test]

@@ -75,9 +75,10 @@ const AUTO_REPLY_SUBJECTS: &[&str] = &[
 fn auto_reply_subject(subject: &str) -> Option<&'static str> {
     let folded = super::text::fold(subject.trim());
     let folded = folded.trim_start_matches(|c: char| c == '[' || c.is_whitespace());
-    AUTO_REPLY_SUBJECTS.iter().copied().find(|p| {
-        folded.starts_with(p) && !folded[p.len()..].starts_with(|c: char| c.is_alphanumeric())
-    })
+    AUTO_REPLY_SUBJECTS
+        .iter()
+        .copied()
+        .find(|p| folded.starts_with(p) && !folded[p.len()..].starts_with(|c: char| c.is_alphanumeric()))
 }
 
 /// A delivery status notification (`multipart/report; report-type=delivery-status`).
@@ -114,7 +115,9 @@ mod tests {
             assert!(reason(&mail(h), &desk, false).is_some(), "{h}");
         }
         assert!(reason(&mail("Auto-Submitted: no\r\n"), &desk, false).is_none());
-        for subject in ["Out of Office: Re: [SA-1]", "Automatic reply: x", "Réponse automatique : x", "Absence", "AUTO: away"] {
+        for subject in
+            ["Out of Office: Re: [SA-1]", "Automatic reply: x", "Réponse automatique : x", "Absence", "AUTO: away"]
+        {
             let m = Mail::parse(format!("From: b@p.test\r\nSubject: {subject}\r\n\r\nx").as_bytes());
             assert!(reason(&m, &desk, false).is_some(), "{subject}");
         }

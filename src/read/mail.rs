@@ -50,10 +50,9 @@ impl Mail {
             None => (digest_id(), false),
         };
         let from_addr = msg.from().and_then(|a| a.first()).and_then(|a| a.address()).map(str::to_string);
-        let from_raw = printable(
-            &msg.header_raw("From").map(|s| s.trim().to_string()).or(from_addr.clone()).unwrap_or_default(),
-        )
-        .into_owned();
+        let from_raw =
+            printable(&msg.header_raw("From").map(|s| s.trim().to_string()).or(from_addr.clone()).unwrap_or_default())
+                .into_owned();
         let from = from_addr.as_deref().and_then(|a| EmailAddress::parse(a).ok());
         let sender_problem = sender_problem(&msg);
 
@@ -161,9 +160,9 @@ fn sender_problem(msg: &mail_parser::Message<'_>) -> Option<String> {
     }
     let addr = addrs.first()?;
     let (name, address) = (addr.name().unwrap_or(""), addr.address().unwrap_or(""));
-    let other = name.split(|c: char| c.is_whitespace() || "<>()\"',;".contains(c)).find(|w| {
-        w.contains('@') && !w.trim_start_matches("mailto:").eq_ignore_ascii_case(address)
-    });
+    let other = name
+        .split(|c: char| c.is_whitespace() || "<>()\"',;".contains(c))
+        .find(|w| w.contains('@') && !w.trim_start_matches("mailto:").eq_ignore_ascii_case(address));
     other.map(|w| format!("the display name {:?} is another address than {address:?}", printable(w)))
 }
 
@@ -208,7 +207,8 @@ mod tests {
 
     #[test]
     fn a_from_that_is_not_one_clear_address_is_a_problem() {
-        let problem = |from: &str| Mail::parse(format!("{from}\r\nSubject: x\r\n\r\nACCEPT\r\n").as_bytes()).sender_problem;
+        let problem =
+            |from: &str| Mail::parse(format!("{from}\r\nSubject: x\r\n\r\nACCEPT\r\n").as_bytes()).sender_problem;
         assert!(problem("From: jane@c.test, mallory@evil.test").is_some());
         assert!(problem("From: jane@c.test\r\nFrom: mallory@evil.test").is_some());
         assert!(problem("From: evil@x.test <jane@c.test>").is_some());
@@ -219,7 +219,9 @@ mod tests {
 
     #[test]
     fn terminal_escapes_in_headers_are_neutralised() {
-        let m = Mail::parse(b"From: a@b.test\r\nMessage-ID: <x\x1b]0;pwn\x07@b.test>\r\nSubject: hi \x1b[2J there\r\n\r\nx");
+        let m = Mail::parse(
+            b"From: a@b.test\r\nMessage-ID: <x\x1b]0;pwn\x07@b.test>\r\nSubject: hi \x1b[2J there\r\n\r\nx",
+        );
         assert!(!m.message_id.chars().any(char::is_control), "{:?}", m.message_id);
         assert!(!m.subject.chars().any(char::is_control), "{:?}", m.subject);
     }

@@ -20,7 +20,9 @@ pub use sweep::{SweepAction, SweepChange};
 pub enum StoreError {
     #[error("cannot open the database {url}: {source}")]
     Open { url: String, source: sqlx::Error },
-    #[error("cannot create the database {path}: {source} (smartacct never creates its directory: is the volume mounted?)")]
+    #[error(
+        "cannot create the database {path}: {source} (smartacct never creates its directory: is the volume mounted?)"
+    )]
     Missing { path: String, source: std::io::Error },
     #[error("cannot apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -30,7 +32,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("request {request} cannot be read from the database: {problem}")]
     Unreadable { request: String, problem: String },
-    #[error("cannot use the outbox lock file {path}: {source} (run operator commands as the service's user, e.g. `runuser -u smartacct -- smartacct …`, or give that user the file)")]
+    #[error(
+        "cannot use the outbox lock file {path}: {source} (run operator commands as the service's user, e.g. `runuser -u smartacct -- smartacct …`, or give that user the file)"
+    )]
     LockFile { path: String, source: std::io::Error },
     #[error("request {0} changed state meanwhile; the message will be read again")]
     Conflict(String),

@@ -51,8 +51,7 @@ pub(super) fn request_from_row(row: &SqliteRow) -> Result<Request> {
     let domain = s(4)?;
     let customer = s(5)?;
     let partner = s(6)?;
-    let users: Vec<String> =
-        serde_json::from_str(&s(7)?).map_err(|e| corrupt("user_emails", &e.to_string()))?;
+    let users: Vec<String> = serde_json::from_str(&s(7)?).map_err(|e| corrupt("user_emails", &e.to_string()))?;
     let locale = s(10)?;
     Ok(Request {
         id: Some(row.try_get(0)?),

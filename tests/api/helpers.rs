@@ -155,6 +155,8 @@ pub struct DeskOptions {
     pub smtp_extra: String,
     /// Whole sections appended to the file (e.g. `[hygiene]` …).
     pub extra: String,
+    /// Lines added to [partners] (e.g. `max_open_requests = 2`).
+    pub partners_extra: String,
     pub imap_security: &'static str,
     pub smtp_port: u16,
     pub stack: Stack,
@@ -167,6 +169,7 @@ impl Default for DeskOptions {
             imap_extra: String::new(),
             smtp_extra: String::new(),
             extra: String::new(),
+            partners_extra: String::new(),
             imap_security: "none",
             smtp_port: SMTP_PORT,
             stack: MAIN,
@@ -283,6 +286,7 @@ url = "sqlite://{db}"
 
 [partners]
 allow = ["*@partner.test"]
+{partners_extra}
 
 [workflow]
 review = {review}
@@ -299,6 +303,7 @@ support_url = "https://www.cisco.com/go/scm"
         extra = o.extra,
         imap_extra = o.imap_extra,
         smtp_extra = o.smtp_extra,
+        partners_extra = o.partners_extra,
     );
     std::fs::write(path, text).unwrap();
 }

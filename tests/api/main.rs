@@ -10,6 +10,7 @@ mod delivery;
 mod faults;
 mod fixtures;
 mod fuzz;
+mod hardening;
 mod hygiene;
 mod intake;
 mod review;
