@@ -667,10 +667,9 @@ fn answer(inbound: &Inbound, kind: Kind, locale: Locale) -> EmailPlan {
 /// Refusals and error answers stop at `hygiene.max_auto_replies_per_day` per sender.
 fn queue_capped(d: &mut Decision, plan: EmailPlan, known: &Known, cap: u32) {
     let about = plan.request.as_ref().and_then(|r| r.id);
-    if let Some(id) = about.filter(|id| known.answered_today.contains(&(plan.kind, *id))) {
-        // An auto-responder without markers answering our answer would
-        // otherwise get one email per message until the cap: once a day is enough.
-        let _ = id;
+    // An auto-responder without markers answering our answer would otherwise
+    // get one email per message until the cap: once a day is enough.
+    if about.is_some_and(|id| known.answered_today.contains(&(plan.kind, id))) {
         d.detail.push_str(&format!(" (no answer: {} had this answer today already)", plan.to));
     } else if known.answers_today >= cap {
         d.detail.push_str(&format!(" (no answer: {} already answered {} times today)", plan.to, known.answers_today));
