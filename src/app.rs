@@ -9,11 +9,11 @@ use crate::templates::{TemplateError, Templates};
 /// Configuration problems stop a command with exit status 2.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
-    #[error("config: {0}")]
+    #[error("config")]
     Config(#[from] ConfigError),
-    #[error("templates: {0}")]
+    #[error("templates")]
     Templates(#[from] TemplateError),
-    #[error("config: {0}")]
+    #[error(transparent)]
     Smtp(#[from] crate::smtp::SmtpError),
 }
 

@@ -102,9 +102,8 @@ pub async fn run(cli: Cli) -> ExitCode {
     match dispatch(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            let message = crate::domain::printable(&format!("{:#}", f.error)).into_owned();
-            tracing::error!("{message}");
-            eprintln!("smartacct: {message}");
+            // Once, with each cause once: no error's own message repeats its source.
+            eprintln!("smartacct: {}", printable(&crate::telemetry::chain(f.error.as_ref())));
             ExitCode::from(f.status)
         }
     }

@@ -11,13 +11,13 @@ use crate::configuration::{ImapSettings, Security};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImapError {
-    #[error("cannot connect to IMAP server {addr}: {source}")]
+    #[error("cannot connect to IMAP server {addr}")]
     Connect { addr: String, source: std::io::Error },
     #[error("cannot set up TLS with IMAP server {addr}: {message}")]
     Tls { addr: String, message: String },
     #[error("cannot log in to IMAP as {user}: {message}")]
     Login { user: String, message: String },
-    #[error("cannot {what}: {source}")]
+    #[error("cannot {what}")]
     Command { what: String, source: async_imap::error::Error },
     #[error("cannot {what}: no answer from the IMAP server within {secs} s")]
     Timeout { what: String, secs: u64 },

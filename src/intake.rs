@@ -31,7 +31,9 @@ pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::d
     match polled {
         Ok(report) => Ok((report, delivered)),
         Err(e) => {
-            tracing::info!(sent = delivered.sent, "outbox delivered although the mailbox pass failed");
+            if delivered.sent > 0 {
+                tracing::info!(sent = delivered.sent, "outbox delivered although the mailbox pass failed");
+            }
             Err(e)
         }
     }
@@ -138,7 +140,7 @@ pub async fn process_waiting(
                         report.failed += 1;
                         tracing::error!(
                             uid = f.uid,
-                            error = format!("{e:#}"),
+                            error = crate::telemetry::chain(e.as_ref()),
                             "cannot process message; left in place for the next pass"
                         );
                     }
@@ -238,7 +240,7 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         // A request that no longer reads must not hold the mailbox hostage,
         // nor lose this mail: it is recorded and set aside for the operator.
         Err(e) if is_unreadable(&e) => {
-            let detail = format!("{e:#}; moved to {}", settings.imap.rejected_folder);
+            let detail = format!("{}; moved to {}", crate::telemetry::chain(e.as_ref()), settings.imap.rejected_folder);
             tracing::error!(uid = f.uid, "{detail}");
             app.store.record_set_aside(&record, "unreadable_request", &detail, now).await?;
             return Ok(Committed::SetAside);

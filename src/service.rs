@@ -75,9 +75,16 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
             Err(e) => {
                 let wait = retry::delay(failures, RECONNECT_BASE, RECONNECT_CAP);
                 if failures == 0 {
-                    tracing::error!(error = format!("{e:#}"), "cannot reach the mailbox; retrying with backoff");
+                    tracing::error!(
+                        error = crate::telemetry::chain(e.as_ref()),
+                        "cannot reach the mailbox; retrying with backoff"
+                    );
                 } else {
-                    tracing::debug!(error = format!("{e:#}"), attempt = failures, "mailbox still unreachable");
+                    tracing::debug!(
+                        error = crate::telemetry::chain(e.as_ref()),
+                        attempt = failures,
+                        "mailbox still unreachable"
+                    );
                 }
                 failures += 1;
                 if pause(wait, &mut stop).await {
@@ -131,7 +138,10 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
                     imap.logout().await;
                 }
                 if failures == 0 {
-                    tracing::error!(error = format!("{e:#}"), "lost the mailbox connection; reconnecting");
+                    tracing::error!(
+                        error = crate::telemetry::chain(e.as_ref()),
+                        "lost the mailbox connection; reconnecting"
+                    );
                 }
                 failures = failures.max(1);
                 if pause(retry::delay(0, RECONNECT_BASE, RECONNECT_CAP), &mut stop).await {
@@ -160,7 +170,7 @@ async fn send_outbox(app: &App, mut stop: Stop, outbox: &Notify) {
                     outage = false;
                 }
             }
-            Err(e) => tracing::error!(error = %e, "cannot read the outbox"),
+            Err(e) => tracing::error!(error = crate::telemetry::chain(&e), "cannot read the outbox"),
         }
         let next = app.store.next_outbox_attempt().await.ok().flatten();
         let wait = next
@@ -203,7 +213,7 @@ async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Notify) {
                 tracing::info!(next = %rfc3339(next), "next sweep");
             }
             Err(e) => {
-                tracing::error!(error = format!("{e:#}"), "sweep failed; trying again in a minute");
+                tracing::error!(error = crate::telemetry::chain(e.as_ref()), "sweep failed; trying again in a minute");
                 next = Utc::now() + chrono::Duration::minutes(1);
             }
         }

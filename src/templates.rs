@@ -14,7 +14,7 @@ pub use embedded::MIGRATIONS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
-    #[error("templates.dir: cannot read {path}: {source}")]
+    #[error("templates.dir: cannot read {path}")]
     Read { path: String, source: std::io::Error },
     #[error("template {name} is missing")]
     Missing { name: String },

@@ -18,22 +18,20 @@ pub use sweep::{SweepAction, SweepChange};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open the database {url}: {source}")]
+    #[error("cannot open the database {url}")]
     Open { url: String, source: sqlx::Error },
-    #[error(
-        "cannot create the database {path}: {source} (smartacct never creates its directory: is the volume mounted?)"
-    )]
+    #[error("cannot create the database {path} (smartacct never creates its directory: is the volume mounted?)")]
     Missing { path: String, source: std::io::Error },
-    #[error("cannot apply the database migrations: {0}")]
+    #[error("cannot apply the database migrations")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("cannot query the database: {0}")]
+    #[error("cannot query the database")]
     Query(#[from] sqlx::Error),
     #[error("the database holds a value smartacct cannot read: {0}")]
     Corrupt(String),
     #[error("request {request} cannot be read from the database: {problem}")]
     Unreadable { request: String, problem: String },
     #[error(
-        "cannot use the outbox lock file {path}: {source} (run operator commands as the service's user, e.g. `runuser -u smartacct -- smartacct …`, or give that user the file)"
+        "cannot use the outbox lock file {path} (run operator commands as the service's user, e.g. `runuser -u smartacct -- smartacct …`, or give that user the file)"
     )]
     LockFile { path: String, source: std::io::Error },
     #[error("request {0} changed state meanwhile; the message will be read again")]

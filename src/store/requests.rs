@@ -29,7 +29,7 @@ pub(super) fn readable_requests(rows: &[SqliteRow]) -> Vec<Request> {
         .filter_map(|row| match request_from_row(row) {
             Ok(r) => Some(r),
             Err(e) => {
-                tracing::error!(error = %e, "skipping a request that cannot be read");
+                tracing::error!(error = crate::telemetry::chain(&e), "skipping a request that cannot be read");
                 None
             }
         })
