@@ -122,3 +122,20 @@ async fn a_permanently_refused_email_is_listed_as_failed_and_can_be_queued_again
     let out = desk.bin().args(["outbox", "retry", "99999"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn an_error_is_said_once_with_each_cause_once_and_without_colour() {
+    let desk = TestDesk::spawn().await;
+    let good = std::fs::read_to_string(&desk.config).unwrap();
+    std::fs::write(&desk.config, format!("{good}\n[lgo]\nformat = \"json\"\n")).unwrap();
+    let out = desk.bin().arg("check-config").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("unknown section").count(), 1, "{stderr}");
+    // An IMAP server that is not there: the OS's words appear once.
+    std::fs::write(&desk.config, good.replace(&format!("port = {}", IMAP_PORT), "port = 1")).unwrap();
+    let out = desk.bin().args(["poll", "--once"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("Connection refused").count(), 1, "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no colour codes when stderr is not a terminal: {stderr}");
+}
