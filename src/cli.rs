@@ -209,7 +209,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 let mut v = serde_json::to_value(RequestJson::from(&request)).expect("JSON");
                 v["history"] = events
                     .iter()
-                    .map(|e| serde_json::json!({"at": rfc3339(e.at), "event": e.kind, "detail": e.detail}))
+                    .map(|e| serde_json::json!({"at": rfc3339(e.at), "event": e.kind.name(), "detail": e.detail}))
                     .collect();
                 v["emails"] = emails.iter().map(crate::service::outbox_json).collect();
                 println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));

@@ -8,10 +8,22 @@ use serde::Serialize;
 
 use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Key};
-use crate::email::{EmailPlan, Kind, Origin};
+use crate::email::{Content, EmailPlan, Kind, Origin};
 use crate::i18n;
 use crate::read::automatic::LOOP_HEADER;
+use crate::request::Request;
 use crate::templates::{TemplateError, Templates};
+
+/// Why an email could not be composed.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("cannot address an email to {address}: {message}")]
+    Address { address: String, message: String },
+    #[error("cannot build the {kind} email: {message}")]
+    Build { kind: Kind, message: String },
+}
 
 /// A rendered email ready for the outbox.
 #[derive(Debug, Clone)]
@@ -87,11 +99,12 @@ pub struct Composer<'a> {
 }
 
 impl Composer<'_> {
-    pub fn compose(&self, plan: &EmailPlan, now: DateTime<Utc>) -> Result<Outgoing, TemplateError> {
+    pub fn compose(&self, plan: &EmailPlan, now: DateTime<Utc>) -> Result<Outgoing, ComposeError> {
         let s = self.settings;
         let desk = &s.mailbox.address;
-        let step = plan.kind.reply_step().or(plan.step.filter(|_| plan.offer_reply));
-        let key = match (step, &plan.request) {
+        let kind = plan.kind();
+        let request = plan.request();
+        let key = match (plan.content.reply_step(), request) {
             (Some(step), Some(r)) => Some(Key::derive(self.secret, step, &r.reference)),
             (Some(step), None) => Some(Key::new(step)),
             (None, _) => None,
@@ -105,36 +118,40 @@ impl Composer<'_> {
         let bounce_id = nonce.clone();
         let envelope_from = desk.with_tag(&format!("bounce-{bounce_id}"));
 
-        let ctx = Context {
+        let mut ctx = Context {
             desk: Desk { name: &s.mailbox.display_name, address: desk.as_str() },
             support_url: &s.workflow.support_url,
-            reference: plan.request.as_ref().map(|r| r.reference.to_string()),
+            reference: request.map(|r| r.reference.to_string()),
             reply_address: reply_address.as_ref().map(ToString::to_string),
-            request: plan.request.as_ref().map(|r| RequestContext {
-                account_name: r.account_name.clone(),
-                account_domain: r.account_domain.for_people(),
-                customer_email: r.customer_email.to_string(),
-                partner_email: r.partner_email.to_string(),
-                user_emails: r.user_emails.iter().map(ToString::to_string).collect(),
-                note_to_customer: r.note_to_customer.clone(),
-                note_to_users: r.note_to_users.clone(),
-                locale: r.locale.as_str(),
-                state: r.state.as_str(),
-                state_label: i18n::state_label(r.state, plan.locale),
-                expires_on: r.expires_at.map(|t| i18n::date(t, plan.locale)),
-                acceptance_days: s.workflow.acceptance_days,
-                review_days: s.workflow.review_days,
-            }),
-            problems: plan.problems.iter().map(|(label, message)| Problem { label, message }).collect(),
-            reason: plan.reason,
-            step: plan.step.map(|st| st.name()),
-            sender: plan.sender.as_deref(),
+            request: request.map(|r| self.request_context(r, plan)),
+            problems: Vec::new(),
+            reason: None,
+            step: None,
+            sender: None,
             recipient: plan.to.as_str(),
-            days_left: plan.days_left,
-            bounce_detail: plan.bounce_detail.as_deref(),
-            limit: plan.limit,
+            days_left: None,
+            bounce_detail: None,
+            limit: None,
         };
-        let rendered = self.templates.render(plan.kind, plan.locale, &ctx)?;
+        match &plan.content {
+            Content::RequestInvalid { problems } => {
+                ctx.problems = problems.iter().map(|p| Problem { label: &p.label, message: &p.message }).collect();
+            }
+            Content::Reminder { days_left, .. } => ctx.days_left = Some(*days_left),
+            Content::Undeliverable { bounce_detail, .. } => ctx.bounce_detail = Some(bounce_detail),
+            Content::NotAuthorized { refusal, sender, .. } => {
+                ctx.reason = Some(refusal.name());
+                ctx.sender = Some(sender);
+                ctx.limit = refusal.limit();
+            }
+            Content::UnmatchedReply { why, sender, step, .. } => {
+                ctx.reason = Some(why.name());
+                ctx.sender = Some(sender);
+                ctx.step = step.map(|st| st.name());
+            }
+            _ => {}
+        }
+        let rendered = self.templates.render(kind, plan.locale, &ctx)?;
 
         let from = Mailbox::new(Some(s.mailbox.display_name.clone()), address(desk)?);
         let mut b = lettre::Message::builder()
@@ -177,12 +194,10 @@ impl Composer<'_> {
             .singlepart(
                 SinglePart::builder().header(lettre::message::header::ContentType::TEXT_HTML).body(body(rendered.html)),
             );
-        let message = b
-            .multipart(body)
-            .map_err(|e| TemplateError::Render { name: plan.kind.name().into(), message: e.to_string() })?;
+        let message = b.multipart(body).map_err(|e| ComposeError::Build { kind, message: e.to_string() })?;
 
         Ok(Outgoing {
-            kind: plan.kind,
+            kind,
             to: plan.to.clone(),
             message_id,
             envelope_from,
@@ -190,9 +205,28 @@ impl Composer<'_> {
             subject: rendered.subject,
             raw: message.formatted(),
             key,
-            about_request: plan.request.is_some(),
-            request_id: plan.request.as_ref().and_then(|r| r.id),
+            about_request: request.is_some(),
+            request_id: request.and_then(|r| r.id),
         })
+    }
+
+    fn request_context(&self, r: &Request, plan: &EmailPlan) -> RequestContext {
+        let w = &self.settings.workflow;
+        RequestContext {
+            account_name: r.account_name.clone(),
+            account_domain: r.account_domain.for_people(),
+            customer_email: r.customer_email.to_string(),
+            partner_email: r.partner_email.to_string(),
+            user_emails: r.user_emails.iter().map(ToString::to_string).collect(),
+            note_to_customer: r.note_to_customer.clone(),
+            note_to_users: r.note_to_users.clone(),
+            locale: r.locale.as_str(),
+            state: r.state.as_str(),
+            state_label: i18n::state_label(r.state, plan.locale),
+            expires_on: r.expires_at.map(|t| i18n::date(t, plan.locale)),
+            acceptance_days: w.acceptance_days,
+            review_days: w.review_days,
+        }
     }
 }
 
@@ -204,8 +238,11 @@ fn body(text: String) -> Body {
     })
 }
 
-fn address(a: &EmailAddress) -> Result<lettre::Address, TemplateError> {
-    a.as_str().parse().map_err(|e| TemplateError::Render { name: "address".into(), message: format!("{a}: {e}") })
+fn address(a: &EmailAddress) -> Result<lettre::Address, ComposeError> {
+    a.as_str().parse().map_err(|e: lettre::address::AddressError| ComposeError::Address {
+        address: a.to_string(),
+        message: e.to_string(),
+    })
 }
 
 /// Message-IDs from other people's mail are echoed only when they are plain.
@@ -246,21 +283,32 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
         last_reminder_days: None,
     };
     let composer = Composer { settings, templates, secret: b"check-config" };
+    let compose = |content: Content, locale| {
+        let plan = EmailPlan::new(content, addr("reader@example.example"), locale, Origin::Reply);
+        composer.compose(&plan, now).map(drop).map_err(|e| match e {
+            ComposeError::Template(t) => t,
+            other => TemplateError::Render { name: plan.kind().name().into(), message: other.to_string() },
+        })
+    };
     for locale in Locale::ALL {
         for kind in Kind::ALL {
-            let mut plan = EmailPlan::new(kind, addr("reader@example.example"), locale, Origin::Reply);
-            plan.request = Some(request.clone());
-            plan.problems = vec![("Customer email".into(), "missing".into())];
-            plan.reason = Some("no_command");
-            plan.step = Some(crate::domain::Step::Activation);
-            plan.sender = Some("someone@example.example".into());
-            plan.days_left = Some(7);
-            composer.compose(&plan, now)?;
-            plan.request = None;
-            if matches!(kind, Kind::RequestInvalid | Kind::FormHelp | Kind::NotAuthorized | Kind::UnmatchedReply) {
-                composer.compose(&plan, now)?;
-            }
+            compose(Content::sample(kind, request.clone(), "someone@example.example"), locale)?;
         }
+        // The answers that may concern no request at all.
+        let sender = "someone@example.example".to_string();
+        compose(
+            Content::NotAuthorized {
+                refusal: crate::email::Refusal::UnknownSender,
+                sender: sender.clone(),
+                request: None,
+            },
+            locale,
+        )?;
+        for refusal in [crate::email::Refusal::TooManyOpen { max: 20 }, crate::email::Refusal::DailyLimit { max: 50 }] {
+            compose(Content::NotAuthorized { refusal, sender: sender.clone(), request: None }, locale)?;
+        }
+        let why = crate::email::Unmatched::UnknownReference;
+        compose(Content::UnmatchedReply { why, sender, request: None, step: None, offer_reply: false }, locale)?;
     }
     Ok(())
 }

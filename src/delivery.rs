@@ -115,22 +115,35 @@ async fn record(
     }
 }
 
-/// An email that will never be sent is handled like a permanent bounce: an
-/// activation email makes its request `undeliverable` and the partner is told.
+/// An email that will never be sent: delivery reports it, and the core
+/// decides what it means (an activation email makes its request
+/// `undeliverable` and the partner is told), committed like any decision.
 async fn undeliverable(app: &App, row: &OutboxRow, why: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     let request = match row.request_id {
         Some(id) => app.store.request_by_id(id).await?,
         None => None,
     };
     let bounced =
-        crate::decide::Bounced { outbox_id: row.id, kind: row.kind.clone(), recipient: row.recipient.clone(), request };
+        crate::decide::Bounced { outbox_id: row.id, kind: row.kind, recipient: row.recipient.clone(), request };
     let env = crate::decide::Env { settings: &app.settings, now, new_reference: crate::domain::Reference::generate() };
     let decision = crate::decide::delivery_failed(&bounced, &format!("{}: {why}", row.recipient), &env);
     if decision.change.is_none() {
         return Ok(());
     }
     let composer = app.composer();
-    let outgoing: Vec<_> = decision.emails.iter().filter_map(|p| composer.compose(p, now).ok()).collect();
+    // The state change commits with its emails or not at all: never a closed
+    // request whose partner is silently not told.
+    let outgoing = match decision.emails.iter().map(|p| composer.compose(p, now)).collect::<Result<Vec<_>, _>>() {
+        Ok(outgoing) => outgoing,
+        Err(e) => {
+            tracing::error!(
+                outbox = row.id,
+                error = crate::telemetry::chain(&e),
+                "cannot compose the email that tells the partner; the request is left as it is"
+            );
+            return Ok(());
+        }
+    };
     match app.store.commit_decision(&decision, &outgoing, now).await {
         Ok(()) => {
             tracing::warn!(outbox = row.id, detail = %decision.detail, "activation email undeliverable; request closed, partner told");

@@ -267,7 +267,7 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
     tracing::info!(
         uid = f.uid,
         from = record.sender.as_deref().unwrap_or(""),
-        outcome = decision.outcome,
+        outcome = decision.outcome.name(),
         detail = %decision.detail,
         emails = outgoing.len(),
         "message processed"

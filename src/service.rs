@@ -159,13 +159,15 @@ async fn send_outbox(app: &App, mut stop: Stop, outbox: &Notify) {
     while !*stop.borrow() {
         match crate::delivery::deliver_until(app, Utc::now(), false, Some(&stop)).await {
             Ok(d) => {
-                if d.retrying > 0 && d.sent == 0 && !outage {
+                // Logged once per outage: the first pass with a temporary failure,
+                // until a pass sends without any.
+                if d.retrying > 0 && !outage {
                     tracing::error!(
                         waiting = d.retrying,
                         "cannot deliver email; retrying with backoff (see `smartacct outbox list`)"
                     );
                     outage = true;
-                } else if d.sent > 0 && outage {
+                } else if d.sent > 0 && d.retrying == 0 && outage {
                     tracing::info!(sent = d.sent, "email delivery works again");
                     outage = false;
                 }
@@ -243,7 +245,7 @@ async fn shutdown_signal() {
 pub fn outbox_json(o: &OutboxRow) -> serde_json::Value {
     serde_json::json!({
         "id": o.id,
-        "kind": o.kind,
+        "kind": o.kind.name(),
         "recipient": o.recipient,
         "subject": o.subject,
         "message_id": o.message_id,

@@ -3,8 +3,10 @@ pub mod automatic;
 pub mod dsn;
 pub mod form;
 pub mod html;
+mod inbound;
 pub mod mail;
 pub mod reply;
 pub mod text;
 
+pub use inbound::Inbound;
 pub use mail::Mail;

@@ -1,11 +1,12 @@
-//! Applying a `Decision` in one transaction: the request change, its history, its reply keys, its emails, and the inbound record.
+//! Applying decisions in one transaction, one or a batch at once: the request changes, their history, reply keys, emails, and the inbound record.
 use chrono::{DateTime, Utc};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use super::requests::step_name;
 use super::{Result, Store, StoreError, ts};
 use crate::compose::Outgoing;
 use crate::decide::{Change, Decision};
+use crate::domain::State;
 use crate::request::Request;
 
 /// Where an inbound message was found: its identity for SPEC §5.
@@ -31,9 +32,13 @@ pub enum Committed {
     SetAside,
 }
 
+/// A decision with the emails composed for it: what one commit applies.
+pub type Planned = (Decision, Vec<Outgoing>);
+
 impl Store {
-    /// Commits everything a message caused, or nothing. A message whose
-    /// Message-ID is already recorded changes nothing (returns `Duplicate`).
+    /// Commits everything a message caused, or nothing. A message already
+    /// recorded changes nothing (returns `Duplicate`); a request that changed
+    /// meanwhile fails it with `Conflict` (the message is read again).
     pub async fn commit_inbound(
         &self,
         record: &InboundRecord,
@@ -42,12 +47,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Committed> {
         let mut tx = self.write().await?;
-        let Some(inbound_id) = insert_inbound(&mut *tx, record, decision.outcome, &decision.detail, now).await? else {
+        let Some(inbound_id) = insert_inbound(&mut *tx, record, decision.outcome.name(), &decision.detail, now).await?
+        else {
             tx.rollback().await?;
             return Ok(Committed::Duplicate);
         };
-
-        let request_id = apply(&mut tx, decision, outgoing, now).await?;
+        let request_id = apply_one(&mut tx, decision, outgoing, now).await?;
         if request_id.is_some() {
             sqlx::query("UPDATE inbound SET request_id = ? WHERE id = ?")
                 .bind(request_id)
@@ -68,12 +73,26 @@ impl Store {
         Ok(row.map(|r| r.get::<i64, _>(0) as u32))
     }
 
-    /// Commits a decision that no inbound message caused (a refused send).
+    /// Commits a decision that no inbound message caused (a refused send, an operator's command).
     pub async fn commit_decision(&self, decision: &Decision, outgoing: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.write().await?;
-        apply(&mut tx, decision, outgoing, now).await?;
+        apply_one(&mut tx, decision, outgoing, now).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Commits a batch of decisions (the sweep's) in one transaction, set-wise:
+    /// one UPDATE per kind of change, multi-row inserts for the rest. A
+    /// request changed meanwhile (a reply) is left out with its emails.
+    /// Returns how many decisions were applied.
+    pub async fn commit_batch(&self, batch: &[Planned], now: DateTime<Utc>) -> Result<usize> {
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write().await?;
+        let applied = apply(&mut tx, batch.iter().map(|(d, o)| (d, o.as_slice())).collect(), now).await?;
+        tx.commit().await?;
+        Ok(applied.iter().filter(|a| a.is_some()).count())
     }
 
     /// Records a message that was not read as mail (too large, unreadable) so it is never taken again.
@@ -89,7 +108,7 @@ impl Store {
     }
 }
 
-/// Records an inbound message unless its Message-ID is already recorded; its row id, or `None` for a duplicate.
+/// Records an inbound message unless it is already recorded; its row id, or `None` for a duplicate.
 async fn insert_inbound<'e>(
     db: impl sqlx::Executor<'e, Database = Sqlite>,
     record: &InboundRecord,
@@ -116,90 +135,184 @@ async fn insert_inbound<'e>(
     Ok(row.map(|r| r.get(0)))
 }
 
-/// The request change, events, keys and outbox rows of a decision, inside `tx`.
-/// Returns the id of the request concerned.
-pub(super) async fn apply(
+/// One decision: applied whole, or `Conflict` when its request changed meanwhile.
+async fn apply_one(
     tx: &mut Transaction<'static, Sqlite>,
     decision: &Decision,
     outgoing: &[Outgoing],
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
-    let request_id = match &decision.change {
-        None => decision.request_id,
-        Some(Change::Create(r)) => Some(insert_request(tx, r, now).await?),
-        Some(Change::Update { from, request }) => {
-            let id = request.id.ok_or_else(|| StoreError::Corrupt("update of a request without id".into()))?;
-            let done = sqlx::query(
-                "UPDATE requests SET state = ?, submitted_at = ?, expires_at = ?, activated_at = ?, closed_at = ?, \
-                 last_reminder_days = ?, updated_at = ? WHERE id = ? AND state = ?",
-            )
-            .bind(request.state.as_str())
-            .bind(request.submitted_at.map(ts))
-            .bind(request.expires_at.map(ts))
-            .bind(request.activated_at.map(ts))
-            .bind(request.closed_at.map(ts))
-            .bind(request.last_reminder_days.map(|d| d as i64))
-            .bind(ts(now))
-            .bind(id)
-            .bind(from.as_str())
-            .execute(&mut **tx)
-            .await?;
-            if done.rows_affected() != 1 {
-                return Err(StoreError::Conflict(request.reference.to_string()));
-            }
-            Some(id)
+    match apply(tx, vec![(decision, outgoing)], now).await?.remove(0) {
+        Some(request_id) => Ok(request_id),
+        None => {
+            let reference = match &decision.change {
+                Some(Change::Update { after, .. }) => after.reference.to_string(),
+                _ => String::new(),
+            };
+            Err(StoreError::Conflict(reference))
         }
+    }
+}
+
+/// SQLite's limit on bound variables is 32766; stay well under it.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// A column value a change writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Value {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+/// The columns a change writes (those that differ) and what the row must
+/// still hold for the change to apply (the state and reminder mark it read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Patch {
+    set: Vec<(&'static str, Value)>,
+    state: State,
+    last_reminder_days: Option<u32>,
+}
+
+fn patch(before: &Request, after: &Request) -> Patch {
+    let text = |t: Option<DateTime<Utc>>| Value::Text(t.map(ts));
+    let mut set = Vec::new();
+    if before.state != after.state {
+        set.push(("state", Value::Text(Some(after.state.as_str().to_string()))));
+    }
+    for (column, b, a) in [
+        ("submitted_at", before.submitted_at, after.submitted_at),
+        ("expires_at", before.expires_at, after.expires_at),
+        ("activated_at", before.activated_at, after.activated_at),
+        ("closed_at", before.closed_at, after.closed_at),
+    ] {
+        if b != a {
+            set.push((column, text(a)));
+        }
+    }
+    if before.last_reminder_days != after.last_reminder_days {
+        set.push(("last_reminder_days", Value::Int(after.last_reminder_days.map(i64::from))));
+    }
+    Patch { set, state: before.state, last_reminder_days: before.last_reminder_days }
+}
+
+fn bind_value(q: &mut QueryBuilder<Sqlite>, v: &Value) {
+    match v {
+        Value::Text(t) => q.push_bind(t.clone()),
+        Value::Int(i) => q.push_bind(*i),
     };
+}
 
-    if let Some((outbox_id, why)) = &decision.fail_outbox {
-        sqlx::query("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?")
-            .bind(why)
-            .bind(outbox_id)
-            .execute(&mut **tx)
-            .await?;
+/// Applies decisions inside `tx`. For each: `Some(request id it concerned)`
+/// when applied, `None` when its request changed meanwhile (then none of its
+/// history or emails is written).
+async fn apply(
+    tx: &mut Transaction<'static, Sqlite>,
+    items: Vec<(&Decision, &[Outgoing])>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Option<Option<i64>>>> {
+    let mut result: Vec<Option<Option<i64>>> = vec![None; items.len()];
+
+    // Updates, grouped by patch: one conditional UPDATE per group.
+    let mut groups: Vec<(Patch, Vec<(usize, i64)>)> = Vec::new();
+    for (i, (d, _)) in items.iter().enumerate() {
+        match &d.change {
+            None => result[i] = Some(d.request_id),
+            Some(Change::Create(r)) => result[i] = Some(Some(insert_request(tx, r, now).await?)),
+            Some(Change::Update { before, after }) => {
+                let id = after.id.ok_or_else(|| StoreError::Corrupt("update of a request without id".into()))?;
+                let p = patch(before, after);
+                match groups.iter_mut().find(|(g, _)| *g == p) {
+                    Some((_, ids)) => ids.push((i, id)),
+                    None => groups.push((p, vec![(i, id)])),
+                }
+            }
+        }
+    }
+    for (p, members) in &groups {
+        for chunk in members.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE requests SET ");
+            for (column, value) in &p.set {
+                q.push(*column).push(" = ");
+                bind_value(&mut q, value);
+                q.push(", ");
+            }
+            q.push("updated_at = ").push_bind(ts(now)).push(" WHERE id IN (");
+            let mut ids = q.separated(", ");
+            for (_, id) in chunk {
+                ids.push_bind(*id);
+            }
+            q.push(") AND state = ").push_bind(p.state.as_str());
+            q.push(" AND last_reminder_days IS ").push_bind(p.last_reminder_days.map(i64::from));
+            q.push(" RETURNING id");
+            let changed: std::collections::HashSet<i64> =
+                q.build().fetch_all(&mut **tx).await?.iter().map(|r| r.get(0)).collect();
+            for (i, id) in chunk {
+                if changed.contains(id) {
+                    result[*i] = Some(Some(*id));
+                }
+            }
+        }
     }
 
-    if let Some(id) = request_id {
-        for e in &decision.events {
-            sqlx::query("INSERT INTO events (request_id, at, kind, detail) VALUES (?, ?, ?, ?)")
-                .bind(id)
-                .bind(ts(now))
-                .bind(e.kind)
-                .bind(&e.detail)
+    let applied: Vec<(Option<i64>, &Decision, &[Outgoing])> =
+        items.iter().zip(&result).filter_map(|((d, o), r)| r.map(|rid| (rid, *d, *o))).collect();
+    for (_, d, _) in &applied {
+        if let Some((outbox_id, why)) = &d.fail_outbox {
+            sqlx::query("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?")
+                .bind(why)
+                .bind(outbox_id)
                 .execute(&mut **tx)
                 .await?;
         }
     }
-
-    for o in outgoing {
-        let rid = if o.about_request { o.request_id.or(request_id) } else { None };
-        if let (Some(key), Some(rid)) = (&o.key, rid) {
-            sqlx::query("INSERT OR IGNORE INTO tokens (token_hash, request_id, step, created_at) VALUES (?, ?, ?, ?)")
-                .bind(key.token.hash())
-                .bind(rid)
-                .bind(step_name(key.step))
-                .bind(ts(now))
-                .execute(&mut **tx)
-                .await?;
-        }
-        sqlx::query(
-            "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, raw, \
-             next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(rid)
-        .bind(o.kind.name())
-        .bind(o.to.as_str())
-        .bind(&o.message_id)
-        .bind(&o.bounce_id)
-        .bind(o.envelope_from.as_str())
-        .bind(&o.subject)
-        .bind(&o.raw)
-        .bind(ts(now))
-        .bind(ts(now))
-        .execute(&mut **tx)
-        .await?;
+    let events: Vec<(i64, &crate::decide::Event)> = applied
+        .iter()
+        .filter_map(|(rid, d, _)| rid.map(|rid| d.events.iter().map(move |e| (rid, e))))
+        .flatten()
+        .collect();
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO events (request_id, at, kind, detail) ");
+        q.push_values(chunk, |mut b, (rid, e)| {
+            b.push_bind(*rid).push_bind(ts(now)).push_bind(e.kind.name()).push_bind(&e.detail);
+        });
+        q.build().execute(&mut **tx).await?;
     }
-    Ok(request_id)
+    let emails: Vec<(Option<i64>, &Outgoing)> = applied
+        .iter()
+        .flat_map(|(rid, _, outgoing)| {
+            outgoing.iter().map(move |o| (if o.about_request { o.request_id.or(*rid) } else { None }, o))
+        })
+        .collect();
+    let keyed: Vec<(i64, &Outgoing)> =
+        emails.iter().filter_map(|(rid, o)| Some(((*rid)?, *o))).filter(|(_, o)| o.key.is_some()).collect();
+    for chunk in keyed.chunks(ROWS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT OR IGNORE INTO tokens (token_hash, request_id, step, created_at) ");
+        q.push_values(chunk, |mut b, (rid, o)| {
+            let key = o.key.as_ref().expect("filtered on key");
+            b.push_bind(key.token.hash()).push_bind(*rid).push_bind(step_name(key.step)).push_bind(ts(now));
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    for chunk in emails.chunks(ROWS_PER_STATEMENT / 2) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, raw, next_attempt_at, created_at) ",
+        );
+        q.push_values(chunk, |mut b, (rid, o)| {
+            b.push_bind(*rid)
+                .push_bind(o.kind.name())
+                .push_bind(o.to.as_str())
+                .push_bind(&o.message_id)
+                .push_bind(&o.bounce_id)
+                .push_bind(o.envelope_from.as_str())
+                .push_bind(&o.subject)
+                .push_bind(&o.raw)
+                .push_bind(ts(now))
+                .push_bind(ts(now));
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(result)
 }
 
 async fn insert_request(tx: &mut Transaction<'static, Sqlite>, r: &Request, now: DateTime<Utc>) -> Result<i64> {

@@ -1,8 +1,8 @@
 //! The SQLite store: the only module with SQL. Opening, migrations and the typed errors.
 mod commit;
+mod due;
 mod outbox;
 mod requests;
-mod sweep;
 
 use std::{str::FromStr, time::Duration};
 
@@ -11,10 +11,9 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlSafeStr};
 
-pub use commit::{Committed, InboundRecord};
+pub use commit::{Committed, InboundRecord, Planned};
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use requests::EventRow;
-pub use sweep::{SweepAction, SweepChange};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -30,7 +30,7 @@ impl OutboxStatus {
 pub struct OutboxRow {
     pub id: i64,
     pub request_id: Option<i64>,
-    pub kind: String,
+    pub kind: crate::email::Kind,
     pub recipient: String,
     pub message_id: String,
     pub envelope_from: String,
@@ -53,7 +53,10 @@ fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
     Ok(OutboxRow {
         id: r.try_get(0)?,
         request_id: r.try_get(1)?,
-        kind: r.try_get(2)?,
+        kind: {
+            let kind: String = r.try_get(2)?;
+            crate::email::Kind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("outbox kind {kind:?}")))?
+        },
         recipient: r.try_get(3)?,
         message_id: r.try_get(4)?,
         envelope_from: r.try_get(5)?,

@@ -14,7 +14,7 @@ pub(super) const COLUMNS: &str = "id, reference, state, account_name, account_do
 #[derive(Debug, Clone)]
 pub struct EventRow {
     pub at: DateTime<Utc>,
-    pub kind: String,
+    pub kind: crate::decide::EventKind,
     pub detail: String,
 }
 
@@ -155,7 +155,10 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
-                Ok(EventRow { at: parse_ts(&r.try_get::<String, _>(0)?)?, kind: r.try_get(1)?, detail: r.try_get(2)? })
+                let kind: String = r.try_get(1)?;
+                let kind = crate::decide::EventKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("history kind {kind:?}")))?;
+                Ok(EventRow { at: parse_ts(&r.try_get::<String, _>(0)?)?, kind, detail: r.try_get(2)? })
             })
             .collect()
     }
@@ -175,7 +178,7 @@ impl Store {
         .await?;
         Ok(rows
             .iter()
-            .filter_map(|r| Some((crate::email::Kind::from_name(r.get(0))?, r.get::<i64, _>(1))))
+            .filter_map(|r| Some((crate::email::Kind::parse(r.get(0))?, r.get::<i64, _>(1))))
             .filter(|(k, _)| k.is_refusal())
             .collect())
     }

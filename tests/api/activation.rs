@@ -38,7 +38,7 @@ async fn accept_activates_and_tells_the_partner_every_user_and_the_customer() {
     desk.poll(2).await;
     assert_activated_and_everyone_told(&desk, &p, &[&p.user1, &p.user2], "Welcome aboard.").await;
     let history = desk.app.store.events(desk.one().await.id.unwrap()).await.unwrap();
-    let kinds: Vec<&str> = history.iter().map(|e| e.kind.as_str()).collect();
+    let kinds: Vec<&str> = history.iter().map(|e| e.kind.name()).collect();
     assert_eq!(kinds, ["received", "submitted", "activation_sent", "activated"]);
 }
 

@@ -70,9 +70,16 @@ async fn sweep_benchmark() {
     // Where the time goes: rendering the notices alone, for a tenth of the requests.
     let sample = desk.app.store.list_requests(None).await.unwrap();
     let composer = desk.app.composer();
+    let env = smartacct::decide::Env {
+        settings: &desk.app.settings,
+        now: Utc::now(),
+        new_reference: smartacct::domain::Reference::generate(),
+    };
     let started = Instant::now();
     for r in sample.iter().take((N / 10) as usize) {
-        for plan in smartacct::sweep::plans(smartacct::store::SweepAction::Expire, r, Utc::now()) {
+        let mut due = r.clone();
+        due.state = smartacct::domain::State::PendingCustomerAcceptance;
+        for plan in smartacct::decide::sweep(smartacct::decide::SweepStep::Expire, &due, &env).emails {
             composer.compose(&plan, Utc::now()).unwrap();
         }
     }

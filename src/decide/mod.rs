@@ -1,0 +1,384 @@
+//! The workflow of SPEC §1–§4 as pure functions: a fact (a mail, a due date, a failed email), what the store knew and the time, to a `Decision`.
+//!
+//! Every state change takes this path, whatever starts it: `intake` (mail),
+//! `sweep` (the clock), `delivery` (an email that will never arrive). The
+//! shell loads the facts, calls a function here, composes the emails and
+//! commits the decision in one transaction.
+mod bounce;
+mod expiry;
+mod new_request;
+mod reply;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Utc};
+
+pub use bounce::{Bounced, delivery_failed};
+pub use expiry::{Due, DueColumn, SweepStep, deadline_passed, sweep};
+
+use crate::configuration::Settings;
+use crate::domain::{EmailAddress, Reference, State, Step};
+use crate::email::{Content, EmailPlan, Kind, Origin};
+pub use crate::read::Inbound;
+use crate::read::automatic;
+use crate::request::Request;
+
+/// What the store knew when the mail was read, loaded by the shell for `decide`.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// The request and step that one of the mail's keys names (token matched).
+    pub keyed: Option<(Request, Step)>,
+    /// The request named by the subject's reference.
+    pub by_subject: Option<Request>,
+    /// The request of a desk email (without a reply key) the mail answers, by In-Reply-To/References.
+    pub by_thread: Option<Request>,
+    /// The sender's pending request as its customer, if any.
+    pub pending_for_customer: Option<Request>,
+    /// The live request holding the form's domain, if any.
+    pub live_for_domain: Option<Request>,
+    /// Refusals and error answers already sent to this sender in the last 24 hours.
+    pub answers_today: u32,
+    /// The refusals (kind, request) already sent to this sender in the last 24
+    /// hours: one sender gets the same refusal about one request once a day.
+    pub answered_today: Vec<(Kind, i64)>,
+    /// Live requests of the sender as a partner.
+    pub partner_open: u32,
+    /// Requests the sender made as a partner in the last 24 hours.
+    pub partner_created_today: u32,
+    /// The mail's Message-ID is one the desk issued.
+    pub own_message_id: bool,
+    /// For a bounce: the desk's email it reports on.
+    pub bounced: Option<Bounced>,
+}
+
+/// A state change of one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Create(Box<Request>),
+    /// Applied only if the stored request still holds what `before` read
+    /// (its state and reminder mark): a concurrent writer loses nothing.
+    Update {
+        before: Box<Request>,
+        after: Box<Request>,
+    },
+}
+
+/// What a decision was, for the inbound record, the log and the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    RequestCreated,
+    Submitted,
+    Cancelled,
+    Activated,
+    Declined,
+    Expired,
+    Reminded,
+    ReviewExpired,
+    /// An email of ours will never arrive.
+    Bounce,
+    BounceDelayed,
+    BounceUnmatched,
+    BounceUntrusted,
+    Refused,
+    RefusedSender,
+    Invalid,
+    Help,
+    Unmatched,
+    IgnoredAutomatic,
+    /// The sweep found the request no longer due.
+    NothingDue,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 19] = [
+        Outcome::RequestCreated,
+        Outcome::Submitted,
+        Outcome::Cancelled,
+        Outcome::Activated,
+        Outcome::Declined,
+        Outcome::Expired,
+        Outcome::Reminded,
+        Outcome::ReviewExpired,
+        Outcome::Bounce,
+        Outcome::BounceDelayed,
+        Outcome::BounceUnmatched,
+        Outcome::BounceUntrusted,
+        Outcome::Refused,
+        Outcome::RefusedSender,
+        Outcome::Invalid,
+        Outcome::Help,
+        Outcome::Unmatched,
+        Outcome::IgnoredAutomatic,
+        Outcome::NothingDue,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::RequestCreated => "request_created",
+            Outcome::Submitted => "submitted",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Activated => "activated",
+            Outcome::Declined => "declined",
+            Outcome::Expired => "expired",
+            Outcome::Reminded => "reminded",
+            Outcome::ReviewExpired => "review_expired",
+            Outcome::Bounce => "bounce",
+            Outcome::BounceDelayed => "bounce_delayed",
+            Outcome::BounceUnmatched => "bounce_unmatched",
+            Outcome::BounceUntrusted => "bounce_untrusted",
+            Outcome::Refused => "refused",
+            Outcome::RefusedSender => "refused_sender",
+            Outcome::Invalid => "invalid",
+            Outcome::Help => "help",
+            Outcome::Unmatched => "unmatched",
+            Outcome::IgnoredAutomatic => "ignored_automatic",
+            Outcome::NothingDue => "nothing_due",
+        }
+    }
+}
+
+/// The kinds of line in a request's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    Received,
+    ReviewSent,
+    Submitted,
+    ActivationSent,
+    Cancelled,
+    Activated,
+    Declined,
+    Expired,
+    ReviewExpired,
+    ReminderSent,
+    Undeliverable,
+    Bounced,
+    BounceIgnored,
+    Refused,
+    ReplyNotApplied,
+    LateReply,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 16] = [
+        EventKind::Received,
+        EventKind::ReviewSent,
+        EventKind::Submitted,
+        EventKind::ActivationSent,
+        EventKind::Cancelled,
+        EventKind::Activated,
+        EventKind::Declined,
+        EventKind::Expired,
+        EventKind::ReviewExpired,
+        EventKind::ReminderSent,
+        EventKind::Undeliverable,
+        EventKind::Bounced,
+        EventKind::BounceIgnored,
+        EventKind::Refused,
+        EventKind::ReplyNotApplied,
+        EventKind::LateReply,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Received => "received",
+            EventKind::ReviewSent => "review_sent",
+            EventKind::Submitted => "submitted",
+            EventKind::ActivationSent => "activation_sent",
+            EventKind::Cancelled => "cancelled",
+            EventKind::Activated => "activated",
+            EventKind::Declined => "declined",
+            EventKind::Expired => "expired",
+            EventKind::ReviewExpired => "review_expired",
+            EventKind::ReminderSent => "reminder_sent",
+            EventKind::Undeliverable => "undeliverable",
+            EventKind::Bounced => "bounced",
+            EventKind::BounceIgnored => "bounce_ignored",
+            EventKind::Refused => "refused",
+            EventKind::ReplyNotApplied => "reply_not_applied",
+            EventKind::LateReply => "late_reply",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl PartialEq<&str> for EventKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+/// A line of a request's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub kind: EventKind,
+    pub detail: String,
+}
+
+impl Event {
+    pub fn new(kind: EventKind, detail: impl Into<String>) -> Self {
+        Event { kind, detail: detail.into() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub outcome: Outcome,
+    pub detail: String,
+    pub change: Option<Change>,
+    /// The request the fact concerns (for the inbound record and events), when one exists already.
+    pub request_id: Option<i64>,
+    pub events: Vec<Event>,
+    pub emails: Vec<EmailPlan>,
+    /// An email of ours that will never arrive: (outbox id, why), marked failed.
+    pub fail_outbox: Option<(i64, String)>,
+}
+
+impl Decision {
+    pub fn new(outcome: Outcome, detail: impl Into<String>) -> Self {
+        Decision {
+            outcome,
+            detail: detail.into(),
+            change: None,
+            request_id: None,
+            events: Vec::new(),
+            emails: Vec::new(),
+            fail_outbox: None,
+        }
+    }
+
+    /// A decision about an existing request.
+    fn about(request: &Request, outcome: Outcome, detail: impl Into<String>) -> Self {
+        Decision { request_id: request.id, ..Decision::new(outcome, detail) }
+    }
+
+    fn event(&mut self, kind: EventKind, detail: impl Into<String>) {
+        self.events.push(Event::new(kind, detail));
+    }
+
+    /// The request moves from `before` to `after`.
+    fn update(&mut self, before: &Request, after: Request) {
+        self.change = Some(Change::Update { before: Box::new(before.clone()), after: Box::new(after) });
+    }
+}
+
+/// Everything `decide` needs besides the fact: settings, the time and a fresh reference, passed in.
+pub struct Env<'a> {
+    pub settings: &'a Settings,
+    pub now: DateTime<Utc>,
+    pub new_reference: Reference,
+}
+
+/// A mail: a bounce, automatic mail, a reply on a step, or a new form.
+pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
+    let s = env.settings;
+    let mail = &inbound.mail;
+
+    if let Some(dsn) = &inbound.dsn {
+        return bounce::report(dsn, mail, known, env);
+    }
+    if let Some(why) = automatic::reason(mail, &s.mailbox.address, known.own_message_id) {
+        return Decision::new(Outcome::IgnoredAutomatic, format!("automatic mail, not answered: {why}"));
+    }
+    if let Some(why) = &mail.sender_problem {
+        // No decision and no answer: with two senders, neither is known to
+        // have written, and an answer could go to someone who did not.
+        let mut d = Decision::new(Outcome::RefusedSender, format!("not one clear sender ({why}); nothing done"));
+        if let Some((request, _)) = &known.keyed {
+            d.request_id = request.id;
+            d.event(EventKind::Refused, format!("a reply whose From is not one clear address was refused: {why}"));
+        }
+        return d;
+    }
+    let Some(sender) = mail.from.clone() else {
+        return Decision::new(Outcome::IgnoredAutomatic, "no usable From address");
+    };
+
+    let partner = s.is_partner(&sender);
+    let fresh_form = partner && !inbound.own_form.is_empty();
+    if let Some((request, step)) = &known.keyed {
+        // A partner answering an old thread (the CANCEL acknowledgement, say)
+        // with a new form in their own words is sending a new request.
+        if !(fresh_form && request.state.is_terminal()) {
+            return reply::on_step(inbound, &sender, request, *step, known, env);
+        }
+    }
+    if !fresh_form && (known.by_thread.is_some() || inbound.subject_reference.is_some()) {
+        return reply::about_a_request(inbound, &sender, known, env);
+    }
+    if let (false, Some(r)) = (partner, &known.pending_for_customer) {
+        return reply::customer_afresh(inbound, &sender, r, known, env);
+    }
+    if !partner {
+        let mut d = Decision::new(Outcome::Refused, format!("{sender} is not in partners.allow"));
+        if s.partners.unknown_sender == crate::configuration::UnknownSender::Reply {
+            let content = Content::NotAuthorized {
+                refusal: crate::email::Refusal::UnknownSender,
+                sender: sender.to_string(),
+                request: None,
+            };
+            queue_capped(&mut d, answer(inbound, content, s.workflow.default_locale), known, env);
+        }
+        return d;
+    }
+    new_request::from_form(inbound, &sender, known, env)
+}
+
+/// The step `sender` may answer on this request now, if any: the partner
+/// while it awaits review, the customer while it awaits acceptance.
+fn waiting_on(r: &Request, sender: &EmailAddress) -> Option<Step> {
+    match r.state {
+        State::AwaitingReview if *sender == r.partner_email => Some(Step::Review),
+        State::PendingCustomerAcceptance if *sender == r.customer_email => Some(Step::Activation),
+        _ => None,
+    }
+}
+
+/// Message-IDs at most in an answer's References.
+pub const MAX_REFERENCES: usize = 20;
+
+/// An email back to the sender of `inbound`, threaded under it.
+fn answer(inbound: &Inbound, content: Content, locale: crate::domain::Locale) -> EmailPlan {
+    let mail = &inbound.mail;
+    let to = mail.from.clone().expect("only mail with a sender is answered");
+    let mut plan = EmailPlan::new(content, to, locale, Origin::Reply);
+    if mail.has_message_id {
+        plan.in_reply_to = Some(mail.message_id.clone());
+        // References: the parent's own chain, then the parent.
+        let mut refs: Vec<String> = mail.thread_ids.iter().skip(1).cloned().collect();
+        if refs.is_empty() {
+            refs.extend(mail.thread_ids.first().cloned());
+        }
+        refs.retain(|r| r != &mail.message_id);
+        // A sender may send any chain; echo only the newest ids, as clients do.
+        let drop = refs.len().saturating_sub(MAX_REFERENCES - 1);
+        refs.drain(..drop);
+        refs.push(mail.message_id.clone());
+        plan.references = refs;
+    }
+    plan
+}
+
+/// Refusals and error answers stop at `hygiene.max_auto_replies_per_day` per
+/// sender, and one sender gets the same refusal about one request once a day.
+fn queue_capped(d: &mut Decision, plan: EmailPlan, known: &Known, env: &Env<'_>) {
+    let cap = env.settings.hygiene.max_auto_replies_per_day;
+    let about = plan.request().and_then(|r| r.id);
+    // An auto-responder without markers answering our answer would otherwise
+    // get one email per message until the cap: once a day is enough.
+    if about.is_some_and(|id| known.answered_today.contains(&(plan.kind(), id))) {
+        d.detail.push_str(&format!(" (no answer: {} had this answer today already)", plan.to));
+    } else if known.answers_today >= cap {
+        d.detail.push_str(&format!(" (no answer: {} already answered {} times today)", plan.to, known.answers_today));
+    } else {
+        d.emails.push(plan);
+    }
+}

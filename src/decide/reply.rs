@@ -1,0 +1,207 @@
+//! Replies: a command on a step (one guard for both steps), and replies that change nothing but are answered.
+use super::new_request::{submit, submitted_emails};
+use super::{Decision, EventKind, Inbound, Known, Outcome, answer, deadline_passed, expiry, queue_capped, waiting_on};
+use crate::domain::{EmailAddress, State, Step};
+use crate::email::{Content, EmailPlan, Origin, Refusal, Unmatched};
+use crate::read::reply::Command;
+use crate::request::Request;
+
+/// Who may answer a step, and in which state the request waits on it.
+fn party(request: &Request, step: Step) -> (&EmailAddress, State, Refusal, &'static str) {
+    match step {
+        Step::Review => (&request.partner_email, State::AwaitingReview, Refusal::NotPartner, "partner"),
+        Step::Activation => {
+            (&request.customer_email, State::PendingCustomerAcceptance, Refusal::NotCustomer, "customer")
+        }
+    }
+}
+
+/// A reply carrying a step's key: the guard (the step's party, the state it
+/// waits in, its deadline), then the command read from the sender's own text.
+pub(super) fn on_step(
+    inbound: &Inbound,
+    sender: &EmailAddress,
+    request: &Request,
+    step: Step,
+    known: &Known,
+    env: &super::Env<'_>,
+) -> Decision {
+    let (allowed, waiting, refusal, role) = party(request, step);
+    if sender != allowed {
+        let mut d =
+            Decision::about(request, Outcome::Refused, format!("{sender} is not the {role} of {}", request.reference));
+        d.event(EventKind::Refused, format!("{sender} tried to answer the {}; only {allowed} may", step.name()));
+        let content = Content::NotAuthorized { refusal, sender: sender.to_string(), request: Some(request.clone()) };
+        queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
+        return d;
+    }
+    if request.state != waiting {
+        return wrong_state(inbound, sender, request, step, known, env);
+    }
+    if let Some(late) = deadline_passed(request, env.now, env.settings) {
+        // A late answer never beats a deadline: closed now, as the sweep would.
+        let mut d = expiry::sweep(late, request, env);
+        d.detail = format!("{} was past its deadline; closed on this late reply", request.reference);
+        for e in &mut d.events {
+            e.detail = "past its deadline when a late reply came; closed then".into();
+        }
+        return d;
+    }
+    let command = match step {
+        Step::Review => inbound.words.for_review(),
+        Step::Activation => inbound.words.for_activation(),
+    };
+    let now = env.now;
+    let mut after = request.clone();
+    let mut d = match command {
+        Command::Submit => {
+            submit(&mut after, env);
+            let mut d = Decision::about(request, Outcome::Submitted, format!("{} submitted", request.reference));
+            d.event(EventKind::Submitted, format!("SUBMIT from {sender}"));
+            submitted_emails(&mut d, inbound, &after);
+            d
+        }
+        Command::Cancel => {
+            after.state = State::Cancelled;
+            after.closed_at = Some(now);
+            let mut d = Decision::about(request, Outcome::Cancelled, format!("{} cancelled", request.reference));
+            d.event(EventKind::Cancelled, format!("CANCEL from {sender}"));
+            d.emails.push(answer(inbound, Content::Cancelled { request: after.clone() }, after.locale));
+            d
+        }
+        Command::Accept => {
+            after.state = State::Active;
+            after.activated_at = Some(now);
+            let mut d = Decision::about(request, Outcome::Activated, format!("{} activated", request.reference));
+            d.event(EventKind::Activated, format!("ACCEPT from {sender}"));
+            let to = |content: Content, who: &EmailAddress| {
+                EmailPlan::new(content, who.clone(), after.locale, Origin::Reply)
+            };
+            d.emails.push(to(Content::ActivatedPartner { request: after.clone() }, &after.partner_email));
+            for user in &after.user_emails {
+                d.emails.push(to(Content::UserAccess { request: after.clone() }, user));
+            }
+            d.emails.push(answer(inbound, Content::ActivatedCustomer { request: after.clone() }, after.locale));
+            d
+        }
+        Command::Decline => {
+            after.state = State::Declined;
+            after.closed_at = Some(now);
+            let mut d = Decision::about(request, Outcome::Declined, format!("{} declined", request.reference));
+            d.event(EventKind::Declined, format!("DECLINE from {sender}"));
+            let partner = after.partner_email.clone();
+            d.emails.push(EmailPlan::new(
+                Content::Declined { request: after.clone() },
+                partner,
+                after.locale,
+                Origin::Reply,
+            ));
+            d.emails.push(answer(inbound, Content::DeclinedCustomer { request: after.clone() }, after.locale));
+            d
+        }
+        Command::None | Command::Ambiguous => return no_command(inbound, sender, request, step, command, known, env),
+    };
+    d.update(request, after);
+    d
+}
+
+/// A reply to a step the request no longer waits on: nothing changes; say where it stands.
+fn wrong_state(
+    inbound: &Inbound,
+    sender: &EmailAddress,
+    request: &Request,
+    step: Step,
+    known: &Known,
+    env: &super::Env<'_>,
+) -> Decision {
+    let detail = format!("{} is {}; reply not applied", request.reference, request.state.as_str());
+    let mut d = Decision::about(request, Outcome::Unmatched, detail);
+    d.event(EventKind::LateReply, format!("{} reply while {}; nothing changed", step.name(), request.state.as_str()));
+    let content = Content::UnmatchedReply {
+        why: Unmatched::WrongState,
+        sender: sender.to_string(),
+        request: Some(request.clone()),
+        step: Some(step),
+        offer_reply: false,
+    };
+    queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
+    d
+}
+
+/// No command word (or both) in the sender's own text: the choices again, with the reply address.
+fn no_command(
+    inbound: &Inbound,
+    sender: &EmailAddress,
+    request: &Request,
+    step: Step,
+    command: Command,
+    known: &Known,
+    env: &super::Env<'_>,
+) -> Decision {
+    let why = if command == Command::Ambiguous { Unmatched::Ambiguous } else { Unmatched::NoCommand };
+    let detail = format!("{} reply to {}: {}", step.name(), request.reference, why.name());
+    let mut d = Decision::about(request, Outcome::Unmatched, detail);
+    let content = Content::UnmatchedReply {
+        why,
+        sender: sender.to_string(),
+        request: Some(request.clone()),
+        step: Some(step),
+        offer_reply: true,
+    };
+    queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
+    d
+}
+
+/// A reply to a desk email that expects no answer, or a mail naming a
+/// reference without a key: nothing changes; say where the request stands.
+pub(super) fn about_a_request(
+    inbound: &Inbound,
+    sender: &EmailAddress,
+    known: &Known,
+    env: &super::Env<'_>,
+) -> Decision {
+    let about = known.by_thread.as_ref().or(known.by_subject.as_ref());
+    let locale = about.map_or(env.settings.workflow.default_locale, |r| r.locale);
+    let why = match (&known.by_thread, &known.by_subject) {
+        (Some(_), _) => Unmatched::WrongState,
+        (None, Some(_)) => Unmatched::NotLinked,
+        (None, None) => Unmatched::UnknownReference,
+    };
+    let mut d = Decision::new(Outcome::Unmatched, "reply that changes nothing");
+    let step = about.and_then(|r| waiting_on(r, sender));
+    let content = Content::UnmatchedReply {
+        why,
+        sender: sender.to_string(),
+        request: about.cloned(),
+        step,
+        offer_reply: step.is_some(),
+    };
+    if let Some(r) = about {
+        d.request_id = r.id;
+        d.detail = format!("reply about {} that changes nothing ({})", r.reference, why.name());
+        d.event(EventKind::ReplyNotApplied, format!("{sender}: {}", why.name()));
+    }
+    queue_capped(&mut d, answer(inbound, content, locale), known, env);
+    d
+}
+
+/// A customer writing afresh to the desk about their pending request: pointed to it, with its reply address again.
+pub(super) fn customer_afresh(
+    inbound: &Inbound,
+    sender: &EmailAddress,
+    request: &Request,
+    known: &Known,
+    env: &super::Env<'_>,
+) -> Decision {
+    let mut d =
+        Decision::about(request, Outcome::Unmatched, format!("{sender} wrote afresh about {}", request.reference));
+    let content = Content::UnmatchedReply {
+        why: Unmatched::NotLinked,
+        sender: sender.to_string(),
+        request: Some(request.clone()),
+        step: Some(Step::Activation),
+        offer_reply: true,
+    };
+    queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
+    d
+}

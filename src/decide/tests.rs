@@ -1,0 +1,374 @@
+//! The core without a server: tables of (state, step, sender, words, timing) and of sweep moments, each row a sentence.
+use chrono::{DateTime, Duration, Utc};
+
+use super::*;
+use crate::domain::{AccountDomain, EmailAddress, Locale};
+use crate::email::Kind;
+
+fn settings() -> Settings {
+    let t: toml::Table = r#"
+[mailbox]
+address = "desk@example.test"
+[imap]
+host = "h"
+username = "u"
+password = "p"
+[smtp]
+host = "h"
+[partners]
+allow = ["*@partner.test"]
+"#
+    .parse()
+    .unwrap();
+    Settings::from_table(&t, &|_| None).unwrap()
+}
+
+fn a(s: &str) -> EmailAddress {
+    EmailAddress::parse(s).unwrap()
+}
+
+const PARTNER: &str = "bob@partner.test";
+const CUSTOMER: &str = "jane@customer.test";
+const STRANGER: &str = "mallory@customer.test";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Timing {
+    InTime,
+    PastDeadline,
+}
+use Timing::*;
+
+/// A stored request in `state`, in time or past its deadline at `now`.
+fn request(state: State, timing: Timing, now: DateTime<Utc>) -> Request {
+    let days = |n: i64| now + Duration::days(n);
+    let (created, expires) = match (state, timing) {
+        (State::AwaitingReview, InTime) => (days(-1), None),
+        (State::AwaitingReview, PastDeadline) => (days(-20), None),
+        (_, InTime) => (days(-10), Some(days(10))),
+        (_, PastDeadline) => (days(-91), Some(days(-1))),
+    };
+    Request {
+        id: Some(7),
+        reference: Reference::parse("SA-7K3QX9PD").unwrap(),
+        state,
+        account_name: "Acme".into(),
+        account_domain: AccountDomain::parse("acme.example").unwrap(),
+        customer_email: a(CUSTOMER),
+        partner_email: a(PARTNER),
+        user_emails: vec![a("u@customer.test")],
+        note_to_customer: None,
+        note_to_users: None,
+        locale: Locale::En,
+        created_at: created,
+        submitted_at: expires.map(|_| created),
+        expires_at: expires,
+        activated_at: None,
+        closed_at: None,
+        last_reminder_days: None,
+    }
+}
+
+fn mail(from: &str, to: &str, body: &str) -> Inbound {
+    let raw = format!("From: {from}\r\nTo: {to}\r\nSubject: Re: x\r\nMessage-ID: <m@x.test>\r\n\r\n{body}\r\n");
+    Inbound::read(raw.as_bytes(), &a("desk@example.test"))
+}
+
+fn env(s: &Settings, now: DateTime<Utc>) -> Env<'_> {
+    Env { settings: s, now, new_reference: Reference::generate() }
+}
+
+/// What a row expects: the outcome, the state after (`None`: unchanged) and the emails' kinds.
+struct Expect(Outcome, Option<State>, &'static [Kind]);
+
+struct Reply {
+    says: &'static str,
+    state: State,
+    step: Step,
+    from: &'static str,
+    words: &'static str,
+    timing: Timing,
+    expect: Expect,
+}
+
+const BOTH_REVIEW: &str = "SUBMIT\nCANCEL";
+const BOTH_ACTIVATION: &str = "ACCEPT\nDECLINE";
+
+#[rustfmt::skip]
+fn replies() -> Vec<Reply> {
+    use Kind as K;
+    use Outcome as O;
+    use State as S;
+    use Step::{Activation as Act, Review as Rev};
+    let r = |says, state, step, from, words, timing, expect| Reply { says, state, step, from, words, timing, expect };
+    let mut rows = vec![
+        r("the partner's SUBMIT in time sends the request to the customer", S::AwaitingReview, Rev, PARTNER, "SUBMIT", InTime,
+          Expect(O::Submitted, Some(S::PendingCustomerAcceptance), &[K::RequestComplete, K::Activation])),
+        r("the partner's CANCEL in time closes the request", S::AwaitingReview, Rev, PARTNER, "CANCEL", InTime,
+          Expect(O::Cancelled, Some(S::Cancelled), &[K::Cancelled])),
+        r("the partner's reply without a command gets the choices again", S::AwaitingReview, Rev, PARTNER, "Thanks!", InTime,
+          Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+        r("the partner's reply with both commands changes nothing", S::AwaitingReview, Rev, PARTNER, BOTH_REVIEW, InTime,
+          Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+        r("the partner's ACCEPT is no command of the review", S::AwaitingReview, Rev, PARTNER, "ACCEPT", InTime,
+          Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+        r("the customer cannot submit the review", S::AwaitingReview, Rev, CUSTOMER, "SUBMIT", InTime,
+          Expect(O::Refused, None, &[K::NotAuthorized])),
+        r("a stranger cannot submit the review", S::AwaitingReview, Rev, STRANGER, "SUBMIT", InTime,
+          Expect(O::Refused, None, &[K::NotAuthorized])),
+        r("a stranger cannot cancel the review", S::AwaitingReview, Rev, STRANGER, "CANCEL", InTime,
+          Expect(O::Refused, None, &[K::NotAuthorized])),
+        r("a SUBMIT past the review deadline closes the review instead", S::AwaitingReview, Rev, PARTNER, "SUBMIT", PastDeadline,
+          Expect(O::ReviewExpired, Some(S::ReviewExpired), &[K::ReviewExpired])),
+        r("a CANCEL past the review deadline closes the review as expired", S::AwaitingReview, Rev, PARTNER, "CANCEL", PastDeadline,
+          Expect(O::ReviewExpired, Some(S::ReviewExpired), &[K::ReviewExpired])),
+        r("a SUBMIT once submitted is answered with where the request stands", S::PendingCustomerAcceptance, Rev, PARTNER, "SUBMIT", InTime,
+          Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+        r("the customer's ACCEPT in time activates the account and tells everyone", S::PendingCustomerAcceptance, Act, CUSTOMER, "ACCEPT", InTime,
+          Expect(O::Activated, Some(S::Active), &[K::ActivatedPartner, K::UserAccess, K::ActivatedCustomer])),
+        r("the customer's DECLINE in time declines and tells the partner", S::PendingCustomerAcceptance, Act, CUSTOMER, "DECLINE", InTime,
+          Expect(O::Declined, Some(S::Declined), &[K::Declined, K::DeclinedCustomer])),
+        r("the customer's reply without a command gets the choices again", S::PendingCustomerAcceptance, Act, CUSTOMER, "Who is Bob?", InTime,
+          Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+        r("the customer's reply with both commands changes nothing", S::PendingCustomerAcceptance, Act, CUSTOMER, BOTH_ACTIVATION, InTime,
+          Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+        r("the customer's SUBMIT is no command of the activation", S::PendingCustomerAcceptance, Act, CUSTOMER, "SUBMIT", InTime,
+          Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+        r("the partner cannot accept for the customer", S::PendingCustomerAcceptance, Act, PARTNER, "ACCEPT", InTime,
+          Expect(O::Refused, None, &[K::NotAuthorized])),
+        r("the partner cannot decline for the customer", S::PendingCustomerAcceptance, Act, PARTNER, "DECLINE", InTime,
+          Expect(O::Refused, None, &[K::NotAuthorized])),
+        r("a stranger cannot accept", S::PendingCustomerAcceptance, Act, STRANGER, "ACCEPT", InTime,
+          Expect(O::Refused, None, &[K::NotAuthorized])),
+        r("an ACCEPT past the deadline expires the request even before the sweep", S::PendingCustomerAcceptance, Act, CUSTOMER, "ACCEPT", PastDeadline,
+          Expect(O::Expired, Some(S::Expired), &[K::ExpiredCustomer, K::ExpiredPartner])),
+        r("a DECLINE past the deadline expires the request too", S::PendingCustomerAcceptance, Act, CUSTOMER, "DECLINE", PastDeadline,
+          Expect(O::Expired, Some(S::Expired), &[K::ExpiredCustomer, K::ExpiredPartner])),
+        r("a stranger past the deadline is still only refused", S::PendingCustomerAcceptance, Act, STRANGER, "ACCEPT", PastDeadline,
+          Expect(O::Refused, None, &[K::NotAuthorized])),
+        r("an ACCEPT before the partner submitted changes nothing", S::AwaitingReview, Act, CUSTOMER, "ACCEPT", InTime,
+          Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+    ];
+    for state in [S::Active, S::Declined, S::Expired, S::Cancelled, S::ReviewExpired, S::Undeliverable] {
+        rows.push(r("a SUBMIT on a closed request is answered with its state", state, Rev, PARTNER, "SUBMIT", InTime,
+                    Expect(O::Unmatched, None, &[K::UnmatchedReply])));
+        rows.push(r("an ACCEPT on a closed request is answered with its state", state, Act, CUSTOMER, "ACCEPT", InTime,
+                    Expect(O::Unmatched, None, &[K::UnmatchedReply])));
+        rows.push(r("a DECLINE on a closed request, even late, changes nothing", state, Act, CUSTOMER, "DECLINE", PastDeadline,
+                    Expect(O::Unmatched, None, &[K::UnmatchedReply])));
+    }
+    rows
+}
+
+fn run(
+    row_state: State,
+    step: Step,
+    from: &str,
+    words: &str,
+    timing: Timing,
+    s: &Settings,
+    now: DateTime<Utc>,
+) -> Decision {
+    let known = Known { keyed: Some((request(row_state, timing, now), step)), ..Known::default() };
+    decide(&mail(from, "desk+x@example.test", words), &known, &env(s, now))
+}
+
+#[test]
+fn every_reply_on_a_step_decides_as_its_row_says() {
+    let (s, now) = (settings(), Utc::now());
+    let mut failures = Vec::new();
+    for row in replies() {
+        let d = run(row.state, row.step, row.from, row.words, row.timing, &s, now);
+        let after = match &d.change {
+            Some(Change::Update { after, .. }) => Some(after.state),
+            _ => None,
+        };
+        let kinds: Vec<Kind> = d.emails.iter().map(EmailPlan::kind).collect();
+        let Expect(outcome, state, emails) = row.expect;
+        if (d.outcome, after, kinds.as_slice()) != (outcome, state, emails) {
+            failures.push(format!(
+                "{} ({:?}, {:?}, {}, {:?}, {:?}): got {:?} {:?} {:?}",
+                row.says, row.state, row.step, row.from, row.words, row.timing, d.outcome, after, kinds
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn no_stranger_and_no_closed_request_ever_changes_whatever_the_words_and_the_time() {
+    let (s, now) = (settings(), Utc::now());
+    for state in State::ALL {
+        for step in [Step::Review, Step::Activation] {
+            for from in [PARTNER, CUSTOMER, STRANGER] {
+                for words in ["SUBMIT", "CANCEL", "ACCEPT", "DECLINE", "Thanks", BOTH_REVIEW, BOTH_ACTIVATION] {
+                    for timing in [InTime, PastDeadline] {
+                        let d = run(state, step, from, words, timing, &s, now);
+                        let party = match step {
+                            Step::Review => PARTNER,
+                            Step::Activation => CUSTOMER,
+                        };
+                        if from != party || state.is_terminal() {
+                            assert!(d.change.is_none(), "{state:?} {step:?} {from} {words:?} {timing:?}: {d:?}");
+                        }
+                        assert!(d.emails.len() <= 3, "never more than the activation's three emails");
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct SweepRow {
+    says: &'static str,
+    step: SweepStep,
+    request: Request,
+    expect: Expect,
+}
+
+#[test]
+fn the_sweep_decides_as_its_rows_say() {
+    let (s, now) = (settings(), Utc::now());
+    let pending = |expires_in_days: i64, last_reminder: Option<u32>| Request {
+        expires_at: Some(now + Duration::days(expires_in_days)),
+        last_reminder_days: last_reminder,
+        ..request(State::PendingCustomerAcceptance, InTime, now)
+    };
+    use Kind as K;
+    use Outcome as O;
+    let rows = [
+        SweepRow {
+            says: "a request past its expiry expires and both are told",
+            step: SweepStep::Expire,
+            request: pending(-1, None),
+            expect: Expect(O::Expired, Some(State::Expired), &[K::ExpiredCustomer, K::ExpiredPartner]),
+        },
+        SweepRow {
+            says: "a request not yet expired is left alone",
+            step: SweepStep::Expire,
+            request: pending(3, None),
+            expect: Expect(O::NothingDue, None, &[]),
+        },
+        SweepRow {
+            says: "30 days out, the first reminder goes",
+            step: SweepStep::Remind { days: 30 },
+            request: pending(29, None),
+            expect: Expect(O::Reminded, Some(State::PendingCustomerAcceptance), &[K::Reminder]),
+        },
+        SweepRow {
+            says: "7 days out after the 30-day reminder, the 7-day one goes",
+            step: SweepStep::Remind { days: 7 },
+            request: pending(6, Some(30)),
+            expect: Expect(O::Reminded, Some(State::PendingCustomerAcceptance), &[K::Reminder]),
+        },
+        SweepRow {
+            says: "a reminder already sent is not sent again",
+            step: SweepStep::Remind { days: 7 },
+            request: pending(6, Some(7)),
+            expect: Expect(O::NothingDue, None, &[]),
+        },
+        SweepRow {
+            says: "60 days out, no reminder is due",
+            step: SweepStep::Remind { days: 30 },
+            request: pending(60, None),
+            expect: Expect(O::NothingDue, None, &[]),
+        },
+        SweepRow {
+            says: "an expired request gets no reminder",
+            step: SweepStep::Remind { days: 7 },
+            request: pending(-1, None),
+            expect: Expect(O::NothingDue, None, &[]),
+        },
+        SweepRow {
+            says: "a review older than review_days closes and the partner is told",
+            step: SweepStep::ExpireReview,
+            request: request(State::AwaitingReview, PastDeadline, now),
+            expect: Expect(O::ReviewExpired, Some(State::ReviewExpired), &[K::ReviewExpired]),
+        },
+        SweepRow {
+            says: "a review in time is left alone",
+            step: SweepStep::ExpireReview,
+            request: request(State::AwaitingReview, InTime, now),
+            expect: Expect(O::NothingDue, None, &[]),
+        },
+        SweepRow {
+            says: "an active account never expires",
+            step: SweepStep::Expire,
+            request: request(State::Active, PastDeadline, now),
+            expect: Expect(O::NothingDue, None, &[]),
+        },
+    ];
+    let mut failures = Vec::new();
+    for row in rows {
+        let d = sweep(row.step, &row.request, &env(&s, now));
+        let after = match &d.change {
+            Some(Change::Update { after, .. }) => Some(after.state),
+            _ => None,
+        };
+        let kinds: Vec<Kind> = d.emails.iter().map(EmailPlan::kind).collect();
+        let Expect(outcome, state, emails) = row.expect;
+        if (d.outcome, after, kinds.as_slice()) != (outcome, state, emails) {
+            failures.push(format!("{}: got {:?} {:?} {:?}", row.says, d.outcome, after, kinds));
+        }
+        // The store selects with the same rule the core decides with.
+        let selected = row.step.due(now, &s).matches(&row.request);
+        assert_eq!(selected, d.outcome != O::NothingDue, "{}", row.says);
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn a_question_is_answered_with_the_choices_and_the_reply_address_again() {
+    let (s, now) = (settings(), Utc::now());
+    let d = run(
+        State::PendingCustomerAcceptance,
+        Step::Activation,
+        CUSTOMER,
+        "Before I accept, who is Bob?",
+        InTime,
+        &s,
+        now,
+    );
+    assert!(d.change.is_none());
+    let Content::UnmatchedReply { why, offer_reply, .. } = &d.emails[0].content else { panic!("{d:?}") };
+    assert_eq!((*why, *offer_reply), (crate::email::Unmatched::NoCommand, true));
+    assert_eq!(d.emails[0].content.reply_step(), Some(Step::Activation));
+}
+
+#[test]
+fn a_partner_answering_a_closed_thread_with_a_new_form_makes_a_new_request() {
+    let (s, now) = (settings(), Utc::now());
+    let known = Known { keyed: Some((request(State::Cancelled, InTime, now), Step::Review)), ..Known::default() };
+    let form = "Account name: Acme 2\r\nCustomer email: jane@customer.test\r\nAccount domain: acme.example";
+    let d = decide(&mail(PARTNER, "desk+rev-x@example.test", form), &known, &env(&s, now));
+    assert_eq!(d.outcome, Outcome::RequestCreated);
+}
+
+#[test]
+fn a_thanks_to_a_desk_email_is_answered_with_where_the_request_stands() {
+    let (s, now) = (settings(), Utc::now());
+    let known = Known { by_thread: Some(request(State::Active, InTime, now)), ..Known::default() };
+    let d = decide(&mail(PARTNER, "desk@example.test", "Thanks!"), &known, &env(&s, now));
+    assert!(d.change.is_none());
+    let Content::UnmatchedReply { why, offer_reply, .. } = &d.emails[0].content else { panic!("{d:?}") };
+    assert_eq!((*why, *offer_reply), (crate::email::Unmatched::WrongState, false));
+}
+
+#[test]
+fn a_partner_naming_themselves_as_customer_is_refused() {
+    let (s, now) = (settings(), Utc::now());
+    let form = "Account name: Acme\r\nCustomer email: Bob+x@partner.test\r\nAccount domain: acme.example";
+    let d = decide(&mail(PARTNER, "desk@example.test", form), &Known::default(), &env(&s, now));
+    assert_eq!(d.outcome, Outcome::Invalid);
+    assert!(d.change.is_none());
+}
+
+#[test]
+fn a_partner_at_the_limit_of_open_requests_is_refused_with_the_limit() {
+    let (s, now) = (settings(), Utc::now());
+    let form = "Account name: Acme\r\nCustomer email: jane@customer.test\r\nAccount domain: acme.example";
+    let known = Known { partner_open: 20, ..Known::default() };
+    let d = decide(&mail(PARTNER, "desk@example.test", form), &known, &env(&s, now));
+    assert_eq!(d.outcome, Outcome::Refused);
+    let Content::NotAuthorized { refusal, .. } = &d.emails[0].content else { panic!("{d:?}") };
+    assert_eq!(*refusal, crate::email::Refusal::TooManyOpen { max: 20 });
+}
