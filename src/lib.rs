@@ -1,25 +1,16 @@
 //! smartacct: the Smart Account request desk, run over email. See ARCHITECTURE.md for the map.
-pub mod app;
-pub mod cli;
-pub mod compose;
+//!
+//! `workflow` is the pure core (domain types, readers, decisions, email
+//! contents); `shell` does the I/O around it (store, IMAP, SMTP, rendering,
+//! the service, the CLI); `configuration` is read at the edge and passed in.
+//! The short paths below (`smartacct::decide`, `smartacct::store`, …) are
+//! re-exports of those modules.
 pub mod configuration;
-pub mod decide;
-pub mod delivery;
-pub mod domain;
-pub mod email;
-pub mod faults;
-pub mod i18n;
-pub mod imap;
-pub mod intake;
-pub mod read;
-pub mod request;
-pub mod retry;
-pub mod schedule;
-pub mod service;
-pub mod smtp;
-pub mod store;
-pub mod sweep;
-pub mod systemd;
-pub mod telemetry;
-pub mod templates;
-pub mod tls;
+pub mod shell;
+pub mod workflow;
+
+pub use shell::{
+    app, cli, compose, delivery, faults, imap, intake, retry, schedule, service, smtp, store, sweep, systemd,
+    telemetry, templates, tls,
+};
+pub use workflow::{decide, domain, email, i18n, read, request};

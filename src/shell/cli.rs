@@ -211,7 +211,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                     .iter()
                     .map(|e| serde_json::json!({"at": rfc3339(e.at), "event": e.kind.name(), "detail": e.detail}))
                     .collect();
-                v["emails"] = emails.iter().map(crate::service::outbox_json).collect();
+                v["emails"] = emails.iter().map(outbox_json).collect();
                 println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));
             } else {
                 // Everything a sender wrote is shown with its control characters escaped.
@@ -262,7 +262,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         Command::Outbox { command: OutboxCommand::List { failed, json } } => {
             let rows = app.store.list_outbox(failed).await?;
             if json {
-                let out: Vec<serde_json::Value> = rows.iter().map(crate::service::outbox_json).collect();
+                let out: Vec<serde_json::Value> = rows.iter().map(outbox_json).collect();
                 println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
             } else {
                 for o in &rows {
@@ -289,4 +289,21 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// One outbox row as JSON (`outbox list --json`, `requests show --json`).
+fn outbox_json(o: &crate::store::OutboxRow) -> serde_json::Value {
+    serde_json::json!({
+        "id": o.id,
+        "kind": o.kind.name(),
+        "recipient": o.recipient,
+        "subject": o.subject,
+        "message_id": o.message_id,
+        "status": o.status.as_str(),
+        "attempts": o.attempts,
+        "last_error": o.last_error,
+        "created_at": rfc3339(o.created_at),
+        "next_attempt_at": rfc3339(o.next_attempt_at),
+        "sent_at": o.sent_at.map(rfc3339),
+    })
 }

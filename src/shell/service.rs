@@ -9,7 +9,6 @@ use tokio::sync::{Notify, watch};
 use crate::app::App;
 use crate::imap::{Imap, Woke};
 use crate::request::rfc3339;
-use crate::store::OutboxRow;
 use crate::{intake, retry, schedule, systemd};
 
 /// Reconnects wait 1 s, doubling, up to 5 minutes.
@@ -239,21 +238,4 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
     }
-}
-
-/// One outbox row as JSON (`outbox list --json`, `requests show --json`).
-pub fn outbox_json(o: &OutboxRow) -> serde_json::Value {
-    serde_json::json!({
-        "id": o.id,
-        "kind": o.kind.name(),
-        "recipient": o.recipient,
-        "subject": o.subject,
-        "message_id": o.message_id,
-        "status": o.status.as_str(),
-        "attempts": o.attempts,
-        "last_error": o.last_error,
-        "created_at": rfc3339(o.created_at),
-        "next_attempt_at": rfc3339(o.next_attempt_at),
-        "sent_at": o.sent_at.map(rfc3339),
-    })
 }

@@ -80,7 +80,7 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> Result<()> {
-        let migrations = crate::templates::MIGRATIONS
+        let migrations = crate::shell::embedded::MIGRATIONS
             .iter()
             .map(|(name, sql)| {
                 let (version, description) = name.trim_end_matches(".sql").split_once('_').unwrap_or((name, name));

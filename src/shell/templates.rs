@@ -7,11 +7,6 @@ use serde::Serialize;
 use crate::domain::Locale;
 use crate::email::Kind;
 
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
-}
-pub use embedded::MIGRATIONS;
-
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     #[error("templates.dir: cannot read {path}")]
@@ -56,7 +51,7 @@ impl Templates {
                         .map_err(|source| TemplateError::Read { path: path.display().to_string(), source });
                 }
             }
-            embedded::TEMPLATES
+            crate::shell::embedded::TEMPLATES
                 .iter()
                 .find(|(name, _)| *name == rel)
                 .map(|(_, body)| body.to_string())

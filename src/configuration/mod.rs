@@ -1,0 +1,108 @@
+//! Settings (SPEC §7): a TOML file layered with environment overrides, checked once; every error names its key.
+mod reader;
+mod settings;
+
+use std::path::{Path, PathBuf};
+
+pub use reader::ConfigError;
+use reader::{apply_env_overrides, error_key};
+pub use settings::*;
+
+/// Where the configuration file is: `--config`, else `$SMARTACCT_CONFIG`, else `config/smartacct.toml`.
+pub fn config_path(flag: Option<&Path>) -> PathBuf {
+    flag.map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("SMARTACCT_CONFIG").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("config/smartacct.toml"))
+}
+
+/// Reads the file, applies `SMARTACCT__SECTION__KEY=value` overrides and the
+/// password variables, and checks every key.
+pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new("--config", format!("cannot read {}: {e}", path.display())))?;
+    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        ConfigError::new(error_key(&e), format!("{} is not valid TOML: {e}", path.display()))
+    })?;
+    apply_env_overrides(&mut table, std::env::vars())?;
+    Settings::from_table(&table, &|name| std::env::var(name).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::EmailAddress;
+
+    const MINIMAL: &str = r#"
+[mailbox]
+address = "desk@example.test"
+[imap]
+host = "127.0.0.1"
+username = "desk@example.test"
+password = "secret"
+[smtp]
+host = "127.0.0.1"
+"#;
+
+    fn parse(text: &str) -> Result<Settings, ConfigError> {
+        Settings::from_table(&text.parse().unwrap(), &|_| None)
+    }
+
+    #[test]
+    fn a_short_config_gets_every_default() {
+        let s = parse(MINIMAL).unwrap();
+        assert_eq!(s.imap.port, 993);
+        assert_eq!(s.imap.security, Security::Tls);
+        assert_eq!(s.smtp.port, 587);
+        assert_eq!(s.workflow.acceptance_days, 90);
+        assert_eq!(s.workflow.reminder_days_before, vec![30, 7]);
+        assert_eq!(s.imap.processed_folder, "Processed");
+        assert_eq!(s.hygiene.max_auto_replies_per_day, 10);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let cases = [
+            (MINIMAL.replace("[smtp]", "[smtp]\nsecurity = \"sometimes\""), "smtp.security"),
+            (MINIMAL.replace("host = \"127.0.0.1\"\nusername", "username"), "imap.host"),
+            (MINIMAL.replace("password = \"secret\"", ""), "imap.password"),
+            (format!("{MINIMAL}[sweep]\nschedule = \"0 2 * * *\""), "sweep.schedule"),
+            (format!("{MINIMAL}[sweep]\ntimezone = \"Mars/Olympus\""), "sweep.timezone"),
+            (format!("{MINIMAL}[workflow]\nacceptence_days = 3"), "workflow.acceptence_days"),
+            (format!("{MINIMAL}[workflow]\nacceptance_days = \"ninety\""), "workflow.acceptance_days"),
+            (format!("{MINIMAL}[workflow]\ndefault_locale = \"de\""), "workflow.default_locale"),
+            (MINIMAL.replace("desk@example.test\"\n[imap]", "not-an-address\"\n[imap]"), "mailbox.address"),
+        ];
+        for (text, key) in cases {
+            let err = parse(&text).unwrap_err();
+            assert_eq!(err.key, key, "{err}");
+        }
+    }
+
+    #[test]
+    fn the_password_comes_from_the_environment_first() {
+        let s = Settings::from_table(&MINIMAL.parse().unwrap(), &|n| {
+            (n == "SMARTACCT_IMAP_PASSWORD").then(|| "from-env".to_string())
+        })
+        .unwrap();
+        assert_eq!(s.imap.password, "from-env");
+    }
+
+    #[test]
+    fn env_overrides_set_nested_keys() {
+        let mut t: toml::Table = MINIMAL.parse().unwrap();
+        apply_env_overrides(&mut t, [("SMARTACCT__IMAP__PORT".to_string(), "1993".to_string())].into_iter()).unwrap();
+        let s = Settings::from_table(&t, &|_| None).unwrap();
+        assert_eq!(s.imap.port, 1993);
+    }
+
+    #[test]
+    fn partner_patterns_match_addresses() {
+        let mut s = parse(MINIMAL).unwrap();
+        s.partners.allow = vec!["*@partner.test".into(), "alice@reseller.test".into()];
+        let is = |a: &str| s.is_partner(&EmailAddress::parse(a).unwrap());
+        assert!(is("P-1@Partner.test"));
+        assert!(is("alice@reseller.test"));
+        assert!(!is("bob@reseller.test"));
+        assert!(!is("x@evilpartner.test"));
+    }
+}

@@ -1,0 +1,19 @@
+//! The I/O shell around the core: the store, the mail servers, rendering, the service's loops and the command line.
+pub mod app;
+pub mod cli;
+pub mod compose;
+pub mod delivery;
+pub mod embedded;
+pub mod faults;
+pub mod imap;
+pub mod intake;
+pub mod retry;
+pub mod schedule;
+pub mod service;
+pub mod smtp;
+pub mod store;
+pub mod sweep;
+pub mod systemd;
+pub mod telemetry;
+pub mod templates;
+pub mod tls;

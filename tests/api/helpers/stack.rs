@@ -1,0 +1,86 @@
+//! The local mail stacks of scripts/mailstack.sh, started once per test run.
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// One local mail stack (Postfix + Dovecot) of scripts/mailstack.sh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stack {
+    pub dir: &'static str,
+    pub smtp: u16,
+    pub submission: u16,
+    pub imap: u16,
+    pub imaps: u16,
+}
+
+/// The shared stack every ordinary test uses.
+pub const MAIN: Stack =
+    Stack { dir: "/var/lib/smartacct-mailstack", smtp: 2525, submission: 2587, imap: 1143, imaps: 1993 };
+/// A second stack for the tests that stop and start servers, so they never disturb the others.
+pub const FAULTS: Stack =
+    Stack { dir: "/var/lib/smartacct-mailstack-faults", smtp: 2526, submission: 2588, imap: 1144, imaps: 1994 };
+
+pub const SMTP_PORT: u16 = MAIN.smtp;
+pub const IMAP_PORT: u16 = MAIN.imap;
+
+impl Stack {
+    /// Runs `scripts/mailstack.sh CMD` for this stack.
+    pub fn script(&self, cmd: &str) {
+        let status = std::process::Command::new("bash")
+            .arg(repo().join("scripts/mailstack.sh"))
+            .arg(cmd)
+            .env("MAILSTACK_DIR", self.dir)
+            .env("MAILSTACK_SMTP_PORT", self.smtp.to_string())
+            .env("MAILSTACK_SUBMISSION_PORT", self.submission.to_string())
+            .env("MAILSTACK_IMAP_PORT", self.imap.to_string())
+            .env("MAILSTACK_IMAPS_PORT", self.imaps.to_string())
+            .status()
+            .expect("cannot run scripts/mailstack.sh");
+        assert!(status.success(), "scripts/mailstack.sh {cmd} failed for {}", self.dir);
+    }
+
+    fn up(&self) {
+        let up = |p: u16| std::net::TcpStream::connect(("127.0.0.1", p)).is_ok();
+        if !(up(self.smtp) && up(self.imap) && up(self.imaps)) {
+            self.script("up");
+        }
+    }
+}
+
+/// The fault stack, started once; its tests take this lock so they run one at a time.
+pub fn fault_stack() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    static UP: OnceLock<()> = OnceLock::new();
+    let guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    UP.get_or_init(|| FAULTS.up());
+    // A test that failed half-way may have left a server stopped.
+    FAULTS.up();
+    guard
+}
+pub const PASSWORD: &str = "secret";
+/// How long a test waits for mail to arrive before it fails.
+pub const MAIL_WAIT: Duration = Duration::from_secs(20);
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn mailstack_dir() -> PathBuf {
+    std::env::var_os("MAILSTACK_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/lib/smartacct-mailstack"))
+}
+
+pub fn ca_file() -> PathBuf {
+    mailstack_dir().join("tls/ca.crt")
+}
+
+pub fn stack_ca(stack: Stack) -> PathBuf {
+    if stack == MAIN { ca_file() } else { PathBuf::from(stack.dir).join("tls/ca.crt") }
+}
+
+/// Starts the project's mail stack once per test run (it is idempotent).
+pub fn mailstack() {
+    static UP: OnceLock<()> = OnceLock::new();
+    UP.get_or_init(|| MAIN.up());
+}
