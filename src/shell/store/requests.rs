@@ -22,6 +22,11 @@ pub(super) fn step_name(step: Step) -> &'static str {
     step.name()
 }
 
+/// The states that hold a domain (`State::is_live`), as an SQL list.
+fn live_states() -> String {
+    State::ALL.iter().filter(|s| s.is_live()).map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
+
 /// Rows that no longer parse are reported by reference and left out, so one
 /// bad row never stops a list or a sweep for every other request.
 pub(super) fn readable_requests(rows: &[SqliteRow]) -> Vec<Request> {
@@ -107,9 +112,7 @@ impl Store {
 
     /// The live (awaiting review or pending acceptance) request holding a domain.
     pub async fn live_request_for_domain(&self, domain: &AccountDomain) -> Result<Option<Request>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM requests WHERE account_domain = ? AND state IN ('awaiting_review', 'pending_customer_acceptance')"
-        );
+        let sql = format!("SELECT {COLUMNS} FROM requests WHERE account_domain = ? AND state IN ({})", live_states());
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(domain.as_str()).fetch_optional(&self.pool).await?;
         row.as_ref().map(request_from_row).transpose()
     }
@@ -129,10 +132,13 @@ impl Store {
 
     /// The most recent request pending acceptance by this customer.
     pub async fn pending_for_customer(&self, customer: &EmailAddress) -> Result<Option<Request>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM requests WHERE customer_email = ? AND state = 'pending_customer_acceptance' ORDER BY id DESC LIMIT 1"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(customer.as_str()).fetch_optional(&self.pool).await?;
+        let sql =
+            format!("SELECT {COLUMNS} FROM requests WHERE customer_email = ? AND state = ? ORDER BY id DESC LIMIT 1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(customer.as_str())
+            .bind(State::PendingCustomerAcceptance.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(request_from_row).transpose()
     }
 
@@ -185,14 +191,12 @@ impl Store {
 
     /// A partner's live requests, and the requests they made since `since`.
     pub async fn partner_counts(&self, partner: &EmailAddress, since: DateTime<Utc>) -> Result<(u32, u32)> {
-        let row = sqlx::query(
-            "SELECT COALESCE(SUM(state IN ('awaiting_review', 'pending_customer_acceptance')), 0), \
-             COALESCE(SUM(created_at >= ?), 0) FROM requests WHERE partner_email = ?",
-        )
-        .bind(ts(since))
-        .bind(partner.as_str())
-        .fetch_one(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT COALESCE(SUM(state IN ({})), 0), COALESCE(SUM(created_at >= ?), 0) FROM requests WHERE partner_email = ?",
+            live_states()
+        );
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ts(since)).bind(partner.as_str()).fetch_one(&self.pool).await?;
         Ok((row.get::<i64, _>(0) as u32, row.get::<i64, _>(1) as u32))
     }
 

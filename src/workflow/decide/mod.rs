@@ -304,18 +304,19 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
 
     let partner = s.is_partner(&sender);
     let fresh_form = partner && !inbound.own_form.is_empty();
+    let as_reply = reply::Reply { inbound, sender: &sender, known, env };
     if let Some((request, step)) = &known.keyed {
         // A partner answering an old thread (the CANCEL acknowledgement, say)
         // with a new form in their own words is sending a new request.
         if !(fresh_form && request.state.is_terminal()) {
-            return reply::on_step(inbound, &sender, request, *step, known, env);
+            return reply::on_step(&as_reply, request, *step);
         }
     }
     if !fresh_form && (known.by_thread.is_some() || inbound.subject_reference.is_some()) {
-        return reply::about_a_request(inbound, &sender, known, env);
+        return reply::about_a_request(&as_reply);
     }
     if let (false, Some(r)) = (partner, &known.pending_for_customer) {
-        return reply::customer_afresh(inbound, &sender, r, known, env);
+        return reply::customer_afresh(&as_reply, r);
     }
     if !partner {
         let mut d = Decision::new(Outcome::Refused, format!("{sender} is not in partners.allow"));

@@ -6,6 +6,15 @@ use crate::email::{Content, EmailPlan, Origin, Refusal, Unmatched};
 use crate::read::reply::Command;
 use crate::request::Request;
 
+/// A mail being decided as a reply: the mail, its one sender, what the store knew, the time and settings.
+#[derive(Clone, Copy)]
+pub(super) struct Reply<'a> {
+    pub inbound: &'a Inbound,
+    pub sender: &'a EmailAddress,
+    pub known: &'a Known,
+    pub env: &'a super::Env<'a>,
+}
+
 /// Who may answer a step, and in which state the request waits on it.
 fn party(request: &Request, step: Step) -> (&EmailAddress, State, Refusal, &'static str) {
     match step {
@@ -18,14 +27,8 @@ fn party(request: &Request, step: Step) -> (&EmailAddress, State, Refusal, &'sta
 
 /// A reply carrying a step's key: the guard (the step's party, the state it
 /// waits in, its deadline), then the command read from the sender's own text.
-pub(super) fn on_step(
-    inbound: &Inbound,
-    sender: &EmailAddress,
-    request: &Request,
-    step: Step,
-    known: &Known,
-    env: &super::Env<'_>,
-) -> Decision {
+pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision {
+    let Reply { inbound, sender, known, env } = *c;
     let (allowed, waiting, refusal, role) = party(request, step);
     if sender != allowed {
         let mut d =
@@ -36,7 +39,7 @@ pub(super) fn on_step(
         return d;
     }
     if request.state != waiting {
-        return wrong_state(inbound, sender, request, step, known, env);
+        return wrong_state(c, request, step);
     }
     if let Some(late) = deadline_passed(request, env.now, env.settings) {
         // A late answer never beats a deadline: closed now, as the sweep would.
@@ -51,69 +54,56 @@ pub(super) fn on_step(
         Step::Review => inbound.words.for_review(),
         Step::Activation => inbound.words.for_activation(),
     };
-    let now = env.now;
-    let mut after = request.clone();
-    let mut d = match command {
+    let (outcome, event, word) = match command {
+        Command::Submit => (Outcome::Submitted, EventKind::Submitted, "SUBMIT"),
+        Command::Cancel => (Outcome::Cancelled, EventKind::Cancelled, "CANCEL"),
+        Command::Accept => (Outcome::Activated, EventKind::Activated, "ACCEPT"),
+        Command::Decline => (Outcome::Declined, EventKind::Declined, "DECLINE"),
+        Command::None | Command::Ambiguous => return no_command(c, request, step, command),
+    };
+    let mut d = Decision::about(request, outcome, format!("{} {}", request.reference, outcome.name()));
+    d.event(event, format!("{word} from {sender}"));
+    let (now, mut after) = (env.now, request.clone());
+    let notice =
+        |content: Content, to: &EmailAddress, locale| EmailPlan::new(content, to.clone(), locale, Origin::Reply);
+    match command {
         Command::Submit => {
             submit(&mut after, env);
-            let mut d = Decision::about(request, Outcome::Submitted, format!("{} submitted", request.reference));
-            d.event(EventKind::Submitted, format!("SUBMIT from {sender}"));
             submitted_emails(&mut d, inbound, &after);
-            d
         }
         Command::Cancel => {
             after.state = State::Cancelled;
             after.closed_at = Some(now);
-            let mut d = Decision::about(request, Outcome::Cancelled, format!("{} cancelled", request.reference));
-            d.event(EventKind::Cancelled, format!("CANCEL from {sender}"));
             d.emails.push(answer(inbound, Content::Cancelled { request: after.clone() }, after.locale));
-            d
         }
         Command::Accept => {
             after.state = State::Active;
             after.activated_at = Some(now);
-            let mut d = Decision::about(request, Outcome::Activated, format!("{} activated", request.reference));
-            d.event(EventKind::Activated, format!("ACCEPT from {sender}"));
-            let to = |content: Content, who: &EmailAddress| {
-                EmailPlan::new(content, who.clone(), after.locale, Origin::Reply)
-            };
-            d.emails.push(to(Content::ActivatedPartner { request: after.clone() }, &after.partner_email));
+            d.emails.push(notice(
+                Content::ActivatedPartner { request: after.clone() },
+                &after.partner_email,
+                after.locale,
+            ));
             for user in &after.user_emails {
-                d.emails.push(to(Content::UserAccess { request: after.clone() }, user));
+                d.emails.push(notice(Content::UserAccess { request: after.clone() }, user, after.locale));
             }
             d.emails.push(answer(inbound, Content::ActivatedCustomer { request: after.clone() }, after.locale));
-            d
         }
         Command::Decline => {
             after.state = State::Declined;
             after.closed_at = Some(now);
-            let mut d = Decision::about(request, Outcome::Declined, format!("{} declined", request.reference));
-            d.event(EventKind::Declined, format!("DECLINE from {sender}"));
-            let partner = after.partner_email.clone();
-            d.emails.push(EmailPlan::new(
-                Content::Declined { request: after.clone() },
-                partner,
-                after.locale,
-                Origin::Reply,
-            ));
+            d.emails.push(notice(Content::Declined { request: after.clone() }, &after.partner_email, after.locale));
             d.emails.push(answer(inbound, Content::DeclinedCustomer { request: after.clone() }, after.locale));
-            d
         }
-        Command::None | Command::Ambiguous => return no_command(inbound, sender, request, step, command, known, env),
-    };
+        Command::None | Command::Ambiguous => unreachable!("answered above"),
+    }
     d.update(request, after);
     d
 }
 
 /// A reply to a step the request no longer waits on: nothing changes; say where it stands.
-fn wrong_state(
-    inbound: &Inbound,
-    sender: &EmailAddress,
-    request: &Request,
-    step: Step,
-    known: &Known,
-    env: &super::Env<'_>,
-) -> Decision {
+fn wrong_state(c: &Reply<'_>, request: &Request, step: Step) -> Decision {
+    let Reply { inbound, sender, known, env } = *c;
     let detail = format!("{} is {}; reply not applied", request.reference, request.state.as_str());
     let mut d = Decision::about(request, Outcome::Unmatched, detail);
     d.event(EventKind::LateReply, format!("{} reply while {}; nothing changed", step.name(), request.state.as_str()));
@@ -129,15 +119,8 @@ fn wrong_state(
 }
 
 /// No command word (or both) in the sender's own text: the choices again, with the reply address.
-fn no_command(
-    inbound: &Inbound,
-    sender: &EmailAddress,
-    request: &Request,
-    step: Step,
-    command: Command,
-    known: &Known,
-    env: &super::Env<'_>,
-) -> Decision {
+fn no_command(c: &Reply<'_>, request: &Request, step: Step, command: Command) -> Decision {
+    let Reply { inbound, sender, known, env } = *c;
     let why = if command == Command::Ambiguous { Unmatched::Ambiguous } else { Unmatched::NoCommand };
     let detail = format!("{} reply to {}: {}", step.name(), request.reference, why.name());
     let mut d = Decision::about(request, Outcome::Unmatched, detail);
@@ -154,12 +137,8 @@ fn no_command(
 
 /// A reply to a desk email that expects no answer, or a mail naming a
 /// reference without a key: nothing changes; say where the request stands.
-pub(super) fn about_a_request(
-    inbound: &Inbound,
-    sender: &EmailAddress,
-    known: &Known,
-    env: &super::Env<'_>,
-) -> Decision {
+pub(super) fn about_a_request(c: &Reply<'_>) -> Decision {
+    let Reply { inbound, sender, known, env } = *c;
     let about = known.by_thread.as_ref().or(known.by_subject.as_ref());
     let locale = about.map_or(env.settings.workflow.default_locale, |r| r.locale);
     let why = match (&known.by_thread, &known.by_subject) {
@@ -186,13 +165,8 @@ pub(super) fn about_a_request(
 }
 
 /// A customer writing afresh to the desk about their pending request: pointed to it, with its reply address again.
-pub(super) fn customer_afresh(
-    inbound: &Inbound,
-    sender: &EmailAddress,
-    request: &Request,
-    known: &Known,
-    env: &super::Env<'_>,
-) -> Decision {
+pub(super) fn customer_afresh(c: &Reply<'_>, request: &Request) -> Decision {
+    let Reply { inbound, sender, known, env } = *c;
     let mut d =
         Decision::about(request, Outcome::Unmatched, format!("{sender} wrote afresh about {}", request.reference));
     let content = Content::UnmatchedReply {

@@ -80,6 +80,22 @@ fn env(s: &Settings, now: DateTime<Utc>) -> Env<'_> {
 /// What a row expects: the outcome, the state after (`None`: unchanged) and the emails' kinds.
 struct Expect(Outcome, Option<State>, &'static [Kind]);
 
+impl Expect {
+    fn check(&self, d: &Decision) -> Result<(), String> {
+        let after = match &d.change {
+            Some(Change::Update { after, .. }) => Some(after.state),
+            _ => None,
+        };
+        let kinds: Vec<Kind> = d.emails.iter().map(EmailPlan::kind).collect();
+        let Expect(outcome, state, emails) = self;
+        if (d.outcome, after, kinds.as_slice()) == (*outcome, *state, *emails) {
+            Ok(())
+        } else {
+            Err(format!("got {:?} {after:?} {kinds:?}", d.outcome))
+        }
+    }
+}
+
 struct Reply {
     says: &'static str,
     state: State,
@@ -178,17 +194,9 @@ fn every_reply_on_a_step_decides_as_its_row_says() {
     let mut failures = Vec::new();
     for row in replies() {
         let d = run(row.state, row.step, row.from, row.words, row.timing, &s, now);
-        let after = match &d.change {
-            Some(Change::Update { after, .. }) => Some(after.state),
-            _ => None,
-        };
-        let kinds: Vec<Kind> = d.emails.iter().map(EmailPlan::kind).collect();
-        let Expect(outcome, state, emails) = row.expect;
-        if (d.outcome, after, kinds.as_slice()) != (outcome, state, emails) {
-            failures.push(format!(
-                "{} ({:?}, {:?}, {}, {:?}, {:?}): got {:?} {:?} {:?}",
-                row.says, row.state, row.step, row.from, row.words, row.timing, d.outcome, after, kinds
-            ));
+        if let Err(got) = row.expect.check(&d) {
+            let Reply { says, state, step, from, words, timing, .. } = row;
+            failures.push(format!("{says} ({state:?}, {step:?}, {from}, {words:?}, {timing:?}): {got}"));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -300,14 +308,8 @@ fn the_sweep_decides_as_its_rows_say() {
     let mut failures = Vec::new();
     for row in rows {
         let d = sweep(row.step, &row.request, &env(&s, now));
-        let after = match &d.change {
-            Some(Change::Update { after, .. }) => Some(after.state),
-            _ => None,
-        };
-        let kinds: Vec<Kind> = d.emails.iter().map(EmailPlan::kind).collect();
-        let Expect(outcome, state, emails) = row.expect;
-        if (d.outcome, after, kinds.as_slice()) != (outcome, state, emails) {
-            failures.push(format!("{}: got {:?} {:?} {:?}", row.says, d.outcome, after, kinds));
+        if let Err(got) = row.expect.check(&d) {
+            failures.push(format!("{}: {got}", row.says));
         }
         // The store selects with the same rule the core decides with.
         let selected = row.step.due(now, &s).matches(&row.request);
