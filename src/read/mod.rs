@@ -4,6 +4,7 @@ pub mod dsn;
 pub mod form;
 pub mod html;
 pub mod mail;
+pub mod quote;
 pub mod reply;
 pub mod text;
 
