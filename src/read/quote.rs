@@ -28,8 +28,8 @@ const ATTRIBUTION_LINES: usize = 3;
 const MAX_ATTRIBUTION: usize = 400;
 /// Lines a header block may span (values wrap).
 const HEADER_BLOCK_LINES: usize = 12;
-/// A quoted line at least this long was likely wrapped by the quoting client,
-/// and an unquoted line right under it is its tail, not an answer.
+/// A quoted line at least this long, cut mid-sentence, was likely wrapped by
+/// the quoting client, and an unquoted line right under it is its tail, not an answer.
 const WRAP_WIDTH: usize = 60;
 /// Lines read; a longer body's tail counts as quote. A reply is a few dozen lines.
 const MAX_LINES: usize = 20_000;
@@ -63,7 +63,9 @@ pub fn split(body: &str) -> Split<'_> {
         let line = raw.trim();
         if line.starts_with('>') {
             out.quoted.push(line);
-            after_long_quote = line.trim_start_matches(['>', ' ']).chars().count() >= WRAP_WIDTH;
+            // A long quoted line cut mid-sentence was wrapped by the quoting client.
+            let text = line.trim_start_matches(['>', ' ']);
+            after_long_quote = text.chars().count() >= WRAP_WIDTH && !text.ends_with(['.', '!', '?', ':', ';']);
             i += 1;
             continue;
         }
@@ -406,6 +408,13 @@ mod tests {
     fn the_wrapped_tail_of_a_long_quoted_line_stays_quoted() {
         let body = "On Mon, Desk wrote:\n> If you do not recognise this request, please reply to this email with\nDECLINE, or simply do nothing.\n\nACCEPT\n";
         assert_eq!(own(body), "ACCEPT");
+    }
+
+    #[test]
+    fn an_answer_right_under_a_finished_quoted_sentence_is_kept() {
+        let body =
+            "On Mon, Desk wrote:\n> Reply ACCEPT to activate, or DECLINE to refuse, before 21 February 2027.\nAccept\n";
+        assert_eq!(own(body), "Accept");
     }
 
     #[test]
