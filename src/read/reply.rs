@@ -138,8 +138,14 @@ impl Words {
     /// responsabilité" it is not a command, and the reply is answered with the
     /// choices instead.
     pub fn read(body: &str) -> Words {
+        Words::in_text(&own_text(body))
+    }
+
+    /// The command words of text taken as the sender's own, every line of it
+    /// (what [`Words::read`] does after cutting the quote).
+    pub fn in_text(text: &str) -> Words {
         let mut w = Words::default();
-        for line in own_text(body).lines() {
+        for line in text.lines() {
             let line = fold(line);
             let tokens: Vec<&str> = words(&line).collect();
             // The line must open with the command (after courtesies), be no
