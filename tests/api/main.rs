@@ -12,6 +12,7 @@ mod fixtures;
 mod fuzz;
 mod hygiene;
 mod intake;
+mod replies;
 mod review;
 mod service;
 mod sweep;
