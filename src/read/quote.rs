@@ -34,7 +34,9 @@ const WRAP_WIDTH: usize = 60;
 /// Lines read; a longer body's tail counts as quote. A reply is a few dozen lines.
 const MAX_LINES: usize = 20_000;
 
-/// A reply body cut into the sender's own lines and the quoted ones (both trimmed).
+/// A reply body cut into the sender's own lines and the quoted ones (both
+/// trimmed). Blank lines of the own text are kept, one for a run, as they part
+/// a form's values; quoted blank lines are not.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Split<'a> {
     pub own: Vec<&'a str>,
@@ -70,6 +72,10 @@ pub fn split(body: &str) -> Split<'_> {
             continue;
         }
         if line.is_empty() {
+            // Blank lines stay in the own text: they end a form's values.
+            if !in_signature && out.own.last().is_some_and(|l| !l.is_empty()) {
+                out.own.push(line);
+            }
             after_long_quote = false;
             i += 1;
             continue;
@@ -107,6 +113,9 @@ pub fn split(body: &str) -> Split<'_> {
     }
     if lines.len() == MAX_LINES {
         out.quoted.extend(body.lines().skip(MAX_LINES).map(str::trim));
+    }
+    while out.own.last().is_some_and(|l| l.is_empty()) {
+        out.own.pop();
     }
     out
 }
@@ -328,7 +337,7 @@ mod tests {
     #[test]
     fn inline_answers_between_quoted_blocks_are_kept() {
         let body = "Le lun. 23 nov. 2026, Desk a écrit :\n> Bonjour\n\nRefuser\n\n> ACCEPTER (ou ACCEPT).\n\nMerci\n";
-        assert_eq!(own(body), "Refuser\nMerci");
+        assert_eq!(own(body), "Refuser\n\nMerci");
     }
 
     #[test]
@@ -362,7 +371,7 @@ mod tests {
     fn a_bare_rule_over_ordinary_text_is_not_a_separator() {
         assert_eq!(
             own("Account name: A\n\n----------\n\nNom du compte : B\n"),
-            "Account name: A\n----------\nNom du compte : B"
+            "Account name: A\n\n----------\n\nNom du compte : B"
         );
     }
 
@@ -415,6 +424,11 @@ mod tests {
         let body =
             "On Mon, Desk wrote:\n> Reply ACCEPT to activate, or DECLINE to refuse, before 21 February 2027.\nAccept\n";
         assert_eq!(own(body), "Accept");
+    }
+
+    #[test]
+    fn blank_lines_of_the_own_text_are_kept_once() {
+        assert_eq!(own("\n\nUser emails: a@b.test\n\n\nThanks\n\n"), "User emails: a@b.test\n\nThanks");
     }
 
     #[test]
