@@ -87,9 +87,11 @@ fn container(name: &str, attrs: &str) -> Option<Container> {
         return Some(Container::Rest);
     }
     // Outlook desktop's header block is a div with a top border and no id.
-    let style: String = attrs.chars().filter(|c| !c.is_whitespace()).collect();
-    if name == "div" && (style.contains("border:none;border-top:solid") || style.contains("border-top-style:solid")) {
-        return Some(Container::Rest);
+    if name == "div" && attrs.contains("border-top") {
+        let style: String = attrs.chars().filter(|c| !c.is_whitespace()).collect();
+        if style.contains("border:none;border-top:solid") || style.contains("border-top-style:solid") {
+            return Some(Container::Rest);
+        }
     }
     // Gmail, Thunderbird's attribution, Yahoo/AOL, ProtonMail, Zoho, GMX/web.de.
     let quote = ["gmail_quote", "moz-cite-prefix", "yahoo_quoted", "protonmail_quote", "zmail_extra", "name=\"quote\""];

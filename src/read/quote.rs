@@ -26,6 +26,8 @@ use super::text::fold;
 const ATTRIBUTION_LINES: usize = 3;
 /// The longest attribution, folded, in bytes: past this it is a paragraph, not an attribution.
 const MAX_ATTRIBUTION: usize = 400;
+/// The longest line read as a header (`*From:* … *Sent:* … *Subject:* …` on one line included).
+const MAX_HEADER_LINE: usize = 2000;
 /// Lines a header block may span (values wrap).
 const HEADER_BLOCK_LINES: usize = 12;
 /// A quoted line at least this long, cut mid-sentence, was likely wrapped by
@@ -135,9 +137,17 @@ fn next_text<'a>(lines: &[&'a str], i: usize) -> Option<&'a str> {
     lines.get(i..)?.iter().map(|l| l.trim()).find(|l| !l.is_empty())
 }
 
+/// The largest char boundary of `s` at or below `at`.
+fn floor_char_boundary(s: &str, at: usize) -> usize {
+    (0..=at.min(s.len())).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0)
+}
+
 /// "Sent from my iPhone", "Envoyé de mon iPhone", "Get Outlook for Android":
 /// client footers, never an answer.
 fn is_device_line(line: &str) -> bool {
+    if line.len() > 200 {
+        return false;
+    }
     let f = fold(line);
     f.len() < 100
         && [
@@ -162,6 +172,9 @@ fn is_device_line(line: &str) -> bool {
 /// `23.11.2026, 10:00, "Name" <addr>:`, and Samsung's `Sent from … <addr> wrote:`,
 /// each possibly wrapped (`… Name <addr<` / `mailto:addr>> wrote:`).
 fn attribution(lines: &[&str], i: usize) -> Option<usize> {
+    if lines[i].len() > MAX_ATTRIBUTION {
+        return None;
+    }
     let first = fold(lines[i].trim());
     let first = first.trim_start_matches(['-', '*', ' ', '\t']);
     let opens =
@@ -173,7 +186,7 @@ fn attribution(lines: &[&str], i: usize) -> Option<usize> {
     let mut joined = String::new();
     for n in 1..=ATTRIBUTION_LINES {
         let Some(line) = lines.get(i + n - 1).map(|l| l.trim()) else { break };
-        if line.is_empty() || (n > 1 && line.starts_with('>')) {
+        if line.is_empty() || (n > 1 && line.starts_with('>')) || joined.len() + line.len() > MAX_ATTRIBUTION {
             break;
         }
         if n > 1 {
@@ -208,7 +221,12 @@ fn attribution_ends(joined: &str) -> bool {
 /// a line of dashes (a rule rendered as text) followed by a header block,
 /// attribution or quote.
 fn is_separator(lines: &[&str], i: usize) -> bool {
-    let f = fold(lines[i].trim());
+    let line = lines[i].trim();
+    if line.len() > MAX_HEADER_LINE {
+        // No separator is this long but a rule of underscores.
+        return line.bytes().all(|b| b == b'_');
+    }
+    let f = fold(line);
     let s = f.trim_matches(['*', ' ', '\t']);
     if s.len() >= 2 && s.chars().all(|c| c == '_') {
         return true;
@@ -279,6 +297,9 @@ fn header_key(folded: &str) -> Option<(&'static str, bool)> {
 /// lines or more, one of them naming the sender (`Gesendet:` then `Von:`).
 /// Outlook's bold block flattened onto one line (`*From:* … *Sent:* …`) counts too.
 fn is_header_block(lines: &[&str], i: usize) -> bool {
+    if lines[i].len() > MAX_HEADER_LINE {
+        return false;
+    }
     let first = fold(lines[i].trim());
     let Some((_, names_sender)) = header_key(&first) else { return false };
     let rest = &first[first.find(':').map_or(0, |c| c + 1)..];
@@ -290,7 +311,7 @@ fn is_header_block(lines: &[&str], i: usize) -> bool {
         if line.is_empty() || line.starts_with('>') {
             break;
         }
-        match header_key(&fold(line)) {
+        match header_key(&fold(&line[..floor_char_boundary(line, MAX_HEADER_LINE)])) {
             Some((_, s)) => {
                 headers += 1;
                 sender |= s;
