@@ -56,8 +56,8 @@ impl Split<'_> {
 pub fn split(body: &str) -> Split<'_> {
     let lines: Vec<&str> = body.lines().take(MAX_LINES).collect();
     let mut out = Split::default();
-    // After a `-- ` line, unquoted lines are signature until a quote begins
-    // (Thunderbird can place the signature above the quote, the answer below).
+    // After a `-- ` line, unquoted lines are signature until an attributed
+    // quote begins: an answer written below that quote still counts.
     let mut in_signature = false;
     // The previous line was a long `>` line: an unquoted line right under it is its wrapped tail.
     let mut after_long_quote = false;
