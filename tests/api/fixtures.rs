@@ -4,8 +4,10 @@ use std::path::PathBuf;
 use smartacct::decide::Inbound;
 use smartacct::domain::{EmailAddress, Locale};
 use smartacct::read::form::validate;
+use smartacct::read::reply::{Command, Words};
 
-fn fixtures(dir: &str) -> Vec<(String, Vec<u8>, serde_json::Value)> {
+/// Every `NAME.eml` of a fixture folder with its `NAME.expected.json`, sorted by name.
+pub(crate) fn fixtures(dir: &str) -> Vec<(String, Vec<u8>, serde_json::Value)> {
     let base = crate::helpers::repo().join("tests/fixtures").join(dir);
     let mut out = Vec::new();
     for entry in std::fs::read_dir(&base).unwrap() {
@@ -71,20 +73,10 @@ fn every_form_fixture_reads_as_expected() {
 
 #[test]
 fn every_reply_fixture_yields_its_command() {
-    use smartacct::read::reply::Command;
     let mut failures = Vec::new();
     for (name, raw, want) in fixtures("replies") {
         let inbound = Inbound::read(&raw, &desk());
-        let (review, activation) = (inbound.words.for_review(), inbound.words.for_activation());
-        let got = match (review, activation) {
-            (Command::Ambiguous, _) | (_, Command::Ambiguous) => "ambiguous",
-            (Command::Submit, Command::None) => "submit",
-            (Command::Cancel, Command::None) => "cancel",
-            (Command::None, Command::Accept) => "accept",
-            (Command::None, Command::Decline) => "decline",
-            (Command::None, Command::None) => "none",
-            _ => "mixed",
-        };
+        let got = command_name(inbound.words);
         if got != want["command"].as_str().unwrap() {
             failures.push(format!(
                 "{name}: got {got}, want {} (own text: {:?})",
@@ -94,5 +86,39 @@ fn every_reply_fixture_yields_its_command() {
         }
         assert!(!inbound.keys.is_empty() || name.contains("no-key"), "{name}: no reply key found in its headers");
     }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The fixtures' name for what a reply's words ask, whichever step it answers.
+pub(crate) fn command_name(words: Words) -> &'static str {
+    match (words.for_review(), words.for_activation()) {
+        (Command::Ambiguous, _) | (_, Command::Ambiguous) => "ambiguous",
+        (Command::Submit, Command::None) => "submit",
+        (Command::Cancel, Command::None) => "cancel",
+        (Command::None, Command::Accept) => "accept",
+        (Command::None, Command::Decline) => "decline",
+        (Command::None, Command::None) => "none",
+        _ => "mixed",
+    }
+}
+
+/// A fixture with a `quoted` expectation is a trap: a reader that took its
+/// quote for the answer would get that (the opposite) command.
+#[test]
+fn every_trap_fixture_quotes_the_opposite_command() {
+    let mut failures = Vec::new();
+    let mut traps = 0;
+    for (name, raw, want) in fixtures("replies") {
+        let Some(quoted) = want["quoted"].as_str() else { continue };
+        traps += 1;
+        let inbound = Inbound::read(&raw, &desk());
+        let split = smartacct::read::quote::split(&inbound.mail.body);
+        let text: Vec<&str> = split.quoted.iter().map(|l| l.trim_start_matches(['>', ' '])).collect();
+        let got = command_name(Words::in_text(&text.join("\n")));
+        if got != quoted {
+            failures.push(format!("{name}: its quote reads as {got}, want {quoted}"));
+        }
+    }
+    assert!(traps >= 40, "only {traps} trap fixtures");
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

@@ -5,6 +5,7 @@ pub mod form;
 pub mod html;
 mod inbound;
 pub mod mail;
+pub mod quote;
 pub mod reply;
 pub mod text;
 

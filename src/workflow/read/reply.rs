@@ -1,4 +1,5 @@
 //! The reply reader: the reply's own text (quotes and signatures cut) and the command words in it.
+use super::quote;
 use super::text::{fold, words};
 
 /// Words that may stand beside a command word on its line (folded).
@@ -137,8 +138,14 @@ impl Words {
     /// responsabilité" it is not a command, and the reply is answered with the
     /// choices instead.
     pub fn read(body: &str) -> Words {
+        Words::in_text(&own_text(body))
+    }
+
+    /// The command words of text taken as the sender's own, every line of it
+    /// (what [`Words::read`] does after cutting the quote).
+    pub fn in_text(text: &str) -> Words {
         let mut w = Words::default();
-        for line in own_text(body).lines() {
+        for line in text.lines() {
             let line = fold(line);
             let tokens: Vec<&str> = words(&line).collect();
             // The line must open with the command (after courtesies), be no
@@ -189,76 +196,10 @@ impl Words {
     }
 }
 
-/// The text the replier wrote: everything above the first quote header,
-/// quoted (`>`) line, forwarded-original marker or signature separator.
+/// The text the replier wrote, wherever it stands around the quote: see
+/// [`super::quote`] for the forms of quoting that are recognised.
 pub fn own_text(body: &str) -> String {
-    let lines: Vec<&str> = body.lines().collect();
-    let next_text = |i: usize| lines[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
-    let mut out = Vec::new();
-    for (i, raw) in lines.iter().enumerate() {
-        let line = raw.trim();
-        if line.starts_with('>') {
-            // Quoted lines are skipped, not a stop: a bottom-posted answer
-            // (Thunderbird's default) comes after them.
-            continue;
-        }
-        if raw.trim_end() == "--" || *raw == "-- " || line == "__" {
-            break;
-        }
-        if is_quote_header(line, lines.get(i + 1).map(|l| l.trim())) {
-            // An attribution line followed by `>` lines introduces a quote;
-            // anything else (Outlook's header block, a marker) starts an unquoted original.
-            if is_attribution(line) && next_text(i).is_some_and(|n| n.starts_with('>') || is_attribution_end(n)) {
-                continue;
-            }
-            break;
-        }
-        out.push(line);
-    }
-    out.join("\n")
-}
-
-fn is_attribution(line: &str) -> bool {
-    let f = fold(line);
-    f.starts_with("on ") || f.starts_with("le ")
-}
-
-fn is_attribution_end(line: &str) -> bool {
-    let f = fold(line);
-    f.ends_with("wrote:") || f.ends_with("ecrit :") || f.ends_with("ecrit:")
-}
-
-fn is_quote_header(line: &str, next: Option<&str>) -> bool {
-    let f = fold(line);
-    if f.starts_with("-----original message-----")
-        || f.starts_with("----- original message -----")
-        || f.starts_with("-----message d'origine-----")
-        || f.starts_with("----- message d'origine -----")
-        || f.starts_with("---------- forwarded message")
-        || f.starts_with("-------- message transfere")
-        || f.starts_with("begin forwarded message")
-        || (f.starts_with("________________") && f.trim_end_matches('_').is_empty())
-    {
-        return true;
-    }
-    // Gmail / Thunderbird / Apple: "On <date>, <name> wrote:" (possibly wrapped over two lines)
-    if (f.starts_with("on ") && (f.ends_with("wrote:") || next.is_some_and(|n| fold(n).ends_with("wrote:"))))
-        || (f.starts_with("le ")
-            && (f.ends_with("a ecrit :")
-                || f.ends_with("a ecrit:")
-                || next.is_some_and(|n| fold(n).ends_with("ecrit :") || fold(n).ends_with("ecrit:"))))
-    {
-        return true;
-    }
-    // Outlook's header block: "From: … / Sent: …" or "De : … / Envoyé : …"
-    let header_start = ["from:", "de :", "de:", "von:"].iter().any(|p| f.starts_with(p));
-    if header_start && let Some(n) = next {
-        let n = fold(n);
-        return ["sent:", "date:", "envoye :", "envoye:", "gesendet:", "to:", "a :", "subject:", "objet :"]
-            .iter()
-            .any(|p| n.starts_with(p));
-    }
-    false
+    quote::own_text(body)
 }
 
 #[cfg(test)]
