@@ -47,15 +47,30 @@ impl Stack {
     }
 }
 
-/// The fault stack, started once; its tests take this lock so they run one at a time.
-pub fn fault_stack() -> std::sync::MutexGuard<'static, ()> {
+/// Held while a test stops and starts the fault stack's servers.
+pub struct FaultStack {
+    _in_process: std::sync::MutexGuard<'static, ()>,
+    _across_processes: std::fs::File,
+}
+
+/// The fault stack, started once; its tests take this lock so they run one
+/// at a time, in this test binary and in any other on the machine (an OS
+/// file lock: two checkouts' suites never stop each other's servers).
+pub fn fault_stack() -> FaultStack {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     static UP: OnceLock<()> = OnceLock::new();
     let guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::env::temp_dir().join("smartacct-fault-stack.lock"))
+        .expect("the fault stack's lock file opens");
+    file.lock().expect("the fault stack's lock is taken");
     UP.get_or_init(|| FAULTS.up());
     // A test that failed half-way may have left a server stopped.
     FAULTS.up();
-    guard
+    FaultStack { _in_process: guard, _across_processes: file }
 }
 pub const PASSWORD: &str = "secret";
 /// How long a test waits for mail to arrive before it fails.
