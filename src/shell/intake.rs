@@ -28,6 +28,7 @@ pub struct PollReport {
 pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::delivery::Delivered)> {
     let polled = poll_once(app).await;
     let delivered = crate::delivery::deliver(app, Utc::now(), true).await?;
+    crate::hooks::deliver_until(app, Utc::now(), true, None).await?;
     match polled {
         Ok(report) => Ok((report, delivered)),
         Err(e) => {

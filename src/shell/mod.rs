@@ -5,6 +5,7 @@ pub mod compose;
 pub mod delivery;
 pub mod embedded;
 pub mod faults;
+pub mod hooks;
 pub mod imap;
 pub mod intake;
 pub mod retry;

@@ -24,6 +24,7 @@ pub async fn sweep_and_deliver(
 ) -> anyhow::Result<(SweepReport, crate::delivery::Delivered)> {
     let report = sweep_once(app, now).await?;
     let delivered = crate::delivery::deliver(app, now.max(Utc::now()), true).await?;
+    crate::hooks::deliver_until(app, now.max(Utc::now()), true, None).await?;
     Ok((report, delivered))
 }
 

@@ -11,6 +11,7 @@ mod faults;
 mod fixtures;
 mod fuzz;
 mod hardening;
+mod hooks;
 mod hygiene;
 mod intake;
 mod replies;

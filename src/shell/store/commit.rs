@@ -52,7 +52,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(Committed::Duplicate);
         };
-        let request_id = apply_one(&mut tx, decision, outgoing, now).await?;
+        let request_id = apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
         if request_id.is_some() {
             sqlx::query("UPDATE inbound SET request_id = ? WHERE id = ?")
                 .bind(request_id)
@@ -76,7 +76,7 @@ impl Store {
     /// Commits a decision that no inbound message caused (a refused send, an operator's command).
     pub async fn commit_decision(&self, decision: &Decision, outgoing: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.write().await?;
-        apply_one(&mut tx, decision, outgoing, now).await?;
+        apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -90,7 +90,8 @@ impl Store {
             return Ok(0);
         }
         let mut tx = self.write().await?;
-        let applied = apply(&mut tx, batch.iter().map(|(d, o)| (d, o.as_slice())).collect(), now).await?;
+        let applied =
+            apply(&mut tx, batch.iter().map(|(d, o)| (d, o.as_slice())).collect(), now, self.record_events).await?;
         tx.commit().await?;
         Ok(applied.iter().filter(|a| a.is_some()).count())
     }
@@ -141,8 +142,9 @@ async fn apply_one(
     decision: &Decision,
     outgoing: &[Outgoing],
     now: DateTime<Utc>,
+    record_events: bool,
 ) -> Result<Option<i64>> {
-    match apply(tx, vec![(decision, outgoing)], now).await?.remove(0) {
+    match apply(tx, vec![(decision, outgoing)], now, record_events).await?.remove(0) {
         Some(request_id) => Ok(request_id),
         None => {
             let reference = match &decision.change {
@@ -209,6 +211,7 @@ async fn apply(
     tx: &mut Transaction<'static, Sqlite>,
     items: Vec<(&Decision, &[Outgoing])>,
     now: DateTime<Utc>,
+    record_events: bool,
 ) -> Result<Vec<Option<Option<i64>>>> {
     let mut result: Vec<Option<Option<i64>>> = vec![None; items.len()];
 
@@ -264,6 +267,21 @@ async fn apply(
                 .execute(&mut **tx)
                 .await?;
         }
+    }
+    if record_events {
+        // Every state change makes one event for the provisioning system, in this transaction.
+        let entered: Vec<(i64, crate::hook_event::HookEvent)> = applied
+            .iter()
+            .filter_map(|(rid, d, _)| {
+                let after = match &d.change {
+                    Some(Change::Create(r)) => r.as_ref(),
+                    Some(Change::Update { before, after }) if before.state != after.state => after.as_ref(),
+                    _ => return None,
+                };
+                Some(((*rid)?, crate::hook_event::entered(after, now)))
+            })
+            .collect();
+        super::hooks::insert_events(tx, &entered, now).await?;
     }
     let events: Vec<(i64, &crate::decide::Event)> = applied
         .iter()

@@ -1,6 +1,7 @@
 //! The SQLite store: the only module with SQL. Opening, migrations and the typed errors.
 mod commit;
 mod due;
+mod hooks;
 mod outbox;
 mod requests;
 
@@ -12,7 +13,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Row, SqlSafeStr};
 
 pub use commit::{Committed, InboundRecord, Planned};
-pub use outbox::{OutboxRow, OutboxStatus};
+pub use hooks::HookRow;
+pub use outbox::{OutboxRow, OutboxStatus, Queue};
 pub use requests::EventRow;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Whether state changes record events for `[hooks]` (off: none are kept).
+    record_events: bool,
     /// `<database>.send-lock`: held while one process delivers the outbox.
     send_lock: std::path::PathBuf,
 }
@@ -74,9 +78,15 @@ impl Store {
         let send_lock = std::path::PathBuf::from(format!("{}.send-lock", file.display()));
         create_private(&file).map_err(|source| StoreError::Missing { path: file.display().to_string(), source })?;
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(err)?;
-        let store = Store { pool, send_lock };
+        let store = Store { pool, record_events: false, send_lock };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Record an event with every state change from now on (`[hooks]` configured).
+    pub fn recording_events(mut self, on: bool) -> Store {
+        self.record_events = on;
+        self
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -107,25 +117,13 @@ impl Store {
     /// an operator's `poll --once`) never send the same email at once. It is
     /// an OS file lock: a killed process releases it at once. Waits up to `wait`.
     pub async fn send_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&self.send_lock)
-            .map_err(|source| StoreError::LockFile { path: self.send_lock.display().to_string(), source })?;
-        let start = std::time::Instant::now();
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(Some(SendLock(file))),
-                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(StoreError::LockFile { path: self.send_lock.display().to_string(), source: e });
-                }
-            }
-        }
+        lock_file(&self.send_lock, wait).await
+    }
+
+    /// The same for the events to the provisioning system (`<database>.hook-lock`):
+    /// a separate lock, so emails never wait for events.
+    pub async fn hook_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
+        lock_file(&self.send_lock.with_extension("hook-lock"), wait).await
     }
 
     /// A write transaction that takes the write lock up front, so two writers
@@ -181,6 +179,23 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.is_some())
+    }
+}
+
+/// An OS file lock, waited for up to `wait`: a killed process releases it at once.
+async fn lock_file(path: &std::path::Path, wait: Duration) -> Result<Option<SendLock>> {
+    let err = |source| StoreError::LockFile { path: path.display().to_string(), source };
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(err)?;
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(SendLock(file))),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
     }
 }
 
