@@ -47,6 +47,11 @@ pub enum Command {
     },
     /// Load and validate the configuration and templates, then exit
     CheckConfig,
+    /// Write a consistent copy of the database to PATH (safe while `run` is working)
+    Backup {
+        /// Where the copy goes; it must not exist yet
+        path: PathBuf,
+    },
     /// Apply database migrations, then exit
     Migrate,
 }
@@ -131,6 +136,14 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 async fn command(app: &App, command: Command) -> Result<(), Failure> {
     match command {
         Command::CheckConfig => Ok(()),
+        Command::Backup { path } => {
+            app.store.backup(&path).await?;
+            println!(
+                "database copied to {} (it holds the reply-token secret: keep it as safe as the original)",
+                path.display()
+            );
+            Ok(())
+        }
         Command::Migrate => {
             println!("database migrated");
             Ok(())
@@ -247,6 +260,9 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                     ("closed", j.closed_at.clone()),
                 ] {
                     println!("  {label:<17} {}", v.unwrap_or_else(|| "-".into()));
+                }
+                if let Some(at) = &j.erased_at {
+                    println!("  personal data     erased {at} (retention.closed_days): addresses, notes and messages");
                 }
                 println!("history:");
                 for e in &events {

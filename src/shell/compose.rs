@@ -281,6 +281,9 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
         activated_at: None,
         closed_at: None,
         last_reminder_days: None,
+        partner_name: None,
+        partner_company: None,
+        erased_at: None,
     };
     let composer = Composer { settings, templates, secret: b"check-config" };
     let compose = |content: Content, locale| {

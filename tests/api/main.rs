@@ -15,6 +15,7 @@ mod hooks;
 mod hygiene;
 mod intake;
 mod replies;
+mod retention;
 mod review;
 mod service;
 mod sweep;

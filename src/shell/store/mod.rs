@@ -29,6 +29,8 @@ pub enum StoreError {
     Query(#[from] sqlx::Error),
     #[error("the database holds a value smartacct cannot read: {0}")]
     Corrupt(String),
+    #[error("cannot write the backup {path}")]
+    Backup { path: String, source: std::io::Error },
     #[error("request {request} cannot be read from the database: {problem}")]
     Unreadable { request: String, problem: String },
     #[error(
@@ -81,6 +83,25 @@ impl Store {
         let store = Store { pool, record_events: false, send_lock };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// A consistent copy of the database at `path` (SQLite's `VACUUM INTO`:
+    /// one read transaction, so a working `run` beside it is no problem),
+    /// readable by its owner only. Refuses to overwrite.
+    pub async fn backup(&self, path: &std::path::Path) -> Result<()> {
+        let err = |source| StoreError::Backup { path: path.display().to_string(), source };
+        if path.exists() {
+            return Err(err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "it exists already")));
+        }
+        // Created empty and private first (VACUUM INTO fills an empty file and
+        // keeps its mode): the copy holds the token secret.
+        create_private(path).map_err(err)?;
+        let result = sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(&self.pool).await;
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(path);
+            return Err(e.into());
+        }
+        Ok(())
     }
 
     /// Record an event with every state change from now on (`[hooks]` configured).

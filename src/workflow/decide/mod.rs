@@ -87,10 +87,12 @@ pub enum Outcome {
     IgnoredAutomatic,
     /// The sweep found the request no longer due.
     NothingDue,
+    /// Retention erased a closed request's personal data.
+    Erased,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 19] = [
+    pub const ALL: [Outcome; 20] = [
         Outcome::RequestCreated,
         Outcome::Submitted,
         Outcome::Cancelled,
@@ -110,6 +112,7 @@ impl Outcome {
         Outcome::Unmatched,
         Outcome::IgnoredAutomatic,
         Outcome::NothingDue,
+        Outcome::Erased,
     ];
 
     pub fn name(self) -> &'static str {
@@ -133,6 +136,7 @@ impl Outcome {
             Outcome::Unmatched => "unmatched",
             Outcome::IgnoredAutomatic => "ignored_automatic",
             Outcome::NothingDue => "nothing_due",
+            Outcome::Erased => "erased",
         }
     }
 }
@@ -156,10 +160,11 @@ pub enum EventKind {
     Refused,
     ReplyNotApplied,
     LateReply,
+    Erased,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::Received,
         EventKind::ReviewSent,
         EventKind::Submitted,
@@ -176,6 +181,7 @@ impl EventKind {
         EventKind::Refused,
         EventKind::ReplyNotApplied,
         EventKind::LateReply,
+        EventKind::Erased,
     ];
 
     pub fn name(self) -> &'static str {
@@ -196,6 +202,7 @@ impl EventKind {
             EventKind::Refused => "refused",
             EventKind::ReplyNotApplied => "reply_not_applied",
             EventKind::LateReply => "late_reply",
+            EventKind::Erased => "erased",
         }
     }
 
@@ -240,6 +247,9 @@ pub struct Decision {
     pub emails: Vec<EmailPlan>,
     /// An email of ours that will never arrive: (outbox id, why), marked failed.
     pub fail_outbox: Option<(i64, String)>,
+    /// Retention: the store also drops the request's copies of personal data
+    /// (sent emails' bytes, history details, event bodies, inbound senders).
+    pub erase_records: bool,
 }
 
 impl Decision {
@@ -252,6 +262,7 @@ impl Decision {
             events: Vec::new(),
             emails: Vec::new(),
             fail_outbox: None,
+            erase_records: false,
         }
     }
 
