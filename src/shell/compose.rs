@@ -60,12 +60,29 @@ struct Context<'a> {
     days_left: Option<i64>,
     bounce_detail: Option<&'a str>,
     limit: Option<u32>,
+    sign_in_url: Option<&'a str>,
+    mailto: Option<Mailto>,
 }
 
 #[derive(Serialize)]
 struct Desk<'a> {
     name: &'a str,
     address: &'a str,
+    /// Who the desk speaks for (`mailbox.organization`), if set.
+    organization: Option<&'a str>,
+    /// A human to ask (`workflow.contact`), if set.
+    contact: Option<&'a str>,
+    /// The organization, else the desk's name: "a person at …".
+    speaks_for: &'a str,
+}
+
+/// `mailto:` links that open a reply with the reply address, the subject and the command word filled in.
+#[derive(Serialize)]
+struct Mailto {
+    accept: String,
+    decline: String,
+    submit: String,
+    cancel: String,
 }
 
 #[derive(Serialize)]
@@ -76,6 +93,11 @@ struct Problem<'a> {
 
 #[derive(Serialize)]
 struct RequestContext {
+    /// The partner as a person reads them: "Name <address>", or the address.
+    partner: String,
+    /// The partner's organization: the form's `Partner company`, else their address's domain.
+    partner_organization: String,
+    partner_company: Option<String>,
     account_name: String,
     account_domain: String,
     customer_email: String,
@@ -119,7 +141,13 @@ impl Composer<'_> {
         let envelope_from = desk.with_tag(&format!("bounce-{bounce_id}"));
 
         let mut ctx = Context {
-            desk: Desk { name: &s.mailbox.display_name, address: desk.as_str() },
+            desk: Desk {
+                name: &s.mailbox.display_name,
+                address: desk.as_str(),
+                organization: s.mailbox.organization.as_deref(),
+                contact: s.workflow.contact.as_deref(),
+                speaks_for: s.mailbox.organization.as_deref().unwrap_or(&s.mailbox.display_name),
+            },
             support_url: &s.workflow.support_url,
             reference: request.map(|r| r.reference.to_string()),
             reply_address: reply_address.as_ref().map(ToString::to_string),
@@ -132,6 +160,20 @@ impl Composer<'_> {
             days_left: None,
             bounce_detail: None,
             limit: None,
+            sign_in_url: s.workflow.sign_in_url.as_deref(),
+            mailto: reply_address.as_ref().map(|a| {
+                let subject = request.map_or_else(String::new, |r| format!("Re: [{}]", r.reference));
+                let link = |word: &str| format!("mailto:{a}?subject={}&body={}", percent(&subject), percent(word));
+                let (accept, decline) = match plan.locale {
+                    crate::domain::Locale::En => ("ACCEPT", "DECLINE"),
+                    crate::domain::Locale::Fr => ("ACCEPTER", "REFUSER"),
+                };
+                let (submit, cancel) = match plan.locale {
+                    crate::domain::Locale::En => ("SUBMIT", "CANCEL"),
+                    crate::domain::Locale::Fr => ("ENVOYER", "ANNULER"),
+                };
+                Mailto { accept: link(accept), decline: link(decline), submit: link(submit), cancel: link(cancel) }
+            }),
         };
         match &plan.content {
             Content::RequestInvalid { problems } => {
@@ -151,7 +193,9 @@ impl Composer<'_> {
             }
             _ => {}
         }
-        let rendered = self.templates.render(kind, plan.locale, &ctx)?;
+        let mut rendered = self.templates.render(kind, plan.locale, &ctx)?;
+        // Wrapped once the values are in, so a long address never leaves a ragged paragraph.
+        rendered.text = crate::shell::wrap::reflow(&rendered.text);
 
         let from = Mailbox::new(Some(s.mailbox.display_name.clone()), address(desk)?);
         let mut b = lettre::Message::builder()
@@ -217,6 +261,12 @@ impl Composer<'_> {
             account_domain: r.account_domain.for_people(),
             customer_email: r.customer_email.to_string(),
             partner_email: r.partner_email.to_string(),
+            partner: match &r.partner_name {
+                Some(name) => format!("{name} <{}>", r.partner_email),
+                None => r.partner_email.to_string(),
+            },
+            partner_organization: r.partner_company.clone().unwrap_or_else(|| r.partner_email.domain().to_string()),
+            partner_company: r.partner_company.clone(),
             user_emails: r.user_emails.iter().map(ToString::to_string).collect(),
             note_to_customer: r.note_to_customer.clone(),
             note_to_users: r.note_to_users.clone(),
@@ -248,6 +298,19 @@ fn address(a: &EmailAddress) -> Result<lettre::Address, ComposeError> {
 /// Message-IDs from other people's mail are echoed only when they are plain.
 fn safe_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 250 && id.bytes().all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
+}
+
+/// RFC 3986 percent-encoding of everything but the unreserved characters (for `mailto:` query values).
+fn percent(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn nonce() -> String {

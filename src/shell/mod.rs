@@ -18,3 +18,4 @@ pub mod systemd;
 pub mod telemetry;
 pub mod templates;
 pub mod tls;
+pub mod wrap;
