@@ -19,3 +19,4 @@ mod retention;
 mod review;
 mod service;
 mod sweep;
+mod trust;
