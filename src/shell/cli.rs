@@ -47,6 +47,8 @@ pub enum Command {
     },
     /// Load and validate the configuration and templates, then exit
     CheckConfig,
+    /// Print every email kind and the variables its templates receive (docs/templates.md)
+    Templates,
     /// Write a consistent copy of the database to PATH (safe while `run` is working)
     Backup {
         /// Where the copy goes; it must not exist yet
@@ -123,6 +125,10 @@ pub async fn run(cli: Cli) -> ExitCode {
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let path = crate::configuration::config_path(cli.config.as_deref());
     let loaded = Loaded::from_path(&path).map_err(|e| Failure { status: 2, error: e.into() })?;
+    if let Command::Templates = cli.command {
+        print!("{}", crate::compose::template_reference(&loaded.settings, &loaded.templates));
+        return Ok(());
+    }
     if let Command::CheckConfig = cli.command {
         println!("{}: configuration and templates are valid", path.display());
         return Ok(());
@@ -135,7 +141,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 
 async fn command(app: &App, command: Command) -> Result<(), Failure> {
     match command {
-        Command::CheckConfig => Ok(()),
+        Command::CheckConfig | Command::Templates => Ok(()),
         Command::Backup { path } => {
             app.store.backup(&path).await?;
             println!(

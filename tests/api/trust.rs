@@ -7,8 +7,8 @@ async fn trusted_desk(review: bool) -> TestDesk {
     TestDesk::with(DeskOptions {
         review,
         mailbox_extra: "organization = \"Cisco Smart Accounts\"".into(),
-        workflow_extra: "contact = \"licensing-help@example.test\"\nsign_in_url = \"https://software.example.test/signin\""
-            .into(),
+        workflow_extra:
+            "contact = \"licensing-help@example.test\"\nsign_in_url = \"https://software.example.test/signin\"".into(),
         ..Default::default()
     })
     .await
@@ -37,7 +37,7 @@ async fn the_activation_email_says_who_asks_for_whom_and_whom_to_ask_and_offers_
     let activation = inbox(&p.customer, 1).await.remove(0);
     for text in [&activation.text, &activation.html] {
         assert!(text.contains("Bob Smith"), "{text}");
-        assert!(text.contains("Reseller &") , "the partner's organization: {text}");
+        assert!(text.contains("Reseller &"), "the partner's organization: {text}");
         assert!(text.contains("Cisco Smart Accounts"), "for whom: {text}");
         assert!(text.contains("licensing-help@example.test"), "whom to ask: {text}");
     }
