@@ -152,7 +152,8 @@ async fn check_config_renders_an_overridden_template_and_names_the_variable_it_l
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("en/activation.txt.hbs") && stderr.contains("request.account_nmae"), "{stderr}");
-    std::fs::write(dir.join("en/activation.txt.hbs"), "Hello {{request.account_name}}, from {{request.partner}}\n").unwrap();
+    std::fs::write(dir.join("en/activation.txt.hbs"), "Hello {{request.account_name}}, from {{request.partner}}\n")
+        .unwrap();
     let out = desk.bin().arg("check-config").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

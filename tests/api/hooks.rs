@@ -147,3 +147,29 @@ async fn a_kill_between_delivery_and_its_record_repeats_at_most_the_event_in_fli
     assert_eq!(distinct.len(), 2, "every event arrived: {ids:?}");
     assert!(ids.len() <= 3, "only the event in flight is repeated: {ids:?}");
 }
+
+#[tokio::test]
+async fn an_event_undelivered_for_max_retry_hours_is_shown_failed_and_can_be_sent_again() {
+    let receiver = Receiver::start().await;
+    receiver.answer_with(500);
+    let desk = desk_with_hooks(false, &format!("webhook_url = {:?}\nmax_retry_hours = 1", receiver.url)).await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    // Two hours on, the sweep's delivery pass gives up on it.
+    let later = chrono::Utc::now() + chrono::Duration::hours(2);
+    let out = desk.bin().args(["sweep", "--now", &smartacct::request::rfc3339(later)]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = desk.bin().args(["outbox", "list", "--failed", "--json"]).output().unwrap();
+    let failed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let event =
+        failed.as_array().unwrap().iter().find(|e| e["channel"] == "event").expect("the event is listed as failed");
+    assert!(event["last_error"].as_str().unwrap().contains("gave up after 1 h"), "{event}");
+
+    receiver.answer_with(200);
+    let id = event["id"].as_i64().unwrap().to_string();
+    let out = desk.bin().args(["outbox", "retry", "--event", &id]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    desk.poll(1).await;
+    assert_eq!(types(&receiver.delivered()), ["request.pending_customer_acceptance"]);
+}
