@@ -144,7 +144,8 @@ impl Smtp {
     async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
         let s = &self.settings;
         let hello = ClientId::default();
-        let unreachable = |e: std::io::Error| SendError::Temporary(format!("cannot connect to {}:{}: {e}", s.host, s.port));
+        let unreachable =
+            |e: std::io::Error| SendError::Temporary(format!("cannot connect to {}:{}: {e}", s.host, s.port));
         let tcp = TcpStream::connect((s.host.as_str(), s.port)).await.map_err(unreachable)?;
         tcp.set_nodelay(true).map_err(unreachable)?;
         let mut conn = match &self.wrapper {
