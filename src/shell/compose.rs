@@ -23,6 +23,8 @@ pub enum ComposeError {
     Address { address: String, message: String },
     #[error("cannot build the {kind} email: {message}")]
     Build { kind: Kind, message: String },
+    #[error("cannot render a queued email: {0}")]
+    Deferred(String),
 }
 
 /// A rendered email ready for the outbox.
@@ -43,6 +45,20 @@ pub struct Outgoing {
     pub about_request: bool,
     /// That request's id when it already existed.
     pub request_id: Option<i64>,
+    /// A deferred email (the sweep's): what to render at send time; `raw` is then empty.
+    pub deferred: Option<Deferred>,
+}
+
+/// What a deferred email will say: its kind, reader, language and the values
+/// beside its request (loaded at send time by the outbox row's request id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Deferred {
+    pub kind: String,
+    pub to: String,
+    pub locale: String,
+    /// `Reminder`'s whole days left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_left: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -122,6 +138,17 @@ pub struct Composer<'a> {
 
 impl Composer<'_> {
     pub fn compose(&self, plan: &EmailPlan, now: DateTime<Utc>) -> Result<Outgoing, ComposeError> {
+        self.compose_as(plan, now, None)
+    }
+
+    /// `compose` with the Message-ID and bounce id given (a deferred email keeps
+    /// those it was queued with: threads and bounces point at them).
+    pub fn compose_as(
+        &self,
+        plan: &EmailPlan,
+        now: DateTime<Utc>,
+        ids: Option<(&str, &str)>,
+    ) -> Result<Outgoing, ComposeError> {
         let s = self.settings;
         let desk = &s.mailbox.address;
         let kind = plan.kind();
@@ -132,12 +159,10 @@ impl Composer<'_> {
             (None, _) => None,
         };
         let reply_address = key.as_ref().map(|k| desk.with_tag(&k.tag()));
-        let nonce = nonce();
-        let message_id = match &key {
-            Some(k) => format!("{}.{nonce}@{}", k.tag(), desk.domain()),
-            None => format!("sa.{nonce}@{}", desk.domain()),
+        let (message_id, bounce_id) = match ids {
+            Some((m, b)) => (m.to_string(), b.to_string()),
+            None => new_ids(key.as_ref(), desk),
         };
-        let bounce_id = nonce.clone();
         let envelope_from = desk.with_tag(&format!("bounce-{bounce_id}"));
 
         let ctx = self.context(plan, reply_address.as_ref());
@@ -199,7 +224,42 @@ impl Composer<'_> {
             key,
             about_request: request.is_some(),
             request_id: request.and_then(|r| r.id),
+            deferred: None,
         })
+    }
+
+    /// The sweep's notice queued as what was decided, to be rendered when sent:
+    /// its ids and reply key are fixed now, its bytes at send time.
+    pub fn defer(&self, plan: &EmailPlan) -> Outgoing {
+        let desk = &self.settings.mailbox.address;
+        let request = plan.request();
+        let key = match (plan.content.reply_step(), request) {
+            (Some(step), Some(r)) => Some(Key::derive(self.secret, step, &r.reference)),
+            _ => None,
+        };
+        let (message_id, bounce_id) = new_ids(key.as_ref(), desk);
+        let days_left = match &plan.content {
+            Content::Reminder { days_left, .. } => Some(*days_left),
+            _ => None,
+        };
+        Outgoing {
+            kind: plan.kind(),
+            to: plan.to.clone(),
+            envelope_from: desk.with_tag(&format!("bounce-{bounce_id}")),
+            message_id,
+            bounce_id,
+            subject: String::new(),
+            raw: Vec::new(),
+            key,
+            about_request: request.is_some(),
+            request_id: request.and_then(|r| r.id),
+            deferred: Some(Deferred {
+                kind: plan.kind().name().to_string(),
+                to: plan.to.to_string(),
+                locale: plan.locale.as_str().to_string(),
+                days_left,
+            }),
+        }
     }
 
     /// The values a template receives for `plan` (docs/templates.md lists them per kind).
@@ -319,6 +379,33 @@ fn percent(s: &str) -> String {
         }
     }
     out
+}
+
+impl Deferred {
+    /// The email it stands for, about `request` as the store holds it now.
+    pub fn plan(&self, request: Request) -> Result<EmailPlan, ComposeError> {
+        let bad = |what: &str| ComposeError::Deferred(format!("{what} in {self:?}"));
+        let to = EmailAddress::parse(&self.to).map_err(|_| bad("a bad recipient"))?;
+        let locale = crate::domain::Locale::parse(&self.locale).ok_or_else(|| bad("a bad language"))?;
+        let content = match Kind::parse(&self.kind).ok_or_else(|| bad("an unknown kind"))? {
+            Kind::ExpiredCustomer => Content::ExpiredCustomer { request },
+            Kind::ExpiredPartner => Content::ExpiredPartner { request },
+            Kind::ReviewExpired => Content::ReviewExpired { request },
+            Kind::Reminder => Content::Reminder { request, days_left: self.days_left.unwrap_or(0) },
+            _ => return Err(bad("a kind that is never deferred")),
+        };
+        Ok(EmailPlan::new(content, to, locale, Origin::Sweep))
+    }
+}
+
+/// A new Message-ID (carrying the reply key's tag, if any) and bounce id.
+fn new_ids(key: Option<&Key>, desk: &EmailAddress) -> (String, String) {
+    let nonce = nonce();
+    let message_id = match key {
+        Some(k) => format!("{}.{nonce}@{}", k.tag(), desk.domain()),
+        None => format!("sa.{nonce}@{}", desk.domain()),
+    };
+    (message_id, nonce)
 }
 
 fn nonce() -> String {

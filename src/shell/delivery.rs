@@ -60,7 +60,18 @@ pub async fn deliver_until(
         let outcomes: Vec<Result<Outcome, StoreError>> = futures::stream::iter(due)
             .take_while(|_| std::future::ready(!stopped()))
             .map(|row| async move {
-                let raw = store.outbox_raw(row.id).await?;
+                let raw = match &row.plan {
+                    None => store.outbox_raw(row.id).await?,
+                    Some(plan) => match render_deferred(app, &row, plan, now).await {
+                        Ok(raw) => raw,
+                        Err(e) => {
+                            let why = crate::telemetry::chain(e.as_ref());
+                            store.mark_failed(Queue::Email, row.id, &why).await?;
+                            tracing::error!(outbox = row.id, kind = %row.kind, error = %why, "cannot render a queued email; marked failed (`smartacct outbox retry` once the cause is fixed)");
+                            return Ok(Outcome::Failed);
+                        }
+                    },
+                };
                 let result = smtp.send(&row.envelope_from, &row.recipient, &raw).await;
                 if result.is_ok() {
                     crate::faults::checkpoint("sent").await;
@@ -78,6 +89,20 @@ pub async fn deliver_until(
             }
         }
     }
+}
+
+/// A sweep's notice, rendered now from what was decided about its request;
+/// its bytes are kept before the send, so a retry sends the same email.
+async fn render_deferred(app: &App, row: &OutboxRow, plan: &str, now: DateTime<Utc>) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context as _;
+    let deferred: crate::compose::Deferred = serde_json::from_str(plan).context("the queued plan does not parse")?;
+    let id = row.request_id.context("a queued email without its request")?;
+    let request = app.store.request_by_id(id).await?.context("its request is gone")?;
+    let bounce_id = row.envelope_from.split_once("+bounce-").and_then(|(_, r)| r.split_once('@')).map(|(b, _)| b);
+    let ids = Some((row.message_id.as_str(), bounce_id.context("a queued email without its bounce address")?));
+    let email = app.composer().compose_as(&deferred.plan(request)?, now, ids)?;
+    app.store.store_rendered(row.id, &email.subject, &email.raw).await?;
+    Ok(email.raw)
 }
 
 enum Outcome {

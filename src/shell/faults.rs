@@ -17,6 +17,14 @@ struct Faults {
     reached: AtomicU64,
 }
 
+static FROZEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn freeze_forever() -> ! {
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
+
 fn faults() -> &'static Faults {
     static F: OnceLock<Faults> = OnceLock::new();
     F.get_or_init(|| {
@@ -40,6 +48,11 @@ pub async fn checkpoint(name: &str) {
     if f.freeze_at.is_none() && f.slow.is_none() {
         return;
     }
+    // Once one task froze, every other stops at its next checkpoint too: the
+    // process is caught at one moment, as a crash would catch it.
+    if FROZEN.load(Ordering::SeqCst) {
+        freeze_forever();
+    }
     if f.freeze_name.as_deref().is_some_and(|n| n != name) {
         if let Some(d) = f.slow {
             tokio::time::sleep(d).await;
@@ -48,10 +61,9 @@ pub async fn checkpoint(name: &str) {
     }
     let n = f.reached.fetch_add(1, Ordering::SeqCst) + 1;
     if f.freeze_at == Some(n) {
+        FROZEN.store(true, Ordering::SeqCst);
         eprintln!("FROZEN at {name}");
-        loop {
-            std::thread::sleep(Duration::from_secs(3600));
-        }
+        freeze_forever();
     }
     if let Some(d) = f.slow {
         tokio::time::sleep(d).await;

@@ -1,5 +1,4 @@
 //! `sweep_once(now)`: the nightly pass of SPEC §1 step 6 (expiries, reminders, review expiries) through the core, batch by batch; idempotent, time passed in.
-use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
 use crate::app::App;
@@ -70,12 +69,8 @@ async fn run_step(app: &App, step: SweepStep, now: DateTime<Utc>) -> anyhow::Res
             if decision.outcome == Outcome::NothingDue {
                 continue;
             }
-            let outgoing = decision
-                .emails
-                .iter()
-                .map(|p| composer.compose(p, now))
-                .collect::<Result<Vec<_>, _>>()
-                .with_context(|| format!("cannot compose the sweep's emails for {}", r.reference))?;
+            // Queued as decided, rendered when sent: the sweep writes rows, not emails.
+            let outgoing = decision.emails.iter().map(|p| composer.defer(p)).collect();
             batch.push((decision, outgoing));
         }
         total += app.store.commit_batch(&batch, now).await?;

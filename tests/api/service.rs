@@ -58,7 +58,8 @@ async fn killed_with_sigkill_at_many_moments_no_request_is_lost_or_doubled() {
         ..Default::default()
     })
     .await;
-    let people: Vec<People> = (0..10).map(|_| People::new()).collect();
+    // Enough work for 20 kills and more: poll --once delivers while it reads.
+    let people: Vec<People> = (0..64).map(|_| People::new()).collect();
     for p in &people {
         Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
     }
@@ -66,7 +67,20 @@ async fn killed_with_sigkill_at_many_moments_no_request_is_lost_or_doubled() {
 
     // Each start freezes at a named checkpoint (after a fetch, a commit, a
     // move or a send) and is killed there with SIGKILL, until no work is left.
-    let intake = ["fetched:1", "committed:1", "moved:1", "committed:2", "fetched:2", "moved:2", "committed:3"];
+    let intake = [
+        "fetched:1",
+        "sent:1",
+        "committed:1",
+        "sent:1",
+        "moved:1",
+        "sent:2",
+        "committed:2",
+        "sent:1",
+        "fetched:2",
+        "moved:2",
+        "sent:1",
+        "committed:3",
+    ];
     let mut kills: Vec<String> = Vec::new();
     for i in 0.. {
         assert!(i < 200, "no progress: {kills:?}");
@@ -75,6 +89,7 @@ async fn killed_with_sigkill_at_many_moments_no_request_is_lost_or_doubled() {
         if inbox_left == 0 && pending == 0 {
             break;
         }
+        // Sends are among the moments while mail is still being read: poll --once delivers as it reads.
         let spec = if inbox_left > 0 { intake[i % intake.len()].to_string() } else { format!("sent:{}", 1 + i % 2) };
         let mut poll = desk.start(&["poll", "--once"], &[("SMARTACCT_TEST_FREEZE_AT", &spec)]);
         if poll.wait_log("FROZEN at").await && poll.child.try_wait().unwrap().is_none() {

@@ -166,7 +166,7 @@ async fn apply_one(
 async fn erase_records(tx: &mut Transaction<'static, Sqlite>, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         for statement in [
-            "UPDATE outbox SET raw = x'', subject = '', recipient = 'erased' WHERE request_id IN (",
+            "UPDATE outbox SET raw = x'', plan = NULL, subject = '', recipient = 'erased' WHERE request_id IN (",
             "UPDATE events SET detail = '' WHERE request_id IN (",
             "UPDATE hook_events SET body = '' WHERE request_id IN (",
             "UPDATE inbound SET sender = NULL, subject = NULL, detail = NULL WHERE request_id IN (",
@@ -365,9 +365,10 @@ async fn apply(
     }
     for chunk in emails.chunks(ROWS_PER_STATEMENT / 2) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, raw, next_attempt_at, created_at) ",
+            "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, raw, plan, next_attempt_at, created_at) ",
         );
         q.push_values(chunk, |mut b, (rid, o)| {
+            let plan = o.deferred.as_ref().map(|d| serde_json::to_string(d).expect("a plan serializes"));
             b.push_bind(*rid)
                 .push_bind(o.kind.name())
                 .push_bind(o.to.as_str())
@@ -376,6 +377,7 @@ async fn apply(
                 .push_bind(o.envelope_from.as_str())
                 .push_bind(&o.subject)
                 .push_bind(&o.raw)
+                .push_bind(plan)
                 .push_bind(ts(now))
                 .push_bind(ts(now));
         });

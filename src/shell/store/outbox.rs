@@ -59,10 +59,13 @@ pub struct OutboxRow {
     pub sent_at: Option<DateTime<Utc>>,
     /// Where the `smtp.max_retry_hours` window starts: creation, or the last `outbox retry`.
     pub retry_since: DateTime<Utc>,
+    /// A deferred email (the sweep's): what to render at send time (JSON); its bytes are empty until sent.
+    pub plan: Option<String>,
 }
 
 const COLUMNS: &str = "id, request_id, kind, recipient, message_id, envelope_from, subject, status, attempts, \
-     next_attempt_at, last_error, created_at, sent_at, COALESCE(retry_since, created_at)";
+     next_attempt_at, last_error, created_at, sent_at, COALESCE(retry_since, created_at), \
+     CASE WHEN length(raw) = 0 THEN plan END";
 
 fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
     let status: String = r.try_get(7)?;
@@ -84,6 +87,7 @@ fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
         created_at: parse_ts(&r.try_get::<String, _>(11)?)?,
         sent_at: parse_opt_ts(r.try_get(12)?)?,
         retry_since: parse_ts(&r.try_get::<String, _>(13)?)?,
+        plan: r.try_get(14)?,
     })
 }
 
@@ -153,6 +157,19 @@ impl Store {
         let filter = if only_failed { "WHERE status = 'failed'" } else { "" };
         let sql = format!("SELECT {COLUMNS} FROM outbox {filter} ORDER BY id");
         sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
+    }
+
+    /// A deferred email as rendered for its send: its bytes and subject are kept
+    /// from now on (what was sent is what the outbox shows).
+    pub async fn store_rendered(&self, id: i64, subject: &str, raw: &[u8]) -> Result<()> {
+        let _writer = self.writer.lock().await;
+        sqlx::query("UPDATE outbox SET subject = ?, raw = ? WHERE id = ? AND length(raw) = 0")
+            .bind(subject)
+            .bind(raw)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Sent: recorded as soon as the send ends.
