@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Key};
-use crate::email::{Content, EmailPlan, Kind, Origin};
+use crate::email::{CancelledBy, Content, EmailPlan, Kind, Origin};
 use crate::i18n;
 use crate::read::automatic::LOOP_HEADER;
 use crate::request::Request;
@@ -60,6 +60,9 @@ struct Context<'a> {
     days_left: Option<i64>,
     bounce_detail: Option<&'a str>,
     limit: Option<u32>,
+    /// `cancelled` by an operator (not the partner's CANCEL), and their reason if given.
+    by_operator: bool,
+    operator_reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -132,6 +135,8 @@ impl Composer<'_> {
             days_left: None,
             bounce_detail: None,
             limit: None,
+            by_operator: false,
+            operator_reason: None,
         };
         match &plan.content {
             Content::RequestInvalid { problems } => {
@@ -148,6 +153,10 @@ impl Composer<'_> {
                 ctx.reason = Some(why.name());
                 ctx.sender = Some(sender);
                 ctx.step = step.map(|st| st.name());
+            }
+            Content::Cancelled { by: CancelledBy::Operator { reason }, .. } => {
+                ctx.by_operator = true;
+                ctx.operator_reason = reason.as_deref();
             }
             _ => {}
         }
@@ -309,6 +318,10 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
         }
         let why = crate::email::Unmatched::UnknownReference;
         compose(Content::UnmatchedReply { why, sender, request: None, step: None, offer_reply: false }, locale)?;
+        // The partner's own CANCEL, and an operator's without a reason (the sample has one).
+        for by in [CancelledBy::Partner, CancelledBy::Operator { reason: None }] {
+            compose(Content::Cancelled { request: request.clone(), by }, locale)?;
+        }
     }
     Ok(())
 }

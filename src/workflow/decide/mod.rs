@@ -7,6 +7,7 @@
 mod bounce;
 mod expiry;
 mod new_request;
+mod operator;
 mod reply;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,7 @@ use chrono::{DateTime, Utc};
 
 pub use bounce::{Bounced, delivery_failed};
 pub use expiry::{Due, DueColumn, SweepStep, deadline_passed, sweep};
+pub use operator::{NotApplicable, cancel, resend};
 
 use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Reference, State, Step};
@@ -87,10 +89,12 @@ pub enum Outcome {
     IgnoredAutomatic,
     /// The sweep found the request no longer due.
     NothingDue,
+    /// An operator sent the awaited email again.
+    Resent,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 19] = [
+    pub const ALL: [Outcome; 20] = [
         Outcome::RequestCreated,
         Outcome::Submitted,
         Outcome::Cancelled,
@@ -110,6 +114,7 @@ impl Outcome {
         Outcome::Unmatched,
         Outcome::IgnoredAutomatic,
         Outcome::NothingDue,
+        Outcome::Resent,
     ];
 
     pub fn name(self) -> &'static str {
@@ -133,6 +138,7 @@ impl Outcome {
             Outcome::Unmatched => "unmatched",
             Outcome::IgnoredAutomatic => "ignored_automatic",
             Outcome::NothingDue => "nothing_due",
+            Outcome::Resent => "resent",
         }
     }
 }
