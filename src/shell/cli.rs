@@ -1,4 +1,5 @@
 //! The command line of SPEC §6: parse arguments, run a command, map failures to exit statuses.
+mod ops;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -66,6 +67,19 @@ pub enum RequestsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Close a live request as `cancelled`; the partner is told, with the reason
+    Cancel {
+        /// The request's reference, e.g. SA-7K3QX9PD
+        reference: String,
+        /// Why, in the partner's email and the history
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Send the email the request waits on again (review or activation), same reply address
+    Resend {
+        /// The request's reference, e.g. SA-7K3QX9PD
+        reference: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +110,10 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 
 fn usage(msg: String) -> Failure {
     Failure { status: 2, error: anyhow::anyhow!(msg) }
+}
+
+fn parse_reference(reference: &str) -> Result<Reference, Failure> {
+    Reference::parse(reference).ok_or_else(|| usage(format!("{reference:?} is not a reference like SA-7K3QX9PD")))
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -258,6 +276,12 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 }
             }
             Ok(())
+        }
+        Command::Requests { command: RequestsCommand::Cancel { reference, reason } } => {
+            ops::cancel(app, &parse_reference(&reference)?, reason.as_deref()).await
+        }
+        Command::Requests { command: RequestsCommand::Resend { reference } } => {
+            ops::resend(app, &parse_reference(&reference)?).await
         }
         Command::Outbox { command: OutboxCommand::List { failed, json } } => {
             let rows = app.store.list_outbox(failed).await?;

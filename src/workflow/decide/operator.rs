@@ -28,7 +28,8 @@ pub fn cancel(request: &Request, reason: Option<&str>, env: &Env<'_>) -> Result<
     let mut after = request.clone();
     after.state = State::Cancelled;
     after.closed_at = Some(env.now);
-    let mut d = Decision::about(request, Outcome::Cancelled, format!("{} cancelled by the operator", request.reference));
+    let mut d =
+        Decision::about(request, Outcome::Cancelled, format!("{} cancelled by the operator", request.reference));
     let why = reason.as_deref().map_or_else(String::new, |r| format!(": {r}"));
     d.event(EventKind::Cancelled, format!("cancelled by the operator (was {}){why}", request.state.as_str()));
     let content = Content::Cancelled { request: after.clone(), by: CancelledBy::Operator { reason } };
@@ -59,6 +60,10 @@ pub fn resend(request: &Request, env: &Env<'_>) -> Result<Decision, NotApplicabl
     let mut d = Decision::about(request, Outcome::Resent, format!("{} {kind} email sent again", request.reference));
     d.event(event, format!("{kind} email to {to} sent again by the operator"));
     d.emails.push(EmailPlan::new(content, to.clone(), request.locale, Origin::Sweep));
+    // No column changes, but the commit is still guarded by the state read:
+    // a reply or the sweep that moved the request meanwhile makes this fail
+    // instead of sending an email the request no longer waits on.
+    d.update(request, request.clone());
     Ok(d)
 }
 

@@ -74,7 +74,11 @@ pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision 
         Command::Cancel => {
             after.state = State::Cancelled;
             after.closed_at = Some(now);
-            d.emails.push(answer(inbound, Content::Cancelled { request: after.clone(), by: CancelledBy::Partner }, after.locale));
+            d.emails.push(answer(
+                inbound,
+                Content::Cancelled { request: after.clone(), by: CancelledBy::Partner },
+                after.locale,
+            ));
         }
         Command::Accept => {
             after.state = State::Active;

@@ -398,7 +398,9 @@ fn an_operator_cancels_a_live_request_and_the_partner_gets_the_reason() {
 #[test]
 fn an_operator_cannot_cancel_a_closed_request_and_is_told_its_state() {
     let (s, now) = (settings(), Utc::now());
-    for state in [State::Active, State::Declined, State::Expired, State::Cancelled, State::ReviewExpired, State::Undeliverable] {
+    for state in
+        [State::Active, State::Declined, State::Expired, State::Cancelled, State::ReviewExpired, State::Undeliverable]
+    {
         let e = cancel(&request(state, InTime, now), None, &env(&s, now)).unwrap_err();
         assert!(e.to_string().contains(state.as_str()), "{e}");
         assert!(resend(&request(state, InTime, now), &env(&s, now)).is_err());
@@ -414,7 +416,8 @@ fn a_resend_is_the_email_the_request_waits_on_with_the_same_reply_step() {
     ] {
         let d = resend(&request(state, InTime, now), &env(&s, now)).unwrap();
         assert_eq!(d.outcome, Outcome::Resent);
-        assert!(d.change.is_none(), "nothing changes but the history");
+        let Some(Change::Update { before, after }) = &d.change else { panic!("{d:?}") };
+        assert_eq!(before, after, "nothing changes but the history; the commit is guarded by the state read");
         assert_eq!((d.emails[0].kind(), d.emails[0].to.as_str()), (kind, to));
         assert_eq!(d.emails[0].content.reply_step(), Some(step));
         assert!(d.events[0].detail.contains("operator"));
