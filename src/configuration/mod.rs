@@ -1,9 +1,11 @@
 //! Settings (SPEC §7): a TOML file layered with environment overrides, checked once; every error names its key.
+mod operations;
 mod reader;
 mod settings;
 
 use std::path::{Path, PathBuf};
 
+pub use operations::{LogFormat, LogSettings, MetricsSettings};
 pub use reader::ConfigError;
 use reader::{apply_env_overrides, error_key};
 pub use settings::*;

@@ -1,6 +1,7 @@
 //! The settings smartacct reads (SPEC §7, §9): their types, defaults and checks, from a TOML table.
 use std::{path::PathBuf, str::FromStr, time::Duration};
 
+use super::operations::{LogSettings, MetricsSettings};
 use super::reader::{ConfigError, Section};
 use crate::domain::{EmailAddress, Locale};
 
@@ -28,6 +29,8 @@ pub struct Settings {
     pub sweep: SweepSettings,
     pub templates: TemplateSettings,
     pub hygiene: HygieneSettings,
+    pub metrics: Option<MetricsSettings>,
+    pub log: LogSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -119,7 +122,9 @@ const SECTIONS: &[&str] =
 
 impl Settings {
     pub fn from_table(root: &toml::Table, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        if let Some(extra) = root.keys().find(|k| !SECTIONS.contains(&k.as_str())) {
+        if let Some(extra) =
+            root.keys().find(|k| !SECTIONS.contains(&k.as_str()) && !super::operations::SECTIONS.contains(&k.as_str()))
+        {
             return Err(ConfigError::new(extra, "unknown section (misspelt?)"));
         }
 
@@ -328,7 +333,9 @@ impl Settings {
             HygieneSettings { max_auto_replies_per_day: s.int("max_auto_replies_per_day", 10, 0, 100_000)? as u32 };
         s.finish()?;
 
-        Ok(Settings { mailbox, imap, smtp, database, partners, workflow, sweep, templates, hygiene })
+        let (metrics, log) = super::operations::read(root)?;
+
+        Ok(Settings { mailbox, imap, smtp, database, partners, workflow, sweep, templates, hygiene, metrics, log })
     }
 
     /// Whether `sender` may request accounts: an exact address or a `*` pattern of `partners.allow`.

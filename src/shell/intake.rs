@@ -181,6 +181,7 @@ fn by_size(sizes: &[(u32, u32)], limit: u64) -> Vec<Vec<u32>> {
 
 /// Reads, decides and commits one message.
 async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Committed> {
+    let started = std::time::Instant::now();
     let settings = &app.settings;
     let raw = f.body.as_deref().context("the server returned no body")?;
     let record_of = |message_id: String, content_hash: String, sender: Option<String>, subject: String| InboundRecord {
@@ -264,6 +265,9 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         .collect::<Result<Vec<_>, _>>()
         .context("cannot render an email")?;
     let committed = app.store.commit_inbound(&record, &decision, &outgoing, now).await?;
+    if let Committed::Applied { .. } = committed {
+        crate::metrics::message(decision.outcome, started.elapsed());
+    }
     tracing::info!(
         uid = f.uid,
         from = record.sender.as_deref().unwrap_or(""),

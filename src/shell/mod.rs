@@ -7,6 +7,7 @@ pub mod embedded;
 pub mod faults;
 pub mod imap;
 pub mod intake;
+pub mod metrics;
 pub mod operator;
 pub mod retry;
 pub mod schedule;

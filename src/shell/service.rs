@@ -34,6 +34,16 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         timezone = %s.sweep.timezone,
         "smartacct running"
     );
+    // Bound before READY: a port already taken fails the start, loudly.
+    let metrics = match &s.metrics {
+        Some(m) => Some(crate::metrics::bind(m.listen).await?),
+        None => None,
+    };
+    let serve_metrics = async {
+        if let Some((listener, handle)) = metrics {
+            crate::metrics::serve(listener, handle, app.store.clone(), stop.clone()).await;
+        }
+    };
     let outbox = Notify::new();
     systemd::notify("READY=1");
     tokio::join!(
@@ -41,6 +51,7 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         send_outbox(app, stop.clone(), &outbox),
         run_sweeps(app, stop.clone(), &outbox),
         watchdog(stop.clone()),
+        serve_metrics,
     );
     tracing::info!("stopped");
     Ok(())
@@ -72,6 +83,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
         let mut imap = match session.await {
             Ok(imap) => imap,
             Err(e) => {
+                crate::metrics::imap_connected(false);
                 let wait = retry::delay(failures, RECONNECT_BASE, RECONNECT_CAP);
                 if failures == 0 {
                     tracing::error!(
@@ -96,6 +108,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
             tracing::info!(attempts = failures, "mailbox reachable again");
             failures = 0;
         }
+        crate::metrics::imap_connected(true);
         tracing::info!(idle = imap.has_idle, "watching the mailbox");
         // Ends with the session (when it is still usable) and the error, if any.
         let (session, error) = loop {
@@ -125,6 +138,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
                 break (Some(imap), None);
             }
         };
+        crate::metrics::imap_connected(false);
         match error {
             None => {
                 if let Some(imap) = session {

@@ -13,6 +13,7 @@ mod fuzz;
 mod hardening;
 mod hygiene;
 mod intake;
+mod metrics;
 mod operator;
 mod replies;
 mod review;
