@@ -45,6 +45,11 @@ pub enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// Inbound mail as recorded; set-aside mail read again
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Load and validate the configuration and templates, then exit
     CheckConfig,
     /// Apply database migrations, then exit
@@ -94,6 +99,24 @@ pub enum OutboxCommand {
     },
     /// Put a failed email back in the queue
     Retry { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Every inbound message recorded, with its outcome (or a JSON array with --json)
+    List {
+        /// Only mail moved aside unread (oversized, unreadable, a reader failure)
+        #[arg(long)]
+        set_aside: bool,
+        /// A JSON array on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a set-aside mail again, from the rejected folder (after fixing the cause)
+    Reprocess {
+        /// The mail's id, from `mail list --set-aside`
+        id: i64,
+    },
 }
 
 /// A failure with its exit status: 2 for usage and configuration, 1 at run time.
@@ -283,6 +306,8 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         Command::Requests { command: RequestsCommand::Resend { reference } } => {
             ops::resend(app, &parse_reference(&reference)?).await
         }
+        Command::Mail { command: MailCommand::List { set_aside, json } } => ops::mail_list(app, set_aside, json).await,
+        Command::Mail { command: MailCommand::Reprocess { id } } => ops::reprocess(app, id).await,
         Command::Outbox { command: OutboxCommand::List { failed, json } } => {
             let rows = app.store.list_outbox(failed).await?;
             if json {

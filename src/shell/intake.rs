@@ -110,6 +110,7 @@ pub async fn process_waiting(
                 tracing::warn!(uid, size, folder = %s.rejected_folder, "message too large; moved aside unread");
             }
             let big_uids: Vec<u32> = big.iter().map(|(u, _)| *u).collect();
+            mark_aside(imap, &big_uids, selected.uidvalidity).await;
             imap.move_to(&big_uids, &s.rejected_folder).await?;
             report.set_aside += big.len();
         }
@@ -151,6 +152,7 @@ pub async fn process_waiting(
             // and the Message-ID check makes that harmless.
             let processed = crate::faults::move_target_override().unwrap_or_else(|| s.processed_folder.clone());
             imap.move_to(&done, &processed).await?;
+            mark_aside(imap, &aside, selected.uidvalidity).await;
             imap.move_to(&aside, &s.rejected_folder).await?;
             crate::faults::checkpoint("moved").await;
             if stopped() {
@@ -159,6 +161,26 @@ pub async fn process_waiting(
         }
     }
     Ok(report)
+}
+
+/// The IMAP keyword a set-aside mail carries into the rejected folder, named
+/// after where it was read (the inbound record's uidvalidity and uid), so
+/// `mail reprocess` finds it there again.
+pub fn aside_keyword(uidvalidity: u32, uid: u32) -> String {
+    format!("smartacct-aside-{uidvalidity}-{uid}")
+}
+
+/// Flags mail about to be set aside; a server without keywords only costs the operator `mail reprocess`.
+async fn mark_aside(imap: &mut Imap, uids: &[u32], uidvalidity: u32) {
+    for &uid in uids {
+        if let Err(e) = imap.add_keyword(uid, &aside_keyword(uidvalidity, uid)).await {
+            tracing::warn!(
+                uid,
+                error = crate::telemetry::chain(&e),
+                "cannot flag a set-aside mail; `mail reprocess` will not find it"
+            );
+        }
+    }
 }
 
 /// Bytes of mail fetched in one command at most (a single larger message goes alone).

@@ -74,3 +74,48 @@ async fn apply(
         Err(e) => Err(e.into()),
     }
 }
+
+/// Why `mail reprocess ID` did nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ReprocessError {
+    #[error("no set-aside mail #{0} (see `smartacct mail list --set-aside`)")]
+    NotSetAside(i64),
+    #[error("mail #{0} was read again already (see `smartacct mail list`)")]
+    AlreadyReprocessed(i64),
+    #[error("mail #{id} is not in {folder} any more (moved or deleted by hand?); nothing was changed")]
+    NotInRejected { id: i64, folder: String },
+}
+
+/// `mail reprocess ID`: the set-aside mail goes back from the rejected folder
+/// to the inbox, its record no longer marks it as read, and a pass reads it
+/// (a running service may read it first: the message's identity makes that harmless).
+pub async fn reprocess(app: &App, id: i64) -> anyhow::Result<crate::intake::PollReport> {
+    use anyhow::Context as _;
+    let s = &app.settings.imap;
+    let row = app.store.inbound_by_id(id).await?;
+    let row = row
+        .filter(|r| crate::store::SET_ASIDE.contains(&r.outcome.as_str()) || r.outcome == crate::store::REPROCESSED)
+        .ok_or(ReprocessError::NotSetAside(id))?;
+    let keyword = crate::intake::aside_keyword(row.uidvalidity, row.uid);
+    let mut imap = crate::imap::Imap::connect(s).await?;
+    let moved = async {
+        imap.select(&s.rejected_folder).await?;
+        let uids = imap.with_keyword(&keyword).await?;
+        if uids.is_empty() && row.outcome == crate::store::REPROCESSED {
+            return Err(ReprocessError::AlreadyReprocessed(id).into());
+        }
+        if uids.is_empty() {
+            return Err(ReprocessError::NotInRejected { id, folder: s.rejected_folder.clone() }.into());
+        }
+        // Released first: should the move fail, running this again finds it in the same place.
+        app.store.release_set_aside(id, Utc::now()).await?;
+        imap.move_to(&uids, &s.folder).await.with_context(|| format!("cannot move mail #{id} back to {}", s.folder))?;
+        anyhow::Ok(())
+    }
+    .await;
+    imap.logout().await;
+    moved?;
+    tracing::info!(id, folder = %s.folder, "set-aside mail moved back to be read again");
+    let (report, _) = crate::intake::poll_and_deliver(app).await?;
+    Ok(report)
+}

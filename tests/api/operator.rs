@@ -93,3 +93,51 @@ async fn a_resent_activation_goes_to_the_customer_with_the_same_reply_address() 
     desk.poll(2).await;
     assert_eq!(desk.one().await.state, State::Active);
 }
+
+#[tokio::test]
+async fn an_oversized_mail_is_listed_as_set_aside_and_read_again_once_the_limit_is_raised() {
+    let desk =
+        TestDesk::with(DeskOptions { imap_extra: "max_message_bytes = 2048".into(), ..Default::default() }).await;
+    let p = People::new();
+    let padding = "This line only makes the message larger than the limit.\n".repeat(60);
+    let form = format!("{}\n{padding}", p.form_en());
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form).send().await;
+    desk.poll(1).await;
+    assert!(desk.requests().await.is_empty());
+    assert_eq!(count(&desk.address, "Rejected").await, 1);
+
+    let (code, stdout, stderr) = run(&desk, &["mail", "list", "--set-aside", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let aside: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let aside = aside.as_array().unwrap();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(aside[0]["outcome"], "oversized");
+    let id = aside[0]["id"].to_string();
+    let (_, table, _) = run(&desk, &["mail", "list", "--set-aside"]);
+    assert!(table.starts_with("ID "), "a header row: {table}");
+
+    // Still too large: it goes back where it was, and can be tried again.
+    let (code, _, stderr) = run(&desk, &["mail", "reprocess", &id]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(count(&desk.address, "Rejected").await, 1);
+    let (_, stdout, _) = run(&desk, &["mail", "list", "--set-aside", "--json"]);
+    let again: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let id = again[0]["id"].to_string();
+
+    let desk = desk.reconfigure(DeskOptions::default()).await;
+    let (code, stdout, stderr) = run(&desk, &["mail", "reprocess", &id]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("1 processed"), "{stdout}");
+    assert_eq!(desk.one().await.state, State::AwaitingReview);
+    inbox_exactly(&p.partner, 1).await;
+    assert_eq!(count(&desk.address, "Rejected").await, 0);
+    let (_, stdout, _) = run(&desk, &["mail", "list", "--set-aside", "--json"]);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&stdout).unwrap(), serde_json::json!([]));
+
+    let (code, _, stderr) = run(&desk, &["mail", "reprocess", &id]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("read again already"), "{stderr}");
+    let (code, _, stderr) = run(&desk, &["mail", "reprocess", "99999"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("no set-aside mail"), "{stderr}");
+}

@@ -1,8 +1,9 @@
 //! The operator's commands: `requests cancel`, `requests resend`. Committed like mail, then the outbox is delivered.
 use super::Failure;
 use crate::app::App;
-use crate::domain::Reference;
+use crate::domain::{Reference, printable};
 use crate::operator::{self, Done};
+use crate::request::rfc3339;
 
 pub(super) async fn cancel(app: &App, reference: &Reference, reason: Option<&str>) -> Result<(), Failure> {
     let done = operator::cancel(app, reference, reason, chrono::Utc::now()).await?;
@@ -30,5 +31,50 @@ async fn report(app: &App, done: &Done) -> Result<(), Failure> {
             "not every email went out yet (see `smartacct outbox list`)"
         );
     }
+    Ok(())
+}
+
+/// `mail list [--set-aside] [--json]`.
+pub(super) async fn mail_list(app: &App, set_aside: bool, json: bool) -> Result<(), Failure> {
+    let rows = app.store.list_inbound(set_aside).await?;
+    if json {
+        let out: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "received_at": rfc3339(r.received_at),
+                    "outcome": r.outcome,
+                    "sender": r.sender,
+                    "subject": r.subject,
+                    "detail": r.detail,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
+        return Ok(());
+    }
+    println!("{:<6} {:<20} {:<18} {:<32} SUBJECT / DETAIL", "ID", "RECEIVED", "OUTCOME", "SENDER");
+    for r in &rows {
+        // A sender's words reach the terminal with their control characters escaped.
+        println!(
+            "{:<6} {:<20} {:<18} {:<32} {}",
+            r.id,
+            rfc3339(r.received_at),
+            r.outcome,
+            printable(r.sender.as_deref().unwrap_or("-")),
+            printable(if r.subject.is_empty() { &r.detail } else { &r.subject })
+        );
+    }
+    Ok(())
+}
+
+/// `mail reprocess ID`.
+pub(super) async fn reprocess(app: &App, id: i64) -> Result<(), Failure> {
+    let report = operator::reprocess(app, id).await?;
+    println!(
+        "mail #{id} read again: {} processed, {} set aside again (see `smartacct mail list --set-aside`)",
+        report.processed, report.set_aside
+    );
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The SQLite store: the only module with SQL. Opening, migrations and the typed errors.
 mod commit;
 mod due;
+mod inbound;
 mod metrics;
 mod outbox;
 mod requests;
@@ -13,6 +14,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Row, SqlSafeStr};
 
 pub use commit::{Committed, InboundRecord, Planned};
+pub use inbound::{InboundRow, REPROCESSED, SET_ASIDE};
 pub use metrics::Snapshot;
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use requests::EventRow;
