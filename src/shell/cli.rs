@@ -12,7 +12,7 @@ use crate::request::{RequestJson, rfc3339};
 #[derive(Debug, Parser)]
 #[command(name = "smartacct", version, about = "The Smart Account request desk, run over email")]
 pub struct Cli {
-    /// Configuration file (default: $SMARTACCT_CONFIG, else config/smartacct.toml)
+    /// Configuration file (default: $SMARTACCT_CONFIG, else /etc/smartacct/smartacct.toml if it exists, else config/smartacct.toml)
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -51,7 +51,11 @@ pub enum Command {
         command: MailCommand,
     },
     /// Load and validate the configuration and templates, then exit
-    CheckConfig,
+    CheckConfig {
+        /// Also log in to IMAP and SMTP (TLS, authentication, the folders) and say what works
+        #[arg(long)]
+        connect: bool,
+    },
     /// Apply database migrations, then exit
     Migrate,
 }
@@ -61,14 +65,17 @@ pub enum RequestsCommand {
     /// One line per request (or a JSON array with --json)
     List {
         /// Only requests in this state
-        #[arg(long)]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(State::ALL.map(State::as_str)))]
         state: Option<String>,
+        /// A JSON array on stdout (SPEC §6 fields)
         #[arg(long)]
         json: bool,
     },
     /// One request with its history and emails
     Show {
+        /// The request's reference, e.g. SA-7K3QX9PD
         reference: String,
+        /// A JSON object on stdout, with `history` and `emails`
         #[arg(long)]
         json: bool,
     },
@@ -94,11 +101,15 @@ pub enum OutboxCommand {
         /// Only emails that failed permanently
         #[arg(long)]
         failed: bool,
+        /// A JSON array on stdout
         #[arg(long)]
         json: bool,
     },
     /// Put a failed email back in the queue
-    Retry { id: i64 },
+    Retry {
+        /// The email's id, from `outbox list`
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,10 +163,22 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let path = crate::configuration::config_path(cli.config.as_deref());
-    let loaded = Loaded::from_path(&path).map_err(|e| Failure { status: 2, error: e.into() })?;
-    if let Command::CheckConfig = cli.command {
+    // Commands that only read the database need no mail server secret.
+    let read_only = matches!(
+        cli.command,
+        Command::Requests { command: RequestsCommand::List { .. } | RequestsCommand::Show { .. } }
+            | Command::Outbox { command: OutboxCommand::List { .. } }
+            | Command::Mail { command: MailCommand::List { .. } }
+    );
+    let loaded = if read_only { Loaded::read_only(&path) } else { Loaded::from_path(&path) }
+        .map_err(|e| Failure { status: 2, error: e.into() })?;
+    crate::telemetry::use_format(loaded.settings.log.format);
+    if let Command::CheckConfig { connect } = cli.command {
         println!("{}: configuration and templates are valid", path.display());
-        return Ok(());
+        if loaded.settings.partners.allow.is_empty() {
+            tracing::warn!("partners.allow is empty: nobody can request an account");
+        }
+        return if connect { ops::check_connect(&loaded.settings).await } else { Ok(()) };
     }
     let app = App::open(loaded).await?;
     let result = command(&app, cli.command).await;
@@ -165,7 +188,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 
 async fn command(app: &App, command: Command) -> Result<(), Failure> {
     match command {
-        Command::CheckConfig => Ok(()),
+        Command::CheckConfig { .. } => Ok(()),
         Command::Migrate => {
             println!("database migrated");
             Ok(())
@@ -226,6 +249,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 let out: Vec<RequestJson> = requests.iter().map(RequestJson::from).collect();
                 println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
             } else {
+                println!("{:<11}  {:<28} {:<30}  {:<30}  EXPIRES", "REFERENCE", "STATE", "DOMAIN", "CUSTOMER");
                 for r in &requests {
                     println!(
                         "{}  {:<28} {:<30}  {:<30}  {}",
@@ -330,6 +354,9 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Outbox { command: OutboxCommand::Retry { id } } => {
+            if !app.store.list_outbox(false).await?.iter().any(|o| o.id == id) {
+                return Err(usage(format!("no such email #{id} (see `smartacct outbox list`)")));
+            }
             if app.store.retry_outbox(id, chrono::Utc::now()).await? {
                 println!("email #{id} is queued again");
                 Ok(())

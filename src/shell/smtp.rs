@@ -71,6 +71,16 @@ impl Smtp {
         Ok(Smtp { transport: b.build(), timeout: s.timeout, pool_size: s.pool_size as usize })
     }
 
+    /// Connects, says EHLO, negotiates TLS and logs in, as a send would (`check-config --connect`).
+    pub async fn check_connection(&self) -> Result<(), String> {
+        match tokio::time::timeout(self.timeout, self.transport.test_connection()).await {
+            Err(_) => Err(format!("no answer within {} s", self.timeout.as_secs())),
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err("the server did not answer NOOP".into()),
+            Ok(Err(e)) => Err(crate::telemetry::chain(&e)),
+        }
+    }
+
     pub fn timeout(&self) -> Duration {
         self.timeout
     }

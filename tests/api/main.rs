@@ -12,6 +12,7 @@ mod fixtures;
 mod fuzz;
 mod hardening;
 mod hygiene;
+mod installed;
 mod intake;
 mod metrics;
 mod operator;

@@ -78,3 +78,56 @@ pub(super) async fn reprocess(app: &App, id: i64) -> Result<(), Failure> {
     );
     Ok(())
 }
+
+/// `check-config --connect`: logs in to IMAP and SMTP and says, line by line, what works.
+pub(super) async fn check_connect(s: &crate::configuration::Settings) -> Result<(), Failure> {
+    let mut failed = Vec::new();
+    let i = &s.imap;
+    match crate::imap::Imap::connect(i).await {
+        Err(e) => {
+            println!("imap: FAILED {}:{} ({:?}) as {}: {}", i.host, i.port, i.security, i.username, chain(&e));
+            failed.push("imap");
+        }
+        Ok(mut imap) => {
+            println!("imap: ok, logged in to {}:{} ({:?}) as {}", i.host, i.port, i.security, i.username);
+            match imap.select(&i.folder).await {
+                Ok(sel) => println!("imap: ok, folder {} holds {} message(s)", i.folder, sel.exists),
+                Err(e) => {
+                    println!("imap: FAILED, cannot open imap.folder {}: {}", i.folder, chain(&e));
+                    failed.push("imap.folder");
+                }
+            }
+            for folder in [&i.processed_folder, &i.rejected_folder] {
+                match imap.select(folder).await {
+                    Ok(_) => println!("imap: ok, folder {folder} exists"),
+                    Err(_) => println!("imap: folder {folder} does not exist yet; the service creates it"),
+                }
+            }
+            imap.logout().await;
+        }
+    }
+    let m = &s.smtp;
+    let login = m.username.as_deref().map_or_else(|| "without AUTH".to_string(), |u| format!("as {u}"));
+    match crate::smtp::Smtp::new(m) {
+        Err(e) => {
+            println!("smtp: FAILED {}:{}: {}", m.host, m.port, chain(&e));
+            failed.push("smtp");
+        }
+        Ok(smtp) => match smtp.check_connection().await {
+            Ok(()) => println!("smtp: ok, connected to {}:{} ({:?}) {login}", m.host, m.port, m.security),
+            Err(e) => {
+                println!("smtp: FAILED {}:{} ({:?}) {login}: {e}", m.host, m.port, m.security);
+                failed.push("smtp");
+            }
+        },
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow::anyhow!("cannot reach or log in to: {}", failed.join(", ")).into())
+    }
+}
+
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    printable(&crate::telemetry::chain(e)).into_owned()
+}

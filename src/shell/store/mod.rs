@@ -111,11 +111,17 @@ impl Store {
     /// an operator's `poll --once`) never send the same email at once. It is
     /// an OS file lock: a killed process releases it at once. Waits up to `wait`.
     pub async fn send_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
+        // A lock file another user made (an operator's command run as root)
+        // still locks when opened for reading: flock needs no write access.
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&self.send_lock)
+            .or_else(|e| match e.kind() {
+                std::io::ErrorKind::PermissionDenied => std::fs::File::open(&self.send_lock).map_err(|_| e),
+                _ => Err(e),
+            })
             .map_err(|source| StoreError::LockFile { path: self.send_lock.display().to_string(), source })?;
         let start = std::time::Instant::now();
         loop {
