@@ -16,6 +16,7 @@ mod installed;
 mod intake;
 mod metrics;
 mod operator;
+mod package;
 mod replies;
 mod review;
 mod service;
