@@ -338,6 +338,10 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 let out: Vec<serde_json::Value> = rows.iter().map(outbox_json).collect();
                 println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
             } else {
+                println!(
+                    "{:<6} {:<20}  {:<19} {:<32} {:<8} ATTEMPTS / LAST ERROR",
+                    "ID", "CREATED", "KIND", "RECIPIENT", "STATUS"
+                );
                 for o in &rows {
                     println!(
                         "#{:<5} {}  {:<19} {:<32} {:<8} attempts={} {}",

@@ -125,3 +125,33 @@ async fn json_logs_are_one_object_per_line_with_time_level_message_and_fields() 
     assert_eq!(processed["fields"]["outcome"], "request_created");
     assert!(processed["time"].as_str().unwrap().ends_with('Z'));
 }
+
+#[tokio::test]
+async fn a_lock_file_left_by_a_root_command_does_not_stop_the_service_user() {
+    let out = std::process::Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&out.stdout).trim() != "0" {
+        eprintln!("skipped: needs root to act as two users");
+        return;
+    }
+    let desk = TestDesk::spawn().await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    wait_total(&desk.address, 1).await;
+    // The state directory belongs to the service user (here `nobody`), as under systemd ...
+    let dir = desk.dir.path();
+    let chown = std::process::Command::new("chown").args(["-R", "nobody:"]).arg(dir).status().unwrap();
+    assert!(chown.success());
+    // ... and an operator's command run as root left the outbox lock file behind, root's and 0644.
+    let lock = dir.join("smartacct.db.send-lock");
+    let _ = std::fs::remove_file(&lock);
+    std::fs::write(&lock, "").unwrap();
+    let out = std::process::Command::new("runuser")
+        .args(["-u", "nobody", "--", env!("CARGO_BIN_EXE_smartacct"), "--config"])
+        .arg(&desk.config)
+        .args(["poll", "--once"])
+        .current_dir("/")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    inbox_exactly(&p.partner, 1).await;
+}
