@@ -85,11 +85,11 @@ pub(super) async fn check_connect(s: &crate::configuration::Settings) -> Result<
     let i = &s.imap;
     match crate::imap::Imap::connect(i).await {
         Err(e) => {
-            println!("imap: FAILED {}:{} ({:?}) as {}: {}", i.host, i.port, i.security, i.username, chain(&e));
+            println!("imap: FAILED {}:{} ({}) as {}: {}", i.host, i.port, sec(i.security), i.username, chain(&e));
             failed.push("imap");
         }
         Ok(mut imap) => {
-            println!("imap: ok, logged in to {}:{} ({:?}) as {}", i.host, i.port, i.security, i.username);
+            println!("imap: ok, logged in to {}:{} ({}) as {}", i.host, i.port, sec(i.security), i.username);
             match imap.select(&i.folder).await {
                 Ok(sel) => println!("imap: ok, folder {} holds {} message(s)", i.folder, sel.exists),
                 Err(e) => {
@@ -114,9 +114,9 @@ pub(super) async fn check_connect(s: &crate::configuration::Settings) -> Result<
             failed.push("smtp");
         }
         Ok(smtp) => match smtp.check_connection().await {
-            Ok(()) => println!("smtp: ok, connected to {}:{} ({:?}) {login}", m.host, m.port, m.security),
+            Ok(()) => println!("smtp: ok, connected to {}:{} ({}) {login}", m.host, m.port, sec(m.security)),
             Err(e) => {
-                println!("smtp: FAILED {}:{} ({:?}) {login}: {e}", m.host, m.port, m.security);
+                println!("smtp: FAILED {}:{} ({}) {login}: {e}", m.host, m.port, sec(m.security));
                 failed.push("smtp");
             }
         },
@@ -130,4 +130,14 @@ pub(super) async fn check_connect(s: &crate::configuration::Settings) -> Result<
 
 fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     printable(&crate::telemetry::chain(e)).into_owned()
+}
+
+/// The `security` value as the configuration spells it.
+fn sec(s: crate::configuration::Security) -> &'static str {
+    use crate::configuration::Security;
+    match s {
+        Security::Tls => "tls",
+        Security::StartTls => "starttls",
+        Security::None => "no TLS",
+    }
 }
