@@ -52,7 +52,7 @@ pub struct App {
 
 impl App {
     pub async fn open(loaded: Loaded) -> anyhow::Result<App> {
-        let store = Store::open(&loaded.settings.database.url).await?;
+        let store = Store::open(&loaded.settings.database.url).await?.recording_events(loaded.settings.hooks.is_some());
         let smtp = Smtp::new(&loaded.settings.smtp)?;
         let secret = store.token_secret().await?;
         Ok(App { settings: loaded.settings, templates: loaded.templates, store, smtp, secret })

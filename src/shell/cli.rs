@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::app::{App, Loaded};
 use crate::domain::{Reference, State, printable};
 use crate::request::{RequestJson, rfc3339};
+use crate::store::Queue;
 
 #[derive(Debug, Parser)]
 #[command(name = "smartacct", version, about = "The Smart Account request desk, run over email")]
@@ -55,6 +56,13 @@ pub enum Command {
         /// Also log in to IMAP and SMTP (TLS, authentication, the folders) and say what works
         #[arg(long)]
         connect: bool,
+    },
+    /// Print every email kind and the variables its templates receive (docs/templates.md)
+    Templates,
+    /// Write a consistent copy of the database to PATH (safe while `run` is working)
+    Backup {
+        /// Where the copy goes; it must not exist yet
+        path: PathBuf,
     },
     /// Apply database migrations, then exit
     Migrate,
@@ -105,10 +113,13 @@ pub enum OutboxCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Put a failed email back in the queue
+    /// Put a failed email (or, with --event, a failed event) back in the queue
     Retry {
-        /// The email's id, from `outbox list`
+        /// The email's (or event's) id, from `outbox list`
         id: i64,
+        /// ID is an event to the provisioning system (`outbox list` shows them as `event #ID`)
+        #[arg(long)]
+        event: bool,
     },
 }
 
@@ -169,10 +180,16 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         Command::Requests { command: RequestsCommand::List { .. } | RequestsCommand::Show { .. } }
             | Command::Outbox { command: OutboxCommand::List { .. } }
             | Command::Mail { command: MailCommand::List { .. } }
+            | Command::Templates
+            | Command::Backup { .. }
     );
     let loaded = if read_only { Loaded::read_only(&path) } else { Loaded::from_path(&path) }
         .map_err(|e| Failure { status: 2, error: e.into() })?;
     crate::telemetry::use_format(loaded.settings.log.format);
+    if let Command::Templates = cli.command {
+        print!("{}", crate::compose::template_reference(&loaded.settings, &loaded.templates));
+        return Ok(());
+    }
     if let Command::CheckConfig { connect } = cli.command {
         println!("{}: configuration and templates are valid", path.display());
         if loaded.settings.partners.allow.is_empty() {
@@ -188,7 +205,15 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 
 async fn command(app: &App, command: Command) -> Result<(), Failure> {
     match command {
-        Command::CheckConfig { .. } => Ok(()),
+        Command::CheckConfig { .. } | Command::Templates => Ok(()),
+        Command::Backup { path } => {
+            app.store.backup(&path).await?;
+            println!(
+                "database copied to {} (it holds the reply-token secret: keep it as safe as the original)",
+                path.display()
+            );
+            Ok(())
+        }
         Command::Migrate => {
             println!("database migrated");
             Ok(())
@@ -277,6 +302,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                     .map(|e| serde_json::json!({"at": rfc3339(e.at), "event": e.kind.name(), "detail": e.detail}))
                     .collect();
                 v["emails"] = emails.iter().map(outbox_json).collect();
+                v["events"] = app.store.hooks_for_request(id).await?.iter().map(hook_json).collect();
                 println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));
             } else {
                 // Everything a sender wrote is shown with its control characters escaped.
@@ -306,9 +332,17 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 ] {
                     println!("  {label:<17} {}", v.unwrap_or_else(|| "-".into()));
                 }
+                if let Some(at) = &j.erased_at {
+                    println!("  personal data     erased {at} (retention.closed_days): addresses, notes and messages");
+                }
                 println!("history:");
                 for e in &events {
                     println!("  {}  {:<16} {}", rfc3339(e.at), e.kind, p(&e.detail));
+                }
+                let hooks = app.store.hooks_for_request(id).await?;
+                if !hooks.is_empty() {
+                    println!("events:");
+                    print_hooks(&hooks);
                 }
                 println!("emails:");
                 for o in &emails {
@@ -334,14 +368,13 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         Command::Mail { command: MailCommand::Reprocess { id } } => ops::reprocess(app, id).await,
         Command::Outbox { command: OutboxCommand::List { failed, json } } => {
             let rows = app.store.list_outbox(failed).await?;
+            let hooks = app.store.list_hooks(failed).await?;
             if json {
-                let out: Vec<serde_json::Value> = rows.iter().map(outbox_json).collect();
+                let out: Vec<serde_json::Value> =
+                    rows.iter().map(outbox_json).chain(hooks.iter().map(hook_json)).collect();
                 println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
             } else {
-                println!(
-                    "{:<6} {:<20}  {:<19} {:<32} {:<8} ATTEMPTS / LAST ERROR",
-                    "ID", "CREATED", "KIND", "RECIPIENT", "STATUS"
-                );
+                print_hooks(&hooks);
                 for o in &rows {
                     println!(
                         "#{:<5} {}  {:<19} {:<32} {:<8} attempts={} {}",
@@ -357,23 +390,56 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Outbox { command: OutboxCommand::Retry { id } } => {
-            if !app.store.list_outbox(false).await?.iter().any(|o| o.id == id) {
+        Command::Outbox { command: OutboxCommand::Retry { id, event } } => {
+            let (queue, what) = if event { (Queue::Hook, "event") } else { (Queue::Email, "email") };
+            if !event && !app.store.list_outbox(false).await?.iter().any(|o| o.id == id) {
                 return Err(usage(format!("no such email #{id} (see `smartacct outbox list`)")));
             }
-            if app.store.retry_outbox(id, chrono::Utc::now()).await? {
-                println!("email #{id} is queued again");
+            if app.store.retry_outbox(queue, id, chrono::Utc::now()).await? {
+                println!("{what} #{id} is queued again");
                 Ok(())
             } else {
-                Err(usage(format!("email #{id} is not a failed email (see `smartacct outbox list --failed`)")))
+                Err(usage(format!("{what} #{id} is not a failed {what} (see `smartacct outbox list --failed`)")))
             }
         }
     }
 }
 
 /// One outbox row as JSON (`outbox list --json`, `requests show --json`).
+/// Events to the provisioning system, one line each.
+fn print_hooks(hooks: &[crate::store::HookRow]) {
+    for h in hooks {
+        println!(
+            "event #{:<5} {}  {:<36} {:<8} attempts={} {}",
+            h.id,
+            rfc3339(h.created_at),
+            h.event_id,
+            h.status.as_str(),
+            h.attempts,
+            printable(h.last_error.as_deref().unwrap_or(""))
+        );
+    }
+}
+
+/// One event row as JSON (`outbox list --json`, `requests show --json`).
+fn hook_json(h: &crate::store::HookRow) -> serde_json::Value {
+    serde_json::json!({
+        "channel": "event",
+        "id": h.id,
+        "event_id": h.event_id,
+        "type": h.kind,
+        "status": h.status.as_str(),
+        "attempts": h.attempts,
+        "last_error": h.last_error,
+        "created_at": rfc3339(h.created_at),
+        "next_attempt_at": rfc3339(h.next_attempt_at),
+        "sent_at": h.sent_at.map(rfc3339),
+    })
+}
+
 fn outbox_json(o: &crate::store::OutboxRow) -> serde_json::Value {
     serde_json::json!({
+        "channel": "email",
         "id": o.id,
         "kind": o.kind.name(),
         "recipient": o.recipient,

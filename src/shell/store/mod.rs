@@ -1,6 +1,7 @@
 //! The SQLite store: the only module with SQL. Opening, migrations and the typed errors.
 mod commit;
 mod due;
+mod hooks;
 mod inbound;
 mod metrics;
 mod outbox;
@@ -14,9 +15,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Row, SqlSafeStr};
 
 pub use commit::{Committed, InboundRecord, Planned};
+pub use hooks::HookRow;
 pub use inbound::{InboundRow, REPROCESSED, SET_ASIDE};
 pub use metrics::Snapshot;
-pub use outbox::{OutboxRow, OutboxStatus};
+pub use outbox::{OutboxRow, OutboxStatus, Queue};
 pub use requests::EventRow;
 
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +33,8 @@ pub enum StoreError {
     Query(#[from] sqlx::Error),
     #[error("the database holds a value smartacct cannot read: {0}")]
     Corrupt(String),
+    #[error("cannot write the backup {path}")]
+    Backup { path: String, source: std::io::Error },
     #[error("request {request} cannot be read from the database: {problem}")]
     Unreadable { request: String, problem: String },
     #[error(
@@ -56,6 +60,12 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Held by every write of this process, so writers queue here instead of
+    /// sleeping in SQLite's busy handler (which backs off in steps of up to
+    /// 100 ms): intake and the sender write side by side at full speed.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Whether state changes record events for `[hooks]` (off: none are kept).
+    record_events: bool,
     /// `<database>.send-lock`: held while one process delivers the outbox.
     send_lock: std::path::PathBuf,
 }
@@ -78,9 +88,34 @@ impl Store {
         let send_lock = std::path::PathBuf::from(format!("{}.send-lock", file.display()));
         create_private(&file).map_err(|source| StoreError::Missing { path: file.display().to_string(), source })?;
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(err)?;
-        let store = Store { pool, send_lock };
+        let store = Store { pool, writer: Default::default(), record_events: false, send_lock };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// A consistent copy of the database at `path` (SQLite's `VACUUM INTO`:
+    /// one read transaction, so a working `run` beside it is no problem),
+    /// readable by its owner only. Refuses to overwrite.
+    pub async fn backup(&self, path: &std::path::Path) -> Result<()> {
+        let err = |source| StoreError::Backup { path: path.display().to_string(), source };
+        if path.exists() {
+            return Err(err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "it exists already")));
+        }
+        // Created empty and private first (VACUUM INTO fills an empty file and
+        // keeps its mode): the copy holds the token secret.
+        create_private(path).map_err(err)?;
+        let result = sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(&self.pool).await;
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(path);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Record an event with every state change from now on (`[hooks]` configured).
+    pub fn recording_events(mut self, on: bool) -> Store {
+        self.record_events = on;
+        self
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -111,31 +146,13 @@ impl Store {
     /// an operator's `poll --once`) never send the same email at once. It is
     /// an OS file lock: a killed process releases it at once. Waits up to `wait`.
     pub async fn send_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
-        // A lock file another user made (an operator's command run as root)
-        // still locks when opened for reading: flock needs no write access.
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&self.send_lock)
-            .or_else(|e| match e.kind() {
-                std::io::ErrorKind::PermissionDenied => std::fs::File::open(&self.send_lock).map_err(|_| e),
-                _ => Err(e),
-            })
-            .map_err(|source| StoreError::LockFile { path: self.send_lock.display().to_string(), source })?;
-        let start = std::time::Instant::now();
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(Some(SendLock(file))),
-                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(StoreError::LockFile { path: self.send_lock.display().to_string(), source: e });
-                }
-            }
-        }
+        lock_file(&self.send_lock, wait).await
+    }
+
+    /// The same for the events to the provisioning system (`<database>.hook-lock`):
+    /// a separate lock, so emails never wait for events.
+    pub async fn hook_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
+        lock_file(&self.send_lock.with_extension("hook-lock"), wait).await
     }
 
     /// A write transaction that takes the write lock up front, so two writers
@@ -144,22 +161,29 @@ impl Store {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// Whether this message (Message-ID and content) was processed already.
-    pub async fn seen_inbound(&self, message_id: &str, content_hash: &str) -> Result<Seen> {
-        let rows = sqlx::query("SELECT outcome, content_hash FROM inbound WHERE message_id = ? ORDER BY id")
-            .bind(message_id)
-            .fetch_all(&self.pool)
-            .await?;
+    /// Whether this message (Message-ID and content) was processed already, and
+    /// whether its Message-ID is one the desk issued (one round trip for both).
+    pub async fn seen_inbound(&self, message_id: &str, content_hash: &str) -> Result<(Seen, bool)> {
+        let rows = sqlx::query(
+            "SELECT 0, outcome, content_hash FROM inbound WHERE message_id = ?1 \
+             UNION ALL SELECT 1, '', '' FROM outbox WHERE message_id = ?1",
+        )
+        .bind(message_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let own = rows.iter().any(|r| r.get::<i64, _>(0) == 1);
+        let recorded: Vec<_> = rows.iter().filter(|r| r.get::<i64, _>(0) == 0).collect();
         // Rows recorded before content hashes existed have none: a duplicate, as then.
-        let same = rows.iter().find(|r| {
-            let h: String = r.get(1);
+        let same = recorded.iter().find(|r| {
+            let h: String = r.get(2);
             h.is_empty() || h == content_hash
         });
-        Ok(match (same, rows.first()) {
-            (Some(r), _) => Seen::Duplicate(r.get(0)),
+        let seen = match (same, recorded.first()) {
+            (Some(r), _) => Seen::Duplicate(r.get(1)),
             (None, Some(_)) => Seen::Clash,
             (None, None) => Seen::New,
-        })
+        };
+        Ok((seen, own))
     }
 
     /// Whether a message with this Message-ID was processed already, and how.
@@ -183,14 +207,33 @@ impl Store {
         let row = sqlx::query("SELECT value FROM secrets WHERE name = 'token_key'").fetch_one(&self.pool).await?;
         Ok(row.try_get(0)?)
     }
+}
 
-    /// Whether `message_id` is one the desk issued.
-    pub async fn is_own_message_id(&self, message_id: &str) -> Result<bool> {
-        let row = sqlx::query("SELECT 1 FROM outbox WHERE message_id = ?")
-            .bind(message_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.is_some())
+/// An OS file lock, waited for up to `wait`: a killed process releases it at once.
+async fn lock_file(path: &std::path::Path, wait: Duration) -> Result<Option<SendLock>> {
+    let err = |source| StoreError::LockFile { path: path.display().to_string(), source };
+    // A lock file another user made (an operator's command run as root)
+    // still locks when opened for reading: flock needs no write access.
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => std::fs::File::open(path).map_err(|_| e),
+            _ => Err(e),
+        })
+        .map_err(err)?;
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(SendLock(file))),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
     }
 }
 

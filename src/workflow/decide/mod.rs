@@ -89,12 +89,14 @@ pub enum Outcome {
     IgnoredAutomatic,
     /// The sweep found the request no longer due.
     NothingDue,
+    /// Retention erased a closed request's personal data.
+    Erased,
     /// An operator sent the awaited email again.
     Resent,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 20] = [
+    pub const ALL: [Outcome; 21] = [
         Outcome::RequestCreated,
         Outcome::Submitted,
         Outcome::Cancelled,
@@ -114,6 +116,7 @@ impl Outcome {
         Outcome::Unmatched,
         Outcome::IgnoredAutomatic,
         Outcome::NothingDue,
+        Outcome::Erased,
         Outcome::Resent,
     ];
 
@@ -138,6 +141,7 @@ impl Outcome {
             Outcome::Unmatched => "unmatched",
             Outcome::IgnoredAutomatic => "ignored_automatic",
             Outcome::NothingDue => "nothing_due",
+            Outcome::Erased => "erased",
             Outcome::Resent => "resent",
         }
     }
@@ -162,10 +166,11 @@ pub enum EventKind {
     Refused,
     ReplyNotApplied,
     LateReply,
+    Erased,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::Received,
         EventKind::ReviewSent,
         EventKind::Submitted,
@@ -182,6 +187,7 @@ impl EventKind {
         EventKind::Refused,
         EventKind::ReplyNotApplied,
         EventKind::LateReply,
+        EventKind::Erased,
     ];
 
     pub fn name(self) -> &'static str {
@@ -202,6 +208,7 @@ impl EventKind {
             EventKind::Refused => "refused",
             EventKind::ReplyNotApplied => "reply_not_applied",
             EventKind::LateReply => "late_reply",
+            EventKind::Erased => "erased",
         }
     }
 
@@ -246,6 +253,9 @@ pub struct Decision {
     pub emails: Vec<EmailPlan>,
     /// An email of ours that will never arrive: (outbox id, why), marked failed.
     pub fail_outbox: Option<(i64, String)>,
+    /// Retention: the store also drops the request's copies of personal data
+    /// (sent emails' bytes, history details, event bodies, inbound senders).
+    pub erase_records: bool,
 }
 
 impl Decision {
@@ -258,6 +268,7 @@ impl Decision {
             events: Vec::new(),
             emails: Vec::new(),
             fail_outbox: None,
+            erase_records: false,
         }
     }
 
