@@ -10,7 +10,7 @@
 #   scripts/mailstack.sh down    stop
 #   scripts/mailstack.sh reset   stop, wipe every mailbox and queue, start
 #   scripts/mailstack.sh status  say whether it answers
-#   scripts/mailstack.sh stop-smtp | start-smtp | restart-imap   (fault tests)
+#   scripts/mailstack.sh stop-smtp | start-smtp | restart-imap | stop-imap | start-imap   (fault tests)
 #
 # Mail to any address at nowhere.test is accepted and then bounced (a DSN
 # goes back to the envelope sender), like a remote unknown mailbox.
@@ -313,11 +313,25 @@ case "${1:-}" in
         for _ in $(seq 1 100); do answers "$IMAP_PORT" && [ -S "$BASE/run/dovecot/lmtp" ] && exit 0; sleep 0.1; done
         die "Dovecot did not restart"
         ;;
+    stop-imap)
+        # As restart-imap, without the start: every client is dropped.
+        children=""
+        [ -f "$BASE/run/dovecot/master.pid" ] && children=$(pgrep -P "$(cat "$BASE/run/dovecot/master.pid")" || true)
+        doveadm -c "$BASE/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true
+        [ -n "$children" ] && kill $children 2>/dev/null || true
+        for _ in $(seq 1 100); do answers "$IMAP_PORT" || exit 0; sleep 0.1; done
+        die "Dovecot did not stop"
+        ;;
+    start-imap)
+        dovecot -c "$BASE/dovecot/dovecot.conf" </dev/null >>"$BASE/log/dovecot-start.log" 2>&1
+        for _ in $(seq 1 100); do answers "$IMAP_PORT" && [ -S "$BASE/run/dovecot/lmtp" ] && exit 0; sleep 0.1; done
+        die "Dovecot did not start"
+        ;;
     status)
         if answers "$SMTP_PORT" && answers "$IMAP_PORT"; then echo up; else echo down; exit 1; fi
         ;;
     *)
-        echo "usage: $0 up|down|reset|status|stop-smtp|start-smtp|restart-imap" >&2
+        echo "usage: $0 up|down|reset|status|stop-smtp|start-smtp|restart-imap|stop-imap|start-imap" >&2
         exit 2
         ;;
 esac

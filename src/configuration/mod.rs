@@ -1,30 +1,55 @@
 //! Settings (SPEC §7): a TOML file layered with environment overrides, checked once; every error names its key.
+mod operations;
 mod reader;
 mod settings;
 
 use std::path::{Path, PathBuf};
 
+pub use operations::{LogFormat, LogSettings, MetricsSettings};
 pub use reader::ConfigError;
 use reader::{apply_env_overrides, error_key};
 pub use settings::*;
 
-/// Where the configuration file is: `--config`, else `$SMARTACCT_CONFIG`, else `config/smartacct.toml`.
+/// The installed server's file (the Debian package's conffile).
+pub const INSTALLED: &str = "/etc/smartacct/smartacct.toml";
+
+/// Where the configuration file is: `--config`, else `$SMARTACCT_CONFIG`,
+/// else `/etc/smartacct/smartacct.toml` when it exists (an installed
+/// server), else `config/smartacct.toml` (a checkout).
 pub fn config_path(flag: Option<&Path>) -> PathBuf {
     flag.map(Path::to_path_buf)
         .or_else(|| std::env::var_os("SMARTACCT_CONFIG").map(PathBuf::from))
+        .or_else(|| Path::new(INSTALLED).exists().then(|| PathBuf::from(INSTALLED)))
         .unwrap_or_else(|| PathBuf::from("config/smartacct.toml"))
+}
+
+/// The variables that hold the mail servers' secrets.
+const SECRET_VARS: [&str; 2] = ["SMARTACCT_IMAP_PASSWORD", "SMARTACCT_SMTP_PASSWORD"];
+
+/// `load` for commands that only read the database (`requests list`, …):
+/// the IMAP and SMTP secrets are neither needed nor read (an operator may
+/// not be allowed to read the service's credential files).
+pub fn load_without_secrets(path: &Path) -> Result<Settings, ConfigError> {
+    load_with(path, &|name| {
+        let real = std::env::var(name).ok();
+        if SECRET_VARS.contains(&name) { Some("(not read by this command)".to_string()) } else { real }
+    })
 }
 
 /// Reads the file, applies `SMARTACCT__SECTION__KEY=value` overrides and the
 /// password variables, and checks every key.
 pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+    load_with(path, &|name| std::env::var(name).ok())
+}
+
+fn load_with(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError::new("--config", format!("cannot read {}: {e}", path.display())))?;
     let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         ConfigError::new(error_key(&e), format!("{} is not valid TOML: {e}", path.display()))
     })?;
     apply_env_overrides(&mut table, std::env::vars())?;
-    Settings::from_table(&table, &|name| std::env::var(name).ok())
+    Settings::from_table(&table, env)
 }
 
 #[cfg(test)]
@@ -85,6 +110,14 @@ host = "127.0.0.1"
         })
         .unwrap();
         assert_eq!(s.imap.password, "from-env");
+    }
+
+    #[test]
+    fn password_and_password_file_together_are_refused_naming_both() {
+        let text = MINIMAL.replace("password = \"secret\"", "password = \"secret\"\npassword_file = \"/x\"");
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.key, "imap.password");
+        assert!(err.to_string().contains("imap.password_file"), "{err}");
     }
 
     #[test]

@@ -174,6 +174,13 @@ impl<'a> Section<'a> {
     ) -> Result<Option<String>, ConfigError> {
         let inline = self.string("password")?;
         let file = self.path("password_file")?;
+        // Which one would win is a trap (a forgotten `password = "change-me"`): refuse both.
+        if inline.is_some() && file.is_some() {
+            return Err(ConfigError::new(
+                self.key("password"),
+                format!("set together with {}: keep one", self.key("password_file")),
+            ));
+        }
         if let Some(v) = env(env_var).filter(|v| !v.is_empty()) {
             return Ok(Some(v));
         }

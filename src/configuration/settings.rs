@@ -1,6 +1,7 @@
 //! The settings smartacct reads (SPEC §7, §9): their types, defaults and checks, from a TOML table.
 use std::{path::PathBuf, str::FromStr, time::Duration};
 
+use super::operations::{LogSettings, MetricsSettings};
 use super::reader::{ConfigError, Section};
 use crate::domain::{EmailAddress, Locale};
 
@@ -31,6 +32,8 @@ pub struct Settings {
     /// `[hooks]`: absent, no events are recorded or sent.
     pub hooks: Option<HookSettings>,
     pub retention: RetentionSettings,
+    pub metrics: Option<MetricsSettings>,
+    pub log: LogSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -166,7 +169,9 @@ const SECTIONS: &[&str] = &[
 
 impl Settings {
     pub fn from_table(root: &toml::Table, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        if let Some(extra) = root.keys().find(|k| !SECTIONS.contains(&k.as_str())) {
+        if let Some(extra) =
+            root.keys().find(|k| !SECTIONS.contains(&k.as_str()) && !super::operations::SECTIONS.contains(&k.as_str()))
+        {
             return Err(ConfigError::new(extra, "unknown section (misspelt?)"));
         }
 
@@ -410,7 +415,23 @@ impl Settings {
         s.finish()?;
         let retention = RetentionSettings { closed_days };
 
-        Ok(Settings { mailbox, imap, smtp, database, partners, workflow, sweep, templates, hygiene, hooks, retention })
+        let (metrics, log) = super::operations::read(root)?;
+
+        Ok(Settings {
+            mailbox,
+            imap,
+            smtp,
+            database,
+            partners,
+            workflow,
+            sweep,
+            templates,
+            hygiene,
+            hooks,
+            retention,
+            metrics,
+            log,
+        })
     }
 
     /// Whether `sender` may request accounts: an exact address or a `*` pattern of `partners.allow`.

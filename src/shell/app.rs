@@ -25,7 +25,15 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn from_path(path: &Path) -> Result<Loaded, SetupError> {
-        let settings = configuration::load(path)?;
+        Self::from_settings(configuration::load(path)?)
+    }
+
+    /// For commands that only read the database: the mail servers' secrets are not read.
+    pub fn read_only(path: &Path) -> Result<Loaded, SetupError> {
+        Self::from_settings(configuration::load_without_secrets(path)?)
+    }
+
+    fn from_settings(settings: Settings) -> Result<Loaded, SetupError> {
         let templates = Templates::load(settings.templates.dir.as_deref())?;
         crate::compose::check_templates(&settings, &templates)?;
         Smtp::check(&settings.smtp)?;

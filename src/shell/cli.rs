@@ -1,4 +1,5 @@
 //! The command line of SPEC §6: parse arguments, run a command, map failures to exit statuses.
+mod ops;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,7 +13,7 @@ use crate::store::Queue;
 #[derive(Debug, Parser)]
 #[command(name = "smartacct", version, about = "The Smart Account request desk, run over email")]
 pub struct Cli {
-    /// Configuration file (default: $SMARTACCT_CONFIG, else config/smartacct.toml)
+    /// Configuration file (default: $SMARTACCT_CONFIG, else /etc/smartacct/smartacct.toml if it exists, else config/smartacct.toml)
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -45,8 +46,17 @@ pub enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// Inbound mail as recorded; set-aside mail read again
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Load and validate the configuration and templates, then exit
-    CheckConfig,
+    CheckConfig {
+        /// Also log in to IMAP and SMTP (TLS, authentication, the folders) and say what works
+        #[arg(long)]
+        connect: bool,
+    },
     /// Print every email kind and the variables its templates receive (docs/templates.md)
     Templates,
     /// Write a consistent copy of the database to PATH (safe while `run` is working)
@@ -63,16 +73,32 @@ pub enum RequestsCommand {
     /// One line per request (or a JSON array with --json)
     List {
         /// Only requests in this state
-        #[arg(long)]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(State::ALL.map(State::as_str)))]
         state: Option<String>,
+        /// A JSON array on stdout (SPEC §6 fields)
         #[arg(long)]
         json: bool,
     },
     /// One request with its history and emails
     Show {
+        /// The request's reference, e.g. SA-7K3QX9PD
         reference: String,
+        /// A JSON object on stdout, with `history` and `emails`
         #[arg(long)]
         json: bool,
+    },
+    /// Close a live request as `cancelled`; the partner is told, with the reason
+    Cancel {
+        /// The request's reference, e.g. SA-7K3QX9PD
+        reference: String,
+        /// Why, in the partner's email and the history
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Send the email the request waits on again (review or activation), same reply address
+    Resend {
+        /// The request's reference, e.g. SA-7K3QX9PD
+        reference: String,
     },
 }
 
@@ -83,15 +109,35 @@ pub enum OutboxCommand {
         /// Only emails that failed permanently
         #[arg(long)]
         failed: bool,
+        /// A JSON array on stdout
         #[arg(long)]
         json: bool,
     },
     /// Put a failed email (or, with --event, a failed event) back in the queue
     Retry {
+        /// The email's (or event's) id, from `outbox list`
         id: i64,
         /// ID is an event to the provisioning system (`outbox list` shows them as `event #ID`)
         #[arg(long)]
         event: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Every inbound message recorded, with its outcome (or a JSON array with --json)
+    List {
+        /// Only mail moved aside unread (oversized, unreadable, a reader failure)
+        #[arg(long)]
+        set_aside: bool,
+        /// A JSON array on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a set-aside mail again, from the rejected folder (after fixing the cause)
+    Reprocess {
+        /// The mail's id, from `mail list --set-aside`
+        id: i64,
     },
 }
 
@@ -111,6 +157,10 @@ fn usage(msg: String) -> Failure {
     Failure { status: 2, error: anyhow::anyhow!(msg) }
 }
 
+fn parse_reference(reference: &str) -> Result<Reference, Failure> {
+    Reference::parse(reference).ok_or_else(|| usage(format!("{reference:?} is not a reference like SA-7K3QX9PD")))
+}
+
 pub async fn run(cli: Cli) -> ExitCode {
     match dispatch(cli).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -124,14 +174,28 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let path = crate::configuration::config_path(cli.config.as_deref());
-    let loaded = Loaded::from_path(&path).map_err(|e| Failure { status: 2, error: e.into() })?;
+    // Commands that only read the database need no mail server secret.
+    let read_only = matches!(
+        cli.command,
+        Command::Requests { command: RequestsCommand::List { .. } | RequestsCommand::Show { .. } }
+            | Command::Outbox { command: OutboxCommand::List { .. } }
+            | Command::Mail { command: MailCommand::List { .. } }
+            | Command::Templates
+            | Command::Backup { .. }
+    );
+    let loaded = if read_only { Loaded::read_only(&path) } else { Loaded::from_path(&path) }
+        .map_err(|e| Failure { status: 2, error: e.into() })?;
+    crate::telemetry::use_format(loaded.settings.log.format);
     if let Command::Templates = cli.command {
         print!("{}", crate::compose::template_reference(&loaded.settings, &loaded.templates));
         return Ok(());
     }
-    if let Command::CheckConfig = cli.command {
+    if let Command::CheckConfig { connect } = cli.command {
         println!("{}: configuration and templates are valid", path.display());
-        return Ok(());
+        if loaded.settings.partners.allow.is_empty() {
+            tracing::warn!("partners.allow is empty: nobody can request an account");
+        }
+        return if connect { ops::check_connect(&loaded.settings).await } else { Ok(()) };
     }
     let app = App::open(loaded).await?;
     let result = command(&app, cli.command).await;
@@ -141,7 +205,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 
 async fn command(app: &App, command: Command) -> Result<(), Failure> {
     match command {
-        Command::CheckConfig | Command::Templates => Ok(()),
+        Command::CheckConfig { .. } | Command::Templates => Ok(()),
         Command::Backup { path } => {
             app.store.backup(&path).await?;
             println!(
@@ -210,6 +274,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 let out: Vec<RequestJson> = requests.iter().map(RequestJson::from).collect();
                 println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
             } else {
+                println!("{:<11}  {:<28} {:<30}  {:<30}  EXPIRES", "REFERENCE", "STATE", "DOMAIN", "CUSTOMER");
                 for r in &requests {
                     println!(
                         "{}  {:<28} {:<30}  {:<30}  {}",
@@ -293,6 +358,14 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Requests { command: RequestsCommand::Cancel { reference, reason } } => {
+            ops::cancel(app, &parse_reference(&reference)?, reason.as_deref()).await
+        }
+        Command::Requests { command: RequestsCommand::Resend { reference } } => {
+            ops::resend(app, &parse_reference(&reference)?).await
+        }
+        Command::Mail { command: MailCommand::List { set_aside, json } } => ops::mail_list(app, set_aside, json).await,
+        Command::Mail { command: MailCommand::Reprocess { id } } => ops::reprocess(app, id).await,
         Command::Outbox { command: OutboxCommand::List { failed, json } } => {
             let rows = app.store.list_outbox(failed).await?;
             let hooks = app.store.list_hooks(failed).await?;
@@ -319,6 +392,9 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         }
         Command::Outbox { command: OutboxCommand::Retry { id, event } } => {
             let (queue, what) = if event { (Queue::Hook, "event") } else { (Queue::Email, "email") };
+            if !event && !app.store.list_outbox(false).await?.iter().any(|o| o.id == id) {
+                return Err(usage(format!("no such email #{id} (see `smartacct outbox list`)")));
+            }
             if app.store.retry_outbox(queue, id, chrono::Utc::now()).await? {
                 println!("{what} #{id} is queued again");
                 Ok(())

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Key};
-use crate::email::{Content, EmailPlan, Kind, Origin};
+use crate::email::{CancelledBy, Content, EmailPlan, Kind, Origin};
 use crate::i18n;
 use crate::read::automatic::LOOP_HEADER;
 use crate::request::Request;
@@ -78,6 +78,9 @@ struct Context<'a> {
     limit: Option<u32>,
     sign_in_url: Option<&'a str>,
     mailto: Option<Mailto>,
+    /// `cancelled` by an operator (not the partner's CANCEL), and their reason if given.
+    by_operator: Option<bool>,
+    operator_reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -287,6 +290,8 @@ impl Composer<'_> {
             bounce_detail: None,
             limit: None,
             sign_in_url: s.workflow.sign_in_url.as_deref(),
+            by_operator: None,
+            operator_reason: None,
             mailto: reply_address.map(|a| {
                 let subject = request.map_or_else(String::new, |r| format!("Re: [{}]", r.reference));
                 let link = |word: &str| format!("mailto:{a}?subject={}&body={}", percent(&subject), percent(word));
@@ -316,6 +321,12 @@ impl Composer<'_> {
                 ctx.reason = Some(why.name());
                 ctx.sender = Some(sender);
                 ctx.step = step.map(|st| st.name());
+            }
+            Content::Cancelled { by, .. } => {
+                ctx.by_operator = Some(matches!(by, CancelledBy::Operator { .. }));
+                if let CancelledBy::Operator { reason } = by {
+                    ctx.operator_reason = reason.as_deref();
+                }
             }
             _ => {}
         }
@@ -477,6 +488,10 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
         }
         let why = crate::email::Unmatched::UnknownReference;
         compose(Content::UnmatchedReply { why, sender, request: None, step: None, offer_reply: false }, locale)?;
+        // The partner's own CANCEL, and an operator's without a reason (the sample has one).
+        for by in [CancelledBy::Partner, CancelledBy::Operator { reason: None }] {
+            compose(Content::Cancelled { request: request.clone(), by }, locale)?;
+        }
     }
     Ok(())
 }

@@ -122,11 +122,13 @@ async fn record(
     match result {
         Ok(()) => {
             store.mark_sent(Queue::Email, row.id, Utc::now()).await?;
+            crate::metrics::email_sent(row.kind);
             tracing::info!(outbox = row.id, kind = %row.kind, to = %row.recipient, "email sent");
             Ok(Outcome::Sent)
         }
         Err(SendError::Permanent(e)) => {
             store.mark_failed(Queue::Email, row.id, &e).await?;
+            crate::metrics::email_failed(row.kind);
             tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email refused permanently; marked failed");
             undeliverable(app, row, &e, now).await?;
             Ok(Outcome::Failed)
@@ -134,6 +136,7 @@ async fn record(
         Err(SendError::Temporary(e)) if now - row.retry_since > Duration::hours(max_retry_hours as i64) => {
             let why = format!("gave up after {max_retry_hours} h: {e}");
             store.mark_failed(Queue::Email, row.id, &why).await?;
+            crate::metrics::email_failed(row.kind);
             tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email still undeliverable after smtp.max_retry_hours; marked failed");
             undeliverable(app, row, &why, now).await?;
             Ok(Outcome::Failed)

@@ -223,7 +223,29 @@ impl Imap {
         Ok(out)
     }
 
-    /// Moves messages to `folder`: MOVE where offered, else COPY + \Deleted + EXPUNGE.
+    /// Marks a message with a keyword (`mail reprocess` finds a set-aside mail by it: flags travel with MOVE).
+    pub async fn add_keyword(&mut self, uid: u32, keyword: &str) -> Result<()> {
+        within(self.timeout, format!("flag a message {keyword}"), async {
+            let s = self.session.uid_store(uid.to_string(), format!("+FLAGS.SILENT ({keyword})")).await?;
+            s.try_collect::<Vec<_>>().await
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// The UIDs in the selected folder that carry `keyword`.
+    pub async fn with_keyword(&mut self, keyword: &str) -> Result<Vec<u32>> {
+        let set: HashSet<u32> = within(
+            self.timeout,
+            format!("search the folder for {keyword}"),
+            self.session.uid_search(format!("KEYWORD {keyword}")),
+        )
+        .await?;
+        let mut uids: Vec<u32> = set.into_iter().collect();
+        uids.sort_unstable();
+        Ok(uids)
+    }
+
     pub async fn move_to(&mut self, uids: &[u32], folder: &str) -> Result<()> {
         if uids.is_empty() {
             return Ok(());

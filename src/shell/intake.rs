@@ -141,6 +141,7 @@ pub async fn process_waiting(
                 tracing::warn!(uid, size, folder = %s.rejected_folder, "message too large; moved aside unread");
             }
             let big_uids: Vec<u32> = big.iter().map(|(u, _)| *u).collect();
+            mark_aside(imap, &big_uids, selected.uidvalidity).await;
             imap.move_to(&big_uids, &s.rejected_folder).await?;
             report.set_aside += big.len();
         }
@@ -182,6 +183,7 @@ pub async fn process_waiting(
             // and the Message-ID check makes that harmless.
             let processed = crate::faults::move_target_override().unwrap_or_else(|| s.processed_folder.clone());
             imap.move_to(&done, &processed).await?;
+            mark_aside(imap, &aside, selected.uidvalidity).await;
             imap.move_to(&aside, &s.rejected_folder).await?;
             crate::faults::checkpoint("moved").await;
             if stopped() {
@@ -190,6 +192,26 @@ pub async fn process_waiting(
         }
     }
     Ok(report)
+}
+
+/// The IMAP keyword a set-aside mail carries into the rejected folder, named
+/// after where it was read (the inbound record's uidvalidity and uid), so
+/// `mail reprocess` finds it there again.
+pub fn aside_keyword(uidvalidity: u32, uid: u32) -> String {
+    format!("smartacct-aside-{uidvalidity}-{uid}")
+}
+
+/// Flags mail about to be set aside; a server without keywords only costs the operator `mail reprocess`.
+async fn mark_aside(imap: &mut Imap, uids: &[u32], uidvalidity: u32) {
+    for &uid in uids {
+        if let Err(e) = imap.add_keyword(uid, &aside_keyword(uidvalidity, uid)).await {
+            tracing::warn!(
+                uid,
+                error = crate::telemetry::chain(&e),
+                "cannot flag a set-aside mail; `mail reprocess` will not find it"
+            );
+        }
+    }
 }
 
 /// Bytes of mail fetched in one command at most (a single larger message goes alone).
@@ -212,6 +234,7 @@ fn by_size(sizes: &[(u32, u32)], limit: u64) -> Vec<Vec<u32>> {
 
 /// Reads, decides and commits one message.
 async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Committed> {
+    let started = std::time::Instant::now();
     let settings = &app.settings;
     let raw = f.body.as_deref().context("the server returned no body")?;
     let record_of = |message_id: String, content_hash: String, sender: Option<String>, subject: String| InboundRecord {
@@ -296,6 +319,9 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         .collect::<Result<Vec<_>, _>>()
         .context("cannot render an email")?;
     let committed = app.store.commit_inbound(&record, &decision, &outgoing, now).await?;
+    if let Committed::Applied { .. } = committed {
+        crate::metrics::message(decision.outcome, started.elapsed());
+    }
     tracing::info!(
         uid = f.uid,
         from = record.sender.as_deref().unwrap_or(""),

@@ -8,6 +8,8 @@ pub mod faults;
 pub mod hooks;
 pub mod imap;
 pub mod intake;
+pub mod metrics;
+pub mod operator;
 pub mod retry;
 pub mod schedule;
 pub mod service;

@@ -36,6 +36,16 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         timezone = %s.sweep.timezone,
         "smartacct running"
     );
+    // Bound before READY: a port already taken fails the start, loudly.
+    let metrics = match &s.metrics {
+        Some(m) => Some(crate::metrics::bind(m.listen).await?),
+        None => None,
+    };
+    let serve_metrics = async {
+        if let Some((listener, handle)) = metrics {
+            crate::metrics::serve(listener, handle, app.store.clone(), stop.clone()).await;
+        }
+    };
     let outbox = Wake::default();
     systemd::notify("READY=1");
     let events = async {
@@ -49,6 +59,7 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         events,
         run_sweeps(app, stop.clone(), &outbox),
         watchdog(stop.clone()),
+        serve_metrics,
     );
     tracing::info!("stopped");
     Ok(())
@@ -94,6 +105,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
         let mut imap = match session.await {
             Ok(imap) => imap,
             Err(e) => {
+                crate::metrics::imap_connected(false);
                 let wait = retry::delay(failures, RECONNECT_BASE, RECONNECT_CAP);
                 if failures == 0 {
                     tracing::error!(
@@ -118,6 +130,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
             tracing::info!(attempts = failures, "mailbox reachable again");
             failures = 0;
         }
+        crate::metrics::imap_connected(true);
         tracing::info!(idle = imap.has_idle, "watching the mailbox");
         // Ends with the session (when it is still usable) and the error, if any.
         let (session, error) = loop {
@@ -147,6 +160,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
                 break (Some(imap), None);
             }
         };
+        crate::metrics::imap_connected(false);
         match error {
             None => {
                 if let Some(imap) = session {

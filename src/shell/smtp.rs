@@ -95,6 +95,20 @@ impl Smtp {
         })
     }
 
+    /// Connects, says EHLO, negotiates TLS and logs in, as a send would (`check-config --connect`).
+    pub async fn check_connection(&self) -> Result<(), String> {
+        let session = async {
+            let mut conn = self.connect().await.map_err(|e| e.to_string())?;
+            let alive = conn.test_connected().await;
+            conn.quit().await.ok();
+            if alive { Ok(()) } else { Err("the server did not answer NOOP".to_string()) }
+        };
+        match tokio::time::timeout(self.timeout, session).await {
+            Err(_) => Err(format!("no answer within {} s", self.timeout.as_secs())),
+            Ok(result) => result,
+        }
+    }
+
     pub fn timeout(&self) -> Duration {
         self.timeout
     }

@@ -138,6 +138,13 @@ impl Refusal {
     }
 }
 
+/// Who closed a request as `cancelled`: the partner's CANCEL, or an operator (with their reason, if given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelledBy {
+    Partner,
+    Operator { reason: Option<String> },
+}
+
 /// Why a reply changed nothing (`unmatched_reply`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unmatched {
@@ -204,6 +211,7 @@ pub enum Content {
     },
     Cancelled {
         request: Request,
+        by: CancelledBy,
     },
     Reminder {
         request: Request,
@@ -274,7 +282,7 @@ impl Content {
             | Content::UserAccess { request }
             | Content::Declined { request }
             | Content::DeclinedCustomer { request }
-            | Content::Cancelled { request }
+            | Content::Cancelled { request, .. }
             | Content::Reminder { request, .. }
             | Content::ExpiredCustomer { request }
             | Content::ExpiredPartner { request }
@@ -308,7 +316,10 @@ impl Content {
             Kind::UserAccess => Content::UserAccess { request: request_of() },
             Kind::Declined => Content::Declined { request: request_of() },
             Kind::DeclinedCustomer => Content::DeclinedCustomer { request: request_of() },
-            Kind::Cancelled => Content::Cancelled { request: request_of() },
+            Kind::Cancelled => Content::Cancelled {
+                request: request_of(),
+                by: CancelledBy::Operator { reason: Some("Duplicate of <SA-2> & co".into()) },
+            },
             Kind::Reminder => Content::Reminder { request: request_of(), days_left: 7 },
             Kind::ExpiredCustomer => Content::ExpiredCustomer { request: request_of() },
             Kind::ExpiredPartner => Content::ExpiredPartner { request: request_of() },

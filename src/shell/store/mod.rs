@@ -2,6 +2,8 @@
 mod commit;
 mod due;
 mod hooks;
+mod inbound;
+mod metrics;
 mod outbox;
 mod requests;
 
@@ -14,6 +16,8 @@ use sqlx::{Row, SqlSafeStr};
 
 pub use commit::{Committed, InboundRecord, Planned};
 pub use hooks::HookRow;
+pub use inbound::{InboundRow, REPROCESSED, SET_ASIDE};
+pub use metrics::Snapshot;
 pub use outbox::{OutboxRow, OutboxStatus, Queue};
 pub use requests::EventRow;
 
@@ -208,7 +212,18 @@ impl Store {
 /// An OS file lock, waited for up to `wait`: a killed process releases it at once.
 async fn lock_file(path: &std::path::Path, wait: Duration) -> Result<Option<SendLock>> {
     let err = |source| StoreError::LockFile { path: path.display().to_string(), source };
-    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(err)?;
+    // A lock file another user made (an operator's command run as root)
+    // still locks when opened for reading: flock needs no write access.
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => std::fs::File::open(path).map_err(|_| e),
+            _ => Err(e),
+        })
+        .map_err(err)?;
     let start = std::time::Instant::now();
     loop {
         match file.try_lock() {

@@ -7,6 +7,7 @@
 mod bounce;
 mod expiry;
 mod new_request;
+mod operator;
 mod reply;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,7 @@ use chrono::{DateTime, Utc};
 
 pub use bounce::{Bounced, delivery_failed};
 pub use expiry::{Due, DueColumn, SweepStep, deadline_passed, sweep};
+pub use operator::{NotApplicable, cancel, resend};
 
 use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Reference, State, Step};
@@ -89,10 +91,12 @@ pub enum Outcome {
     NothingDue,
     /// Retention erased a closed request's personal data.
     Erased,
+    /// An operator sent the awaited email again.
+    Resent,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 20] = [
+    pub const ALL: [Outcome; 21] = [
         Outcome::RequestCreated,
         Outcome::Submitted,
         Outcome::Cancelled,
@@ -113,6 +117,7 @@ impl Outcome {
         Outcome::IgnoredAutomatic,
         Outcome::NothingDue,
         Outcome::Erased,
+        Outcome::Resent,
     ];
 
     pub fn name(self) -> &'static str {
@@ -137,6 +142,7 @@ impl Outcome {
             Outcome::IgnoredAutomatic => "ignored_automatic",
             Outcome::NothingDue => "nothing_due",
             Outcome::Erased => "erased",
+            Outcome::Resent => "resent",
         }
     }
 }

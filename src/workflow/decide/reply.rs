@@ -2,7 +2,7 @@
 use super::new_request::{submit, submitted_emails};
 use super::{Decision, EventKind, Inbound, Known, Outcome, answer, deadline_passed, expiry, queue_capped, waiting_on};
 use crate::domain::{EmailAddress, State, Step};
-use crate::email::{Content, EmailPlan, Origin, Refusal, Unmatched};
+use crate::email::{CancelledBy, Content, EmailPlan, Origin, Refusal, Unmatched};
 use crate::read::reply::Command;
 use crate::request::Request;
 
@@ -74,7 +74,11 @@ pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision 
         Command::Cancel => {
             after.state = State::Cancelled;
             after.closed_at = Some(now);
-            d.emails.push(answer(inbound, Content::Cancelled { request: after.clone() }, after.locale));
+            d.emails.push(answer(
+                inbound,
+                Content::Cancelled { request: after.clone(), by: CancelledBy::Partner },
+                after.locale,
+            ));
         }
         Command::Accept => {
             after.state = State::Active;

@@ -377,3 +377,61 @@ fn a_partner_at_the_limit_of_open_requests_is_refused_with_the_limit() {
     let Content::NotAuthorized { refusal, .. } = &d.emails[0].content else { panic!("{d:?}") };
     assert_eq!(*refusal, crate::email::Refusal::TooManyOpen { max: 20 });
 }
+
+/// The operator's commands: (state, timing) -> applies, with the email kind and its reader.
+#[test]
+fn an_operator_cancels_a_live_request_and_the_partner_gets_the_reason() {
+    let (s, now) = (settings(), Utc::now());
+    for state in [State::AwaitingReview, State::PendingCustomerAcceptance] {
+        for timing in [InTime, PastDeadline] {
+            let r = request(state, timing, now);
+            let d = cancel(&r, Some("  duplicate of SA-2  "), &env(&s, now)).unwrap();
+            assert_eq!(d.outcome, Outcome::Cancelled);
+            let Some(Change::Update { after, .. }) = &d.change else { panic!("{d:?}") };
+            assert_eq!((after.state, after.closed_at), (State::Cancelled, Some(now)));
+            assert_eq!(d.emails.len(), 1);
+            assert_eq!(d.emails[0].to, a(PARTNER));
+            let Content::Cancelled { by, .. } = &d.emails[0].content else { panic!("{d:?}") };
+            assert_eq!(*by, crate::email::CancelledBy::Operator { reason: Some("duplicate of SA-2".into()) });
+            assert!(d.events[0].detail.contains("operator") && d.events[0].detail.contains("duplicate of SA-2"));
+        }
+    }
+}
+
+#[test]
+fn an_operator_cannot_cancel_a_closed_request_and_is_told_its_state() {
+    let (s, now) = (settings(), Utc::now());
+    for state in
+        [State::Active, State::Declined, State::Expired, State::Cancelled, State::ReviewExpired, State::Undeliverable]
+    {
+        let e = cancel(&request(state, InTime, now), None, &env(&s, now)).unwrap_err();
+        assert!(e.to_string().contains(state.as_str()), "{e}");
+        assert!(resend(&request(state, InTime, now), &env(&s, now)).is_err());
+    }
+}
+
+#[test]
+fn a_resend_is_the_email_the_request_waits_on_with_the_same_reply_step() {
+    let (s, now) = (settings(), Utc::now());
+    for (state, kind, to, step) in [
+        (State::AwaitingReview, Kind::Review, PARTNER, Step::Review),
+        (State::PendingCustomerAcceptance, Kind::Activation, CUSTOMER, Step::Activation),
+    ] {
+        let d = resend(&request(state, InTime, now), &env(&s, now)).unwrap();
+        assert_eq!(d.outcome, Outcome::Resent);
+        let Some(Change::Update { before, after }) = &d.change else { panic!("{d:?}") };
+        assert_eq!(before, after, "nothing changes but the history; the commit is guarded by the state read");
+        assert_eq!((d.emails[0].kind(), d.emails[0].to.as_str()), (kind, to));
+        assert_eq!(d.emails[0].content.reply_step(), Some(step));
+        assert!(d.events[0].detail.contains("operator"));
+    }
+}
+
+#[test]
+fn a_resend_past_the_deadline_is_refused_for_the_sweep_closes_it() {
+    let (s, now) = (settings(), Utc::now());
+    for state in [State::AwaitingReview, State::PendingCustomerAcceptance] {
+        let e = resend(&request(state, PastDeadline, now), &env(&s, now)).unwrap_err();
+        assert!(matches!(e, NotApplicable::PastDeadline { .. }), "{e}");
+    }
+}

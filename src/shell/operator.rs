@@ -1,0 +1,121 @@
+//! The operator's commands on requests (`requests cancel`, `requests resend`): load, decide, compose, commit — the path mail takes.
+use chrono::{DateTime, Utc};
+
+use crate::app::App;
+use crate::compose::{ComposeError, Outgoing};
+use crate::decide::{self, Decision, Env, NotApplicable};
+use crate::domain::Reference;
+use crate::request::Request;
+use crate::store::StoreError;
+
+/// Why an operator's command changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    #[error("no request {0}")]
+    NoSuchRequest(Reference),
+    #[error(transparent)]
+    NotApplicable(#[from] NotApplicable),
+    #[error("cannot compose the email")]
+    Compose(#[from] ComposeError),
+    #[error("{0} changed meanwhile (a reply or the sweep); nothing was done: look at it again")]
+    ChangedMeanwhile(Reference),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for OperatorError {
+    fn from(e: StoreError) -> Self {
+        OperatorError::Store(e)
+    }
+}
+
+/// What a command committed: the decision and the emails queued for it.
+pub struct Done {
+    pub request: Request,
+    pub decision: Decision,
+    pub outgoing: Vec<Outgoing>,
+}
+
+/// `requests cancel REF [--reason TEXT]`.
+pub async fn cancel(
+    app: &App,
+    reference: &Reference,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Done, OperatorError> {
+    apply(app, reference, now, |r, env| decide::cancel(r, reason, env)).await
+}
+
+/// `requests resend REF`.
+pub async fn resend(app: &App, reference: &Reference, now: DateTime<Utc>) -> Result<Done, OperatorError> {
+    apply(app, reference, now, decide::resend).await
+}
+
+async fn apply(
+    app: &App,
+    reference: &Reference,
+    now: DateTime<Utc>,
+    decide: impl FnOnce(&Request, &Env<'_>) -> Result<Decision, NotApplicable>,
+) -> Result<Done, OperatorError> {
+    let request = app
+        .store
+        .request_by_reference(reference)
+        .await?
+        .ok_or_else(|| OperatorError::NoSuchRequest(reference.clone()))?;
+    let env = Env { settings: &app.settings, now, new_reference: Reference::generate() };
+    let decision = decide(&request, &env)?;
+    let composer = app.composer();
+    let outgoing = decision.emails.iter().map(|p| composer.compose(p, now)).collect::<Result<Vec<_>, _>>()?;
+    // Guarded like every change: a reply or the sweep committing meanwhile
+    // (a running service) makes this fail, never overwrite.
+    match app.store.commit_decision(&decision, &outgoing, now).await {
+        Ok(()) => Ok(Done { request, decision, outgoing }),
+        Err(StoreError::Conflict(_)) => Err(OperatorError::ChangedMeanwhile(reference.clone())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Why `mail reprocess ID` did nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ReprocessError {
+    #[error("no set-aside mail #{0} (see `smartacct mail list --set-aside`)")]
+    NotSetAside(i64),
+    #[error("mail #{0} was read again already (see `smartacct mail list`)")]
+    AlreadyReprocessed(i64),
+    #[error("mail #{id} is not in {folder} any more (moved or deleted by hand?); nothing was changed")]
+    NotInRejected { id: i64, folder: String },
+}
+
+/// `mail reprocess ID`: the set-aside mail goes back from the rejected folder
+/// to the inbox, its record no longer marks it as read, and a pass reads it
+/// (a running service may read it first: the message's identity makes that harmless).
+pub async fn reprocess(app: &App, id: i64) -> anyhow::Result<crate::intake::PollReport> {
+    use anyhow::Context as _;
+    let s = &app.settings.imap;
+    let row = app.store.inbound_by_id(id).await?;
+    let row = row
+        .filter(|r| crate::store::SET_ASIDE.contains(&r.outcome.as_str()) || r.outcome == crate::store::REPROCESSED)
+        .ok_or(ReprocessError::NotSetAside(id))?;
+    let keyword = crate::intake::aside_keyword(row.uidvalidity, row.uid);
+    let mut imap = crate::imap::Imap::connect(s).await?;
+    let moved = async {
+        imap.select(&s.rejected_folder).await?;
+        let uids = imap.with_keyword(&keyword).await?;
+        if uids.is_empty() && row.outcome == crate::store::REPROCESSED {
+            return Err(ReprocessError::AlreadyReprocessed(id).into());
+        }
+        if uids.is_empty() {
+            return Err(ReprocessError::NotInRejected { id, folder: s.rejected_folder.clone() }.into());
+        }
+        // Released first: should the move fail, running this again finds it in the same place.
+        app.store.release_set_aside(id, Utc::now()).await?;
+        imap.move_to(&uids, &s.folder).await.with_context(|| format!("cannot move mail #{id} back to {}", s.folder))?;
+        anyhow::Ok(())
+    }
+    .await;
+    imap.logout().await;
+    moved?;
+    tracing::info!(id, folder = %s.folder, "set-aside mail moved back to be read again");
+    let (report, _) = crate::intake::poll_and_deliver(app).await?;
+    Ok(report)
+}
