@@ -28,6 +28,16 @@ pub struct Settings {
     pub sweep: SweepSettings,
     pub templates: TemplateSettings,
     pub hygiene: HygieneSettings,
+    /// `[dkim]`: every outgoing email signed when present.
+    pub dkim: Option<std::sync::Arc<crate::dkim::DkimSigner>>,
+    pub security: SecuritySettings,
+}
+
+/// `[security]` (SPEC §9).
+#[derive(Debug, Clone, Default)]
+pub struct SecuritySettings {
+    /// The authserv-id of our own receiving server: only its `Authentication-Results` are read.
+    pub authserv_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -114,8 +124,19 @@ const MAX_DESK_LOCAL: usize = 33;
 
 const SECURITY: &[(&str, Security)] =
     &[("tls", Security::Tls), ("starttls", Security::StartTls), ("none", Security::None)];
-const SECTIONS: &[&str] =
-    &["mailbox", "imap", "smtp", "database", "partners", "workflow", "sweep", "templates", "hygiene"];
+const SECTIONS: &[&str] = &[
+    "mailbox",
+    "imap",
+    "smtp",
+    "database",
+    "partners",
+    "workflow",
+    "sweep",
+    "templates",
+    "hygiene",
+    "dkim",
+    "security",
+];
 
 impl Settings {
     pub fn from_table(root: &toml::Table, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
@@ -328,13 +349,65 @@ impl Settings {
             HygieneSettings { max_auto_replies_per_day: s.int("max_auto_replies_per_day", 10, 0, 100_000)? as u32 };
         s.finish()?;
 
-        Ok(Settings { mailbox, imap, smtp, database, partners, workflow, sweep, templates, hygiene })
+        let dkim = dkim_section(root, &mailbox.address)?;
+        let security = security_section(root)?;
+
+        Ok(Settings { mailbox, imap, smtp, database, partners, workflow, sweep, templates, hygiene, dkim, security })
     }
 
     /// Whether `sender` may request accounts: an exact address or a `*` pattern of `partners.allow`.
     pub fn is_partner(&self, sender: &EmailAddress) -> bool {
         self.partners.allow.iter().any(|p| glob(p.as_bytes(), sender.as_str().as_bytes()))
     }
+}
+
+/// `[dkim]`: the key is read and parsed here, so `check-config` names a bad one.
+fn dkim_section(
+    root: &toml::Table,
+    desk: &EmailAddress,
+) -> Result<Option<std::sync::Arc<crate::dkim::DkimSigner>>, ConfigError> {
+    if !root.contains_key("dkim") {
+        return Ok(None);
+    }
+    let mut s = Section::new(root, "dkim")?;
+    let domain = s.string("domain")?.unwrap_or_else(|| desk.domain().to_string()).to_ascii_lowercase();
+    // DMARC passes on DKIM only when d= is the From domain or a parent of it.
+    let from = desk.domain().to_ascii_lowercase();
+    if domain.is_empty() || !(from == domain || from.ends_with(&format!(".{domain}"))) {
+        return Err(ConfigError::new(
+            "dkim.domain",
+            format!("{domain:?} must be {from} (mailbox.address's domain) or a parent of it, or DMARC will not align"),
+        ));
+    }
+    let selector = s.required("selector")?;
+    if selector.is_empty()
+        || !selector.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    {
+        return Err(ConfigError::new("dkim.selector", format!("{selector:?} is not a DNS label (letters, digits, -)")));
+    }
+    let path = s.path("private_key_file")?.ok_or_else(|| ConfigError::new("dkim.private_key_file", "missing"))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| ConfigError::new("dkim.private_key_file", format!("cannot read {}: {e}", path.display())))?;
+    let key = crate::dkim::DkimKey::parse(&text)
+        .map_err(|e| ConfigError::new("dkim.private_key_file", format!("{} {e}", path.display())))?;
+    s.finish()?;
+    Ok(Some(std::sync::Arc::new(crate::dkim::DkimSigner { domain, selector, key })))
+}
+
+/// `[security]`.
+fn security_section(root: &toml::Table) -> Result<SecuritySettings, ConfigError> {
+    let mut s = Section::new(root, "security")?;
+    let authserv_id = s.string("authserv_id")?;
+    if let Some(id) = &authserv_id
+        && (id.is_empty() || !id.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b)))
+    {
+        return Err(ConfigError::new(
+            "security.authserv_id",
+            format!("{id:?} is not an authserv-id (a host name like mx.example.com)"),
+        ));
+    }
+    s.finish()?;
+    Ok(SecuritySettings { authserv_id })
 }
 
 fn check_ca(path: &Option<PathBuf>, key: &str) -> Result<(), ConfigError> {

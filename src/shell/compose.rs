@@ -195,6 +195,11 @@ impl Composer<'_> {
                 SinglePart::builder().header(lettre::message::header::ContentType::TEXT_HTML).body(body(rendered.html)),
             );
         let message = b.multipart(body).map_err(|e| ComposeError::Build { kind, message: e.to_string() })?;
+        // Signed last, over the bytes the outbox keeps and SMTP sends unchanged.
+        let raw = match &s.dkim {
+            Some(signer) => signer.sign(&message.formatted(), now.timestamp()),
+            None => message.formatted(),
+        };
 
         Ok(Outgoing {
             kind,
@@ -203,7 +208,7 @@ impl Composer<'_> {
             envelope_from,
             bounce_id,
             subject: rendered.subject,
-            raw: message.formatted(),
+            raw,
             key,
             about_request: request.is_some(),
             request_id: request.and_then(|r| r.id),

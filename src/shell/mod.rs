@@ -3,6 +3,7 @@ pub mod app;
 pub mod cli;
 pub mod compose;
 pub mod delivery;
+pub mod dkim;
 pub mod embedded;
 pub mod faults;
 pub mod imap;

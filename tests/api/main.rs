@@ -7,6 +7,7 @@ mod bench;
 mod bounces;
 mod cli;
 mod delivery;
+mod dkim;
 mod faults;
 mod fixtures;
 mod fuzz;
