@@ -71,6 +71,16 @@ host = "127.0.0.1"
             (format!("{MINIMAL}[workflow]\nacceptance_days = \"ninety\""), "workflow.acceptance_days"),
             (format!("{MINIMAL}[workflow]\ndefault_locale = \"de\""), "workflow.default_locale"),
             (MINIMAL.replace("desk@example.test\"\n[imap]", "not-an-address\"\n[imap]"), "mailbox.address"),
+            (format!("{MINIMAL}[security]\nauthserv_id = \"mx example\""), "security.authserv_id"),
+            (format!("{MINIMAL}[security]\nauthserv = \"mx\""), "security.authserv"),
+            (format!("{MINIMAL}[dkim]\nselector = \"s\""), "dkim.private_key_file"),
+            (format!("{MINIMAL}[dkim]\nprivate_key_file = \"k\""), "dkim.selector"),
+            (format!("{MINIMAL}[dkim]\ndomain = \"other.test\"\nselector = \"s\""), "dkim.domain"),
+            (format!("{MINIMAL}[dkim]\nselector = \"a b\"\nprivate_key_file = \"k\""), "dkim.selector"),
+            (
+                format!("{MINIMAL}[dkim]\nselector = \"s\"\nprivate_key_file = \"/nonexistent/k.pem\""),
+                "dkim.private_key_file",
+            ),
         ];
         for (text, key) in cases {
             let err = parse(&text).unwrap_err();

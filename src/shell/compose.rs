@@ -309,7 +309,11 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
             },
             locale,
         )?;
-        for refusal in [crate::email::Refusal::TooManyOpen { max: 20 }, crate::email::Refusal::DailyLimit { max: 50 }] {
+        for refusal in [
+            crate::email::Refusal::TooManyOpen { max: 20 },
+            crate::email::Refusal::DailyLimit { max: 50 },
+            crate::email::Refusal::DmarcFailed,
+        ] {
             compose(Content::NotAuthorized { refusal, sender: sender.clone(), request: None }, locale)?;
         }
         let why = crate::email::Unmatched::UnknownReference;

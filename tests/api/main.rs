@@ -18,3 +18,4 @@ mod replies;
 mod review;
 mod service;
 mod sweep;
+mod trust;

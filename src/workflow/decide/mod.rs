@@ -20,6 +20,7 @@ use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Reference, State, Step};
 use crate::email::{Content, EmailPlan, Kind, Origin};
 pub use crate::read::Inbound;
+pub use crate::read::auth_results::{Dmarc, DmarcVerdict};
 use crate::read::automatic;
 use crate::request::Request;
 
@@ -240,6 +241,39 @@ pub struct Decision {
     pub emails: Vec<EmailPlan>,
     /// An email of ours that will never arrive: (outbox id, why), marked failed.
     pub fail_outbox: Option<(i64, String)>,
+    /// For a SUBMIT, CANCEL, ACCEPT or DECLINE (applied or refused): why, kept
+    /// with the raw message as the decision's proof.
+    pub verdict: Option<Verdict>,
+}
+
+/// The proof of a command's decision: what let it through, or what stopped it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// `SUBMIT`, `CANCEL`, `ACCEPT` or `DECLINE`.
+    pub command: &'static str,
+    pub step: Step,
+    /// The reply key that named the request and step: its step prefix and the
+    /// start of its SHA-256 (never the token itself).
+    pub key: String,
+    /// Who sent it and whom the step binds it to.
+    pub sender: String,
+    pub dmarc: DmarcVerdict,
+    pub applied: bool,
+}
+
+impl Verdict {
+    /// One line for `requests show`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} on the {} step: key {}; {}; {}",
+            self.command,
+            if self.applied { "applied" } else { "refused" },
+            self.step.name(),
+            self.key,
+            self.sender,
+            self.dmarc.describe()
+        )
+    }
 }
 
 impl Decision {
@@ -252,6 +286,7 @@ impl Decision {
             events: Vec::new(),
             emails: Vec::new(),
             fail_outbox: None,
+            verdict: None,
         }
     }
 
