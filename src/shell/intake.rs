@@ -263,7 +263,7 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         .map(|plan| composer.compose(plan, now))
         .collect::<Result<Vec<_>, _>>()
         .context("cannot render an email")?;
-    let committed = app.store.commit_inbound(&record, &decision, &outgoing, now).await?;
+    let committed = app.store.commit_inbound(&record, raw, &decision, &outgoing, now).await?;
     tracing::info!(
         uid = f.uid,
         from = record.sender.as_deref().unwrap_or(""),

@@ -85,3 +85,67 @@ async fn an_accept_that_fails_dmarc_is_refused_and_a_decline_without_our_result_
     desk.poll(4).await;
     assert_eq!(desk.one().await.state, State::Declined);
 }
+
+#[tokio::test]
+async fn requests_show_gives_each_decisions_verdict_and_evidence_gives_the_raw_messages() {
+    let desk = checking_desk().await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    let review = inbox(&p.partner, 1).await.remove(0);
+    reply_with(&review, &p.partner, "SUBMIT", &[&format!("{OURS}; dmarc=pass header.from=partner.test")]).await;
+    desk.poll(2).await;
+    let activation = inbox(&p.customer, 1).await.remove(0);
+    reply_with(&activation, &p.customer, "ACCEPT", &[&format!("{OURS}; dmarc=fail header.from=customer.test")]).await;
+    desk.poll(3).await;
+    reply_with(&activation, &p.customer, "ACCEPT, thanks", &[]).await;
+    desk.poll(4).await;
+    let r = desk.one().await;
+    assert_eq!(r.state, State::Active);
+
+    let out = desk.bin().args(["requests", "show", r.reference.as_str()]).output().unwrap();
+    let show = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let decisions: Vec<&str> = show.lines().skip_while(|l| !l.starts_with("decisions")).skip(1).collect();
+    assert_eq!(decisions.len(), 3, "{show}");
+    assert!(decisions[0].contains(&format!("from {}", p.partner)), "{}", decisions[0]);
+    assert!(decisions[0].contains("SUBMIT applied on the review step: key rev-"), "{}", decisions[0]);
+    assert!(decisions[0].contains(&format!("is the partner of {}", r.reference)), "{}", decisions[0]);
+    assert!(decisions[0].contains(&format!("dmarc=pass by {OURS}")), "{}", decisions[0]);
+    assert!(decisions[1].contains("ACCEPT refused on the activation step") && decisions[1].contains("dmarc=fail"));
+    assert!(decisions[2].contains("ACCEPT applied") && decisions[2].contains(&format!("no DMARC result from {OURS}")));
+    assert!(!show.contains(activation.tag().unwrap().trim_start_matches("act-")), "no token is shown");
+
+    let out = desk.bin().args(["requests", "evidence", r.reference.as_str()]).output().unwrap();
+    assert!(out.status.success());
+    let mbox = String::from_utf8(out.stdout).unwrap();
+    let starts: Vec<&str> = mbox.lines().filter(|l| l.starts_with("From ")).collect();
+    assert_eq!(starts.len(), 3, "{mbox}");
+    assert!(
+        starts[0].starts_with(&format!("From {} ", p.partner))
+            && starts[2].starts_with(&format!("From {} ", p.customer))
+    );
+    for (i, message) in mbox.split("\nFrom ").enumerate() {
+        let body = message.split_once('\n').unwrap().1;
+        let parsed = mail_parser::MessageParser::default().parse(body.as_bytes()).expect("each message parses");
+        assert!(parsed.subject().unwrap().starts_with("Re: "), "message {i}");
+        assert!(parsed.header_raw("Authentication-Results").is_some() == (i < 2), "message {i} as received");
+    }
+}
+
+#[tokio::test]
+async fn without_an_authserv_id_the_verdict_says_dmarc_was_not_checked() {
+    let desk = TestDesk::spawn().await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    let review = inbox(&p.partner, 1).await.remove(0);
+    reply_with(&review, &p.partner, "CANCEL", &[&format!("{OURS}; dmarc=fail")]).await;
+    desk.poll(2).await;
+    let r = desk.one().await;
+    assert_eq!(r.state, State::Cancelled, "no authserv-id: no result is trusted, none refuses");
+    let out = desk.bin().args(["requests", "show", "--json", r.reference.as_str()]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let verdict = v["decisions"][0]["verdict"].as_str().unwrap();
+    assert!(verdict.contains("CANCEL applied") && verdict.contains("DMARC not checked"), "{verdict}");
+}

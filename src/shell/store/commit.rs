@@ -38,10 +38,12 @@ pub type Planned = (Decision, Vec<Outgoing>);
 impl Store {
     /// Commits everything a message caused, or nothing. A message already
     /// recorded changes nothing (returns `Duplicate`); a request that changed
-    /// meanwhile fails it with `Conflict` (the message is read again).
+    /// meanwhile fails it with `Conflict` (the message is read again). A
+    /// command's verdict is kept with `raw`, the message as received.
     pub async fn commit_inbound(
         &self,
         record: &InboundRecord,
+        raw: &[u8],
         decision: &Decision,
         outgoing: &[Outgoing],
         now: DateTime<Utc>,
@@ -59,6 +61,10 @@ impl Store {
                 .bind(inbound_id)
                 .execute(&mut *tx)
                 .await?;
+        }
+        if let (Some(verdict), Some(request_id)) = (&decision.verdict, request_id) {
+            let sender = record.sender.as_deref().unwrap_or("");
+            super::evidence::insert(&mut tx, request_id, inbound_id, verdict, sender, raw, now).await?;
         }
         tx.commit().await?;
         Ok(Committed::Applied { request_id })

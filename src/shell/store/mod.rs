@@ -1,6 +1,7 @@
 //! The SQLite store: the only module with SQL. Opening, migrations and the typed errors.
 mod commit;
 mod due;
+mod evidence;
 mod outbox;
 mod requests;
 
@@ -12,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Row, SqlSafeStr};
 
 pub use commit::{Committed, InboundRecord, Planned};
+pub use evidence::EvidenceRow;
 pub use outbox::{OutboxRow, OutboxStatus};
 pub use requests::EventRow;
 
