@@ -41,7 +41,7 @@ pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::d
 
 /// Processes every message waiting in `imap.folder` now, on a new connection.
 pub async fn poll_once(app: &App) -> anyhow::Result<PollReport> {
-    let mut imap = Imap::connect(&app.settings.imap).await?;
+    let mut imap = Imap::connect(&app.settings.imap, app.tokens.as_ref()).await?;
     let result = async {
         prepare(app, &mut imap).await?;
         process_waiting(app, &mut imap, None).await

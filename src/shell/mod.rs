@@ -8,6 +8,7 @@ pub mod embedded;
 pub mod faults;
 pub mod imap;
 pub mod intake;
+pub mod oauth2;
 pub mod retry;
 pub mod schedule;
 pub mod service;

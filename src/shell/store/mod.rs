@@ -2,6 +2,7 @@
 mod commit;
 mod due;
 mod evidence;
+mod oauth2;
 mod outbox;
 mod requests;
 

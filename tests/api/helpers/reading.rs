@@ -90,6 +90,7 @@ fn imap_settings(stack: Stack, user: &str) -> ImapSettings {
         security: Security::None,
         username: user.into(),
         password: PASSWORD.into(),
+        auth: Default::default(),
         ca_file: None,
         folder: "INBOX".into(),
         processed_folder: "Processed".into(),
@@ -108,7 +109,7 @@ pub async fn count(user: &str, folder: &str) -> usize {
 }
 
 pub async fn count_on(stack: Stack, user: &str, folder: &str) -> usize {
-    let mut imap = Imap::connect(&imap_settings(stack, user)).await.expect("test IMAP login");
+    let mut imap = Imap::connect(&imap_settings(stack, user), None).await.expect("test IMAP login");
     let n = imap.select(folder).await.map(|s| s.exists as usize).unwrap_or(0);
     imap.logout().await;
     n
@@ -202,7 +203,7 @@ pub async fn fetch_all(user: &str, folder: &str) -> Vec<Received> {
 }
 
 pub async fn fetch_all_on(stack: Stack, user: &str, folder: &str) -> Vec<Received> {
-    let mut imap = Imap::connect(&imap_settings(stack, user)).await.expect("test IMAP login");
+    let mut imap = Imap::connect(&imap_settings(stack, user), None).await.expect("test IMAP login");
     let out = match imap.select(folder).await {
         Err(_) => Vec::new(),
         Ok(_) => {

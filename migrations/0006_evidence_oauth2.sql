@@ -14,3 +14,14 @@ CREATE TABLE evidence (
     created_at  TEXT NOT NULL
 );
 CREATE INDEX evidence_request ON evidence(request_id, id);
+
+-- A refresh token the OAuth2 provider rotated (oauth2.refresh_token_file's
+-- successor), per token endpoint and client. It is used while the file still
+-- holds the token it replaced (file_hash: SHA-256 of the file's token); a new
+-- token written to the file by the operator wins over it.
+CREATE TABLE oauth2_refresh_tokens (
+    slot           TEXT PRIMARY KEY,          -- token_url and client_id
+    file_hash      TEXT NOT NULL,
+    refresh_token  TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
