@@ -184,6 +184,7 @@ const SECTIONS: &[&str] = &[
     "hygiene",
     "dkim",
     "security",
+    "oauth2",
 ];
 
 impl Settings {

@@ -47,7 +47,7 @@ pub struct App {
 impl App {
     pub async fn open(loaded: Loaded) -> anyhow::Result<App> {
         let store = Store::open(&loaded.settings.database.url).await?;
-        let tokens = loaded.settings.oauth2.clone().map(|o| crate::oauth2::Tokens::new(o, store.clone()));
+        let tokens = loaded.settings.oauth2.clone().map(|o| crate::oauth2::Tokens::new(o, Some(store.clone())));
         let smtp = Smtp::new(&loaded.settings.smtp, tokens.as_ref())?;
         let secret = store.token_secret().await?;
         Ok(App { settings: loaded.settings, templates: loaded.templates, store, smtp, secret, tokens })

@@ -65,7 +65,8 @@ pub struct Tokens {
 
 struct Inner {
     settings: OAuth2Settings,
-    store: Store,
+    /// Where a rotated refresh token is kept (without one, in memory only).
+    store: Option<Store>,
     state: Mutex<State>,
 }
 
@@ -79,7 +80,7 @@ struct State {
 }
 
 impl Tokens {
-    pub fn new(settings: OAuth2Settings, store: Store) -> Tokens {
+    pub fn new(settings: OAuth2Settings, store: Option<Store>) -> Tokens {
         Tokens { inner: Arc::new(Inner { settings, store, state: Mutex::new(State::default()) }) }
     }
 
@@ -147,7 +148,10 @@ impl Tokens {
         if let (Some(from_file), Some(hash), None) = (&file, &file_hash, &state.refresh) {
             // The rotated token wins while the file still holds the one it replaced;
             // a new token written to the file by the operator wins over both.
-            let kept = self.inner.store.rotated_refresh_token(&slot, hash).await.map_err(|e| outage(e.to_string()))?;
+            let kept = match &self.inner.store {
+                Some(store) => store.rotated_refresh_token(&slot, hash).await.map_err(|e| outage(e.to_string()))?,
+                None => None,
+            };
             state.refresh = Some(kept.unwrap_or_else(|| from_file.clone()));
         }
         let mut form: Vec<(&str, String)> = vec![("client_id", client_id.clone())];
@@ -201,7 +205,9 @@ impl Tokens {
             && state.refresh.as_deref() != Some(rotated.as_str())
         {
             // Kept before it is used: the old one may already be void.
-            self.inner.store.keep_refresh_token(&slot, hash, &rotated).await.map_err(|e| outage(e.to_string()))?;
+            if let Some(store) = &self.inner.store {
+                store.keep_refresh_token(&slot, hash, &rotated).await.map_err(|e| outage(e.to_string()))?;
+            }
             tracing::info!("the provider rotated the refresh token; the new one is kept in the database");
             state.refresh = Some(rotated);
         }

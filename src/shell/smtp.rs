@@ -146,8 +146,18 @@ impl Smtp {
         self.timeout
     }
 
-    /// Sends bytes as they are, with `from` as the envelope sender.
+    /// Sends bytes as they are, with `from` as the envelope sender. With
+    /// XOAUTH2, a token the server refuses is replaced and the send tried once more at once.
     pub async fn send(&self, from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
+        match self.send_once(from, to, raw).await {
+            Err(SendError::Temporary(why)) if self.xoauth2.is_some() && why.starts_with(REFUSED_TOKEN) => {
+                self.send_once(from, to, raw).await
+            }
+            other => other,
+        }
+    }
+
+    async fn send_once(&self, from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
         let envelope = Envelope::new(
             Some(from.parse().map_err(|e| SendError::Permanent(format!("bad envelope sender {from}: {e}")))?),
             vec![to.parse().map_err(|e| SendError::Permanent(format!("bad recipient {to}: {e}")))?],
@@ -166,7 +176,7 @@ impl Smtp {
                 if let (Some(x), Some(t)) = (&self.xoauth2, &token) {
                     x.tokens.refused(t).await;
                 }
-                Err(SendError::Temporary(format!("the SMTP server refused the access token: {e}")))
+                Err(SendError::Temporary(format!("{REFUSED_TOKEN}: {e}")))
             }
             Ok(Err(e)) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
             Ok(Err(e)) => Err(SendError::Temporary(e.to_string())),
@@ -174,7 +184,11 @@ impl Smtp {
     }
 }
 
-/// 535 (credentials refused), 534/530 (authentication needed), 454 (temporary authentication failure).
+const REFUSED_TOKEN: &str = "the SMTP server refused the access token";
+
+/// 535 (credentials refused), 534/530 (authentication needed), 454 (temporary
+/// authentication failure); or a client error, which is what lettre reports
+/// when a server answers a refused XOAUTH2 token with its error challenge.
 fn refused_login(e: &lettre::transport::smtp::Error) -> bool {
-    e.status().is_some_and(|c| matches!(c.to_string().as_str(), "535" | "534" | "530" | "454"))
+    e.is_client() || e.status().is_some_and(|c| matches!(c.to_string().as_str(), "535" | "534" | "530" | "454"))
 }

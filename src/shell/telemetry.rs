@@ -8,12 +8,23 @@ pub fn init() {
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,async_imap=warn,lettre=error"));
     // Colour only for a person at a terminal: escape codes in the journal or a
     // log file are noise, and would hide a stranger's own escapes among ours.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    use tracing_subscriber::filter::{FilterExt as _, filter_fn};
+    use tracing_subscriber::prelude::*;
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
-        .try_init();
+        .with_filter(filter.and(filter_fn(|m| *m.level() <= tracing::Level::INFO || !says_secrets(m.target()))));
+    let _ = tracing_subscriber::registry().with(layer).try_init();
+}
+
+/// Libraries whose debug and trace lines carry what was written on the wire:
+/// `AUTH` lines (a password, an access token), token endpoint answers. They
+/// say no more than `info`, whatever `RUST_LOG` asks.
+const SECRET_TARGETS: &[&str] = &["lettre", "async_imap", "imap_proto", "ureq", "ureq_proto"];
+
+fn says_secrets(target: &str) -> bool {
+    SECRET_TARGETS.iter().any(|t| target == *t || target.starts_with(&format!("{t}::")))
 }
 
 /// An error and its causes, each said once: "cannot open the database X:

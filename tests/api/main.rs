@@ -14,6 +14,7 @@ mod fuzz;
 mod hardening;
 mod hygiene;
 mod intake;
+mod oauth;
 mod replies;
 mod review;
 mod service;

@@ -103,13 +103,79 @@ fn imap_settings(stack: Stack, user: &str) -> ImapSettings {
     }
 }
 
+/// A session as `user`: with the password, or for the token-only
+/// `oauth-*` mailboxes of the XOAUTH2 stack, with a reader's token.
+async fn login(stack: Stack, user: &str) -> Imap {
+    if !user.starts_with("oauth-") {
+        return Imap::connect(&imap_settings(stack, user), None).await.expect("test IMAP login");
+    }
+    let token = reader_token(stack, user).await;
+    let settings = ImapSettings { auth: smartacct::configuration::Auth::Xoauth2, ..imap_settings(stack, user) };
+    let tokens = smartacct::oauth2::Tokens::new(
+        smartacct::configuration::OAuth2Settings::Command { token_command: format!("printf %s {token}") },
+        None,
+    );
+    Imap::connect(&settings, Some(&tokens)).await.expect("test IMAP login with XOAUTH2")
+}
+
+/// A long-lived token for the test's own reads of an `oauth-*` mailbox (its own client).
+async fn reader_token(stack: Stack, user: &str) -> String {
+    static TOKENS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+    if let Some((_, t)) = TOKENS.lock().unwrap().iter().find(|(u, _)| u == user) {
+        return t.clone();
+    }
+    let client = format!("reader-{user}");
+    oauth_admin(
+        stack,
+        "client",
+        &serde_json::json!({"client_id": client, "secret": "r", "user": user, "lifetime": 86400}),
+    )
+    .await;
+    let (port, client2) = (stack.oauth2, client.clone());
+    let token = tokio::task::spawn_blocking(move || {
+        let mut r = ureq::post(&format!("http://127.0.0.1:{port}/token"))
+            .send_form([("grant_type", "client_credentials"), ("client_id", &client2), ("client_secret", "r")])
+            .expect("the token server answers");
+        let v: serde_json::Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+        v["access_token"].as_str().unwrap().to_string()
+    })
+    .await
+    .unwrap();
+    TOKENS.lock().unwrap().push((user.to_string(), token.clone()));
+    token
+}
+
+/// `POST /admin/WHAT` on the stack's token server (see scripts/oauth2_endpoint.py).
+pub async fn oauth_admin(stack: Stack, what: &str, body: &serde_json::Value) {
+    let (url, body) = (format!("http://127.0.0.1:{}/admin/{what}", stack.oauth2), body.to_string());
+    tokio::task::spawn_blocking(move || {
+        ureq::post(&url)
+            .header("Content-Type", "application/json")
+            .send(body.as_bytes())
+            .expect("the token server answers")
+    })
+    .await
+    .unwrap();
+}
+
+/// `GET /admin/stats` of one client: tokens issued, the refresh token now valid, the tokens themselves.
+pub async fn oauth_stats(stack: Stack, client_id: &str) -> serde_json::Value {
+    let url = format!("http://127.0.0.1:{}/admin/stats?client_id={client_id}", stack.oauth2);
+    tokio::task::spawn_blocking(move || {
+        let mut r = ureq::get(&url).call().expect("the token server answers");
+        serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
 /// Messages in a folder of `user`'s mailbox (0 when the folder does not exist).
 pub async fn count(user: &str, folder: &str) -> usize {
     count_on(MAIN, user, folder).await
 }
 
 pub async fn count_on(stack: Stack, user: &str, folder: &str) -> usize {
-    let mut imap = Imap::connect(&imap_settings(stack, user), None).await.expect("test IMAP login");
+    let mut imap = login(stack, user).await;
     let n = imap.select(folder).await.map(|s| s.exists as usize).unwrap_or(0);
     imap.logout().await;
     n
@@ -203,7 +269,7 @@ pub async fn fetch_all(user: &str, folder: &str) -> Vec<Received> {
 }
 
 pub async fn fetch_all_on(stack: Stack, user: &str, folder: &str) -> Vec<Received> {
-    let mut imap = Imap::connect(&imap_settings(stack, user), None).await.expect("test IMAP login");
+    let mut imap = login(stack, user).await;
     let out = match imap.select(folder).await {
         Err(_) => Vec::new(),
         Ok(_) => {
