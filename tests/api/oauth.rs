@@ -181,3 +181,23 @@ async fn the_token_never_appears_in_the_logs_even_at_trace() {
     }
     assert!(!log.contains(SECRET), "the client secret in the log");
 }
+
+#[tokio::test]
+async fn a_token_endpoint_that_is_down_is_an_outage_logged_once_and_mail_flows_when_it_is_back() {
+    let OAuthDesk { desk, _secrets } = oauth_desk(3600, serde_json::json!({}), "").await;
+    oauth_admin(OAUTH, "down", &serde_json::json!({"client_id": desk.address, "down": true})).await;
+    let p = People::new();
+    request(&desk, &p).await;
+    let mut run = desk.start(&["run"], &[]);
+    assert!(run.wait_log("HTTP 503").await, "{}", run.log());
+    assert!(run.wait_log("mailbox still unreachable").await, "tried again: {}", run.log());
+    assert_eq!(issued(&desk).await, 0);
+    oauth_admin(OAUTH, "down", &serde_json::json!({"client_id": desk.address, "down": false})).await;
+    inbox_on(OAUTH, &p.partner, 1).await;
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+    let log = run.log();
+    let errors = log.lines().filter(|l| l.contains("ERROR") && l.contains("HTTP 503")).count();
+    assert_eq!(errors, 1, "the outage is said once (later tries at debug):\n{log}");
+    assert!(!log.contains("panicked"), "{log}");
+}
