@@ -294,12 +294,13 @@ EOF
 }
 
 start() {
+    # Even with the servers up: the tests' own tools (python3-dkim) may be new.
+    install_packages
     if answers "$SMTP_PORT" && answers "$IMAP_PORT" && answers "$IMAPS_PORT" \
         && { [ -z "$OAUTH2_PORT" ] || answers "$OAUTH2_PORT"; }; then
         log "already running (SMTP $SMTP_PORT, IMAP $IMAP_PORT, IMAPS $IMAPS_PORT)"
         return
     fi
-    install_packages
     ensure_vmail
     mkdir -p "$BASE"
     make_tls
