@@ -296,4 +296,19 @@ mod tests {
         let e = run_command("echo leaked-token; echo oops >&2; exit 3").await.unwrap_err().to_string();
         assert!(e.contains("oops") && !e.contains("leaked-token"), "{e}");
     }
+
+    #[tokio::test]
+    async fn a_token_is_reused_until_a_server_refuses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let count = dir.path().join("count");
+        let command = format!("echo x >> {0}; printf 'tok%s' $(wc -l < {0})", count.display());
+        let tokens = Tokens::new(OAuth2Settings::Command { token_command: command }, None);
+        let first = tokens.access_token().await.unwrap();
+        assert_eq!(first.secret(), "tok1");
+        assert_eq!(tokens.access_token().await.unwrap(), first, "cached");
+        tokens.refused(&AccessToken("another".into())).await;
+        assert_eq!(tokens.access_token().await.unwrap(), first, "only the refused token is dropped");
+        tokens.refused(&first).await;
+        assert_eq!(tokens.access_token().await.unwrap().secret(), "tok2");
+    }
 }

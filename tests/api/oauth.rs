@@ -123,6 +123,46 @@ async fn a_refresh_token_the_provider_rotates_is_kept_and_used_after_a_restart()
     assert_eq!(issued(&desk).await, 2);
     let r2 = oauth_stats(OAUTH, &desk.address).await["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(r2, r1, "rotated again, from the kept r1");
+
+    // After a new consent the operator writes a new token into the file: it wins over the kept one.
+    let client = serde_json::json!({"client_id": desk.address, "secret": SECRET, "user": desk.address,
+        "refresh_token": "r-new", "rotate": true});
+    oauth_admin(OAUTH, "client", &client).await;
+    std::fs::write(&file, "r-new\n").unwrap();
+    let desk = desk.reconfigure_keep_file().await;
+    let p3 = People::new();
+    request(&desk, &p3).await;
+    desk.poll(3).await;
+    inbox_on(OAUTH, &p3.partner, 1).await;
+    assert_eq!(issued(&desk).await, 1, "one token, from r-new");
+}
+
+#[tokio::test]
+async fn check_config_names_the_oauth2_keys() {
+    let desk = TestDesk::spawn().await;
+    let base = std::fs::read_to_string(&desk.config).unwrap();
+    let xoauth2 = base.replacen("[imap]\n", "[imap]\nauth = \"xoauth2\"\n", 1);
+    let cases = [
+        (xoauth2.clone(), "oauth2"),
+        (
+            format!("{xoauth2}\n[oauth2]\ntoken_url = \"http://login.example/token\"\nclient_id = \"c\"\n"),
+            "oauth2.token_url",
+        ),
+        (
+            format!(
+                "{xoauth2}\n[oauth2]\ntoken_url = \"https://login.example/t\"\nclient_id = \"c\"\nclient_secret_file = \"/nonexistent\"\n"
+            ),
+            "oauth2.client_secret_file",
+        ),
+        (base.replacen("[smtp]\n", "[smtp]\nauth = \"xoauth2\"\n", 1), "smtp.username"),
+    ];
+    for (text, key) in cases {
+        std::fs::write(&desk.config, text).unwrap();
+        let out = desk.bin().arg("check-config").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(&format!("config: {key}:")), "{key}: {stderr}");
+    }
 }
 
 #[tokio::test]
