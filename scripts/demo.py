@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives one sample request through smartacct on the local mail stack,
 playing the partner and the customer with ordinary SMTP and IMAP."""
-import email, email.policy, imaplib, os, smtplib, subprocess, sys, tempfile, time, uuid
+import email, email.policy, hashlib, hmac, http.server, imaplib, json, os, smtplib, subprocess, sys, tempfile, threading, time, uuid
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
@@ -13,10 +13,36 @@ partner, customer = f"partner-{run_id}@partner.test", f"jane-{run_id}@customer.t
 users = [f"ops-{run_id}@customer.test", f"finance-{run_id}@customer.test"]
 work = tempfile.mkdtemp(prefix="smartacct-demo-")
 config = os.path.join(work, "smartacct.toml")
+SECRET = "demo-webhook-secret"
+
+
+class Provisioning(http.server.BaseHTTPRequestHandler):
+    """The provisioning system's side: each state change arrives as a signed JSON POST."""
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+        ok = hmac.compare_digest(expected, self.headers.get("X-Smartacct-Signature", ""))
+        event = json.loads(body)
+        print(f"    [provisioning system] event {event['type']} for {event['request']['reference']}"
+              f" (id {event['id']}, signature {'valid' if ok else 'INVALID'})", flush=True)
+        self.send_response(200 if ok else 401)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+receiver = http.server.HTTPServer(("127.0.0.1", 0), Provisioning)
+threading.Thread(target=receiver.serve_forever, daemon=True).start()
+with open(os.path.join(work, "webhook.secret"), "w") as f:
+    f.write(SECRET)
 with open(config, "w") as f:
     f.write(open("config/smartacct.toml").read()
             .replace("smartacct@example.test", desk)
-            .replace("sqlite://var/smartacct.db", f"sqlite://{work}/smartacct.db"))
+            .replace("sqlite://var/smartacct.db", f"sqlite://{work}/smartacct.db")
+            + f"\n[hooks]\nwebhook_url = \"http://127.0.0.1:{receiver.server_port}/smartacct\"\n"
+            + f"webhook_secret_file = \"{work}/webhook.secret\"\n")
 
 
 def say(text):

@@ -10,7 +10,7 @@ pub mod shell;
 pub mod workflow;
 
 pub use shell::{
-    app, cli, compose, delivery, dkim, faults, imap, intake, oauth2, retry, schedule, service, smtp, store, sweep,
-    systemd, telemetry, templates, tls,
+    app, cli, compose, delivery, dkim, faults, hooks, imap, intake, oauth2, retry, schedule, service, smtp, store,
+    sweep, systemd, telemetry, templates, tls,
 };
-pub use workflow::{decide, domain, email, i18n, read, request};
+pub use workflow::{decide, domain, email, hook_event, i18n, read, request};

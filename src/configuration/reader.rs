@@ -145,6 +145,28 @@ impl<'a> Section<'a> {
     }
 
     /// The secret from `$env_var`, else `password`, else `password_file`.
+    /// A secret kept in a file (`key`, e.g. `webhook_secret_file`) or in the
+    /// environment (`env_var`, which wins); never inline in the config file.
+    pub(super) fn secret_file(
+        &mut self,
+        key: &'static str,
+        env_var: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>, ConfigError> {
+        let file = self.path(key)?;
+        if let Some(v) = env(env_var).filter(|v| !v.is_empty()) {
+            return Ok(Some(v));
+        }
+        let Some(path) = file else { return Ok(None) };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ConfigError::new(self.key(key), format!("cannot read {}: {e}", path.display())))?;
+        let secret = text.trim_end_matches(['\r', '\n']).to_string();
+        if secret.is_empty() {
+            return Err(ConfigError::new(self.key(key), format!("{} is empty", path.display())));
+        }
+        Ok(Some(secret))
+    }
+
     pub(super) fn secret(
         &mut self,
         env_var: &str,

@@ -71,6 +71,9 @@ pub struct Settings {
     pub sweep: SweepSettings,
     pub templates: TemplateSettings,
     pub hygiene: HygieneSettings,
+    /// `[hooks]`: absent, no events are recorded or sent.
+    pub hooks: Option<HookSettings>,
+    pub retention: RetentionSettings,
     /// `[dkim]`: every outgoing email signed when present.
     pub dkim: Option<std::sync::Arc<crate::dkim::DkimSigner>>,
     pub security: SecuritySettings,
@@ -89,6 +92,8 @@ pub struct SecuritySettings {
 pub struct MailboxSettings {
     pub address: EmailAddress,
     pub display_name: String,
+    /// Who the desk speaks for, in every email (`mailbox.organization`).
+    pub organization: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -148,6 +153,10 @@ pub struct WorkflowSettings {
     pub review_days: u32,
     pub default_locale: Locale,
     pub support_url: String,
+    /// A human to ask (an address or a URL), in every email to a customer.
+    pub contact: Option<String>,
+    /// Where added users go next.
+    pub sign_in_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +176,33 @@ pub struct HygieneSettings {
     pub max_auto_replies_per_day: u32,
 }
 
+/// Where state-change events go (SPEC §11): a webhook, a command, or both.
+#[derive(Debug, Clone)]
+pub struct HookSettings {
+    pub webhook_url: Option<String>,
+    /// Signs each body: `X-Smartacct-Signature: sha256=<hex HMAC-SHA256>`.
+    pub webhook_secret: Option<String>,
+    pub command: Option<String>,
+    pub max_retry_hours: u32,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct RetentionSettings {
+    /// Personal data of requests closed longer ago is erased by the sweep; `None` keeps it.
+    pub closed_days: Option<u32>,
+}
+
+/// An optional one-line text of at most `max` characters.
+fn one_line(s: &mut Section<'_>, key: &'static str, max: usize) -> Result<Option<String>, ConfigError> {
+    let Some(v) = s.string(key)? else { return Ok(None) };
+    let v = v.trim().to_string();
+    if v.chars().any(char::is_control) || v.chars().count() > max {
+        return Err(ConfigError::new(s.key(key), format!("must be one line of at most {max} characters")));
+    }
+    Ok(Some(v).filter(|v| !v.is_empty()))
+}
+
 /// 64 (the limit of a local part) less `+act-` and a 26-character token.
 const MAX_DESK_LOCAL: usize = 33;
 
@@ -182,6 +218,8 @@ const SECTIONS: &[&str] = &[
     "sweep",
     "templates",
     "hygiene",
+    "hooks",
+    "retention",
     "dkim",
     "security",
     "oauth2",
@@ -212,8 +250,9 @@ impl Settings {
         if display_name.chars().any(char::is_control) {
             return Err(ConfigError::new("mailbox.display_name", "must be one line"));
         }
+        let organization = one_line(&mut s, "organization", 100)?;
         s.finish()?;
-        let mailbox = MailboxSettings { address, display_name };
+        let mailbox = MailboxSettings { address, display_name, organization };
 
         let mut s = Section::new(root, "imap")?;
         let host = s.required("host")?;
@@ -377,6 +416,8 @@ impl Settings {
             },
         };
         let support_url = s.string("support_url")?.unwrap_or_else(|| "https://www.cisco.com/go/scm".into());
+        let contact = one_line(&mut s, "contact", 200)?;
+        let sign_in_url = one_line(&mut s, "sign_in_url", 200)?;
         s.finish()?;
         let workflow = WorkflowSettings {
             review,
@@ -385,6 +426,8 @@ impl Settings {
             review_days,
             default_locale,
             support_url,
+            contact,
+            sign_in_url,
         };
 
         let mut s = Section::new(root, "sweep")?;
@@ -412,6 +455,36 @@ impl Settings {
             HygieneSettings { max_auto_replies_per_day: s.int("max_auto_replies_per_day", 10, 0, 100_000)? as u32 };
         s.finish()?;
 
+        let hooks = match root.get("hooks") {
+            None => None,
+            Some(_) => {
+                let mut s = Section::new(root, "hooks")?;
+                let webhook_url = s.string("webhook_url")?;
+                if let Some(url) = &webhook_url
+                    && !(url.starts_with("https://") || url.starts_with("http://"))
+                {
+                    return Err(ConfigError::new("hooks.webhook_url", format!("{url:?} must be an http(s):// URL")));
+                }
+                let webhook_secret = s.secret_file("webhook_secret_file", "SMARTACCT_HOOKS_WEBHOOK_SECRET", env)?;
+                let command = s.string("command")?.filter(|c| !c.trim().is_empty());
+                let max_retry_hours = s.int("max_retry_hours", 48, 1, 24 * 365)? as u32;
+                let timeout = Duration::from_secs(s.int("timeout_secs", 10, 1, 300)? as u64);
+                s.finish()?;
+                if webhook_url.is_none() && command.is_none() {
+                    return Err(ConfigError::new("hooks", "set hooks.webhook_url, hooks.command or both"));
+                }
+                Some(HookSettings { webhook_url, webhook_secret, command, max_retry_hours, timeout })
+            }
+        };
+
+        let mut s = Section::new(root, "retention")?;
+        let closed_days = match s.get("closed_days") {
+            None => None,
+            Some(_) => Some(s.int("closed_days", 730, 1, 36_500)? as u32),
+        };
+        s.finish()?;
+        let retention = RetentionSettings { closed_days };
+
         let dkim = dkim_section(root, &mailbox.address)?;
         let security = security_section(root)?;
         let oauth2 = oauth2_section(root, env, imap.auth == Auth::Xoauth2 || smtp.auth == Auth::Xoauth2)?;
@@ -429,6 +502,8 @@ impl Settings {
             dkim,
             security,
             oauth2,
+            hooks,
+            retention,
         })
     }
 

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use crate::app::{App, Loaded};
 use crate::domain::{Reference, State, printable};
 use crate::request::{RequestJson, rfc3339};
+use crate::store::Queue;
 
 #[derive(Debug, Parser)]
 #[command(name = "smartacct", version, about = "The Smart Account request desk, run over email")]
@@ -46,6 +47,13 @@ pub enum Command {
     },
     /// Load and validate the configuration and templates, then exit
     CheckConfig,
+    /// Print every email kind and the variables its templates receive (docs/templates.md)
+    Templates,
+    /// Write a consistent copy of the database to PATH (safe while `run` is working)
+    Backup {
+        /// Where the copy goes; it must not exist yet
+        path: PathBuf,
+    },
     /// Apply database migrations, then exit
     Migrate,
 }
@@ -80,8 +88,13 @@ pub enum OutboxCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Put a failed email back in the queue
-    Retry { id: i64 },
+    /// Put a failed email (or, with --event, a failed event) back in the queue
+    Retry {
+        id: i64,
+        /// ID is an event to the provisioning system (`outbox list` shows them as `event #ID`)
+        #[arg(long)]
+        event: bool,
+    },
 }
 
 /// A failure with its exit status: 2 for usage and configuration, 1 at run time.
@@ -114,6 +127,10 @@ pub async fn run(cli: Cli) -> ExitCode {
 async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let path = crate::configuration::config_path(cli.config.as_deref());
     let loaded = Loaded::from_path(&path).map_err(|e| Failure { status: 2, error: e.into() })?;
+    if let Command::Templates = cli.command {
+        print!("{}", crate::compose::template_reference(&loaded.settings, &loaded.templates));
+        return Ok(());
+    }
     if let Command::CheckConfig = cli.command {
         println!("{}: configuration and templates are valid", path.display());
         return Ok(());
@@ -126,7 +143,15 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 
 async fn command(app: &App, command: Command) -> Result<(), Failure> {
     match command {
-        Command::CheckConfig => Ok(()),
+        Command::CheckConfig | Command::Templates => Ok(()),
+        Command::Backup { path } => {
+            app.store.backup(&path).await?;
+            println!(
+                "database copied to {} (it holds the reply-token secret: keep it as safe as the original)",
+                path.display()
+            );
+            Ok(())
+        }
         Command::Migrate => {
             println!("database migrated");
             Ok(())
@@ -215,6 +240,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                     .map(|e| serde_json::json!({"at": rfc3339(e.at), "event": e.kind.name(), "detail": e.detail}))
                     .collect();
                 v["emails"] = emails.iter().map(outbox_json).collect();
+                v["events"] = app.store.hooks_for_request(id).await?.iter().map(hook_json).collect();
                 v["decisions"] = proofs
                     .iter()
                     .map(|e| {
@@ -251,9 +277,17 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 ] {
                     println!("  {label:<17} {}", v.unwrap_or_else(|| "-".into()));
                 }
+                if let Some(at) = &j.erased_at {
+                    println!("  personal data     erased {at} (retention.closed_days): addresses, notes and messages");
+                }
                 println!("history:");
                 for e in &events {
                     println!("  {}  {:<16} {}", rfc3339(e.at), e.kind, p(&e.detail));
+                }
+                let hooks = app.store.hooks_for_request(id).await?;
+                if !hooks.is_empty() {
+                    println!("events:");
+                    print_hooks(&hooks);
                 }
                 println!("emails:");
                 for o in &emails {
@@ -285,10 +319,13 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         }
         Command::Outbox { command: OutboxCommand::List { failed, json } } => {
             let rows = app.store.list_outbox(failed).await?;
+            let hooks = app.store.list_hooks(failed).await?;
             if json {
-                let out: Vec<serde_json::Value> = rows.iter().map(outbox_json).collect();
+                let out: Vec<serde_json::Value> =
+                    rows.iter().map(outbox_json).chain(hooks.iter().map(hook_json)).collect();
                 println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
             } else {
+                print_hooks(&hooks);
                 for o in &rows {
                     println!(
                         "#{:<5} {}  {:<19} {:<32} {:<8} attempts={} {}",
@@ -304,12 +341,13 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Outbox { command: OutboxCommand::Retry { id } } => {
-            if app.store.retry_outbox(id, chrono::Utc::now()).await? {
-                println!("email #{id} is queued again");
+        Command::Outbox { command: OutboxCommand::Retry { id, event } } => {
+            let (queue, what) = if event { (Queue::Hook, "event") } else { (Queue::Email, "email") };
+            if app.store.retry_outbox(queue, id, chrono::Utc::now()).await? {
+                println!("{what} #{id} is queued again");
                 Ok(())
             } else {
-                Err(usage(format!("email #{id} is not a failed email (see `smartacct outbox list --failed`)")))
+                Err(usage(format!("{what} #{id} is not a failed {what} (see `smartacct outbox list --failed`)")))
             }
         }
     }
@@ -338,8 +376,40 @@ fn mbox(rows: &[crate::store::EvidenceRow]) -> Vec<u8> {
 }
 
 /// One outbox row as JSON (`outbox list --json`, `requests show --json`).
+/// Events to the provisioning system, one line each.
+fn print_hooks(hooks: &[crate::store::HookRow]) {
+    for h in hooks {
+        println!(
+            "event #{:<5} {}  {:<36} {:<8} attempts={} {}",
+            h.id,
+            rfc3339(h.created_at),
+            h.event_id,
+            h.status.as_str(),
+            h.attempts,
+            printable(h.last_error.as_deref().unwrap_or(""))
+        );
+    }
+}
+
+/// One event row as JSON (`outbox list --json`, `requests show --json`).
+fn hook_json(h: &crate::store::HookRow) -> serde_json::Value {
+    serde_json::json!({
+        "channel": "event",
+        "id": h.id,
+        "event_id": h.event_id,
+        "type": h.kind,
+        "status": h.status.as_str(),
+        "attempts": h.attempts,
+        "last_error": h.last_error,
+        "created_at": rfc3339(h.created_at),
+        "next_attempt_at": rfc3339(h.next_attempt_at),
+        "sent_at": h.sent_at.map(rfc3339),
+    })
+}
+
 fn outbox_json(o: &crate::store::OutboxRow) -> serde_json::Value {
     serde_json::json!({
+        "channel": "email",
         "id": o.id,
         "kind": o.kind.name(),
         "recipient": o.recipient,

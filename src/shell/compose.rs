@@ -60,12 +60,29 @@ struct Context<'a> {
     days_left: Option<i64>,
     bounce_detail: Option<&'a str>,
     limit: Option<u32>,
+    sign_in_url: Option<&'a str>,
+    mailto: Option<Mailto>,
 }
 
 #[derive(Serialize)]
 struct Desk<'a> {
     name: &'a str,
     address: &'a str,
+    /// Who the desk speaks for (`mailbox.organization`), if set.
+    organization: Option<&'a str>,
+    /// A human to ask (`workflow.contact`), if set.
+    contact: Option<&'a str>,
+    /// The organization, else the desk's name: "a person at …".
+    speaks_for: &'a str,
+}
+
+/// `mailto:` links that open a reply with the reply address, the subject and the command word filled in.
+#[derive(Serialize)]
+struct Mailto {
+    accept: String,
+    decline: String,
+    submit: String,
+    cancel: String,
 }
 
 #[derive(Serialize)]
@@ -76,6 +93,11 @@ struct Problem<'a> {
 
 #[derive(Serialize)]
 struct RequestContext {
+    /// The partner as a person reads them: "Name <address>", or the address.
+    partner: String,
+    /// The partner's organization: the form's `Partner company`, else their address's domain.
+    partner_organization: String,
+    partner_company: Option<String>,
     account_name: String,
     account_domain: String,
     customer_email: String,
@@ -118,40 +140,10 @@ impl Composer<'_> {
         let bounce_id = nonce.clone();
         let envelope_from = desk.with_tag(&format!("bounce-{bounce_id}"));
 
-        let mut ctx = Context {
-            desk: Desk { name: &s.mailbox.display_name, address: desk.as_str() },
-            support_url: &s.workflow.support_url,
-            reference: request.map(|r| r.reference.to_string()),
-            reply_address: reply_address.as_ref().map(ToString::to_string),
-            request: request.map(|r| self.request_context(r, plan)),
-            problems: Vec::new(),
-            reason: None,
-            step: None,
-            sender: None,
-            recipient: plan.to.as_str(),
-            days_left: None,
-            bounce_detail: None,
-            limit: None,
-        };
-        match &plan.content {
-            Content::RequestInvalid { problems } => {
-                ctx.problems = problems.iter().map(|p| Problem { label: &p.label, message: &p.message }).collect();
-            }
-            Content::Reminder { days_left, .. } => ctx.days_left = Some(*days_left),
-            Content::Undeliverable { bounce_detail, .. } => ctx.bounce_detail = Some(bounce_detail),
-            Content::NotAuthorized { refusal, sender, .. } => {
-                ctx.reason = Some(refusal.name());
-                ctx.sender = Some(sender);
-                ctx.limit = refusal.limit();
-            }
-            Content::UnmatchedReply { why, sender, step, .. } => {
-                ctx.reason = Some(why.name());
-                ctx.sender = Some(sender);
-                ctx.step = step.map(|st| st.name());
-            }
-            _ => {}
-        }
-        let rendered = self.templates.render(kind, plan.locale, &ctx)?;
+        let ctx = self.context(plan, reply_address.as_ref());
+        let mut rendered = self.templates.render(kind, plan.locale, &ctx)?;
+        // Wrapped once the values are in, so a long address never leaves a ragged paragraph.
+        rendered.text = crate::shell::wrap::reflow(&rendered.text);
 
         let from = Mailbox::new(Some(s.mailbox.display_name.clone()), address(desk)?);
         let mut b = lettre::Message::builder()
@@ -215,6 +207,66 @@ impl Composer<'_> {
         })
     }
 
+    /// The values a template receives for `plan` (docs/templates.md lists them per kind).
+    fn context<'b>(&'b self, plan: &'b EmailPlan, reply_address: Option<&EmailAddress>) -> Context<'b> {
+        let s = self.settings;
+        let request = plan.request();
+        let mut ctx = Context {
+            desk: Desk {
+                name: &s.mailbox.display_name,
+                address: s.mailbox.address.as_str(),
+                organization: s.mailbox.organization.as_deref(),
+                contact: s.workflow.contact.as_deref(),
+                speaks_for: s.mailbox.organization.as_deref().unwrap_or(&s.mailbox.display_name),
+            },
+            support_url: &s.workflow.support_url,
+            reference: request.map(|r| r.reference.to_string()),
+            reply_address: reply_address.map(ToString::to_string),
+            request: request.map(|r| self.request_context(r, plan)),
+            problems: Vec::new(),
+            reason: None,
+            step: None,
+            sender: None,
+            recipient: plan.to.as_str(),
+            days_left: None,
+            bounce_detail: None,
+            limit: None,
+            sign_in_url: s.workflow.sign_in_url.as_deref(),
+            mailto: reply_address.map(|a| {
+                let subject = request.map_or_else(String::new, |r| format!("Re: [{}]", r.reference));
+                let link = |word: &str| format!("mailto:{a}?subject={}&body={}", percent(&subject), percent(word));
+                let (accept, decline) = match plan.locale {
+                    crate::domain::Locale::En => ("ACCEPT", "DECLINE"),
+                    crate::domain::Locale::Fr => ("ACCEPTER", "REFUSER"),
+                };
+                let (submit, cancel) = match plan.locale {
+                    crate::domain::Locale::En => ("SUBMIT", "CANCEL"),
+                    crate::domain::Locale::Fr => ("ENVOYER", "ANNULER"),
+                };
+                Mailto { accept: link(accept), decline: link(decline), submit: link(submit), cancel: link(cancel) }
+            }),
+        };
+        match &plan.content {
+            Content::RequestInvalid { problems } => {
+                ctx.problems = problems.iter().map(|p| Problem { label: &p.label, message: &p.message }).collect();
+            }
+            Content::Reminder { days_left, .. } => ctx.days_left = Some(*days_left),
+            Content::Undeliverable { bounce_detail, .. } => ctx.bounce_detail = Some(bounce_detail),
+            Content::NotAuthorized { refusal, sender, .. } => {
+                ctx.reason = Some(refusal.name());
+                ctx.sender = Some(sender);
+                ctx.limit = refusal.limit();
+            }
+            Content::UnmatchedReply { why, sender, step, .. } => {
+                ctx.reason = Some(why.name());
+                ctx.sender = Some(sender);
+                ctx.step = step.map(|st| st.name());
+            }
+            _ => {}
+        }
+        ctx
+    }
+
     fn request_context(&self, r: &Request, plan: &EmailPlan) -> RequestContext {
         let w = &self.settings.workflow;
         RequestContext {
@@ -222,6 +274,12 @@ impl Composer<'_> {
             account_domain: r.account_domain.for_people(),
             customer_email: r.customer_email.to_string(),
             partner_email: r.partner_email.to_string(),
+            partner: match &r.partner_name {
+                Some(name) => format!("{name} <{}>", r.partner_email),
+                None => r.partner_email.to_string(),
+            },
+            partner_organization: r.partner_company.clone().unwrap_or_else(|| r.partner_email.domain().to_string()),
+            partner_company: r.partner_company.clone(),
             user_emails: r.user_emails.iter().map(ToString::to_string).collect(),
             note_to_customer: r.note_to_customer.clone(),
             note_to_users: r.note_to_users.clone(),
@@ -255,6 +313,19 @@ fn safe_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 250 && id.bytes().all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>')
 }
 
+/// RFC 3986 percent-encoding of everything but the unreserved characters (for `mailto:` query values).
+fn percent(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn nonce() -> String {
     let mut bytes = [0u8; 10];
     getrandom::fill(&mut bytes).expect("the OS random source works");
@@ -264,11 +335,11 @@ fn nonce() -> String {
 
 /// Renders every kind in both languages with sample values, so a broken
 /// template is a configuration error at start, not a failed email later.
-pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(), TemplateError> {
+/// The request every sample email is about (check-config, the template reference).
+fn sample_request(now: DateTime<Utc>) -> Request {
     use crate::domain::{AccountDomain, Locale, Reference, State};
     let addr = |s: &str| EmailAddress::parse(s).expect("sample address");
-    let now = Utc::now();
-    let request = crate::request::Request {
+    Request {
         id: Some(1),
         reference: Reference::parse("SA-7K3QX9PD").expect("sample reference"),
         state: State::PendingCustomerAcceptance,
@@ -286,7 +357,17 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
         activated_at: None,
         closed_at: None,
         last_reminder_days: None,
-    };
+        partner_name: Some("Bob Smith".into()),
+        partner_company: Some("Reseller & Co".into()),
+        erased_at: None,
+    }
+}
+
+pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(), TemplateError> {
+    use crate::domain::Locale;
+    let addr = |s: &str| EmailAddress::parse(s).expect("sample address");
+    let now = Utc::now();
+    let request = sample_request(now);
     let composer = Composer { settings, templates, secret: b"check-config" };
     let compose = |content: Content, locale| {
         let plan = EmailPlan::new(content, addr("reader@example.example"), locale, Origin::Reply);
@@ -320,4 +401,96 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
         compose(Content::UnmatchedReply { why, sender, request: None, step: None, offer_reply: false }, locale)?;
     }
     Ok(())
+}
+
+/// The reference of every template kind and the variables it receives, with
+/// sample values: generated from the code (`smartacct templates`), so it
+/// cannot drift; docs/templates.md is this text, checked by a test.
+pub fn template_reference(settings: &Settings, templates: &Templates) -> String {
+    let now = DateTime::parse_from_rfc3339("2026-12-02T10:00:00Z").expect("fixed time").with_timezone(&Utc);
+    let composer = Composer { settings, templates, secret: b"reference" };
+    let mut out = String::from(
+        "# Email templates: kinds and variables\n\n\
+         Generated by `smartacct templates` from the code; do not edit by hand (`cargo test` checks that this\n\
+         file is current). Each kind has `templates/{en,fr}/KIND.subject.hbs`, `KIND.txt.hbs` and `KIND.html.hbs`;\n\
+         a file in `templates.dir` replaces the built-in one, and `check-config` renders every one with these\n\
+         sample values, naming any variable an email does not have. Handlebars: `{{#if x}}`, `{{#each list}}`,\n\
+         `{{#if (eq a \"b\")}}`; the text registry does not escape, the HTML one escapes every value.\n\
+         `request_invalid` and `form_help` also have the partials `{{> form_en}}` and `{{> form_fr}}`\n\
+         (`templates/{en,fr}/form.txt.hbs`). Text bodies are rewrapped to 76 columns after rendering.\n",
+    );
+    for kind in Kind::ALL {
+        let plan = EmailPlan::new(
+            Content::sample(kind, sample_request(now), "someone@example.example"),
+            EmailAddress::parse("reader@example.example").expect("sample address"),
+            crate::domain::Locale::En,
+            Origin::Reply,
+        );
+        let reply = plan.content.reply_step().map(|_| settings.mailbox.address.with_tag("act-sampletoken"));
+        let value = serde_json::to_value(composer.context(&plan, reply.as_ref())).expect("the context serializes");
+        out.push_str(&format!("\n## {}\n\n| variable | sample value |\n|---|---|\n", kind.name()));
+        let mut rows = Vec::new();
+        flatten("", &value, &mut rows);
+        for (path, sample) in rows {
+            out.push_str(&format!("| `{path}` | {sample} |\n"));
+        }
+    }
+    out
+}
+
+/// `a.b.c` paths of a JSON value, with a short sample of each leaf.
+fn flatten(prefix: &str, v: &serde_json::Value, rows: &mut Vec<(String, String)>) {
+    let join = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, child) in map {
+                flatten(&join(k), child, rows);
+            }
+        }
+        serde_json::Value::Array(items) if items.is_empty() && !prefix.contains('.') => {}
+        serde_json::Value::Array(items) => match items.first() {
+            Some(first @ serde_json::Value::Object(_)) => flatten(&format!("{prefix}[]"), first, rows),
+            _ => rows.push((prefix.to_string(), format!("list, e.g. {}", sample(items.first())))),
+        },
+        // A value this kind never has is left out; an optional one inside it is marked.
+        serde_json::Value::Null if !prefix.contains('.') => {}
+        other => rows.push((prefix.to_string(), sample(Some(other)))),
+    }
+}
+
+fn sample(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => "(optional: absent in this sample)".into(),
+        Some(serde_json::Value::String(s)) => {
+            let s: String = s.chars().take(60).collect();
+            format!("`{}`", s.replace('|', "\\|").replace('`', "'"))
+        }
+        Some(other) => format!("`{other}`"),
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+
+    #[test]
+    fn docs_templates_md_is_the_reference_the_code_generates() {
+        let t: toml::Table = "[mailbox]\naddress = \"desk@example.com\"\norganization = \"Cisco Smart Accounts\"\n\
+             [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
+             [workflow]\ncontact = \"licensing-support@example.com\"\nsign_in_url = \"https://software.cisco.com\"\n"
+            .parse()
+            .unwrap();
+        let settings = Settings::from_table(&t, &|_| None).unwrap();
+        let templates = Templates::load(None).unwrap();
+        let generated = template_reference(&settings, &templates);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md");
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "docs/templates.md is stale: run `UPDATE_DOCS=1 cargo test --lib docs_templates`"
+        );
+    }
 }

@@ -4,11 +4,11 @@ use futures::StreamExt;
 
 use crate::app::App;
 use crate::smtp::SendError;
-use crate::store::{OutboxRow, StoreError};
+use crate::store::{OutboxRow, Queue, StoreError};
 
 /// Temporary failures wait 30 s, doubling per attempt, up to an hour.
-const RETRY_BASE: std::time::Duration = std::time::Duration::from_secs(30);
-const RETRY_CAP: std::time::Duration = std::time::Duration::from_secs(3600);
+pub(crate) const RETRY_BASE: std::time::Duration = std::time::Duration::from_secs(30);
+pub(crate) const RETRY_CAP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// What one delivery pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -88,19 +88,19 @@ async fn record(
     let store = &app.store;
     match result {
         Ok(()) => {
-            store.mark_sent(row.id, Utc::now()).await?;
+            store.mark_sent(Queue::Email, row.id, Utc::now()).await?;
             tracing::info!(outbox = row.id, kind = %row.kind, to = %row.recipient, "email sent");
             Ok(Outcome::Sent)
         }
         Err(SendError::Permanent(e)) => {
-            store.mark_failed(row.id, &e).await?;
+            store.mark_failed(Queue::Email, row.id, &e).await?;
             tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email refused permanently; marked failed");
             undeliverable(app, row, &e, now).await?;
             Ok(Outcome::Failed)
         }
         Err(SendError::Temporary(e)) if now - row.retry_since > Duration::hours(max_retry_hours as i64) => {
             let why = format!("gave up after {max_retry_hours} h: {e}");
-            store.mark_failed(row.id, &why).await?;
+            store.mark_failed(Queue::Email, row.id, &why).await?;
             tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email still undeliverable after smtp.max_retry_hours; marked failed");
             undeliverable(app, row, &why, now).await?;
             Ok(Outcome::Failed)
@@ -108,7 +108,7 @@ async fn record(
         Err(SendError::Temporary(e)) => {
             let wait = crate::retry::delay(row.attempts as u32, RETRY_BASE, RETRY_CAP);
             let next = now + Duration::from_std(wait).unwrap_or(Duration::hours(1));
-            store.mark_retry(row.id, &e, next).await?;
+            store.mark_retry(Queue::Email, row.id, &e, next).await?;
             tracing::debug!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, next_attempt = %next, "email not sent; will retry");
             Ok(Outcome::Retrying)
         }

@@ -213,7 +213,15 @@ impl Imap {
         if names.iter().any(|n| n.name() == folder) {
             return Ok(());
         }
-        within(t, format!("create the IMAP folder {folder}"), self.session.create(folder)).await
+        match within(t, format!("create the IMAP folder {folder}"), self.session.create(folder)).await {
+            // Another process (a `poll --once` beside `run`) created it between our LIST and CREATE.
+            Err(ImapError::Command { source, .. })
+                if source.to_string().to_ascii_uppercase().contains("ALREADYEXISTS") =>
+            {
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     pub async fn select(&mut self, folder: &str) -> Result<Selected> {

@@ -26,8 +26,16 @@ pub struct PollReport {
 /// The outbox is delivered even when the pass failed half-way (a MOVE
 /// refused, the server gone): what was committed is sent, then the failure is reported.
 pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::delivery::Delivered)> {
+    let started = std::time::Instant::now();
     let polled = poll_once(app).await;
+    let intake = started.elapsed();
     let delivered = crate::delivery::deliver(app, Utc::now(), true).await?;
+    tracing::info!(
+        intake_ms = intake.as_millis() as u64,
+        delivery_ms = (started.elapsed() - intake).as_millis() as u64,
+        "poll --once timings"
+    );
+    crate::hooks::deliver_until(app, Utc::now(), true, None).await?;
     match polled {
         Ok(report) => Ok((report, delivered)),
         Err(e) => {

@@ -170,10 +170,7 @@ impl Tokens {
         }
         let grant_key = if state.refresh.is_some() { "oauth2.refresh_token_file" } else { "oauth2.client_secret_file" };
         let url = token_url.clone();
-        let (status, body) = tokio::task::spawn_blocking(move || post_form(&url, &form))
-            .await
-            .map_err(|e| outage(format!("the request task failed: {e}")))?
-            .map_err(outage)?;
+        let (status, body) = post_form(&url, &form).await.map_err(outage)?;
         let answer: serde_json::Value = serde_json::from_str(&body)
             .map_err(|_| outage(format!("HTTP {status} with a body that is not JSON ({} bytes)", body.len())))?;
         let text = |k: &str| answer.get(k).and_then(|v| v.as_str()).map(str::to_string);
@@ -216,30 +213,31 @@ impl Tokens {
 }
 
 /// One POST of a form; the status and body (any status: the caller reads RFC 6749 errors).
-fn post_form(url: &str, form: &[(&str, String)]) -> Result<(u16, String), String> {
-    use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+async fn post_form(url: &str, form: &[(&str, String)]) -> Result<(u16, String), String> {
     crate::tls::install_provider();
-    let roots: Vec<Certificate<'static>> = rustls_native_certs::load_native_certs()
-        .certs
-        .iter()
-        .map(|c| Certificate::from_der(c.as_ref()).to_owned())
-        .collect();
-    let tls = TlsConfig::builder()
-        .provider(TlsProvider::Rustls)
-        .root_certs(RootCerts::from(roots))
-        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .build();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(TIMEOUT))
-        .tls_config(tls)
-        .build()
-        .into();
-    let mut response =
-        agent.post(url).send_form(form.iter().map(|(k, v)| (*k, v.as_str()))).map_err(|e| e.to_string())?;
+    let client = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(|e| crate::telemetry::chain(&e))?;
+    let body: Vec<String> = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect();
+    let response = client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .body(body.join("&"))
+        .send()
+        .await
+        .map_err(|e| crate::telemetry::chain(&e))?;
     let status = response.status().as_u16();
-    let body = response.body_mut().with_config().limit(1024 * 1024).read_to_string().map_err(|e| e.to_string())?;
+    let body = response.text().await.map_err(|e| crate::telemetry::chain(&e))?;
     Ok((status, body))
+}
+
+/// `application/x-www-form-urlencoded`: unreserved bytes as they are, the rest %XX.
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 async fn run_command(command: &str) -> Result<AccessToken, TokenError> {
@@ -280,6 +278,15 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_values_are_percent_encoded() {
+        assert_eq!(
+            urlencode("https://outlook.office365.com/.default"),
+            "https%3A%2F%2Foutlook.office365.com%2F.default"
+        );
+        assert_eq!(urlencode("a b+c&d=é"), "a%20b%2Bc%26d%3D%C3%A9");
+    }
 
     #[test]
     fn the_sasl_string_is_as_google_and_microsoft_document_it() {

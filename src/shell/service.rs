@@ -6,6 +6,8 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::{Notify, watch};
 
+use crate::store::Queue;
+
 use crate::app::App;
 use crate::imap::{Imap, Woke};
 use crate::request::rfc3339;
@@ -34,16 +36,36 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         timezone = %s.sweep.timezone,
         "smartacct running"
     );
-    let outbox = Notify::new();
+    let outbox = Wake::default();
     systemd::notify("READY=1");
+    let events = async {
+        if app.settings.hooks.is_some() {
+            send_outbox(app, stop.clone(), &outbox.events, Queue::Hook).await;
+        }
+    };
     tokio::join!(
         watch_mailbox(app, stop.clone(), &outbox),
-        send_outbox(app, stop.clone(), &outbox),
+        send_outbox(app, stop.clone(), &outbox.emails, Queue::Email),
+        events,
         run_sweeps(app, stop.clone(), &outbox),
         watchdog(stop.clone()),
     );
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Wakes the senders when new work is committed.
+#[derive(Default)]
+struct Wake {
+    emails: Notify,
+    events: Notify,
+}
+
+impl Wake {
+    fn committed(&self) {
+        self.emails.notify_one();
+        self.events.notify_one();
+    }
 }
 
 /// Sleeps `d`, or less if `stop` is set meanwhile. Returns whether to stop.
@@ -60,7 +82,7 @@ async fn pause(d: Duration, stop: &mut Stop) -> bool {
 /// Connects, reads what is waiting, then waits for more in IDLE (or sleeps
 /// `imap.poll_interval_secs` where the server has no IDLE) and reads again by
 /// UID search after every wait, so mail arriving around DONE is not missed.
-async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
+async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
     let s = &app.settings.imap;
     let mut failures = 0u32;
     while !*stop.borrow() {
@@ -102,7 +124,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
             match intake::process_waiting(app, &mut imap, Some(&stop)).await {
                 Ok(report) => {
                     if report.processed > 0 {
-                        outbox.notify_one();
+                        outbox.committed();
                     }
                 }
                 Err(e) => break (Some(imap), Some(e)),
@@ -151,36 +173,50 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Notify) {
     }
 }
 
-/// Delivers due emails, honouring each one's backoff; wakes when mail is
-/// committed, when the next retry is due, or at least every minute.
-async fn send_outbox(app: &App, mut stop: Stop, outbox: &Notify) {
+/// Delivers due emails (or events), honouring each one's backoff; wakes when
+/// work is committed, when the next retry is due, or at least every minute.
+/// Emails and events run as two loops: a receiver that is down never delays an email.
+async fn send_outbox(app: &App, mut stop: Stop, wake: &Notify, queue: Queue) {
+    let what = match queue {
+        Queue::Email => "email",
+        Queue::Hook => "events to hooks.webhook_url / hooks.command",
+    };
     let mut outage = false;
     while !*stop.borrow() {
-        match crate::delivery::deliver_until(app, Utc::now(), false, Some(&stop)).await {
+        let pass = match queue {
+            Queue::Email => crate::delivery::deliver_until(app, Utc::now(), false, Some(&stop)).await,
+            Queue::Hook => crate::hooks::deliver_until(app, Utc::now(), false, Some(&stop)).await,
+        };
+        match pass {
             Ok(d) => {
                 // Logged once per outage: the first pass with a temporary failure,
                 // until a pass sends without any.
                 if d.retrying > 0 && !outage {
                     tracing::error!(
                         waiting = d.retrying,
-                        "cannot deliver email; retrying with backoff (see `smartacct outbox list`)"
+                        "cannot deliver {what}; retrying with backoff (see `smartacct outbox list`)"
                     );
                     outage = true;
                 } else if d.sent > 0 && d.retrying == 0 && outage {
-                    tracing::info!(sent = d.sent, "email delivery works again");
+                    tracing::info!(sent = d.sent, "delivery of {what} works again");
                     outage = false;
                 }
             }
             Err(e) => tracing::error!(error = crate::telemetry::chain(&e), "cannot read the outbox"),
         }
-        let next = app.store.next_outbox_attempt().await.ok().flatten();
+        let next = match queue {
+            Queue::Email => app.store.next_outbox_attempt().await,
+            Queue::Hook => app.store.next_hook_attempt().await,
+        };
         let wait = next
+            .ok()
+            .flatten()
             .and_then(|t| (t - Utc::now()).to_std().ok())
             .unwrap_or(Duration::from_secs(60))
             .min(Duration::from_secs(60));
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = outbox.notified() => {}
+            _ = wake.notified() => {}
             _ = stop.changed() => {}
         }
     }
@@ -188,7 +224,7 @@ async fn send_outbox(app: &App, mut stop: Stop, outbox: &Notify) {
 
 /// Fires the sweep at `sweep.schedule` in `sweep.timezone`; on start, at once
 /// if the last completed sweep is older than the last scheduled time.
-async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Notify) {
+async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Wake) {
     let sweep = &app.settings.sweep;
     let never = chrono::DateTime::<Utc>::MAX_UTC;
     let last = app.store.last_sweep().await.ok().flatten();
@@ -209,7 +245,7 @@ async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Notify) {
         }
         match crate::sweep::sweep_once(app, Utc::now()).await {
             Ok(_) => {
-                outbox.notify_one();
+                outbox.committed();
                 next = schedule::next_after(&sweep.schedule, sweep.timezone, Utc::now()).unwrap_or(never);
                 tracing::info!(next = %rfc3339(next), "next sweep");
             }

@@ -15,6 +15,7 @@ pub struct SweepReport {
     pub expired: usize,
     pub reminded: usize,
     pub review_expired: usize,
+    pub erased: usize,
 }
 
 /// `sweep [--now]`: one sweep, then every pending email sent.
@@ -24,6 +25,7 @@ pub async fn sweep_and_deliver(
 ) -> anyhow::Result<(SweepReport, crate::delivery::Delivered)> {
     let report = sweep_once(app, now).await?;
     let delivered = crate::delivery::deliver(app, now.max(Utc::now()), true).await?;
+    crate::hooks::deliver_until(app, now.max(Utc::now()), true, None).await?;
     Ok((report, delivered))
 }
 
@@ -38,10 +40,11 @@ pub async fn sweep_once(app: &App, now: DateTime<Utc>) -> anyhow::Result<SweepRe
             SweepStep::Expire => report.expired += changed,
             SweepStep::Remind { .. } => report.reminded += changed,
             SweepStep::ExpireReview => report.review_expired += changed,
+            SweepStep::Erase => report.erased += changed,
         }
     }
     app.store.record_sweep(now, Utc::now(), [report.expired, report.reminded, report.review_expired]).await?;
-    tracing::info!(now = %crate::request::rfc3339(now), expired = report.expired, reminded = report.reminded, review_expired = report.review_expired, "sweep done");
+    tracing::info!(now = %crate::request::rfc3339(now), expired = report.expired, reminded = report.reminded, review_expired = report.review_expired, erased = report.erased, "sweep done");
     Ok(report)
 }
 

@@ -21,7 +21,7 @@ pub fn init() {
 /// Libraries whose debug and trace lines carry what was written on the wire:
 /// `AUTH` lines (a password, an access token), token endpoint answers. They
 /// say no more than `info`, whatever `RUST_LOG` asks.
-const SECRET_TARGETS: &[&str] = &["lettre", "async_imap", "imap_proto", "ureq", "ureq_proto"];
+const SECRET_TARGETS: &[&str] = &["lettre", "async_imap", "imap_proto", "reqwest", "hyper", "hyper_util", "h2"];
 
 fn says_secrets(target: &str) -> bool {
     SECRET_TARGETS.iter().any(|t| target == *t || target.starts_with(&format!("{t}::")))

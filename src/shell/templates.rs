@@ -19,6 +19,21 @@ pub enum TemplateError {
     Render { name: String, message: String },
 }
 
+/// A render error as an operator editing a template needs it: where, and
+/// which variable the email does not have (docs/templates.md lists them).
+fn render_problem(e: &handlebars::RenderError) -> String {
+    let place = match (e.line_no, e.column_no) {
+        (Some(l), Some(c)) => format!("line {l}, column {c}: "),
+        _ => String::new(),
+    };
+    match e.reason() {
+        handlebars::RenderErrorReason::MissingVariable(Some(var)) => {
+            format!("{place}this email has no variable {var:?} (docs/templates.md lists the variables of each email)")
+        }
+        other => format!("{place}{other}"),
+    }
+}
+
 /// Subject, text and HTML of one email, rendered.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -83,7 +98,7 @@ impl Templates {
     pub fn render<C: Serialize>(&self, kind: Kind, locale: Locale, ctx: &C) -> Result<Rendered, TemplateError> {
         let name = |part: &str| format!("{}/{}.{part}.hbs", locale.as_str(), kind.name());
         let render = |reg: &Handlebars<'static>, n: String| {
-            reg.render(&n, ctx).map_err(|e| TemplateError::Render { name: n.clone(), message: e.to_string() })
+            reg.render(&n, ctx).map_err(|e| TemplateError::Render { name: n.clone(), message: render_problem(&e) })
         };
         let subject = render(&self.text, name("subject"))?;
         Ok(Rendered {

@@ -2,6 +2,7 @@
 pub mod decide;
 pub mod domain;
 pub mod email;
+pub mod hook_event;
 pub mod i18n;
 pub mod read;
 pub mod request;

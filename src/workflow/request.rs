@@ -25,6 +25,12 @@ pub struct Request {
     pub closed_at: Option<DateTime<Utc>>,
     /// The smallest `reminder_days_before` already sent (the sweep's memory).
     pub last_reminder_days: Option<u32>,
+    /// The partner's display name, from the From header of their form.
+    pub partner_name: Option<String>,
+    /// The partner's organization, from the form's `Partner company` field.
+    pub partner_company: Option<String>,
+    /// When retention erased the personal data (`retention.closed_days`).
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// RFC 3339 UTC with seconds, the one timestamp format of the JSON output and the database.
@@ -50,6 +56,10 @@ pub struct RequestJson {
     pub expires_at: Option<String>,
     pub activated_at: Option<String>,
     pub closed_at: Option<String>,
+    pub partner_name: Option<String>,
+    pub partner_company: Option<String>,
+    /// Set when retention erased the personal data; the reference, state and dates stay.
+    pub erased_at: Option<String>,
 }
 
 impl From<&Request> for RequestJson {
@@ -70,6 +80,9 @@ impl From<&Request> for RequestJson {
             expires_at: r.expires_at.map(rfc3339),
             activated_at: r.activated_at.map(rfc3339),
             closed_at: r.closed_at.map(rfc3339),
+            partner_name: r.partner_name.clone(),
+            partner_company: r.partner_company.clone(),
+            erased_at: r.erased_at.map(rfc3339),
         }
     }
 }

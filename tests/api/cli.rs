@@ -139,3 +139,21 @@ async fn an_error_is_said_once_with_each_cause_once_and_without_colour() {
     assert_eq!(stderr.matches("Connection refused").count(), 1, "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "no colour codes when stderr is not a terminal: {stderr}");
 }
+
+#[tokio::test]
+async fn check_config_renders_an_overridden_template_and_names_the_variable_it_lacks() {
+    let desk = TestDesk::spawn().await;
+    let dir = desk.dir.path().join("templates");
+    std::fs::create_dir_all(dir.join("en")).unwrap();
+    std::fs::write(dir.join("en/activation.txt.hbs"), "Hello {{request.account_nmae}}\n").unwrap();
+    let good = std::fs::read_to_string(&desk.config).unwrap();
+    std::fs::write(&desk.config, format!("{good}\n[templates]\ndir = {:?}\n", dir.display().to_string())).unwrap();
+    let out = desk.bin().arg("check-config").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("en/activation.txt.hbs") && stderr.contains("request.account_nmae"), "{stderr}");
+    std::fs::write(dir.join("en/activation.txt.hbs"), "Hello {{request.account_name}}, from {{request.partner}}\n")
+        .unwrap();
+    let out = desk.bin().arg("check-config").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -54,7 +54,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(Committed::Duplicate);
         };
-        let request_id = apply_one(&mut tx, decision, outgoing, now).await?;
+        let request_id = apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
         if request_id.is_some() {
             sqlx::query("UPDATE inbound SET request_id = ? WHERE id = ?")
                 .bind(request_id)
@@ -82,7 +82,7 @@ impl Store {
     /// Commits a decision that no inbound message caused (a refused send, an operator's command).
     pub async fn commit_decision(&self, decision: &Decision, outgoing: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.write().await?;
-        apply_one(&mut tx, decision, outgoing, now).await?;
+        apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -96,7 +96,8 @@ impl Store {
             return Ok(0);
         }
         let mut tx = self.write().await?;
-        let applied = apply(&mut tx, batch.iter().map(|(d, o)| (d, o.as_slice())).collect(), now).await?;
+        let applied =
+            apply(&mut tx, batch.iter().map(|(d, o)| (d, o.as_slice())).collect(), now, self.record_events).await?;
         tx.commit().await?;
         Ok(applied.iter().filter(|a| a.is_some()).count())
     }
@@ -147,8 +148,9 @@ async fn apply_one(
     decision: &Decision,
     outgoing: &[Outgoing],
     now: DateTime<Utc>,
+    record_events: bool,
 ) -> Result<Option<i64>> {
-    match apply(tx, vec![(decision, outgoing)], now).await?.remove(0) {
+    match apply(tx, vec![(decision, outgoing)], now, record_events).await?.remove(0) {
         Some(request_id) => Ok(request_id),
         None => {
             let reference = match &decision.change {
@@ -158,6 +160,31 @@ async fn apply_one(
             Err(StoreError::Conflict(reference))
         }
     }
+}
+
+/// Retention: the copies of a request's personal data outside its row go
+/// (the emails' bytes and recipients, the history's details, the events'
+/// bodies, the inbound mail's senders and subjects, the decisions' raw messages
+/// and verdicts); kinds, states and dates stay.
+async fn erase_records(tx: &mut Transaction<'static, Sqlite>, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        for statement in [
+            "UPDATE outbox SET raw = x'', subject = '', recipient = 'erased' WHERE request_id IN (",
+            "UPDATE events SET detail = '' WHERE request_id IN (",
+            "UPDATE hook_events SET body = '' WHERE request_id IN (",
+            "UPDATE inbound SET sender = NULL, subject = NULL, detail = NULL WHERE request_id IN (",
+            "UPDATE evidence SET raw = x'', sender = 'erased', verdict = '' WHERE request_id IN (",
+        ] {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(statement);
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            q.build().execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
 }
 
 /// SQLite's limit on bound variables is 32766; stay well under it.
@@ -198,6 +225,26 @@ fn patch(before: &Request, after: &Request) -> Patch {
     if before.last_reminder_days != after.last_reminder_days {
         set.push(("last_reminder_days", Value::Int(after.last_reminder_days.map(i64::from))));
     }
+    // Retention rewrites the personal columns.
+    if before.erased_at != after.erased_at {
+        set.push(("erased_at", text(after.erased_at)));
+    }
+    if before.customer_email != after.customer_email {
+        set.push(("customer_email", Value::Text(Some(after.customer_email.to_string()))));
+    }
+    if before.user_emails != after.user_emails {
+        let users: Vec<&str> = after.user_emails.iter().map(|u| u.as_str()).collect();
+        set.push(("user_emails", Value::Text(Some(serde_json::to_string(&users).expect("strings serialize")))));
+    }
+    for (column, b, a) in [
+        ("note_to_customer", &before.note_to_customer, &after.note_to_customer),
+        ("note_to_users", &before.note_to_users, &after.note_to_users),
+        ("partner_name", &before.partner_name, &after.partner_name),
+    ] {
+        if b != a {
+            set.push((column, Value::Text(a.clone())));
+        }
+    }
     Patch { set, state: before.state, last_reminder_days: before.last_reminder_days }
 }
 
@@ -215,6 +262,7 @@ async fn apply(
     tx: &mut Transaction<'static, Sqlite>,
     items: Vec<(&Decision, &[Outgoing])>,
     now: DateTime<Utc>,
+    record_events: bool,
 ) -> Result<Vec<Option<Option<i64>>>> {
     let mut result: Vec<Option<Option<i64>>> = vec![None; items.len()];
 
@@ -271,6 +319,25 @@ async fn apply(
                 .await?;
         }
     }
+    let erased: Vec<i64> = applied.iter().filter(|(_, d, _)| d.erase_records).filter_map(|(rid, _, _)| *rid).collect();
+    if !erased.is_empty() {
+        erase_records(tx, &erased).await?;
+    }
+    if record_events {
+        // Every state change makes one event for the provisioning system, in this transaction.
+        let entered: Vec<(i64, crate::hook_event::HookEvent)> = applied
+            .iter()
+            .filter_map(|(rid, d, _)| {
+                let after = match &d.change {
+                    Some(Change::Create(r)) => r.as_ref(),
+                    Some(Change::Update { before, after }) if before.state != after.state => after.as_ref(),
+                    _ => return None,
+                };
+                Some(((*rid)?, crate::hook_event::entered(after, now)))
+            })
+            .collect();
+        super::hooks::insert_events(tx, &entered, now).await?;
+    }
     let events: Vec<(i64, &crate::decide::Event)> = applied
         .iter()
         .filter_map(|(rid, d, _)| rid.map(|rid| d.events.iter().map(move |e| (rid, e))))
@@ -325,8 +392,9 @@ async fn insert_request(tx: &mut Transaction<'static, Sqlite>, r: &Request, now:
     let users: Vec<&str> = r.user_emails.iter().map(|u| u.as_str()).collect();
     let row = sqlx::query(
         "INSERT INTO requests (reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
-         note_to_customer, note_to_users, locale, created_at, submitted_at, expires_at, activated_at, closed_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         note_to_customer, note_to_users, locale, created_at, submitted_at, expires_at, activated_at, closed_at, updated_at, \
+         partner_name, partner_company) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(r.reference.as_str())
     .bind(r.state.as_str())
@@ -344,6 +412,8 @@ async fn insert_request(tx: &mut Transaction<'static, Sqlite>, r: &Request, now:
     .bind(r.activated_at.map(ts))
     .bind(r.closed_at.map(ts))
     .bind(ts(now))
+    .bind(&r.partner_name)
+    .bind(&r.partner_company)
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.get(0))

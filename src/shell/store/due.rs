@@ -13,9 +13,17 @@ impl Store {
         let column = match due.column {
             DueColumn::ExpiresAt => "expires_at",
             DueColumn::CreatedAt => "created_at",
+            DueColumn::ClosedAt => "closed_at",
         };
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM requests WHERE state = "));
-        q.push_bind(due.state.as_str());
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM requests WHERE state IN ("));
+        let mut states = q.separated(", ");
+        for state in due.states {
+            states.push_bind(state.as_str());
+        }
+        q.push(")");
+        if due.not_erased {
+            q.push(" AND erased_at IS NULL");
+        }
         q.push(format!(" AND {column} <= ")).push_bind(ts(due.at_or_before));
         if let Some(after) = due.after {
             q.push(format!(" AND {column} > ")).push_bind(ts(after));

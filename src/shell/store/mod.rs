@@ -2,6 +2,7 @@
 mod commit;
 mod due;
 mod evidence;
+mod hooks;
 mod oauth2;
 mod outbox;
 mod requests;
@@ -15,7 +16,8 @@ use sqlx::{Row, SqlSafeStr};
 
 pub use commit::{Committed, InboundRecord, Planned};
 pub use evidence::EvidenceRow;
-pub use outbox::{OutboxRow, OutboxStatus};
+pub use hooks::HookRow;
+pub use outbox::{OutboxRow, OutboxStatus, Queue};
 pub use requests::EventRow;
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +32,8 @@ pub enum StoreError {
     Query(#[from] sqlx::Error),
     #[error("the database holds a value smartacct cannot read: {0}")]
     Corrupt(String),
+    #[error("cannot write the backup {path}")]
+    Backup { path: String, source: std::io::Error },
     #[error("request {request} cannot be read from the database: {problem}")]
     Unreadable { request: String, problem: String },
     #[error(
@@ -55,6 +59,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Whether state changes record events for `[hooks]` (off: none are kept).
+    record_events: bool,
     /// `<database>.send-lock`: held while one process delivers the outbox.
     send_lock: std::path::PathBuf,
 }
@@ -77,9 +83,34 @@ impl Store {
         let send_lock = std::path::PathBuf::from(format!("{}.send-lock", file.display()));
         create_private(&file).map_err(|source| StoreError::Missing { path: file.display().to_string(), source })?;
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(err)?;
-        let store = Store { pool, send_lock };
+        let store = Store { pool, record_events: false, send_lock };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// A consistent copy of the database at `path` (SQLite's `VACUUM INTO`:
+    /// one read transaction, so a working `run` beside it is no problem),
+    /// readable by its owner only. Refuses to overwrite.
+    pub async fn backup(&self, path: &std::path::Path) -> Result<()> {
+        let err = |source| StoreError::Backup { path: path.display().to_string(), source };
+        if path.exists() {
+            return Err(err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "it exists already")));
+        }
+        // Created empty and private first (VACUUM INTO fills an empty file and
+        // keeps its mode): the copy holds the token secret.
+        create_private(path).map_err(err)?;
+        let result = sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(&self.pool).await;
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(path);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Record an event with every state change from now on (`[hooks]` configured).
+    pub fn recording_events(mut self, on: bool) -> Store {
+        self.record_events = on;
+        self
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -110,25 +141,13 @@ impl Store {
     /// an operator's `poll --once`) never send the same email at once. It is
     /// an OS file lock: a killed process releases it at once. Waits up to `wait`.
     pub async fn send_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&self.send_lock)
-            .map_err(|source| StoreError::LockFile { path: self.send_lock.display().to_string(), source })?;
-        let start = std::time::Instant::now();
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(Some(SendLock(file))),
-                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(StoreError::LockFile { path: self.send_lock.display().to_string(), source: e });
-                }
-            }
-        }
+        lock_file(&self.send_lock, wait).await
+    }
+
+    /// The same for the events to the provisioning system (`<database>.hook-lock`):
+    /// a separate lock, so emails never wait for events.
+    pub async fn hook_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
+        lock_file(&self.send_lock.with_extension("hook-lock"), wait).await
     }
 
     /// A write transaction that takes the write lock up front, so two writers
@@ -184,6 +203,23 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.is_some())
+    }
+}
+
+/// An OS file lock, waited for up to `wait`: a killed process releases it at once.
+async fn lock_file(path: &std::path::Path, wait: Duration) -> Result<Option<SendLock>> {
+    let err = |source| StoreError::LockFile { path: path.display().to_string(), source };
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(err)?;
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(SendLock(file))),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
     }
 }
 

@@ -5,6 +5,22 @@ use sqlx::sqlite::SqliteRow;
 
 use super::{Result, Store, StoreError, parse_opt_ts, parse_ts, ts};
 
+/// The two queues the outbox machinery delivers: emails, and events to the provisioning system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    Email,
+    Hook,
+}
+
+impl Queue {
+    fn table(self) -> &'static str {
+        match self {
+            Queue::Email => "outbox",
+            Queue::Hook => "hook_events",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxStatus {
     Pending,
@@ -21,7 +37,7 @@ impl OutboxStatus {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    pub(super) fn parse(s: &str) -> Option<Self> {
         [OutboxStatus::Pending, OutboxStatus::Sent, OutboxStatus::Failed].into_iter().find(|st| st.as_str() == s)
     }
 }
@@ -139,45 +155,43 @@ impl Store {
         sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
     }
 
-    pub async fn mark_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
-        )
-        .bind(ts(now))
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
+    /// Sent: recorded as soon as the send ends.
+    pub async fn mark_sent(&self, queue: Queue, id: i64, now: DateTime<Utc>) -> Result<()> {
+        let sql = format!(
+            "UPDATE {} SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            queue.table()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
     /// A temporary failure: try again at `next`.
-    pub async fn mark_retry(&self, id: i64, error: &str, next: DateTime<Utc>) -> Result<()> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'")
-            .bind(error)
-            .bind(ts(next))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+    pub async fn mark_retry(&self, queue: Queue, id: i64, error: &str, next: DateTime<Utc>) -> Result<()> {
+        let sql = format!(
+            "UPDATE {} SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+            queue.table()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(error).bind(ts(next)).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
     /// A permanent failure (or retries exhausted): kept, visible, not retried.
-    pub async fn mark_failed(&self, id: i64, error: &str) -> Result<()> {
-        sqlx::query("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?")
-            .bind(error)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+    pub async fn mark_failed(&self, queue: Queue, id: i64, error: &str) -> Result<()> {
+        let sql = format!(
+            "UPDATE {} SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+            queue.table()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(error).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
-    /// Puts a failed email back in the queue (`outbox retry ID`), with a fresh retry window.
-    pub async fn retry_outbox(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
-        let done = sqlx::query("UPDATE outbox SET status = 'pending', next_attempt_at = ?1, retry_since = ?1 WHERE id = ?2 AND status = 'failed'")
-            .bind(ts(now))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+    /// Puts a failed email or event back in the queue (`outbox retry`), with a fresh retry window.
+    pub async fn retry_outbox(&self, queue: Queue, id: i64, now: DateTime<Utc>) -> Result<bool> {
+        let sql = format!(
+            "UPDATE {} SET status = 'pending', next_attempt_at = ?1, retry_since = ?1 WHERE id = ?2 AND status = 'failed'",
+            queue.table()
+        );
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(id).execute(&self.pool).await?;
         Ok(done.rows_affected() == 1)
     }
 }

@@ -8,7 +8,8 @@ use crate::domain::{AccountDomain, EmailAddress, Key, Locale, Reference, State, 
 use crate::request::Request;
 
 pub(super) const COLUMNS: &str = "id, reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
-     note_to_customer, note_to_users, locale, created_at, submitted_at, expires_at, activated_at, closed_at, last_reminder_days";
+     note_to_customer, note_to_users, locale, created_at, submitted_at, expires_at, activated_at, closed_at, last_reminder_days, \
+     partner_name, partner_company, erased_at";
 
 /// One line of a request's history.
 #[derive(Debug, Clone)]
@@ -79,6 +80,9 @@ pub(super) fn request_from_row(row: &SqliteRow) -> Result<Request> {
         activated_at: parse_opt_ts(row.try_get(14)?)?,
         closed_at: parse_opt_ts(row.try_get(15)?)?,
         last_reminder_days: row.try_get::<Option<i64>, _>(16)?.map(|d| d as u32),
+        partner_name: row.try_get(17)?,
+        partner_company: row.try_get(18)?,
+        erased_at: parse_opt_ts(row.try_get(19)?)?,
     })
 }
 

@@ -16,6 +16,8 @@ pub enum SweepStep {
     Remind { days: u32 },
     /// `awaiting_review` older than `workflow.review_days` -> `review_expired`.
     ExpireReview,
+    /// A request closed longer ago than `retention.closed_days`: its personal data is erased.
+    Erase,
 }
 
 /// The date column a deadline is measured on.
@@ -23,13 +25,15 @@ pub enum SweepStep {
 pub enum DueColumn {
     ExpiresAt,
     CreatedAt,
+    ClosedAt,
 }
 
 /// Which requests a sweep step is due for, as data: the store turns it into
 /// a query, and `matches` applies the very same rule to one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Due {
-    pub state: State,
+    /// The request is in one of these states…
+    pub states: &'static [State],
     pub column: DueColumn,
     /// The column's value is at or before this…
     pub at_or_before: DateTime<Utc>,
@@ -37,15 +41,24 @@ pub struct Due {
     pub after: Option<DateTime<Utc>>,
     /// When set, only requests whose last reminder (if any) was further out than this many days.
     pub reminder_above: Option<u32>,
+    /// Only requests whose personal data is still there.
+    pub not_erased: bool,
 }
+
+const PENDING: &[State] = &[State::PendingCustomerAcceptance];
+const IN_REVIEW: &[State] = &[State::AwaitingReview];
+const CLOSED: &[State] =
+    &[State::Active, State::Declined, State::Expired, State::Cancelled, State::ReviewExpired, State::Undeliverable];
 
 impl Due {
     pub fn matches(&self, r: &Request) -> bool {
         let value = match self.column {
             DueColumn::ExpiresAt => r.expires_at,
             DueColumn::CreatedAt => Some(r.created_at),
+            DueColumn::ClosedAt => r.closed_at,
         };
-        r.state == self.state
+        self.states.contains(&r.state)
+            && (!self.not_erased || r.erased_at.is_none())
             && value.is_some_and(|v| v <= self.at_or_before && self.after.is_none_or(|a| v > a))
             && self.reminder_above.is_none_or(|d| r.last_reminder_days.is_none_or(|last| last > d))
     }
@@ -63,26 +76,43 @@ impl SweepStep {
         let mut steps = vec![SweepStep::Expire];
         steps.extend(days.into_iter().map(|days| SweepStep::Remind { days }));
         steps.push(SweepStep::ExpireReview);
+        if settings.retention.closed_days.is_some() {
+            steps.push(SweepStep::Erase);
+        }
         steps
     }
 
     pub fn due(self, now: DateTime<Utc>, settings: &Settings) -> Due {
         let pending = |at_or_before, after, reminder_above| Due {
-            state: State::PendingCustomerAcceptance,
+            states: PENDING,
             column: DueColumn::ExpiresAt,
             at_or_before,
             after,
             reminder_above,
+            not_erased: false,
         };
         match self {
             SweepStep::Expire => pending(now, None, None),
             SweepStep::Remind { days } => pending(now + Duration::days(days as i64), Some(now), Some(days)),
             SweepStep::ExpireReview => Due {
-                state: State::AwaitingReview,
+                states: IN_REVIEW,
                 column: DueColumn::CreatedAt,
                 at_or_before: now - Duration::days(settings.workflow.review_days as i64),
                 after: None,
                 reminder_above: None,
+                not_erased: false,
+            },
+            // Without `retention.closed_days` nothing is ever due (the step is not run either).
+            SweepStep::Erase => Due {
+                states: CLOSED,
+                column: DueColumn::ClosedAt,
+                at_or_before: settings
+                    .retention
+                    .closed_days
+                    .map_or(DateTime::<Utc>::MIN_UTC, |days| now - Duration::days(days as i64)),
+                after: None,
+                reminder_above: None,
+                not_erased: true,
             },
         }
     }
@@ -129,6 +159,25 @@ pub fn sweep(step: SweepStep, request: &Request, env: &super::Env<'_>) -> Decisi
             let secs = request.expires_at.map_or(0, |e| (e - now).num_seconds().max(0));
             let content = Content::Reminder { request: request.clone(), days_left: (secs + 86_399) / 86_400 };
             d.emails.push(notice(content, &request.customer_email));
+            d
+        }
+        SweepStep::Erase => {
+            after.customer_email = crate::domain::EmailAddress::erased();
+            after.user_emails.clear();
+            after.note_to_customer = None;
+            after.note_to_users = None;
+            after.partner_name = None;
+            after.erased_at = Some(now);
+            let mut d =
+                Decision::about(request, Outcome::Erased, format!("{} personal data erased", request.reference));
+            let days = s.retention.closed_days.unwrap_or(0);
+            d.event(
+                EventKind::Erased,
+                format!(
+                    "closed more than {days} days ago (retention.closed_days): addresses, notes and messages erased"
+                ),
+            );
+            d.erase_records = true;
             d
         }
         SweepStep::ExpireReview => {

@@ -88,10 +88,12 @@ pub enum Outcome {
     IgnoredAutomatic,
     /// The sweep found the request no longer due.
     NothingDue,
+    /// Retention erased a closed request's personal data.
+    Erased,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 19] = [
+    pub const ALL: [Outcome; 20] = [
         Outcome::RequestCreated,
         Outcome::Submitted,
         Outcome::Cancelled,
@@ -111,6 +113,7 @@ impl Outcome {
         Outcome::Unmatched,
         Outcome::IgnoredAutomatic,
         Outcome::NothingDue,
+        Outcome::Erased,
     ];
 
     pub fn name(self) -> &'static str {
@@ -134,6 +137,7 @@ impl Outcome {
             Outcome::Unmatched => "unmatched",
             Outcome::IgnoredAutomatic => "ignored_automatic",
             Outcome::NothingDue => "nothing_due",
+            Outcome::Erased => "erased",
         }
     }
 }
@@ -157,10 +161,11 @@ pub enum EventKind {
     Refused,
     ReplyNotApplied,
     LateReply,
+    Erased,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::Received,
         EventKind::ReviewSent,
         EventKind::Submitted,
@@ -177,6 +182,7 @@ impl EventKind {
         EventKind::Refused,
         EventKind::ReplyNotApplied,
         EventKind::LateReply,
+        EventKind::Erased,
     ];
 
     pub fn name(self) -> &'static str {
@@ -197,6 +203,7 @@ impl EventKind {
             EventKind::Refused => "refused",
             EventKind::ReplyNotApplied => "reply_not_applied",
             EventKind::LateReply => "late_reply",
+            EventKind::Erased => "erased",
         }
     }
 
@@ -241,6 +248,9 @@ pub struct Decision {
     pub emails: Vec<EmailPlan>,
     /// An email of ours that will never arrive: (outbox id, why), marked failed.
     pub fail_outbox: Option<(i64, String)>,
+    /// Retention: the store also drops the request's copies of personal data
+    /// (sent emails' bytes, history details, event bodies, inbound senders).
+    pub erase_records: bool,
     /// For a SUBMIT, CANCEL, ACCEPT or DECLINE (applied or refused): why, kept
     /// with the raw message as the decision's proof.
     pub verdict: Option<Verdict>,
@@ -286,6 +296,7 @@ impl Decision {
             events: Vec::new(),
             emails: Vec::new(),
             fail_outbox: None,
+            erase_records: false,
             verdict: None,
         }
     }

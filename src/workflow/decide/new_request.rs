@@ -72,6 +72,9 @@ pub(super) fn from_form(inbound: &Inbound, sender: &EmailAddress, known: &Known,
         activated_at: None,
         closed_at: None,
         last_reminder_days: None,
+        partner_name: inbound.mail.from_name.clone(),
+        partner_company: valid.partner_company,
+        erased_at: None,
     };
     let mut d = Decision::new(Outcome::RequestCreated, format!("{} for {}", request.reference, request.account_domain));
     d.event(EventKind::Received, format!("request form from {sender} (Message-ID {})", inbound.mail.message_id));

@@ -65,6 +65,9 @@ fn request(state: State, timing: Timing, now: DateTime<Utc>) -> Request {
         activated_at: None,
         closed_at: None,
         last_reminder_days: None,
+        partner_name: None,
+        partner_company: None,
+        erased_at: None,
     }
 }
 

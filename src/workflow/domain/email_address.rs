@@ -47,6 +47,11 @@ impl EmailAddress {
         Ok(Self(stored))
     }
 
+    /// What an address becomes once retention erased it (`.invalid` never routes).
+    pub fn erased() -> EmailAddress {
+        EmailAddress("erased@erased.invalid".into())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

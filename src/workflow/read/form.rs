@@ -13,10 +13,11 @@ pub enum Field {
     UserEmails,
     NoteToUsers,
     Language,
+    PartnerCompany,
 }
 
 impl Field {
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::AccountName,
         Field::CustomerEmail,
         Field::AccountDomain,
@@ -24,6 +25,7 @@ impl Field {
         Field::UserEmails,
         Field::NoteToUsers,
         Field::Language,
+        Field::PartnerCompany,
     ];
 
     pub fn key(self) -> &'static str {
@@ -35,6 +37,7 @@ impl Field {
             Field::UserEmails => "user_emails",
             Field::NoteToUsers => "note_to_users",
             Field::Language => "language",
+            Field::PartnerCompany => "partner_company",
         }
     }
 
@@ -55,6 +58,8 @@ impl Field {
             (Field::UserEmails, Locale::Fr) => "E-mails des utilisateurs",
             (Field::NoteToUsers, Locale::Fr) => "Remarque à l'intention des utilisateurs ajoutés",
             (Field::Language, Locale::Fr) => "Langue",
+            (Field::PartnerCompany, Locale::En) => "Partner company",
+            (Field::PartnerCompany, Locale::Fr) => "Société du partenaire",
         }
     }
 
@@ -95,6 +100,10 @@ const LABELS: &[(&str, Field, Locale)] = &[
     ("remarquealintentiondesutilisateurs", Field::NoteToUsers, Locale::Fr),
     ("noteauxutilisateurs", Field::NoteToUsers, Locale::Fr),
     ("langue", Field::Language, Locale::Fr),
+    ("partnercompany", Field::PartnerCompany, Locale::En),
+    ("partnerorganization", Field::PartnerCompany, Locale::En),
+    ("societedupartenaire", Field::PartnerCompany, Locale::Fr),
+    ("entreprisedupartenaire", Field::PartnerCompany, Locale::Fr),
 ];
 
 pub const MAX_NAME: usize = 100;
@@ -205,6 +214,7 @@ pub fn scan(body: &str) -> RawForm {
 /// A form that passed every rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestForm {
+    pub partner_company: Option<String>,
     pub account_name: String,
     pub customer_email: EmailAddress,
     pub account_domain: AccountDomain,
@@ -347,6 +357,20 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
         },
     };
 
+    let partner_company = match raw.get(Field::PartnerCompany) {
+        None => None,
+        Some(v) => {
+            let name: String =
+                crate::domain::strip_controls(&v.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned();
+            let len = name.chars().count();
+            if len > MAX_NAME {
+                problems.push(Problem::TooLong { field: Field::PartnerCompany, max: MAX_NAME, len });
+                None
+            } else {
+                Some(name).filter(|n| !n.is_empty())
+            }
+        }
+    };
     let mut note = |field: Field| {
         let v = raw.get(field)?;
         let len = v.chars().count();
@@ -393,6 +417,7 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
 
     match (account_name, customer_email, account_domain) {
         (Some(account_name), Some(customer_email), Some(account_domain)) if problems.is_empty() => Ok(RequestForm {
+            partner_company,
             account_name,
             customer_email,
             account_domain,

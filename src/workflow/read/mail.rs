@@ -16,6 +16,8 @@ pub struct Mail {
     pub from: Option<EmailAddress>,
     /// The From header as written, for logs when it does not parse.
     pub from_raw: String,
+    /// The display name of From, if any (control characters removed).
+    pub from_name: Option<String>,
     /// Why From is not one clear address (several addresses, several From
     /// headers, a display name that is another address): no decision then.
     pub sender_problem: Option<String>,
@@ -55,6 +57,12 @@ impl Mail {
                 .into_owned();
         let from = from_addr.as_deref().and_then(|a| EmailAddress::parse(a).ok());
         let sender_problem = sender_problem(&msg);
+        let from_name = msg
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.name())
+            .map(|n| crate::domain::strip_controls(n.trim()).chars().take(100).collect::<String>())
+            .filter(|n| !n.is_empty() && !n.contains('@'));
 
         let mut recipients = Vec::new();
         for name in ["Delivered-To", "X-Original-To"] {
@@ -122,6 +130,7 @@ impl Mail {
             has_message_id,
             from,
             from_raw,
+            from_name,
             sender_problem,
             subject,
             recipients,

@@ -65,6 +65,9 @@ pub struct DeskOptions {
     pub extra: String,
     /// Lines added to [partners] (e.g. `max_open_requests = 2`).
     pub partners_extra: String,
+    /// Lines added to [mailbox] and [workflow].
+    pub mailbox_extra: String,
+    pub workflow_extra: String,
     pub imap_security: &'static str,
     pub smtp_port: u16,
     pub stack: Stack,
@@ -80,6 +83,8 @@ impl Default for DeskOptions {
             smtp_extra: String::new(),
             extra: String::new(),
             partners_extra: String::new(),
+            mailbox_extra: String::new(),
+            workflow_extra: String::new(),
             imap_security: "none",
             smtp_port: SMTP_PORT,
             stack: MAIN,
@@ -174,6 +179,7 @@ fn write_config(path: &Path, address: &str, dir: &Path, o: &DeskOptions) {
 [mailbox]
 address = "{address}"
 display_name = "Smart Account Desk"
+{mailbox_extra}
 
 [imap]
 host = "127.0.0.1"
@@ -205,6 +211,7 @@ acceptance_days = 90
 reminder_days_before = [30, 7]
 default_locale = "en"
 support_url = "https://www.cisco.com/go/scm"
+{workflow_extra}
 {extra}
 "#,
         sec = o.imap_security,
@@ -216,6 +223,8 @@ support_url = "https://www.cisco.com/go/scm"
         imap_extra = o.imap_extra.replace("{desk}", address),
         smtp_extra = o.smtp_extra.replace("{desk}", address),
         partners_extra = o.partners_extra,
+        mailbox_extra = o.mailbox_extra,
+        workflow_extra = o.workflow_extra,
     );
     std::fs::write(path, text).unwrap();
 }

@@ -4,10 +4,12 @@
 mod desk;
 mod process;
 mod reading;
+mod receiver;
 mod sending;
 mod stack;
 
 pub use desk::*;
 pub use reading::*;
+pub use receiver::*;
 pub use sending::*;
 pub use stack::*;

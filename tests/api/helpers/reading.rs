@@ -131,42 +131,42 @@ async fn reader_token(stack: Stack, user: &str) -> String {
         &serde_json::json!({"client_id": client, "secret": "r", "user": user, "lifetime": 86400}),
     )
     .await;
-    let (port, client2) = (stack.oauth2, client.clone());
-    let token = tokio::task::spawn_blocking(move || {
-        let mut r = ureq::post(&format!("http://127.0.0.1:{port}/token"))
-            .send_form([("grant_type", "client_credentials"), ("client_id", &client2), ("client_secret", "r")])
-            .expect("the token server answers");
-        let v: serde_json::Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
-        v["access_token"].as_str().unwrap().to_string()
-    })
-    .await
-    .unwrap();
+    let answer = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{}/token", stack.oauth2))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("grant_type=client_credentials&client_id={client}&client_secret=r"))
+        .send()
+        .await
+        .expect("the token server answers")
+        .text()
+        .await
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let token = answer["access_token"].as_str().unwrap().to_string();
     TOKENS.lock().unwrap().push((user.to_string(), token.clone()));
     token
 }
 
 /// `POST /admin/WHAT` on the stack's token server (see scripts/oauth2_endpoint.py).
 pub async fn oauth_admin(stack: Stack, what: &str, body: &serde_json::Value) {
-    let (url, body) = (format!("http://127.0.0.1:{}/admin/{what}", stack.oauth2), body.to_string());
-    tokio::task::spawn_blocking(move || {
-        ureq::post(&url)
-            .header("Content-Type", "application/json")
-            .send(body.as_bytes())
-            .expect("the token server answers")
-    })
-    .await
-    .unwrap();
+    reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{}/admin/{what}", stack.oauth2))
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("the token server answers");
 }
 
 /// `GET /admin/stats` of one client: tokens issued, the refresh token now valid, the tokens themselves.
 pub async fn oauth_stats(stack: Stack, client_id: &str) -> serde_json::Value {
-    let url = format!("http://127.0.0.1:{}/admin/stats?client_id={client_id}", stack.oauth2);
-    tokio::task::spawn_blocking(move || {
-        let mut r = ureq::get(&url).call().expect("the token server answers");
-        serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap()
-    })
-    .await
-    .unwrap()
+    let text = reqwest::get(format!("http://127.0.0.1:{}/admin/stats?client_id={client_id}", stack.oauth2))
+        .await
+        .expect("the token server answers")
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
 }
 
 /// Messages in a folder of `user`'s mailbox (0 when the folder does not exist).

@@ -86,7 +86,7 @@ impl<'a> Outgoing<'a> {
 
     pub async fn send_on(&self, stack: Stack) -> String {
         let (id, raw) = self.build();
-        send_raw_on(stack, Some(self.from), &bare(self.to), &raw).await;
+        send_raw_on(stack, Some(&bare(self.from)), &bare(self.to), &raw).await;
         id
     }
 }

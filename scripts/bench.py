@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""The throughput benchmark's driver (see scripts/bench.sh): smartacct against a bare-I/O client, in one run."""
+import imaplib, os, re, signal, smtplib, statistics, subprocess, sys, tempfile, time, uuid
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+BIN, N, LATENCY = os.path.abspath(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+HOST, SMTP, IMAP, PW = "127.0.0.1", 2525, 1143, "secret"
+run = uuid.uuid4().hex[:6]
+work = tempfile.mkdtemp(prefix="smartacct-bench-")
+
+
+def form(i, tag):
+    m = EmailMessage()
+    partner = f"p{i}-{tag}@partner.test"
+    m["From"], m["Subject"] = partner, "Smart Account request"
+    m["Message-ID"] = make_msgid(domain="partner.test")
+    m.set_content(f"Account name: Bench {i}\nCustomer email: c{i}-{tag}@customer.test\n"
+                  f"Account domain: bench-{i}-{tag}.example\nNote to customer: Please accept.\n")
+    return partner, m
+
+
+def backlog(desk, tag, n):
+    with smtplib.SMTP(HOST, SMTP) as s:
+        for i in range(n):
+            partner, m = form(i, tag)
+            m["To"] = desk
+            s.send_message(m, from_addr=partner, to_addrs=[desk])
+    wait_count(desk, n)
+
+
+def count(user, folder="INBOX"):
+    with imaplib.IMAP4(HOST, IMAP) as im:
+        im.login(user, PW)
+        typ, data = im.status(folder, "(MESSAGES)")
+        return int(re.search(rb"MESSAGES (\d+)", data[0]).group(1)) if typ == "OK" else 0
+
+
+def wait_count(user, n, limit=600):
+    deadline = time.time() + limit
+    while count(user) < n:
+        if time.time() > deadline:
+            sys.exit(f"timed out waiting for {n} messages in {user}")
+        time.sleep(0.2)
+
+
+def config(desk, db):
+    path = os.path.join(work, f"{desk.split('@')[0]}.toml")
+    with open(path, "w") as f:
+        f.write(f"""[mailbox]
+address = "{desk}"
+[imap]
+host = "{HOST}"
+port = {IMAP}
+security = "none"
+username = "{desk}"
+password_file = "{work}/pw"
+[smtp]
+host = "{HOST}"
+port = {SMTP}
+security = "none"
+[database]
+url = "sqlite://{db}"
+[partners]
+allow = ["*@partner.test"]
+[workflow]
+review = false
+""")
+    return path
+
+
+def bare(desk, n):
+    """Only the I/O smartacct must do: one fetch of everything, one move, 2n sends on one connection."""
+    started = time.time()
+    with imaplib.IMAP4(HOST, IMAP) as im:
+        im.login(desk, PW)
+        im.create("Processed")
+        im.select("INBOX")
+        im.uid("FETCH", "1:*", "(BODY.PEEK[])")
+        im.uid("MOVE", "1:*", "Processed")
+    intake = time.time() - started
+    body = "x" * 6000
+    with smtplib.SMTP(HOST, SMTP) as s:
+        for i in range(2 * n):
+            m = EmailMessage()
+            m["From"], m["To"], m["Subject"] = desk, f"sink-{run}@customer.test", f"bench {i}"
+            m.set_content(body)
+            s.send_message(m)
+    return intake, time.time() - started
+
+
+open(os.path.join(work, "pw"), "w").write(PW)
+desk, bare_desk = f"bench-{run}@example.test", f"bare-{run}@example.test"
+print(f"== backlog of {N} forms in each of two mailboxes", flush=True)
+for d in (desk, bare_desk):
+    count(d)  # the mailbox exists once logged into
+backlog(desk, f"{run}a", N)
+backlog(bare_desk, f"{run}b", N)
+
+print("== bare-I/O client", flush=True)
+bare_intake, bare_total = bare(bare_desk, N)
+
+print("== smartacct poll --once", flush=True)
+cfg = config(desk, os.path.join(work, "bench.db"))
+subprocess.run([BIN, "--config", cfg, "migrate"], check=True, capture_output=True)
+started = time.time()
+p = subprocess.run(["/usr/bin/time", "-v", BIN, "--config", cfg, "poll", "--once"], capture_output=True, text=True,
+                   env={**os.environ, "RUST_LOG": "info"})
+total = time.time() - started
+if p.returncode != 0:
+    sys.exit(p.stderr[-3000:])
+rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+m = re.search(r"intake_ms=(\d+) delivery_ms=(\d+)", p.stderr)
+intake_s, delivery_s = int(m.group(1)) / 1000, int(m.group(2)) / 1000
+print(f"bare-I/O client: {bare_total:.2f} s (fetch+move {bare_intake:.2f} s, {2 * N} sends {bare_total - bare_intake:.2f} s)")
+print(f"smartacct poll --once: {total:.2f} s (intake {intake_s:.2f} s, delivery of {2 * N} emails {delivery_s:.2f} s"
+      f" = {2 * N / max(delivery_s, 1e-9):.0f} emails/s), peak RSS {rss_kb / 1024:.1f} MB")
+print(f"ratio smartacct / bare: {total / bare_total:.2f}x")
+
+if LATENCY:
+    print(f"== latency of run over {LATENCY} forms", flush=True)
+    ldesk = f"lat-{run}@example.test"
+    count(ldesk)
+    lcfg = config(ldesk, os.path.join(work, "latency.db"))
+    svc = subprocess.Popen([BIN, "--config", lcfg, "run"], stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0)  # the watcher connects on its own; the first form waits for it like any other
+        samples = []
+        with smtplib.SMTP(HOST, SMTP) as s:
+            for i in range(LATENCY):
+                partner, m = form(i, f"{run}l")
+                m["To"] = ldesk
+                customer = f"c{i}-{run}l@customer.test"
+                count(customer)
+                t0 = time.time()
+                s.send_message(m, from_addr=partner, to_addrs=[ldesk])
+                deadline = t0 + 30
+                while count(customer) < 1:
+                    if time.time() > deadline:
+                        sys.exit(f"no activation email for form {i} within 30 s")
+                    time.sleep(0.005)
+                samples.append(time.time() - t0)
+        samples.sort()
+        p50, p95 = statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+        print(f"run latency, form accepted -> activation in INBOX: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    finally:
+        svc.send_signal(signal.SIGTERM)
+        svc.wait(timeout=30)
+print(f"(files in {work})")

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Throughput benchmark on the local mail stack (issue "throughput"): builds an
+# N-request backlog (review = false: one message in, two emails out each),
+# times `smartacct poll --once` on it and a bare-I/O client doing only the
+# same IMAP fetch+move and SMTP sends on an identical backlog, in the same
+# run, and prints both, the ratio, the split, smartacct's peak RSS, and the
+# latency of `run` (form accepted -> activation in the customer's INBOX).
+#   scripts/bench.sh [N] [LATENCY_FORMS]      (defaults 2000 and 50)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/mailstack.sh up >/dev/null
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+cargo build --release --locked --bin smartacct 2>&1 | tail -1
+exec python3 scripts/bench.py "${CARGO_TARGET_DIR:-target}/release/smartacct" "${1:-2000}" "${2:-50}"

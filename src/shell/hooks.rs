@@ -1,0 +1,179 @@
+//! Delivering events to the provisioning system (SPEC §11): a signed JSON POST and/or a command, in order per request, at least once.
+use std::collections::HashSet;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use tokio::io::AsyncWriteExt as _;
+
+use crate::app::App;
+use crate::configuration::HookSettings;
+use crate::delivery::{Delivered, RETRY_BASE, RETRY_CAP};
+use crate::store::{HookRow, Queue, StoreError};
+
+/// The header that carries `sha256=<hex HMAC-SHA256 of the body>` when `hooks.webhook_secret_file` is set.
+pub const SIGNATURE_HEADER: &str = "X-Smartacct-Signature";
+
+/// Why an event was not delivered this time.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    #[error("cannot POST the event to {url}")]
+    Post { url: String, source: reqwest::Error },
+    #[error("the webhook answered HTTP {status}")]
+    Status { status: u16 },
+    #[error("cannot run hooks.command")]
+    Spawn(#[source] std::io::Error),
+    #[error("hooks.command {0}")]
+    Command(String),
+    #[error("no answer within {0} s")]
+    Timeout(u64),
+}
+
+/// `sha256=<hex>`: what a receiver recomputes with the shared secret to trust a body.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(body);
+    let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+/// Delivers the pending events, honouring each one's backoff (`ignore_backoff`
+/// for the one-shot commands). A request's events go in order: one that is
+/// not delivered holds back the later ones of the same request this pass.
+pub async fn deliver_until(
+    app: &App,
+    now: DateTime<Utc>,
+    ignore_backoff: bool,
+    stop: Option<&tokio::sync::watch::Receiver<bool>>,
+) -> Result<Delivered, StoreError> {
+    let Some(hooks) = &app.settings.hooks else { return Ok(Delivered::default()) };
+    let store = &app.store;
+    let stopped = || stop.is_some_and(|s| *s.borrow());
+    let Some(_lock) = store.hook_lock(hooks.timeout * 3).await? else {
+        tracing::info!("another smartacct process is delivering the events; leaving it to it");
+        return Ok(Delivered::default());
+    };
+    let client = match reqwest::Client::builder().timeout(hooks.timeout).build() {
+        Ok(client) => client,
+        Err(e) => {
+            // Only a broken TLS set-up does this; nothing is lost, the events wait.
+            tracing::error!(error = crate::telemetry::chain(&e), "cannot set up the HTTP client for hooks.webhook_url");
+            return Ok(Delivered::default());
+        }
+    };
+    let mut held: HashSet<i64> = store.requests_with_failed_hooks().await?;
+    let mut total = Delivered::default();
+    let mut after = 0;
+    loop {
+        let rows = store.pending_hooks(after, 200).await?;
+        if rows.is_empty() || stopped() {
+            return Ok(total);
+        }
+        after = rows.iter().map(|r| r.id).max().unwrap_or(after);
+        for row in rows {
+            if stopped() {
+                return Ok(total);
+            }
+            if held.contains(&row.request_id) || (!ignore_backoff && row.next_attempt_at > now) {
+                held.insert(row.request_id);
+                continue;
+            }
+            match send(&client, hooks, &row).await {
+                Ok(()) => {
+                    crate::faults::checkpoint("hook_sent").await;
+                    store.mark_sent(Queue::Hook, row.id, Utc::now()).await?;
+                    tracing::info!(event = %row.event_id, "event delivered");
+                    total.sent += 1;
+                }
+                Err(e) => {
+                    held.insert(row.request_id);
+                    let why = crate::telemetry::chain(&e);
+                    if now - row.retry_since > Duration::hours(hooks.max_retry_hours as i64) {
+                        let why = format!("gave up after {} h: {why}", hooks.max_retry_hours);
+                        store.mark_failed(Queue::Hook, row.id, &why).await?;
+                        tracing::error!(event = %row.event_id, error = %why, "event still undelivered after hooks.max_retry_hours; marked failed (`smartacct outbox retry --event {}`)", row.id);
+                        total.failed += 1;
+                    } else {
+                        let wait = crate::retry::delay(row.attempts as u32, RETRY_BASE, RETRY_CAP);
+                        let next = now + Duration::from_std(wait).unwrap_or(Duration::hours(1));
+                        store.mark_retry(Queue::Hook, row.id, &why, next).await?;
+                        tracing::debug!(event = %row.event_id, error = %why, next_attempt = %next, "event not delivered; will retry");
+                        total.retrying += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One event to every configured receiver: delivered when each took it.
+async fn send(client: &reqwest::Client, hooks: &HookSettings, row: &HookRow) -> Result<(), HookError> {
+    if let Some(url) = &hooks.webhook_url {
+        let mut req = client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("X-Smartacct-Event", &row.kind)
+            .header("X-Smartacct-Event-Id", &row.event_id)
+            .body(row.body.clone());
+        if let Some(secret) = &hooks.webhook_secret {
+            req = req.header(SIGNATURE_HEADER, signature(secret, row.body.as_bytes()));
+        }
+        let answer = req.send().await.map_err(|source| HookError::Post { url: url.clone(), source })?;
+        if !answer.status().is_success() {
+            return Err(HookError::Status { status: answer.status().as_u16() });
+        }
+    }
+    if let Some(command) = &hooks.command {
+        run_command(command, row, hooks.timeout).await?;
+    }
+    Ok(())
+}
+
+/// `sh -c COMMAND` with the event on stdin; exit 0 means delivered.
+async fn run_command(command: &str, row: &HookRow, timeout: StdDuration) -> Result<(), HookError> {
+    let mut child = tokio::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(command)
+        .env("SMARTACCT_EVENT_ID", &row.event_id)
+        .env("SMARTACCT_EVENT_TYPE", &row.kind)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(HookError::Spawn)?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let body = row.body.clone();
+    let run = async move {
+        // A command that does not read its input must not block us.
+        let _ = stdin.write_all(body.as_bytes()).await;
+        drop(stdin);
+        child.wait_with_output().await
+    };
+    let out = tokio::time::timeout(timeout, run)
+        .await
+        .map_err(|_| HookError::Timeout(timeout.as_secs()))?
+        .map_err(HookError::Spawn)?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let first = crate::domain::printable(stderr.lines().next().unwrap_or("").trim()).into_owned();
+    Err(HookError::Command(match out.status.code() {
+        Some(code) => format!("exited with status {code}: {first}"),
+        None => format!("was killed by a signal: {first}"),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_signature_is_the_hex_hmac_sha256_of_the_body() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            super::signature("Jefe", b"what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! A provisioning system's webhook receiver on loopback, for the hooks tests: it records each POST and answers with the status the test sets.
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+/// One request the receiver took.
+#[derive(Debug, Clone)]
+pub struct Posted {
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// The status it was answered with.
+    pub status: u16,
+}
+
+impl Posted {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("the event is JSON")
+    }
+}
+
+pub struct Receiver {
+    pub url: String,
+    posted: Arc<Mutex<Vec<Posted>>>,
+    status: Arc<AtomicU16>,
+}
+
+impl Receiver {
+    /// Listens on its own thread and runtime, so a test that blocks on a
+    /// child process (`Command::output`) never stalls the receiver.
+    pub async fn start() -> Receiver {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        std_listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/smartacct", std_listener.local_addr().unwrap());
+        let posted = Arc::new(Mutex::new(Vec::new()));
+        let status = Arc::new(AtomicU16::new(200));
+        let (log, answer) = (posted.clone(), status.clone());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        std::thread::spawn(move || {
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
+                while let Ok((mut conn, _)) = listener.accept().await {
+                    let (log, answer) = (log.clone(), answer.clone());
+                    tokio::spawn(async move {
+                        let Some((headers, body)) = read_request(&mut conn).await else { return };
+                        let status = answer.load(Ordering::SeqCst);
+                        log.lock().unwrap().push(Posted { headers, body, status });
+                        let reply = format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                        let _ = conn.write_all(reply.as_bytes()).await;
+                    });
+                }
+            })
+        });
+        Receiver { url, posted, status }
+    }
+
+    /// From now on, answer every POST with `status`.
+    pub fn answer_with(&self, status: u16) {
+        self.status.store(status, Ordering::SeqCst);
+    }
+
+    /// Every POST so far, in arrival order.
+    pub fn posted(&self) -> Vec<Posted> {
+        self.posted.lock().unwrap().clone()
+    }
+
+    /// The POSTs answered 2xx: the events delivered.
+    pub fn delivered(&self) -> Vec<Posted> {
+        self.posted().into_iter().filter(|p| (200..300).contains(&p.status)).collect()
+    }
+}
+
+/// Headers and body of one HTTP/1.1 request (test-side only: enough for reqwest's POSTs).
+async fn read_request(conn: &mut tokio::net::TcpStream) -> Option<(Vec<(String, String)>, String)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let n = conn.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let headers: Vec<(String, String)> = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_string(), v.trim().to_string())))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + length {
+        let n = conn.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some((headers, String::from_utf8_lossy(&buf[head_end..]).into_owned()))
+}
