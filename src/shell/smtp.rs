@@ -17,7 +17,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{Mutex, Semaphore};
 
 use crate::configuration::{Auth, Security, SmtpSettings};
-use crate::oauth2::{AccessToken, Tokens};
+use crate::oauth2::Tokens;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SmtpError {
@@ -192,7 +192,7 @@ impl Smtp {
                 let credentials = Credentials::new(user.clone(), token.secret().to_string());
                 if let Err(e) = conn.auth(&[Mechanism::Xoauth2], &credentials).await {
                     // Refused (revoked, expired early): not handed out again; the session is abandoned.
-                    refused(tokens, &token).await;
+                    tokens.refused(&token).await;
                     conn.abort().await;
                     return Err(SendError::Temporary(format!("{REFUSED_TOKEN}: {e}")));
                 }
@@ -208,10 +208,6 @@ impl Smtp {
 }
 
 const REFUSED_TOKEN: &str = "the SMTP server refused the access token";
-
-async fn refused(tokens: &Tokens, token: &AccessToken) {
-    tokens.refused(token).await;
-}
 
 /// Setting up a session failed (greeting, STARTTLS, AUTH): about the server or
 /// our settings, never about one email, so always worth another try.
