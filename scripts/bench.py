@@ -44,7 +44,7 @@ def wait_count(user, n, limit=600):
         time.sleep(0.2)
 
 
-def config(desk, db):
+def config(desk, db, smtp_port=SMTP):
     path = os.path.join(work, f"{desk.split('@')[0]}.toml")
     with open(path, "w") as f:
         f.write(f"""[mailbox]
@@ -57,7 +57,7 @@ username = "{desk}"
 password_file = "{work}/pw"
 [smtp]
 host = "{HOST}"
-port = {SMTP}
+port = {smtp_port}
 security = "none"
 [database]
 url = "sqlite://{db}"
@@ -90,32 +90,44 @@ def bare(desk, n):
 
 
 open(os.path.join(work, "pw"), "w").write(PW)
-desk, bare_desk = f"bench-{run}@example.test", f"bare-{run}@example.test"
-print(f"== backlog of {N} forms in each of two mailboxes", flush=True)
-for d in (desk, bare_desk):
+desk, bare_desk, split_desk = f"bench-{run}@example.test", f"bare-{run}@example.test", f"split-{run}@example.test"
+print(f"== backlog of {N} forms in each of three mailboxes", flush=True)
+for d in (desk, bare_desk, split_desk):
     count(d)  # the mailbox exists once logged into
 backlog(desk, f"{run}a", N)
 backlog(bare_desk, f"{run}b", N)
+backlog(split_desk, f"{run}c", N)
 
 print("== bare-I/O client", flush=True)
 bare_intake, bare_total = bare(bare_desk, N)
 
-print("== smartacct poll --once", flush=True)
+def poll(cfg):
+    started = time.time()
+    p = subprocess.run(["/usr/bin/time", "-v", BIN, "--config", cfg, "poll", "--once"], capture_output=True,
+                       text=True, env={**os.environ, "RUST_LOG": "info"})
+    took = time.time() - started
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1)) / 1024
+    return p, took, rss
+
+
+print("== smartacct poll --once (reading and delivering at once, as it runs)", flush=True)
 cfg = config(desk, os.path.join(work, "bench.db"))
 subprocess.run([BIN, "--config", cfg, "migrate"], check=True, capture_output=True)
-started = time.time()
-p = subprocess.run(["/usr/bin/time", "-v", BIN, "--config", cfg, "poll", "--once"], capture_output=True, text=True,
-                   env={**os.environ, "RUST_LOG": "info"})
-total = time.time() - started
+p, total, rss = poll(cfg)
 if p.returncode != 0:
     sys.exit(p.stderr[-3000:])
-rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
-m = re.search(r"intake_ms=(\d+) delivery_ms=(\d+)", p.stderr)
-intake_s, delivery_s = int(m.group(1)) / 1000, int(m.group(2)) / 1000
+
+print("== the split, on the third backlog: intake alone (SMTP unreachable), then delivery alone", flush=True)
+db = os.path.join(work, "split.db")
+p1, intake_s, _ = poll(config(split_desk, db, smtp_port=1))
+p2, delivery_s, _ = poll(config(split_desk, db))
+if p2.returncode != 0:
+    sys.exit(p2.stderr[-3000:])
 print(f"bare-I/O client: {bare_total:.2f} s (fetch+move {bare_intake:.2f} s, {2 * N} sends {bare_total - bare_intake:.2f} s)")
-print(f"smartacct poll --once: {total:.2f} s (intake {intake_s:.2f} s, delivery of {2 * N} emails {delivery_s:.2f} s"
-      f" = {2 * N / max(delivery_s, 1e-9):.0f} emails/s), peak RSS {rss_kb / 1024:.1f} MB")
+print(f"smartacct poll --once: {total:.2f} s, peak RSS {rss:.1f} MB")
 print(f"ratio smartacct / bare: {total / bare_total:.2f}x")
+print(f"split: intake alone {intake_s:.2f} s ({1000 * intake_s / N:.2f} ms a message); "
+      f"delivery alone {delivery_s:.2f} s ({2 * N / delivery_s:.0f} emails/s)")
 
 if LATENCY:
     print(f"== latency of run over {LATENCY} forms", flush=True)

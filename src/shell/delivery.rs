@@ -18,6 +18,14 @@ pub struct Delivered {
     pub failed: usize,
 }
 
+impl std::ops::AddAssign for Delivered {
+    fn add_assign(&mut self, other: Delivered) {
+        self.sent += other.sent;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+    }
+}
+
 /// Sends the pending outbox. With `ignore_backoff` (the one-shot commands)
 /// every pending email is tried now; `run` honours each email's next attempt time.
 pub async fn deliver(app: &App, now: DateTime<Utc>, ignore_backoff: bool) -> Result<Delivered, StoreError> {

@@ -23,17 +23,40 @@ pub struct PollReport {
 }
 
 /// `poll --once`: one pass over the mailbox, then every pending email sent (backoff ignored).
-/// The outbox is delivered even when the pass failed half-way (a MOVE
-/// refused, the server gone): what was committed is sent, then the failure is reported.
+/// The outbox is delivered while the mailbox is read (a backlog's emails go
+/// out at the SMTP server's speed while the rest is being read), then once
+/// more, every pending email whatever its backoff. It is delivered even when
+/// the pass failed half-way (a MOVE refused, the server gone): what was
+/// committed is sent, then the failure is reported.
 pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::delivery::Delivered)> {
     let started = std::time::Instant::now();
-    let polled = poll_once(app).await;
-    let intake = started.elapsed();
-    let delivered = crate::delivery::deliver(app, Utc::now(), true).await?;
+    let (done, reading) = tokio::sync::watch::channel(false);
+    let intake = async {
+        let polled = poll_once(app).await;
+        let _ = done.send(true);
+        (polled, started.elapsed())
+    };
+    let sender = async {
+        let mut total = crate::delivery::Delivered::default();
+        let mut reading = reading;
+        while !*reading.borrow() {
+            total += crate::delivery::deliver(app, Utc::now(), false).await?;
+            // New mail is committed a batch at a time: look again shortly.
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_millis(50)) => {}
+                _ = reading.changed() => {}
+            }
+        }
+        total += crate::delivery::deliver(app, Utc::now(), true).await?;
+        anyhow::Ok(total)
+    };
+    let ((polled, intake), delivered) = tokio::join!(intake, sender);
+    let delivered = delivered?;
     tracing::info!(
         intake_ms = intake.as_millis() as u64,
         delivery_ms = (started.elapsed() - intake).as_millis() as u64,
-        "poll --once timings"
+        total_ms = started.elapsed().as_millis() as u64,
+        "poll --once timings (delivery_ms: after the mailbox pass)"
     );
     crate::hooks::deliver_until(app, Utc::now(), true, None).await?;
     match polled {
@@ -226,7 +249,8 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         mail.from.as_ref().map(ToString::to_string).or_else(|| Some(mail.from_raw.clone())),
         mail.subject.clone(),
     );
-    let clash = match app.store.seen_inbound(&mail.message_id, &mail.content_hash).await? {
+    let (seen, own_message_id) = app.store.seen_inbound(&mail.message_id, &mail.content_hash).await?;
+    let clash = match seen {
         Seen::Duplicate(outcome) => {
             tracing::info!(uid = f.uid, message_id = %mail.message_id, outcome, "already processed; not read again");
             return Ok(Committed::Duplicate);
@@ -243,7 +267,7 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
     };
 
     let now = Utc::now();
-    let known = match load_known(app, &inbound, now).await {
+    let known = match load_known(app, &inbound, own_message_id, now).await {
         Ok(known) => known,
         // A request that no longer reads must not hold the mailbox hostage,
         // nor lose this mail: it is recorded and set aside for the operator.
@@ -283,10 +307,15 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
     Ok(committed)
 }
 
-async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) -> anyhow::Result<Known> {
+/// What the store knows that `decide` needs for this mail: each query only when the mail can use its answer.
+async fn load_known(
+    app: &App,
+    inbound: &Inbound,
+    own_message_id: bool,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<Known> {
     let store = &app.store;
-    let mut known =
-        Known { own_message_id: store.is_own_message_id(&inbound.mail.message_id).await?, ..Default::default() };
+    let mut known = Known { own_message_id, ..Known::default() };
     for key in &inbound.keys {
         if let Some(found) = store.request_by_key(key).await? {
             known.keyed = Some(found);
@@ -298,7 +327,8 @@ async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) ->
     }
     if known.keyed.is_none() {
         known.by_thread = store.request_by_sent_message(&inbound.mail.thread_ids).await?;
-        if let Some(sender) = &inbound.mail.from {
+        // Only a customer's fresh mail is matched to their pending request.
+        if let Some(sender) = inbound.mail.from.as_ref().filter(|s| !app.settings.is_partner(s)) {
             known.pending_for_customer = store.pending_for_customer(sender).await?;
         }
     }
@@ -320,8 +350,7 @@ async fn load_known(app: &App, inbound: &Inbound, now: chrono::DateTime<Utc>) ->
     }
     if let Some(sender) = &inbound.mail.from {
         let since = now - Duration::hours(24);
-        known.answers_today = store.answers_since(sender, since).await?;
-        known.answered_today = store.refusals_since(sender, since).await?;
+        (known.answers_today, known.answered_today) = store.answers_since(sender, since).await?;
         if app.settings.is_partner(sender) {
             (known.partner_open, known.partner_created_today) = store.partner_counts(sender, since).await?;
         }

@@ -48,20 +48,18 @@ impl Store {
         outgoing: &[Outgoing],
         now: DateTime<Utc>,
     ) -> Result<Committed> {
+        let _writer = self.writer.lock().await;
         let mut tx = self.write().await?;
-        let Some(inbound_id) = insert_inbound(&mut *tx, record, decision.outcome.name(), &decision.detail, now).await?
-        else {
+        // The decision first, then the record with the request it concerned: one
+        // statement less than recording first; a duplicate (rare: checked before
+        // deciding) rolls the whole back.
+        let request_id = apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
+        let recorded =
+            insert_inbound(&mut *tx, record, decision.outcome.name(), &decision.detail, request_id, now).await?;
+        let Some(inbound_id) = recorded else {
             tx.rollback().await?;
             return Ok(Committed::Duplicate);
         };
-        let request_id = apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
-        if request_id.is_some() {
-            sqlx::query("UPDATE inbound SET request_id = ? WHERE id = ?")
-                .bind(request_id)
-                .bind(inbound_id)
-                .execute(&mut *tx)
-                .await?;
-        }
         if let (Some(verdict), Some(request_id)) = (&decision.verdict, request_id) {
             let sender = record.sender.as_deref().unwrap_or("");
             super::evidence::insert(&mut tx, request_id, inbound_id, verdict, sender, raw, now).await?;
@@ -81,6 +79,7 @@ impl Store {
 
     /// Commits a decision that no inbound message caused (a refused send, an operator's command).
     pub async fn commit_decision(&self, decision: &Decision, outgoing: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
+        let _writer = self.writer.lock().await;
         let mut tx = self.write().await?;
         apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
         tx.commit().await?;
@@ -95,6 +94,7 @@ impl Store {
         if batch.is_empty() {
             return Ok(0);
         }
+        let _writer = self.writer.lock().await;
         let mut tx = self.write().await?;
         let applied =
             apply(&mut tx, batch.iter().map(|(d, o)| (d, o.as_slice())).collect(), now, self.record_events).await?;
@@ -110,7 +110,8 @@ impl Store {
         detail: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        insert_inbound(&self.pool, record, outcome, detail, now).await?;
+        let _writer = self.writer.lock().await;
+        insert_inbound(&self.pool, record, outcome, detail, None, now).await?;
         Ok(())
     }
 }
@@ -121,11 +122,13 @@ async fn insert_inbound<'e>(
     record: &InboundRecord,
     outcome: &str,
     detail: &str,
+    request_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
     let row = sqlx::query(
-        "INSERT INTO inbound (message_id, content_hash, folder, uidvalidity, uid, sender, subject, outcome, detail, received_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id, content_hash) DO NOTHING RETURNING id",
+        "INSERT INTO inbound (message_id, content_hash, folder, uidvalidity, uid, sender, subject, outcome, detail, \
+         request_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT(message_id, content_hash) DO NOTHING RETURNING id",
     )
     .bind(&record.message_id)
     .bind(&record.content_hash)
@@ -136,6 +139,7 @@ async fn insert_inbound<'e>(
     .bind(&record.subject)
     .bind(outcome)
     .bind(detail)
+    .bind(request_id)
     .bind(ts(now))
     .fetch_optional(db)
     .await?;

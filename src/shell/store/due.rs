@@ -42,6 +42,7 @@ impl Store {
         finished_at: DateTime<Utc>,
         counts: [usize; 3],
     ) -> Result<()> {
+        let _writer = self.writer.lock().await;
         sqlx::query(
             "INSERT INTO sweeps (swept_at, finished_at, expired, reminded, review_expired) VALUES (?, ?, ?, ?, ?)",
         )

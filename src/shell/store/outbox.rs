@@ -157,6 +157,7 @@ impl Store {
 
     /// Sent: recorded as soon as the send ends.
     pub async fn mark_sent(&self, queue: Queue, id: i64, now: DateTime<Utc>) -> Result<()> {
+        let _writer = self.writer.lock().await;
         let sql = format!(
             "UPDATE {} SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
             queue.table()
@@ -167,6 +168,7 @@ impl Store {
 
     /// A temporary failure: try again at `next`.
     pub async fn mark_retry(&self, queue: Queue, id: i64, error: &str, next: DateTime<Utc>) -> Result<()> {
+        let _writer = self.writer.lock().await;
         let sql = format!(
             "UPDATE {} SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'",
             queue.table()
@@ -177,6 +179,7 @@ impl Store {
 
     /// A permanent failure (or retries exhausted): kept, visible, not retried.
     pub async fn mark_failed(&self, queue: Queue, id: i64, error: &str) -> Result<()> {
+        let _writer = self.writer.lock().await;
         let sql = format!(
             "UPDATE {} SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
             queue.table()
@@ -187,6 +190,7 @@ impl Store {
 
     /// Puts a failed email or event back in the queue (`outbox retry`), with a fresh retry window.
     pub async fn retry_outbox(&self, queue: Queue, id: i64, now: DateTime<Utc>) -> Result<bool> {
+        let _writer = self.writer.lock().await;
         let sql = format!(
             "UPDATE {} SET status = 'pending', next_attempt_at = ?1, retry_since = ?1 WHERE id = ?2 AND status = 'failed'",
             queue.table()

@@ -173,26 +173,6 @@ impl Store {
             .collect()
     }
 
-    /// The refusals (kind, request) queued to `recipient` since `since`.
-    pub async fn refusals_since(
-        &self,
-        recipient: &EmailAddress,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<(crate::email::Kind, i64)>> {
-        let rows = sqlx::query(
-            "SELECT DISTINCT kind, request_id FROM outbox WHERE recipient = ? AND created_at >= ? AND request_id IS NOT NULL",
-        )
-        .bind(recipient.as_str())
-        .bind(ts(since))
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| Some((crate::email::Kind::parse(r.get(0))?, r.get::<i64, _>(1))))
-            .filter(|(k, _)| k.is_refusal())
-            .collect())
-    }
-
     /// A partner's live requests, and the requests they made since `since`.
     pub async fn partner_counts(&self, partner: &EmailAddress, since: DateTime<Utc>) -> Result<(u32, u32)> {
         let sql = format!(
@@ -204,19 +184,30 @@ impl Store {
         Ok((row.get::<i64, _>(0) as u32, row.get::<i64, _>(1) as u32))
     }
 
-    /// Refusals and error answers queued to `recipient` since `since` (the daily cap).
-    pub async fn answers_since(&self, recipient: &EmailAddress, since: DateTime<Utc>) -> Result<u32> {
+    /// Refusals and error answers queued to `recipient` since `since`: how many
+    /// (the daily cap), and which (kind, request) they were (one a day each).
+    pub async fn answers_since(
+        &self,
+        recipient: &EmailAddress,
+        since: DateTime<Utc>,
+    ) -> Result<(u32, Vec<(crate::email::Kind, i64)>)> {
         let kinds: Vec<String> =
             crate::email::Kind::ALL.iter().filter(|k| k.is_refusal()).map(|k| format!("'{}'", k.name())).collect();
         let sql = format!(
-            "SELECT COUNT(*) FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN ({})",
+            "SELECT kind, request_id FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN ({})",
             kinds.join(", ")
         );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(recipient.as_str())
             .bind(ts(since))
-            .fetch_one(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        Ok(row.get::<i64, _>(0) as u32)
+        let mut refusals: Vec<(crate::email::Kind, i64)> = rows
+            .iter()
+            .filter_map(|r| Some((crate::email::Kind::parse(r.get(0))?, r.get::<Option<i64>, _>(1)?)))
+            .collect();
+        refusals.sort_by_key(|(k, id)| (k.name(), *id));
+        refusals.dedup();
+        Ok((rows.len() as u32, refusals))
     }
 }
