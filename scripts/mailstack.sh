@@ -18,6 +18,14 @@
 #   MAILSTACK_DIR=/var/lib/smartacct-mailstack-faults MAILSTACK_SMTP_PORT=2526 \
 #   MAILSTACK_SUBMISSION_PORT=2588 MAILSTACK_IMAP_PORT=1144 MAILSTACK_IMAPS_PORT=1994 scripts/mailstack.sh up
 #
+# With MAILSTACK_OAUTH2_PORT set, the stack also takes XOAUTH2 and OAUTHBEARER
+# (IMAP and submission): scripts/oauth2_endpoint.py serves tokens on that port
+# and Dovecot's oauth2 passdb checks them there (introspection); mailboxes
+# oauth-*@example.test log in with a token only, never a password. The XOAUTH2
+# tests' stack:
+#   MAILSTACK_DIR=/var/lib/smartacct-mailstack-oauth MAILSTACK_SMTP_PORT=2527 MAILSTACK_SUBMISSION_PORT=2589 \
+#   MAILSTACK_IMAP_PORT=1145 MAILSTACK_IMAPS_PORT=1995 MAILSTACK_OAUTH2_PORT=8431 scripts/mailstack.sh up
+#
 # Everything lives under $MAILSTACK_DIR (default /var/lib/smartacct-mailstack);
 # the CA the clients must trust is $MAILSTACK_DIR/tls/ca.crt.
 set -euo pipefail
@@ -27,6 +35,8 @@ SMTP_PORT=${MAILSTACK_SMTP_PORT:-2525}
 SUBMISSION_PORT=${MAILSTACK_SUBMISSION_PORT:-2587}
 IMAP_PORT=${MAILSTACK_IMAP_PORT:-1143}
 IMAPS_PORT=${MAILSTACK_IMAPS_PORT:-1993}
+OAUTH2_PORT=${MAILSTACK_OAUTH2_PORT:-}
+HERE=$(cd "$(dirname "$0")" && pwd)
 DOMAINS="example.test partner.test customer.test"
 
 log() { echo "mailstack: $*" >&2; }
@@ -40,14 +50,18 @@ answers() { # port -> 0 when something listens on 127.0.0.1:port
 
 install_packages() {
     if command -v dovecot >/dev/null && [ -x /usr/lib/dovecot/lmtp ] && command -v postfix >/dev/null \
-        && command -v openssl >/dev/null; then
+        && command -v openssl >/dev/null && /usr/bin/python3 -c 'import dkim, nacl' 2>/dev/null; then
         return
     fi
-    log "installing dovecot-imapd dovecot-lmtpd postfix"
+    # python3-dkim (dkimpy, with python3-nacl for Ed25519): the independent
+    # verifier the DKIM tests check the received copies with (run by /usr/bin/python3,
+    # whatever python3 comes first on PATH).
+    log "installing dovecot-imapd dovecot-lmtpd postfix python3-dkim"
     export DEBIAN_FRONTEND=noninteractive
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends dovecot-imapd dovecot-lmtpd postfix openssl ca-certificates >/dev/null
+    apt-get install -y -qq --no-install-recommends dovecot-imapd dovecot-lmtpd postfix openssl ca-certificates \
+        python3-dkim python3-nacl >/dev/null
 }
 
 ensure_vmail() {
@@ -87,7 +101,7 @@ ssl = yes
 ssl_cert = <$BASE/tls/server.crt
 ssl_key = <$BASE/tls/server.key
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${OAUTH2_PORT:+ xoauth2 oauthbearer}
 auth_username_format = %Lu
 auth_failure_delay = 0
 login_trusted_networks = 127.0.0.0/8
@@ -107,10 +121,11 @@ namespace inbox {
   inbox = yes
   separator = /
 }
+$(oauth2_passdb)
 passdb {
   driver = static
   args = password=secret
-  username_filter = $(for d in $DOMAINS; do printf '*@%s ' "$d"; done)
+  username_filter = $(for d in $DOMAINS; do printf '*@%s ' "$d"; done)${OAUTH2_PORT:+!oauth-*@example.test}
 }
 passdb {
   driver = static
@@ -147,6 +162,45 @@ service auth {
   }
 }
 EOF
+}
+
+# With MAILSTACK_OAUTH2_PORT: tokens of oauth-*@example.test checked by the
+# token server (RFC 7662 introspection), for XOAUTH2 and OAUTHBEARER only.
+oauth2_passdb() {
+    [ -n "$OAUTH2_PORT" ] || return 0
+    cat >"$BASE/dovecot/oauth2.conf.ext" <<EOF2
+introspection_mode = post
+introspection_url = http://127.0.0.1:$OAUTH2_PORT/introspect
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+EOF2
+    cat <<EOF2
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $BASE/dovecot/oauth2.conf.ext
+  username_filter = oauth-*@example.test
+}
+EOF2
+}
+
+start_oauth2() {
+    [ -n "$OAUTH2_PORT" ] || return 0
+    answers "$OAUTH2_PORT" && return 0
+    mkdir -p "$BASE/run" "$BASE/log"
+    setsid /usr/bin/python3 "$HERE/oauth2_endpoint.py" "$OAUTH2_PORT" </dev/null >>"$BASE/log/oauth2.log" 2>&1 &
+    echo $! >"$BASE/run/oauth2.pid"
+    local i
+    for i in $(seq 1 100); do answers "$OAUTH2_PORT" && return 0; sleep 0.1; done
+    die "the token server did not start; log in $BASE/log/oauth2.log"
+}
+
+stop_oauth2() {
+    [ -f "$BASE/run/oauth2.pid" ] || return 0
+    kill "$(cat "$BASE/run/oauth2.pid")" 2>/dev/null || true
+    rm -f "$BASE/run/oauth2.pid"
 }
 
 write_postfix_conf() {
@@ -240,16 +294,19 @@ EOF
 }
 
 start() {
-    if answers "$SMTP_PORT" && answers "$IMAP_PORT" && answers "$IMAPS_PORT"; then
+    # Even with the servers up: the tests' own tools (python3-dkim) may be new.
+    install_packages
+    if answers "$SMTP_PORT" && answers "$IMAP_PORT" && answers "$IMAPS_PORT" \
+        && { [ -z "$OAUTH2_PORT" ] || answers "$OAUTH2_PORT"; }; then
         log "already running (SMTP $SMTP_PORT, IMAP $IMAP_PORT, IMAPS $IMAPS_PORT)"
         return
     fi
-    install_packages
     ensure_vmail
     mkdir -p "$BASE"
     make_tls
     write_dovecot_conf
     write_postfix_conf
+    start_oauth2
     dovecot -c "$BASE/dovecot/dovecot.conf" </dev/null >>"$BASE/log/dovecot-start.log" 2>&1 || true
     postfix -c "$BASE/postfix" check >>"$BASE/log/postfix-start.log" 2>&1 || true
     postfix -c "$BASE/postfix" start </dev/null >>"$BASE/log/postfix-start.log" 2>&1 || true
@@ -267,6 +324,7 @@ start() {
 }
 
 stop() {
+    stop_oauth2
     if [ -f "$BASE/postfix/main.cf" ]; then
         postfix -c "$BASE/postfix" stop >/dev/null 2>&1 || true
     fi

@@ -96,6 +96,49 @@ host = "127.0.0.1"
             (format!("{MINIMAL}[workflow]\nacceptance_days = \"ninety\""), "workflow.acceptance_days"),
             (format!("{MINIMAL}[workflow]\ndefault_locale = \"de\""), "workflow.default_locale"),
             (MINIMAL.replace("desk@example.test\"\n[imap]", "not-an-address\"\n[imap]"), "mailbox.address"),
+            (format!("{MINIMAL}[security]\nauthserv_id = \"mx example\""), "security.authserv_id"),
+            (MINIMAL.replace("[smtp]", "[smtp]\nauth = \"oauth\""), "smtp.auth"),
+            (MINIMAL.replace("password = \"secret\"", "auth = \"xoauth2\""), "oauth2"),
+            (MINIMAL.replace("[smtp]", "[smtp]\nauth = \"xoauth2\""), "smtp.username"),
+            (
+                format!(
+                    "{}[oauth2]\nclient_id = \"c\"",
+                    MINIMAL.replace("password = \"secret\"", "auth = \"xoauth2\"")
+                ),
+                "oauth2.token_url",
+            ),
+            (
+                format!("{MINIMAL}[oauth2]\ntoken_url = \"http://login.example/token\"\nclient_id = \"c\""),
+                "oauth2.token_url",
+            ),
+            (format!("{MINIMAL}[oauth2]\ntoken_url = \"https://login.example/token\""), "oauth2.client_id"),
+            (
+                format!("{MINIMAL}[oauth2]\ntoken_url = \"https://login.example/token\"\nclient_id = \"c\""),
+                "oauth2.client_secret_file",
+            ),
+            (
+                format!(
+                    "{MINIMAL}[oauth2]\ntoken_url = \"https://l.example/t\"\nclient_id = \"c\"\nclient_secret_file = \"/nonexistent\""
+                ),
+                "oauth2.client_secret_file",
+            ),
+            (
+                format!(
+                    "{MINIMAL}[oauth2]\ntoken_url = \"https://l.example/t\"\nclient_id = \"c\"\nrefresh_token_file = \"/nonexistent\""
+                ),
+                "oauth2.refresh_token_file",
+            ),
+            (format!("{MINIMAL}[oauth2]\ntoken_command = \"x\"\nclient_id = \"c\""), "oauth2.client_id"),
+            (format!("{MINIMAL}[oauth2]\ntoken_comand = \"x\""), "oauth2.token_comand"),
+            (format!("{MINIMAL}[security]\nauthserv = \"mx\""), "security.authserv"),
+            (format!("{MINIMAL}[dkim]\nselector = \"s\""), "dkim.private_key_file"),
+            (format!("{MINIMAL}[dkim]\nprivate_key_file = \"k\""), "dkim.selector"),
+            (format!("{MINIMAL}[dkim]\ndomain = \"other.test\"\nselector = \"s\""), "dkim.domain"),
+            (format!("{MINIMAL}[dkim]\nselector = \"a b\"\nprivate_key_file = \"k\""), "dkim.selector"),
+            (
+                format!("{MINIMAL}[dkim]\nselector = \"s\"\nprivate_key_file = \"/nonexistent/k.pem\""),
+                "dkim.private_key_file",
+            ),
         ];
         for (text, key) in cases {
             let err = parse(&text).unwrap_err();
@@ -118,6 +161,26 @@ host = "127.0.0.1"
         let err = parse(&text).unwrap_err();
         assert_eq!(err.key, "imap.password");
         assert!(err.to_string().contains("imap.password_file"), "{err}");
+    }
+
+    #[test]
+    fn xoauth2_needs_no_password_and_takes_the_secret_from_the_environment() {
+        let text = format!(
+            "{}[oauth2]\ntoken_url = \"https://login.example/token\"\nclient_id = \"c\"\nscope = \"https://outlook.office365.com/.default\"\n",
+            MINIMAL.replace("password = \"secret\"", "auth = \"xoauth2\"")
+        );
+        let s = Settings::from_table(&text.parse().unwrap(), &|n| {
+            (n == "SMARTACCT_OAUTH2_CLIENT_SECRET").then(|| "from-env".to_string())
+        })
+        .unwrap();
+        assert_eq!(s.imap.auth, Auth::Xoauth2);
+        match s.oauth2.unwrap() {
+            OAuth2Settings::Endpoint { client_secret, refresh_token_file, .. } => {
+                assert_eq!(client_secret.as_deref(), Some("from-env"));
+                assert!(refresh_token_file.is_none(), "client_credentials");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

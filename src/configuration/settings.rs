@@ -12,6 +12,49 @@ pub enum Security {
     None,
 }
 
+/// How smartacct logs in to the IMAP or SMTP server (SPEC §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Auth {
+    #[default]
+    Password,
+    /// SASL XOAUTH2 with an access token from `[oauth2]`.
+    Xoauth2,
+}
+
+const AUTH: &[(&str, Auth)] = &[("password", Auth::Password), ("xoauth2", Auth::Xoauth2)];
+
+/// `[oauth2]`: where the access tokens for `auth = "xoauth2"` come from.
+#[derive(Clone)]
+pub enum OAuth2Settings {
+    /// RFC 6749 against `token_url`: `client_credentials` (Microsoft 365) or,
+    /// with `refresh_token_file`, `refresh_token` (Google).
+    Endpoint {
+        token_url: String,
+        client_id: String,
+        client_secret: Option<String>,
+        scope: Option<String>,
+        refresh_token_file: Option<PathBuf>,
+    },
+    /// A command that prints an access token (and nothing else) on stdout.
+    Command { token_command: String },
+}
+
+// The client secret is never printed, whatever the log level.
+impl std::fmt::Debug for OAuth2Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OAuth2Settings::Endpoint { token_url, client_id, scope, refresh_token_file, .. } => f
+                .debug_struct("Endpoint")
+                .field("token_url", token_url)
+                .field("client_id", client_id)
+                .field("scope", scope)
+                .field("refresh_token_file", refresh_token_file)
+                .finish_non_exhaustive(),
+            OAuth2Settings::Command { .. } => f.write_str("Command"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnknownSender {
     Reply,
@@ -34,6 +77,18 @@ pub struct Settings {
     pub retention: RetentionSettings,
     pub metrics: Option<MetricsSettings>,
     pub log: LogSettings,
+    /// `[dkim]`: every outgoing email signed when present.
+    pub dkim: Option<std::sync::Arc<crate::dkim::DkimSigner>>,
+    pub security: SecuritySettings,
+    /// `[oauth2]`: present whenever `imap.auth` or `smtp.auth` is `"xoauth2"`.
+    pub oauth2: Option<OAuth2Settings>,
+}
+
+/// `[security]` (SPEC §9).
+#[derive(Debug, Clone, Default)]
+pub struct SecuritySettings {
+    /// The authserv-id of our own receiving server: only its `Authentication-Results` are read.
+    pub authserv_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +105,9 @@ pub struct ImapSettings {
     pub port: u16,
     pub security: Security,
     pub username: String,
+    /// Empty with `auth = "xoauth2"`.
     pub password: String,
+    pub auth: Auth,
     pub ca_file: Option<PathBuf>,
     pub folder: String,
     pub processed_folder: String,
@@ -69,6 +126,7 @@ pub struct SmtpSettings {
     pub security: Security,
     pub username: Option<String>,
     pub password: Option<String>,
+    pub auth: Auth,
     pub ca_file: Option<PathBuf>,
     pub pool_size: u32,
     pub timeout: Duration,
@@ -165,6 +223,9 @@ const SECTIONS: &[&str] = &[
     "hygiene",
     "hooks",
     "retention",
+    "dkim",
+    "security",
+    "oauth2",
 ];
 
 impl Settings {
@@ -202,17 +263,24 @@ impl Settings {
         let host = s.required("host")?;
         let security = s.choice("security", Security::Tls, SECURITY)?;
         let default_port = if security == Security::Tls { 993 } else { 143 };
+        let imap_auth = s.choice("auth", Auth::Password, AUTH)?;
+        let imap_password = s.secret("SMARTACCT_IMAP_PASSWORD", env)?;
         let imap = ImapSettings {
             host,
             port: s.int("port", default_port, 1, 65535)? as u16,
             security,
             username: s.required("username")?,
-            password: s.secret("SMARTACCT_IMAP_PASSWORD", env)?.ok_or_else(|| {
-                ConfigError::new(
-                    "imap.password",
-                    "missing (set imap.password, imap.password_file or SMARTACCT_IMAP_PASSWORD)",
-                )
-            })?,
+            password: match (imap_auth, imap_password) {
+                (Auth::Xoauth2, p) => p.unwrap_or_default(),
+                (Auth::Password, Some(p)) => p,
+                (Auth::Password, None) => {
+                    return Err(ConfigError::new(
+                        "imap.password",
+                        "missing (set imap.password, imap.password_file or SMARTACCT_IMAP_PASSWORD)",
+                    ));
+                }
+            },
+            auth: imap_auth,
             ca_file: s.path("ca_file")?,
             folder: s.string("folder")?.unwrap_or_else(|| "INBOX".into()),
             processed_folder: s.string("processed_folder")?.unwrap_or_else(|| "Processed".into()),
@@ -252,12 +320,19 @@ impl Settings {
             security,
             username: s.string("username")?.filter(|u| !u.is_empty()),
             password: s.secret("SMARTACCT_SMTP_PASSWORD", env)?,
+            auth: s.choice("auth", Auth::Password, AUTH)?,
             ca_file: s.path("ca_file")?,
             pool_size: s.int("pool_size", 4, 1, 64)? as u32,
             timeout: Duration::from_secs(s.int("timeout_secs", 60, 1, 3600)? as u64),
             max_retry_hours: s.int("max_retry_hours", 48, 0, 24 * 365)? as u32,
         };
-        if smtp.username.is_some() && smtp.password.is_none() {
+        if smtp.auth == Auth::Xoauth2 && smtp.username.is_none() {
+            return Err(ConfigError::new(
+                "smtp.username",
+                "missing while smtp.auth is \"xoauth2\" (the mailbox to send as)",
+            ));
+        }
+        if smtp.auth == Auth::Password && smtp.username.is_some() && smtp.password.is_none() {
             return Err(ConfigError::new(
                 "smtp.password",
                 "missing while smtp.username is set (or SMARTACCT_SMTP_PASSWORD)",
@@ -416,6 +491,9 @@ impl Settings {
         let retention = RetentionSettings { closed_days };
 
         let (metrics, log) = super::operations::read(root)?;
+        let dkim = dkim_section(root, &mailbox.address)?;
+        let security = security_section(root)?;
+        let oauth2 = oauth2_section(root, env, imap.auth == Auth::Xoauth2 || smtp.auth == Auth::Xoauth2)?;
 
         Ok(Settings {
             mailbox,
@@ -427,6 +505,9 @@ impl Settings {
             sweep,
             templates,
             hygiene,
+            dkim,
+            security,
+            oauth2,
             hooks,
             retention,
             metrics,
@@ -438,6 +519,137 @@ impl Settings {
     pub fn is_partner(&self, sender: &EmailAddress) -> bool {
         self.partners.allow.iter().any(|p| glob(p.as_bytes(), sender.as_str().as_bytes()))
     }
+}
+
+/// `[dkim]`: the key is read and parsed here, so `check-config` names a bad one.
+fn dkim_section(
+    root: &toml::Table,
+    desk: &EmailAddress,
+) -> Result<Option<std::sync::Arc<crate::dkim::DkimSigner>>, ConfigError> {
+    if !root.contains_key("dkim") {
+        return Ok(None);
+    }
+    let mut s = Section::new(root, "dkim")?;
+    let domain = s.string("domain")?.unwrap_or_else(|| desk.domain().to_string()).to_ascii_lowercase();
+    // DMARC passes on DKIM only when d= is the From domain or a parent of it.
+    let from = desk.domain().to_ascii_lowercase();
+    if domain.is_empty() || !(from == domain || from.ends_with(&format!(".{domain}"))) {
+        return Err(ConfigError::new(
+            "dkim.domain",
+            format!("{domain:?} must be {from} (mailbox.address's domain) or a parent of it, or DMARC will not align"),
+        ));
+    }
+    let selector = s.required("selector")?;
+    if selector.is_empty()
+        || !selector.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    {
+        return Err(ConfigError::new("dkim.selector", format!("{selector:?} is not a DNS label (letters, digits, -)")));
+    }
+    let path = s.path("private_key_file")?.ok_or_else(|| ConfigError::new("dkim.private_key_file", "missing"))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| ConfigError::new("dkim.private_key_file", format!("cannot read {}: {e}", path.display())))?;
+    let key = crate::dkim::DkimKey::parse(&text)
+        .map_err(|e| ConfigError::new("dkim.private_key_file", format!("{} {e}", path.display())))?;
+    s.finish()?;
+    Ok(Some(std::sync::Arc::new(crate::dkim::DkimSigner { domain, selector, key })))
+}
+
+/// `[oauth2]`: required by any `auth = "xoauth2"`; the client secret from a file or the environment only.
+fn oauth2_section(
+    root: &toml::Table,
+    env: &dyn Fn(&str) -> Option<String>,
+    needed: bool,
+) -> Result<Option<OAuth2Settings>, ConfigError> {
+    if !root.contains_key("oauth2") {
+        return if needed {
+            Err(ConfigError::new("oauth2", "missing while imap.auth or smtp.auth is \"xoauth2\""))
+        } else {
+            Ok(None)
+        };
+    }
+    let mut s = Section::new(root, "oauth2")?;
+    let token_command = s.string("token_command")?.filter(|c| !c.trim().is_empty());
+    let token_url = s.string("token_url")?;
+    let client_id = s.string("client_id")?;
+    let secret_file = s.path("client_secret_file")?;
+    let scope = s.string("scope")?.filter(|c| !c.trim().is_empty());
+    let refresh_token_file = s.path("refresh_token_file")?;
+    s.finish()?;
+    if let Some(token_command) = token_command {
+        if let Some(key) = [
+            ("oauth2.token_url", token_url.is_some()),
+            ("oauth2.client_id", client_id.is_some()),
+            ("oauth2.client_secret_file", secret_file.is_some()),
+            ("oauth2.refresh_token_file", refresh_token_file.is_some()),
+        ]
+        .iter()
+        .find_map(|(k, set)| set.then_some(*k))
+        {
+            return Err(ConfigError::new(
+                key,
+                "cannot be used with oauth2.token_command (the command gives the token)",
+            ));
+        }
+        return Ok(Some(OAuth2Settings::Command { token_command }));
+    }
+    let token_url =
+        token_url.ok_or_else(|| ConfigError::new("oauth2.token_url", "missing (or set oauth2.token_command)"))?;
+    let loopback = ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]"];
+    if !(token_url.starts_with("https://") || loopback.iter().any(|p| token_url.starts_with(p))) {
+        return Err(ConfigError::new(
+            "oauth2.token_url",
+            format!("{token_url:?} must be an https:// URL (plain http only on this machine's loopback)"),
+        ));
+    }
+    let client_id =
+        client_id.filter(|c| !c.is_empty()).ok_or_else(|| ConfigError::new("oauth2.client_id", "missing"))?;
+    let client_secret = match (env("SMARTACCT_OAUTH2_CLIENT_SECRET").filter(|v| !v.is_empty()), &secret_file) {
+        (Some(v), _) => Some(v),
+        (None, Some(path)) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| {
+                    ConfigError::new("oauth2.client_secret_file", format!("cannot read {}: {e}", path.display()))
+                })?
+                .trim()
+                .to_string(),
+        ),
+        (None, None) => None,
+    };
+    // client_credentials needs a secret; a refresh_token grant may do without (a public client).
+    if client_secret.is_none() && refresh_token_file.is_none() {
+        return Err(ConfigError::new(
+            "oauth2.client_secret_file",
+            "missing (or env SMARTACCT_OAUTH2_CLIENT_SECRET): the client_credentials grant needs the client secret",
+        ));
+    }
+    if let Some(path) = &refresh_token_file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::new("oauth2.refresh_token_file", format!("cannot read {}: {e}", path.display()))
+        })?;
+        if text.trim().is_empty() || text.trim().chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ConfigError::new(
+                "oauth2.refresh_token_file",
+                format!("{} must hold one refresh token on one line", path.display()),
+            ));
+        }
+    }
+    Ok(Some(OAuth2Settings::Endpoint { token_url, client_id, client_secret, scope, refresh_token_file }))
+}
+
+/// `[security]`.
+fn security_section(root: &toml::Table) -> Result<SecuritySettings, ConfigError> {
+    let mut s = Section::new(root, "security")?;
+    let authserv_id = s.string("authserv_id")?;
+    if let Some(id) = &authserv_id
+        && (id.is_empty() || !id.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b)))
+    {
+        return Err(ConfigError::new(
+            "security.authserv_id",
+            format!("{id:?} is not an authserv-id (a host name like mx.example.com)"),
+        ));
+    }
+    s.finish()?;
+    Ok(SecuritySettings { authserv_id })
 }
 
 fn check_ca(path: &Option<PathBuf>, key: &str) -> Result<(), ConfigError> {

@@ -48,14 +48,17 @@ pub struct App {
     pub smtp: Smtp,
     /// The secret reply keys are derived from (kept in the database).
     pub secret: Vec<u8>,
+    /// Access tokens for `auth = "xoauth2"`.
+    pub tokens: Option<crate::oauth2::Tokens>,
 }
 
 impl App {
     pub async fn open(loaded: Loaded) -> anyhow::Result<App> {
         let store = Store::open(&loaded.settings.database.url).await?.recording_events(loaded.settings.hooks.is_some());
-        let smtp = Smtp::new(&loaded.settings.smtp)?;
+        let tokens = loaded.settings.oauth2.clone().map(|o| crate::oauth2::Tokens::new(o, Some(store.clone())));
+        let smtp = Smtp::new(&loaded.settings.smtp, tokens.as_ref())?;
         let secret = store.token_secret().await?;
-        Ok(App { settings: loaded.settings, templates: loaded.templates, store, smtp, secret })
+        Ok(App { settings: loaded.settings, templates: loaded.templates, store, smtp, secret, tokens })
     }
 
     pub fn composer(&self) -> crate::compose::Composer<'_> {

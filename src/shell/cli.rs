@@ -79,7 +79,7 @@ pub enum RequestsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// One request with its history and emails
+    /// One request with its history, emails and the verdicts of its decisions
     Show {
         /// The request's reference, e.g. SA-7K3QX9PD
         reference: String,
@@ -100,6 +100,8 @@ pub enum RequestsCommand {
         /// The request's reference, e.g. SA-7K3QX9PD
         reference: String,
     },
+    /// The raw messages that made the request's decisions, as an mbox on stdout
+    Evidence { reference: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -295,6 +297,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             let id = request.id.expect("stored requests have ids");
             let events = app.store.events(id).await?;
             let emails = app.store.outbox_for_request(id).await?;
+            let proofs = app.store.evidence(id).await?;
             if json {
                 let mut v = serde_json::to_value(RequestJson::from(&request)).expect("JSON");
                 v["history"] = events
@@ -303,6 +306,13 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                     .collect();
                 v["emails"] = emails.iter().map(outbox_json).collect();
                 v["events"] = app.store.hooks_for_request(id).await?.iter().map(hook_json).collect();
+                v["decisions"] = proofs
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({"at": rfc3339(e.at), "command": e.command, "applied": e.applied,
+                            "from": e.sender, "verdict": e.verdict})
+                    })
+                    .collect();
                 println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));
             } else {
                 // Everything a sender wrote is shown with its control characters escaped.
@@ -355,6 +365,10 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                         p(o.last_error.as_deref().unwrap_or(""))
                     );
                 }
+                println!("decisions (raw messages: `smartacct requests evidence {}`):", j.reference);
+                for e in &proofs {
+                    println!("  {}  from {}: {}", rfc3339(e.at), p(&e.sender), p(&e.verdict));
+                }
             }
             Ok(())
         }
@@ -366,6 +380,16 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         }
         Command::Mail { command: MailCommand::List { set_aside, json } } => ops::mail_list(app, set_aside, json).await,
         Command::Mail { command: MailCommand::Reprocess { id } } => ops::reprocess(app, id).await,
+        Command::Requests { command: RequestsCommand::Evidence { reference } } => {
+            let r = Reference::parse(&reference)
+                .ok_or_else(|| usage(format!("{reference:?} is not a reference like SA-7K3QX9PD")))?;
+            let request = app.store.request_by_reference(&r).await?.ok_or_else(|| anyhow::anyhow!("no request {r}"))?;
+            let proofs = app.store.evidence(request.id.expect("stored requests have ids")).await?;
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&mbox(&proofs)).and_then(|()| out.flush()).map_err(anyhow::Error::from)?;
+            Ok(())
+        }
         Command::Outbox { command: OutboxCommand::List { failed, json } } => {
             let rows = app.store.list_outbox(failed).await?;
             let hooks = app.store.list_hooks(failed).await?;
@@ -403,6 +427,28 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// mboxrd: a `From ` line per message (sender, time), LF line ends, `>`
+/// added before any line that starts with `>*From `, a blank line after each.
+fn mbox(rows: &[crate::store::EvidenceRow]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for e in rows {
+        let envelope: String = e.sender.chars().filter(|c| c.is_ascii_graphic()).collect();
+        let envelope = if envelope.is_empty() { "MAILER-DAEMON".to_string() } else { envelope };
+        out.extend_from_slice(format!("From {envelope} {}\n", e.at.format("%a %b %e %H:%M:%S %Y")).as_bytes());
+        let raw = e.raw.strip_suffix(b"\n").unwrap_or(&e.raw);
+        for line in raw.split(|&b| b == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.iter().skip_while(|&&b| b == b'>').take(5).eq(b"From ".iter()) {
+                out.push(b'>');
+            }
+            out.extend_from_slice(line);
+            out.push(b'\n');
+        }
+        out.push(b'\n');
+    }
+    out
 }
 
 /// One outbox row as JSON (`outbox list --json`, `requests show --json`).
@@ -452,4 +498,28 @@ fn outbox_json(o: &crate::store::OutboxRow) -> serde_json::Value {
         "next_attempt_at": rfc3339(o.next_attempt_at),
         "sent_at": o.sent_at.map(rfc3339),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mbox_quotes_from_lines_and_keeps_each_message_whole() {
+        let row = |raw: &[u8]| crate::store::EvidenceRow {
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap().to_utc(),
+            command: "ACCEPT".into(),
+            applied: true,
+            verdict: "v".into(),
+            sender: "jane@customer.test".into(),
+            raw: raw.to_vec(),
+        };
+        let out = mbox(&[row(b"Subject: a\r\n\r\nFrom here\r\n>From there\r\n"), row(b"Subject: b\r\n\r\nok\r\n")]);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "From jane@customer.test Mon Nov 23 10:00:00 2026\nSubject: a\n\n>From here\n>>From there\n\n\
+             From jane@customer.test Mon Nov 23 10:00:00 2026\nSubject: b\n\nok\n\n"
+        );
+    }
 }

@@ -215,6 +215,11 @@ impl Composer<'_> {
                 SinglePart::builder().header(lettre::message::header::ContentType::TEXT_HTML).body(body(rendered.html)),
             );
         let message = b.multipart(body).map_err(|e| ComposeError::Build { kind, message: e.to_string() })?;
+        // Signed last, over the bytes the outbox keeps and SMTP sends unchanged.
+        let raw = match &s.dkim {
+            Some(signer) => signer.sign(&message.formatted(), now.timestamp()),
+            None => message.formatted(),
+        };
 
         Ok(Outgoing {
             kind,
@@ -223,7 +228,7 @@ impl Composer<'_> {
             envelope_from,
             bounce_id,
             subject: rendered.subject,
-            raw: message.formatted(),
+            raw,
             key,
             about_request: request.is_some(),
             request_id: request.and_then(|r| r.id),
@@ -483,7 +488,11 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
             },
             locale,
         )?;
-        for refusal in [crate::email::Refusal::TooManyOpen { max: 20 }, crate::email::Refusal::DailyLimit { max: 50 }] {
+        for refusal in [
+            crate::email::Refusal::TooManyOpen { max: 20 },
+            crate::email::Refusal::DailyLimit { max: 50 },
+            crate::email::Refusal::DmarcFailed,
+        ] {
             compose(Content::NotAuthorized { refusal, sender: sender.clone(), request: None }, locale)?;
         }
         let why = crate::email::Unmatched::UnknownReference;

@@ -7,7 +7,7 @@ use futures::TryStreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
-use crate::configuration::{ImapSettings, Security};
+use crate::configuration::{Auth, ImapSettings, Security};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImapError {
@@ -17,6 +17,8 @@ pub enum ImapError {
     Tls { addr: String, message: String },
     #[error("cannot log in to IMAP as {user}: {message}")]
     Login { user: String, message: String },
+    #[error("cannot log in to IMAP as {user} with XOAUTH2")]
+    Token { user: String, source: crate::oauth2::TokenError },
     #[error("cannot {what}")]
     Command { what: String, source: async_imap::error::Error },
     #[error("cannot {what}: no answer from the IMAP server within {secs} s")]
@@ -102,8 +104,49 @@ async fn within<T, E: Into<async_imap::error::Error>>(
     }
 }
 
+/// SASL XOAUTH2: the initial response, then an empty answer to the error
+/// challenge a server sends before it refuses (RFC 7628 §3.2.3).
+struct Xoauth2(Option<String>);
+
+impl async_imap::Authenticator for Xoauth2 {
+    type Response = String;
+    fn process(&mut self, _challenge: &[u8]) -> String {
+        self.0.take().unwrap_or_default()
+    }
+}
+
+/// AUTHENTICATE XOAUTH2; a refused token is dropped and a fresh one tried once
+/// on the same connection (a revoked token, or one that expired early).
+async fn xoauth2_login(
+    mut client: Client<Box<dyn Io>>,
+    s: &ImapSettings,
+    tokens: &crate::oauth2::Tokens,
+) -> Result<Session<Box<dyn Io>>> {
+    let t = s.timeout;
+    let user = || s.username.clone();
+    for attempt in 0..2 {
+        let token = tokens.access_token().await.map_err(|source| ImapError::Token { user: user(), source })?;
+        let auth = Xoauth2(Some(crate::oauth2::xoauth2(&s.username, &token)));
+        match tokio::time::timeout(t, client.authenticate("XOAUTH2", auth)).await {
+            Err(_) => {
+                return Err(ImapError::Timeout { what: format!("log in to {}:{}", s.host, s.port), secs: t.as_secs() });
+            }
+            Ok(Ok(session)) => return Ok(session),
+            Ok(Err((e, back))) => {
+                tokens.refused(&token).await;
+                if attempt == 1 || !matches!(e, async_imap::error::Error::No(_)) {
+                    return Err(ImapError::Login { user: user(), message: e.to_string() });
+                }
+                client = back;
+            }
+        }
+    }
+    unreachable!("the second attempt returns")
+}
+
 impl Imap {
-    pub async fn connect(s: &ImapSettings) -> Result<Imap> {
+    /// Connects and logs in: with a password, or with XOAUTH2 and a token from `tokens`.
+    pub async fn connect(s: &ImapSettings, tokens: Option<&crate::oauth2::Tokens>) -> Result<Imap> {
         let addr = format!("{}:{}", s.host, s.port);
         let t = s.timeout;
         let timeout_err = |what: &str| ImapError::Timeout { what: format!("{what} {addr}"), secs: t.as_secs() };
@@ -135,12 +178,21 @@ impl Imap {
             }
         };
 
-        let session = match tokio::time::timeout(t, client.login(&s.username, &s.password)).await {
-            Err(_) => return Err(timeout_err("log in to")),
-            Ok(Err((e, _))) => {
-                return Err(ImapError::Login { user: s.username.clone(), message: e.to_string() });
+        let session = match (s.auth, tokens) {
+            (Auth::Xoauth2, Some(tokens)) => xoauth2_login(client, s, tokens).await?,
+            (Auth::Xoauth2, None) => {
+                return Err(ImapError::Login {
+                    user: s.username.clone(),
+                    message: "imap.auth is xoauth2 without [oauth2]".into(),
+                });
             }
-            Ok(Ok(session)) => session,
+            (Auth::Password, _) => match tokio::time::timeout(t, client.login(&s.username, &s.password)).await {
+                Err(_) => return Err(timeout_err("log in to")),
+                Ok(Err((e, _))) => {
+                    return Err(ImapError::Login { user: s.username.clone(), message: e.to_string() });
+                }
+                Ok(Ok(session)) => session,
+            },
         };
         let mut imap = Imap { session, timeout: t, has_move: false, has_uidplus: false, has_idle: false };
         let caps = within(t, "read the IMAP capabilities", imap.session.capabilities()).await?;

@@ -72,7 +72,7 @@ pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::d
 
 /// Processes every message waiting in `imap.folder` now, on a new connection.
 pub async fn poll_once(app: &App) -> anyhow::Result<PollReport> {
-    let mut imap = Imap::connect(&app.settings.imap).await?;
+    let mut imap = Imap::connect(&app.settings.imap, app.tokens.as_ref()).await?;
     let result = async {
         prepare(app, &mut imap).await?;
         process_waiting(app, &mut imap, None).await
@@ -318,7 +318,7 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         .map(|plan| composer.compose(plan, now))
         .collect::<Result<Vec<_>, _>>()
         .context("cannot render an email")?;
-    let committed = app.store.commit_inbound(&record, &decision, &outgoing, now).await?;
+    let committed = app.store.commit_inbound(&record, raw, &decision, &outgoing, now).await?;
     if let Committed::Applied { .. } = committed {
         crate::metrics::message(decision.outcome, started.elapsed());
     }

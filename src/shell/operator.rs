@@ -97,7 +97,7 @@ pub async fn reprocess(app: &App, id: i64) -> anyhow::Result<crate::intake::Poll
         .filter(|r| crate::store::SET_ASIDE.contains(&r.outcome.as_str()) || r.outcome == crate::store::REPROCESSED)
         .ok_or(ReprocessError::NotSetAside(id))?;
     let keyword = crate::intake::aside_keyword(row.uidvalidity, row.uid);
-    let mut imap = crate::imap::Imap::connect(s).await?;
+    let mut imap = crate::imap::Imap::connect(s, app.tokens.as_ref()).await?;
     let moved = async {
         imap.select(&s.rejected_folder).await?;
         let uids = imap.with_keyword(&keyword).await?;

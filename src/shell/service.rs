@@ -98,7 +98,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
     let mut failures = 0u32;
     while !*stop.borrow() {
         let session = async {
-            let mut imap = Imap::connect(s).await?;
+            let mut imap = Imap::connect(s, app.tokens.as_ref()).await?;
             intake::prepare(app, &mut imap).await?;
             anyhow::Ok(imap)
         };

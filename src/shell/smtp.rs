@@ -16,7 +16,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{Mutex, Semaphore};
 
-use crate::configuration::{Security, SmtpSettings};
+use crate::configuration::{Auth, Security, SmtpSettings};
+use crate::oauth2::Tokens;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SmtpError {
@@ -53,6 +54,8 @@ pub struct Smtp {
     slots: Arc<Semaphore>,
     timeout: Duration,
     pub pool_size: usize,
+    /// With `smtp.auth = "xoauth2"`: where each new connection's token comes from.
+    tokens: Option<Tokens>,
 }
 
 /// An idle connection older than this is checked with NOOP before reuse
@@ -62,10 +65,18 @@ const CHECK_AFTER: Duration = Duration::from_secs(20);
 impl Smtp {
     /// Checks what `new` would need (the TLS settings and CA file) without connecting.
     pub fn check(s: &SmtpSettings) -> Result<(), SmtpError> {
-        Self::new(s).map(|_| ())
+        Self::build(s, None).map(|_| ())
     }
 
-    pub fn new(s: &SmtpSettings) -> Result<Smtp, SmtpError> {
+    pub fn new(s: &SmtpSettings, tokens: Option<&Tokens>) -> Result<Smtp, SmtpError> {
+        if s.auth == Auth::Xoauth2 && tokens.is_none() {
+            let message = "smtp.auth is xoauth2 without [oauth2]".into();
+            return Err(SmtpError::Setup { host: s.host.clone(), message });
+        }
+        Self::build(s, tokens.filter(|_| s.auth == Auth::Xoauth2).cloned())
+    }
+
+    fn build(s: &SmtpSettings, tokens: Option<Tokens>) -> Result<Smtp, SmtpError> {
         crate::tls::install_provider();
         let err = |message: String| SmtpError::Setup { host: s.host.clone(), message };
         let (tls, wrapper) = match s.security {
@@ -92,6 +103,7 @@ impl Smtp {
             slots: Arc::new(Semaphore::new(pool_size)),
             timeout: s.timeout,
             pool_size,
+            tokens,
         })
     }
 
@@ -113,8 +125,18 @@ impl Smtp {
         self.timeout
     }
 
-    /// Sends bytes as they are, with `from` as the envelope sender.
+    /// Sends bytes as they are, with `from` as the envelope sender. With
+    /// XOAUTH2, a token the server refuses is replaced and the send tried once more at once.
     pub async fn send(&self, from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
+        match self.send_once(from, to, raw).await {
+            Err(SendError::Temporary(why)) if self.tokens.is_some() && why.starts_with(REFUSED_TOKEN) => {
+                self.send_once(from, to, raw).await
+            }
+            other => other,
+        }
+    }
+
+    async fn send_once(&self, from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
         let envelope = Envelope::new(
             Some(from.parse().map_err(|e| SendError::Permanent(format!("bad envelope sender {from}: {e}")))?),
             vec![to.parse().map_err(|e| SendError::Permanent(format!("bad recipient {to}: {e}")))?],
@@ -177,13 +199,29 @@ impl Smtp {
         if let Some(params) = &self.tls {
             conn.starttls(params.clone(), &hello).await.map_err(setup)?;
         }
-        if let (Some(user), Some(pass)) = (&s.username, &s.password) {
-            let credentials = Credentials::new(user.clone(), pass.clone());
-            conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials).await.map_err(setup)?;
+        match (&self.tokens, &s.username, &s.password) {
+            (Some(tokens), Some(user), _) => {
+                let token =
+                    tokens.access_token().await.map_err(|e| SendError::Temporary(crate::telemetry::chain(&e)))?;
+                let credentials = Credentials::new(user.clone(), token.secret().to_string());
+                if let Err(e) = conn.auth(&[Mechanism::Xoauth2], &credentials).await {
+                    // Refused (revoked, expired early): not handed out again; the session is abandoned.
+                    tokens.refused(&token).await;
+                    conn.abort().await;
+                    return Err(SendError::Temporary(format!("{REFUSED_TOKEN}: {e}")));
+                }
+            }
+            (None, Some(user), Some(pass)) => {
+                let credentials = Credentials::new(user.clone(), pass.clone());
+                conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials).await.map_err(setup)?;
+            }
+            _ => {}
         }
         Ok(conn)
     }
 }
+
+const REFUSED_TOKEN: &str = "the SMTP server refused the access token";
 
 /// Setting up a session failed (greeting, STARTTLS, AUTH): about the server or
 /// our settings, never about one email, so always worth another try.

@@ -31,7 +31,10 @@ fn layer(format: LogFormat) -> Boxed {
 /// Text logging from the start; the configuration may switch it to JSON (`use_format`).
 pub fn init() {
     let (layer, handle) = reload::Layer::new(layer(LogFormat::Text));
-    if tracing_subscriber::registry().with(layer).with(filter()).try_init().is_ok() {
+    // Libraries that log what they write on the wire say no more than `info`.
+    let no_secrets =
+        tracing_subscriber::filter::filter_fn(|m| *m.level() <= tracing::Level::INFO || !says_secrets(m.target()));
+    if tracing_subscriber::registry().with(layer).with(filter()).with(no_secrets).try_init().is_ok() {
         let _ = RELOAD.set(handle);
     }
 }
@@ -101,6 +104,15 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     out
+}
+
+/// Libraries whose debug and trace lines carry what was written on the wire:
+/// `AUTH` lines (a password, an access token), token endpoint answers. They
+/// say no more than `info`, whatever `RUST_LOG` asks.
+const SECRET_TARGETS: &[&str] = &["lettre", "async_imap", "imap_proto", "reqwest", "hyper", "hyper_util", "h2"];
+
+fn says_secrets(target: &str) -> bool {
+    SECRET_TARGETS.iter().any(|t| target == *t || target.starts_with(&format!("{t}::")))
 }
 
 #[cfg(test)]

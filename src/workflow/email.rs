@@ -116,6 +116,8 @@ pub enum Refusal {
     TooManyOpen { max: u32 },
     /// The partner made `partners.max_new_requests_per_day` requests in 24 hours.
     DailyLimit { max: u32 },
+    /// A command whose From failed DMARC at our own server (`security.authserv_id`).
+    DmarcFailed,
 }
 
 impl Refusal {
@@ -127,6 +129,7 @@ impl Refusal {
             Refusal::NotCustomer => "not_customer",
             Refusal::TooManyOpen { .. } => "too_many_open",
             Refusal::DailyLimit { .. } => "daily_limit",
+            Refusal::DmarcFailed => "dmarc_failed",
         }
     }
 

@@ -82,8 +82,14 @@ pub(super) async fn reprocess(app: &App, id: i64) -> Result<(), Failure> {
 /// `check-config --connect`: logs in to IMAP and SMTP and says, line by line, what works.
 pub(super) async fn check_connect(s: &crate::configuration::Settings) -> Result<(), Failure> {
     let mut failed = Vec::new();
+    // With the store, so a refresh token the provider rotates during the check is kept, as the service keeps it.
+    let store = match &s.oauth2 {
+        Some(_) => crate::store::Store::open(&s.database.url).await.ok(),
+        None => None,
+    };
+    let tokens = s.oauth2.clone().map(|o| crate::oauth2::Tokens::new(o, store.clone()));
     let i = &s.imap;
-    match crate::imap::Imap::connect(i).await {
+    match crate::imap::Imap::connect(i, tokens.as_ref()).await {
         Err(e) => {
             println!("imap: FAILED {}:{} ({}) as {}: {}", i.host, i.port, sec(i.security), i.username, chain(&e));
             failed.push("imap");
@@ -108,7 +114,7 @@ pub(super) async fn check_connect(s: &crate::configuration::Settings) -> Result<
     }
     let m = &s.smtp;
     let login = m.username.as_deref().map_or_else(|| "without AUTH".to_string(), |u| format!("as {u}"));
-    match crate::smtp::Smtp::new(m) {
+    match crate::smtp::Smtp::new(m, tokens.as_ref()) {
         Err(e) => {
             println!("smtp: FAILED {}:{}: {}", m.host, m.port, chain(&e));
             failed.push("smtp");

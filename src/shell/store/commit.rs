@@ -38,25 +38,39 @@ pub type Planned = (Decision, Vec<Outgoing>);
 impl Store {
     /// Commits everything a message caused, or nothing. A message already
     /// recorded changes nothing (returns `Duplicate`); a request that changed
-    /// meanwhile fails it with `Conflict` (the message is read again).
+    /// meanwhile fails it with `Conflict` (the message is read again). A
+    /// command's verdict is kept with `raw`, the message as received.
     pub async fn commit_inbound(
         &self,
         record: &InboundRecord,
+        raw: &[u8],
         decision: &Decision,
         outgoing: &[Outgoing],
         now: DateTime<Utc>,
     ) -> Result<Committed> {
         let _writer = self.writer.lock().await;
         let mut tx = self.write().await?;
-        // The decision first, then the record with the request it concerned: one
-        // statement less than recording first; a duplicate (rare: checked before
-        // deciding) rolls the whole back.
-        let request_id = apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
+        // The record first: a message another process committed meanwhile is a
+        // duplicate here, before its decision can clash with what that process did.
         let recorded =
-            insert_inbound(&mut *tx, record, decision.outcome.name(), &decision.detail, request_id, now).await?;
-        if recorded.is_none() {
+            insert_inbound(&mut *tx, record, decision.outcome.name(), &decision.detail, decision.request_id, now)
+                .await?;
+        let Some(inbound_id) = recorded else {
             tx.rollback().await?;
             return Ok(Committed::Duplicate);
+        };
+        let request_id = apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
+        if request_id != decision.request_id {
+            // A request this message created: the record names it too.
+            sqlx::query("UPDATE inbound SET request_id = ? WHERE id = ?")
+                .bind(request_id)
+                .bind(inbound_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let (Some(verdict), Some(request_id)) = (&decision.verdict, request_id) {
+            let sender = record.sender.as_deref().unwrap_or("");
+            super::evidence::insert(&mut tx, request_id, inbound_id, verdict, sender, raw, now).await?;
         }
         tx.commit().await?;
         Ok(Committed::Applied { request_id })
@@ -162,7 +176,8 @@ async fn apply_one(
 
 /// Retention: the copies of a request's personal data outside its row go
 /// (the emails' bytes and recipients, the history's details, the events'
-/// bodies, the inbound mail's senders and subjects); kinds, states and dates stay.
+/// bodies, the inbound mail's senders and subjects, the decisions' raw messages
+/// and verdicts); kinds, states and dates stay.
 async fn erase_records(tx: &mut Transaction<'static, Sqlite>, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         for statement in [
@@ -170,6 +185,7 @@ async fn erase_records(tx: &mut Transaction<'static, Sqlite>, ids: &[i64]) -> Re
             "UPDATE events SET detail = '' WHERE request_id IN (",
             "UPDATE hook_events SET body = '' WHERE request_id IN (",
             "UPDATE inbound SET sender = NULL, subject = NULL, detail = NULL WHERE request_id IN (",
+            "UPDATE evidence SET raw = x'', sender = 'erased', verdict = '' WHERE request_id IN (",
         ] {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(statement);
             let mut list = q.separated(", ");

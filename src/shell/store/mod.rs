@@ -1,9 +1,11 @@
 //! The SQLite store: the only module with SQL. Opening, migrations and the typed errors.
 mod commit;
 mod due;
+mod evidence;
 mod hooks;
 mod inbound;
 mod metrics;
+mod oauth2;
 mod outbox;
 mod requests;
 
@@ -15,6 +17,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Row, SqlSafeStr};
 
 pub use commit::{Committed, InboundRecord, Planned};
+pub use evidence::EvidenceRow;
 pub use hooks::HookRow;
 pub use inbound::{InboundRow, REPROCESSED, SET_ASIDE};
 pub use metrics::Snapshot;

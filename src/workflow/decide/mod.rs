@@ -22,6 +22,7 @@ use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Reference, State, Step};
 use crate::email::{Content, EmailPlan, Kind, Origin};
 pub use crate::read::Inbound;
+pub use crate::read::auth_results::{Dmarc, DmarcVerdict};
 use crate::read::automatic;
 use crate::request::Request;
 
@@ -256,6 +257,39 @@ pub struct Decision {
     /// Retention: the store also drops the request's copies of personal data
     /// (sent emails' bytes, history details, event bodies, inbound senders).
     pub erase_records: bool,
+    /// For a SUBMIT, CANCEL, ACCEPT or DECLINE (applied or refused): why, kept
+    /// with the raw message as the decision's proof.
+    pub verdict: Option<Verdict>,
+}
+
+/// The proof of a command's decision: what let it through, or what stopped it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// `SUBMIT`, `CANCEL`, `ACCEPT` or `DECLINE`.
+    pub command: &'static str,
+    pub step: Step,
+    /// The reply key that named the request and step: its step prefix and the
+    /// start of its SHA-256 (never the token itself).
+    pub key: String,
+    /// Who sent it and whom the step binds it to.
+    pub sender: String,
+    pub dmarc: DmarcVerdict,
+    pub applied: bool,
+}
+
+impl Verdict {
+    /// One line for `requests show`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} on the {} step: key {}; {}; {}",
+            self.command,
+            if self.applied { "applied" } else { "refused" },
+            self.step.name(),
+            self.key,
+            self.sender,
+            self.dmarc.describe()
+        )
+    }
 }
 
 impl Decision {
@@ -269,6 +303,7 @@ impl Decision {
             emails: Vec::new(),
             fail_outbox: None,
             erase_records: false,
+            verdict: None,
         }
     }
 

@@ -1,6 +1,9 @@
 //! Replies: a command on a step (one guard for both steps), and replies that change nothing but are answered.
 use super::new_request::{submit, submitted_emails};
-use super::{Decision, EventKind, Inbound, Known, Outcome, answer, deadline_passed, expiry, queue_capped, waiting_on};
+use super::{
+    Decision, DmarcVerdict, EventKind, Inbound, Known, Outcome, Verdict, answer, deadline_passed, expiry, queue_capped,
+    waiting_on,
+};
 use crate::domain::{EmailAddress, State, Step};
 use crate::email::{CancelledBy, Content, EmailPlan, Origin, Refusal, Unmatched};
 use crate::read::reply::Command;
@@ -61,8 +64,45 @@ pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision 
         Command::Decline => (Outcome::Declined, EventKind::Declined, "DECLINE"),
         Command::None | Command::Ambiguous => return no_command(c, request, step, command),
     };
+    let dmarc = DmarcVerdict::read(
+        inbound.mail.header_values("authentication-results"),
+        env.settings.security.authserv_id.as_deref(),
+    );
+    let key = inbound
+        .keys
+        .iter()
+        .find(|k| k.step == step)
+        .map_or_else(|| "none".to_string(), |k| format!("{}-… (sha256 {}…)", step.prefix(), &k.token.hash()[..12]));
+    let mut verdict = Verdict {
+        command: word,
+        step,
+        key,
+        sender: format!("{sender} is the {role} of {}", request.reference),
+        dmarc,
+        applied: false,
+    };
+    if verdict.dmarc.failed() {
+        // The From may be forged: refused, recorded, and the address told (capped like every refusal).
+        let why = verdict.dmarc.describe();
+        let mut d = Decision::about(
+            request,
+            Outcome::Refused,
+            format!("{word} for {} refused: {sender} failed DMARC ({why})", request.reference),
+        );
+        d.event(EventKind::Refused, format!("{word} from {sender} refused: {why}; nothing changed"));
+        let content = Content::NotAuthorized {
+            refusal: Refusal::DmarcFailed,
+            sender: sender.to_string(),
+            request: Some(request.clone()),
+        };
+        queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
+        d.verdict = Some(verdict);
+        return d;
+    }
+    verdict.applied = true;
     let mut d = Decision::about(request, outcome, format!("{} {}", request.reference, outcome.name()));
-    d.event(event, format!("{word} from {sender}"));
+    d.event(event, format!("{word} from {sender} ({})", verdict.dmarc.describe()));
+    d.verdict = Some(verdict);
     let (now, mut after) = (env.now, request.clone());
     let notice =
         |content: Content, to: &EmailAddress, locale| EmailPlan::new(content, to.clone(), locale, Origin::Reply);

@@ -435,3 +435,56 @@ fn a_resend_past_the_deadline_is_refused_for_the_sweep_closes_it() {
         assert!(matches!(e, NotApplicable::PastDeadline { .. }), "{e}");
     }
 }
+
+/// A reply as our server delivers it: its `Authentication-Results` on top.
+fn mail_with_results(from: &str, body: &str, results: &[&str]) -> Inbound {
+    let headers: String = results.iter().map(|r| format!("Authentication-Results: {r}\r\n")).collect();
+    let raw = format!(
+        "{headers}From: {from}\r\nTo: desk+x@example.test\r\nSubject: Re: x\r\nMessage-ID: <m@x.test>\r\n\r\n{body}\r\n"
+    );
+    Inbound::read(raw.as_bytes(), &a("desk@example.test"))
+}
+
+#[test]
+fn a_command_that_fails_dmarc_at_our_server_is_refused_and_changes_nothing() {
+    let now = Utc::now();
+    let mut s = settings();
+    s.security.authserv_id = Some("mx.example.test".into());
+    let cases = [
+        (State::AwaitingReview, Step::Review, PARTNER, "SUBMIT"),
+        (State::AwaitingReview, Step::Review, PARTNER, "CANCEL"),
+        (State::PendingCustomerAcceptance, Step::Activation, CUSTOMER, "ACCEPT"),
+        (State::PendingCustomerAcceptance, Step::Activation, CUSTOMER, "DECLINE"),
+    ];
+    for (state, step, from, word) in cases {
+        let known = Known { keyed: Some((request(state, InTime, now), step)), ..Known::default() };
+        let inbound = mail_with_results(from, word, &["mx.example.test; dmarc=fail header.from=x"]);
+        let d = decide(&inbound, &known, &env(&s, now));
+        assert_eq!((d.outcome, d.change.is_some()), (Outcome::Refused, false), "{word}: {d:?}");
+        assert_eq!(d.emails.iter().map(EmailPlan::kind).collect::<Vec<_>>(), [Kind::NotAuthorized]);
+        assert_eq!(d.events[0].kind, EventKind::Refused);
+        assert!(d.events[0].detail.contains("dmarc=fail by mx.example.test"), "{:?}", d.events);
+        let v = d.verdict.expect("a refused command keeps its verdict");
+        assert!(!v.applied && v.dmarc.failed() && v.command == word);
+
+        // Pass, none, another server's fail or no header: as without the check.
+        for results in
+            [&["mx.example.test; dmarc=pass"][..], &["mx.example.test; dmarc=none"], &["other.test; dmarc=fail"], &[]]
+        {
+            let d = decide(&mail_with_results(from, word, results), &known, &env(&s, now));
+            assert!(d.change.is_some(), "{word} with {results:?} applies: {d:?}");
+            assert!(d.verdict.as_ref().is_some_and(|v| v.applied));
+        }
+    }
+}
+
+#[test]
+fn without_an_authserv_id_a_dmarc_fail_is_not_read() {
+    let (s, now) = (settings(), Utc::now());
+    let known = Known { keyed: Some((request(State::AwaitingReview, InTime, now), Step::Review)), ..Known::default() };
+    let d = decide(&mail_with_results(PARTNER, "SUBMIT", &["mx.example.test; dmarc=fail"]), &known, &env(&s, now));
+    assert!(d.change.is_some());
+    let v = d.verdict.unwrap();
+    assert_eq!(v.dmarc, DmarcVerdict::NotChecked);
+    assert!(v.describe().contains("not checked"), "{}", v.describe());
+}

@@ -1,4 +1,5 @@
 //! Pure reading of inbound mail: bytes in, typed facts out. No I/O, no clock.
+pub mod auth_results;
 pub mod automatic;
 pub mod dsn;
 pub mod form;

@@ -71,6 +71,8 @@ pub struct DeskOptions {
     pub imap_security: &'static str,
     pub smtp_port: u16,
     pub stack: Stack,
+    /// The desk's address is `PREFIX-<random>@example.test` (`oauth` on the XOAUTH2 stack).
+    pub address_prefix: &'static str,
 }
 
 impl Default for DeskOptions {
@@ -86,6 +88,7 @@ impl Default for DeskOptions {
             imap_security: "none",
             smtp_port: SMTP_PORT,
             stack: MAIN,
+            address_prefix: "desk",
         }
     }
 }
@@ -111,7 +114,7 @@ impl TestDesk {
 
     pub async fn with(options: DeskOptions) -> TestDesk {
         mailstack();
-        let address = format!("desk-{}@example.test", uid());
+        let address = format!("{}-{}@example.test", options.address_prefix, uid());
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("smartacct.toml");
         write_config(&config, &address, dir.path(), &options);
@@ -215,9 +218,10 @@ support_url = "https://www.cisco.com/go/scm"
         smtp_port = o.smtp_port,
         db = dir.join("smartacct.db").display(),
         review = o.review,
-        extra = o.extra,
-        imap_extra = o.imap_extra,
-        smtp_extra = o.smtp_extra,
+        // `{desk}` in the extra lines stands for the desk's address.
+        extra = o.extra.replace("{desk}", address),
+        imap_extra = o.imap_extra.replace("{desk}", address),
+        smtp_extra = o.smtp_extra.replace("{desk}", address),
         partners_extra = o.partners_extra,
         mailbox_extra = o.mailbox_extra,
         workflow_extra = o.workflow_extra,

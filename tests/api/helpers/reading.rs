@@ -90,6 +90,7 @@ fn imap_settings(stack: Stack, user: &str) -> ImapSettings {
         security: Security::None,
         username: user.into(),
         password: PASSWORD.into(),
+        auth: Default::default(),
         ca_file: None,
         folder: "INBOX".into(),
         processed_folder: "Processed".into(),
@@ -102,13 +103,79 @@ fn imap_settings(stack: Stack, user: &str) -> ImapSettings {
     }
 }
 
+/// A session as `user`: with the password, or for the token-only
+/// `oauth-*` mailboxes of the XOAUTH2 stack, with a reader's token.
+async fn login(stack: Stack, user: &str) -> Imap {
+    if !user.starts_with("oauth-") {
+        return Imap::connect(&imap_settings(stack, user), None).await.expect("test IMAP login");
+    }
+    let token = reader_token(stack, user).await;
+    let settings = ImapSettings { auth: smartacct::configuration::Auth::Xoauth2, ..imap_settings(stack, user) };
+    let tokens = smartacct::oauth2::Tokens::new(
+        smartacct::configuration::OAuth2Settings::Command { token_command: format!("printf %s {token}") },
+        None,
+    );
+    Imap::connect(&settings, Some(&tokens)).await.expect("test IMAP login with XOAUTH2")
+}
+
+/// A long-lived token for the test's own reads of an `oauth-*` mailbox (its own client).
+async fn reader_token(stack: Stack, user: &str) -> String {
+    static TOKENS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+    if let Some((_, t)) = TOKENS.lock().unwrap().iter().find(|(u, _)| u == user) {
+        return t.clone();
+    }
+    let client = format!("reader-{user}");
+    oauth_admin(
+        stack,
+        "client",
+        &serde_json::json!({"client_id": client, "secret": "r", "user": user, "lifetime": 86400}),
+    )
+    .await;
+    let answer = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{}/token", stack.oauth2))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("grant_type=client_credentials&client_id={client}&client_secret=r"))
+        .send()
+        .await
+        .expect("the token server answers")
+        .text()
+        .await
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let token = answer["access_token"].as_str().unwrap().to_string();
+    TOKENS.lock().unwrap().push((user.to_string(), token.clone()));
+    token
+}
+
+/// `POST /admin/WHAT` on the stack's token server (see scripts/oauth2_endpoint.py).
+pub async fn oauth_admin(stack: Stack, what: &str, body: &serde_json::Value) {
+    reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{}/admin/{what}", stack.oauth2))
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("the token server answers");
+}
+
+/// `GET /admin/stats` of one client: tokens issued, the refresh token now valid, the tokens themselves.
+pub async fn oauth_stats(stack: Stack, client_id: &str) -> serde_json::Value {
+    let text = reqwest::get(format!("http://127.0.0.1:{}/admin/stats?client_id={client_id}", stack.oauth2))
+        .await
+        .expect("the token server answers")
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
 /// Messages in a folder of `user`'s mailbox (0 when the folder does not exist).
 pub async fn count(user: &str, folder: &str) -> usize {
     count_on(MAIN, user, folder).await
 }
 
 pub async fn count_on(stack: Stack, user: &str, folder: &str) -> usize {
-    let mut imap = Imap::connect(&imap_settings(stack, user)).await.expect("test IMAP login");
+    let mut imap = login(stack, user).await;
     let n = imap.select(folder).await.map(|s| s.exists as usize).unwrap_or(0);
     imap.logout().await;
     n
@@ -202,7 +269,7 @@ pub async fn fetch_all(user: &str, folder: &str) -> Vec<Received> {
 }
 
 pub async fn fetch_all_on(stack: Stack, user: &str, folder: &str) -> Vec<Received> {
-    let mut imap = Imap::connect(&imap_settings(stack, user)).await.expect("test IMAP login");
+    let mut imap = login(stack, user).await;
     let out = match imap.select(folder).await {
         Err(_) => Vec::new(),
         Ok(_) => {

@@ -11,14 +11,32 @@ pub struct Stack {
     pub submission: u16,
     pub imap: u16,
     pub imaps: u16,
+    /// The token server of an XOAUTH2 stack (0: none).
+    pub oauth2: u16,
 }
 
 /// The shared stack every ordinary test uses.
 pub const MAIN: Stack =
-    Stack { dir: "/var/lib/smartacct-mailstack", smtp: 2525, submission: 2587, imap: 1143, imaps: 1993 };
+    Stack { dir: "/var/lib/smartacct-mailstack", smtp: 2525, submission: 2587, imap: 1143, imaps: 1993, oauth2: 0 };
 /// A second stack for the tests that stop and start servers, so they never disturb the others.
-pub const FAULTS: Stack =
-    Stack { dir: "/var/lib/smartacct-mailstack-faults", smtp: 2526, submission: 2588, imap: 1144, imaps: 1994 };
+pub const FAULTS: Stack = Stack {
+    dir: "/var/lib/smartacct-mailstack-faults",
+    smtp: 2526,
+    submission: 2588,
+    imap: 1144,
+    imaps: 1994,
+    oauth2: 0,
+};
+/// A third stack with XOAUTH2 (scripts/oauth2_endpoint.py on `oauth2`): its
+/// `oauth-*@example.test` mailboxes log in with a token only.
+pub const OAUTH: Stack = Stack {
+    dir: "/var/lib/smartacct-mailstack-oauth",
+    smtp: 2527,
+    submission: 2589,
+    imap: 1145,
+    imaps: 1995,
+    oauth2: 8431,
+};
 
 pub const SMTP_PORT: u16 = MAIN.smtp;
 pub const IMAP_PORT: u16 = MAIN.imap;
@@ -34,6 +52,7 @@ impl Stack {
             .env("MAILSTACK_SUBMISSION_PORT", self.submission.to_string())
             .env("MAILSTACK_IMAP_PORT", self.imap.to_string())
             .env("MAILSTACK_IMAPS_PORT", self.imaps.to_string())
+            .env("MAILSTACK_OAUTH2_PORT", if self.oauth2 == 0 { String::new() } else { self.oauth2.to_string() })
             .status()
             .expect("cannot run scripts/mailstack.sh");
         assert!(status.success(), "scripts/mailstack.sh {cmd} failed for {}", self.dir);
@@ -41,7 +60,7 @@ impl Stack {
 
     fn up(&self) {
         let up = |p: u16| std::net::TcpStream::connect(("127.0.0.1", p)).is_ok();
-        if !(up(self.smtp) && up(self.imap) && up(self.imaps)) {
+        if !(up(self.smtp) && up(self.imap) && up(self.imaps) && (self.oauth2 == 0 || up(self.oauth2))) {
             self.script("up");
         }
     }
@@ -72,6 +91,13 @@ pub fn fault_stack() -> FaultStack {
     FAULTS.up();
     FaultStack { _in_process: guard, _across_processes: file }
 }
+/// The XOAUTH2 stack, started once per test run.
+pub fn oauth_stack() -> Stack {
+    static UP: OnceLock<()> = OnceLock::new();
+    UP.get_or_init(|| OAUTH.up());
+    OAUTH
+}
+
 pub const PASSWORD: &str = "secret";
 /// How long a test waits for mail to arrive before it fails.
 pub const MAIL_WAIT: Duration = Duration::from_secs(20);

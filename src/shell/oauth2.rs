@@ -1,0 +1,321 @@
+//! Access tokens for SASL XOAUTH2 (SPEC §9): from the token endpoint (RFC 6749) or `oauth2.token_command`.
+//!
+//! A token is kept in memory only, until shortly before its `expires_in`, and
+//! dropped as soon as a server refuses it (revoked, or expired under a long
+//! IDLE); it never reaches a log line or the disk. A refresh token that the
+//! provider rotates is kept in the store at once: a mailbox must not stop
+//! after 90 days because a rotated refresh token was thrown away.
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use tokio::sync::Mutex;
+
+use crate::configuration::OAuth2Settings;
+use crate::store::Store;
+
+/// How long before its stated expiry a token is no longer handed out (at most).
+const EARLY: Duration = Duration::from_secs(60);
+/// What a `token_command`'s token is trusted for: it states no lifetime.
+const COMMAND_TOKEN_LIFE: Duration = Duration::from_secs(300);
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Errors the RFC 6749 endpoint names that only a configuration change mends.
+const GRANT_ERRORS: &[&str] =
+    &["invalid_client", "invalid_grant", "unauthorized_client", "invalid_scope", "unsupported_grant_type"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// The endpoint refused the grant: the named key needs fixing (retried with backoff meanwhile).
+    #[error("cannot get an access token: {url} refused the grant ({error}{description}); check {key}")]
+    Refused { url: String, error: String, description: String, key: &'static str },
+    /// Down, slow, or answering nonsense: a runtime outage, retried with backoff.
+    #[error("cannot get an access token from {url}: {message}")]
+    Outage { url: String, message: String },
+    #[error("cannot get an access token from oauth2.token_command: {message}")]
+    Command { message: String },
+}
+
+/// An access token: its value is shown to no `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(…)")
+    }
+}
+
+/// The SASL XOAUTH2 initial response: `user=…^Aauth=Bearer …^A^A`.
+pub fn xoauth2(user: &str, token: &AccessToken) -> String {
+    format!("user={user}\x01auth=Bearer {}\x01\x01", token.0)
+}
+
+/// Where a desk's access tokens come from; cheap to clone, shared by IMAP and SMTP.
+#[derive(Clone)]
+pub struct Tokens {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    settings: OAuth2Settings,
+    /// Where a rotated refresh token is kept (without one, in memory only).
+    store: Option<Store>,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    cached: Option<(AccessToken, Instant)>,
+    /// The refresh token in use (the file's, or the rotated one kept in the store).
+    refresh: Option<String>,
+    /// The last failure, so that the recovery is said.
+    last_failure: Option<String>,
+}
+
+impl Tokens {
+    pub fn new(settings: OAuth2Settings, store: Option<Store>) -> Tokens {
+        Tokens { inner: Arc::new(Inner { settings, store, state: Mutex::new(State::default()) }) }
+    }
+
+    /// A token valid for a while yet: the cached one, or a fresh one.
+    pub async fn access_token(&self) -> Result<AccessToken, TokenError> {
+        let mut state = self.inner.state.lock().await;
+        if let Some((token, until)) = &state.cached
+            && Instant::now() < *until
+        {
+            return Ok(token.clone());
+        }
+        state.cached = None;
+        let result = match &self.inner.settings {
+            OAuth2Settings::Command { token_command } => {
+                run_command(token_command).await.map(|t| (t, COMMAND_TOKEN_LIFE))
+            }
+            OAuth2Settings::Endpoint { .. } => self.fetch_from_endpoint(&mut state).await,
+        };
+        match result {
+            Ok((token, life)) => {
+                if state.last_failure.take().is_some() {
+                    tracing::info!("access tokens are issued again");
+                }
+                // Handed out until shortly before it expires: a tenth of its life, at most a minute.
+                let until = Instant::now() + life.saturating_sub((life / 10).min(EARLY));
+                state.cached = Some((token.clone(), until));
+                tracing::debug!(expires_in = life.as_secs(), "new access token");
+                Ok(token)
+            }
+            Err(e) => {
+                // Said by the caller (the mailbox watcher logs an outage once); remembered for the recovery line.
+                state.last_failure = Some(e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    /// A server refused `token`: it is not handed out again.
+    pub async fn refused(&self, token: &AccessToken) {
+        let mut state = self.inner.state.lock().await;
+        if state.cached.as_ref().is_some_and(|(t, _)| t == token) {
+            state.cached = None;
+            tracing::info!("the server refused the access token; a new one will be fetched");
+        }
+    }
+
+    async fn fetch_from_endpoint(&self, state: &mut State) -> Result<(AccessToken, Duration), TokenError> {
+        let OAuth2Settings::Endpoint { token_url, client_id, client_secret, scope, refresh_token_file } =
+            &self.inner.settings
+        else {
+            unreachable!("called for an endpoint only")
+        };
+        let outage = |message: String| TokenError::Outage { url: token_url.clone(), message };
+        let file = match refresh_token_file {
+            None => None,
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| outage(format!("cannot read oauth2.refresh_token_file {}: {e}", path.display())))?
+                    .trim()
+                    .to_string(),
+            ),
+        };
+        let slot = format!("{token_url} {client_id}");
+        let file_hash = file.as_deref().map(|t| hex(&Sha256::digest(t.as_bytes())));
+        if let (Some(from_file), Some(hash), None) = (&file, &file_hash, &state.refresh) {
+            // The rotated token wins while the file still holds the one it replaced;
+            // a new token written to the file by the operator wins over both.
+            let kept = match &self.inner.store {
+                Some(store) => store.rotated_refresh_token(&slot, hash).await.map_err(|e| outage(e.to_string()))?,
+                None => None,
+            };
+            state.refresh = Some(kept.unwrap_or_else(|| from_file.clone()));
+        }
+        let mut form: Vec<(&str, String)> = vec![("client_id", client_id.clone())];
+        if let Some(secret) = client_secret {
+            form.push(("client_secret", secret.clone()));
+        }
+        if let Some(scope) = scope {
+            form.push(("scope", scope.clone()));
+        }
+        match &state.refresh {
+            Some(refresh) => {
+                form.push(("grant_type", "refresh_token".into()));
+                form.push(("refresh_token", refresh.clone()));
+            }
+            None => form.push(("grant_type", "client_credentials".into())),
+        }
+        let grant_key = if state.refresh.is_some() { "oauth2.refresh_token_file" } else { "oauth2.client_secret_file" };
+        let url = token_url.clone();
+        let (status, body) = post_form(&url, &form).await.map_err(outage)?;
+        let answer: serde_json::Value = serde_json::from_str(&body)
+            .map_err(|_| outage(format!("HTTP {status} with a body that is not JSON ({} bytes)", body.len())))?;
+        let text = |k: &str| answer.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        if let Some(error) = text("error") {
+            let description = text("error_description").map(|d| format!(": {}", first_line(&d))).unwrap_or_default();
+            if GRANT_ERRORS.contains(&error.as_str()) {
+                let key = match error.as_str() {
+                    "invalid_client" | "unauthorized_client" => "oauth2.client_id and oauth2.client_secret_file",
+                    "invalid_scope" => "oauth2.scope",
+                    _ => grant_key,
+                };
+                return Err(TokenError::Refused { url: token_url.clone(), error, description, key });
+            }
+            return Err(outage(format!("HTTP {status}: {error}{description}")));
+        }
+        if !(200..300).contains(&status) {
+            return Err(outage(format!("HTTP {status}")));
+        }
+        let token = text("access_token")
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| outage("no access_token in the answer".into()))?;
+        let expires_in = match answer.get("expires_in") {
+            Some(serde_json::Value::Number(n)) => n.as_u64(),
+            Some(serde_json::Value::String(s)) => s.parse().ok(),
+            _ => None,
+        }
+        .unwrap_or(3600);
+        if let (Some(rotated), Some(hash)) = (text("refresh_token"), &file_hash)
+            && state.refresh.as_deref() != Some(rotated.as_str())
+        {
+            // Kept before it is used: the old one may already be void.
+            if let Some(store) = &self.inner.store {
+                store.keep_refresh_token(&slot, hash, &rotated).await.map_err(|e| outage(e.to_string()))?;
+            }
+            tracing::info!("the provider rotated the refresh token; the new one is kept in the database");
+            state.refresh = Some(rotated);
+        }
+        Ok((AccessToken(token), Duration::from_secs(expires_in.max(1))))
+    }
+}
+
+/// One POST of a form; the status and body (any status: the caller reads RFC 6749 errors).
+async fn post_form(url: &str, form: &[(&str, String)]) -> Result<(u16, String), String> {
+    crate::tls::install_provider();
+    let client = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(|e| crate::telemetry::chain(&e))?;
+    let body: Vec<String> = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect();
+    let response = client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .body(body.join("&"))
+        .send()
+        .await
+        .map_err(|e| crate::telemetry::chain(&e))?;
+    let status = response.status().as_u16();
+    let body = response.text().await.map_err(|e| crate::telemetry::chain(&e))?;
+    Ok((status, body))
+}
+
+/// `application/x-www-form-urlencoded`: unreserved bytes as they are, the rest %XX.
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn run_command(command: &str) -> Result<AccessToken, TokenError> {
+    let err = |message: String| TokenError::Command { message };
+    let child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| err(format!("cannot start sh: {e}")))?;
+    let out = tokio::time::timeout(TIMEOUT, child.wait_with_output())
+        .await
+        .map_err(|_| err(format!("no token within {} s", TIMEOUT.as_secs())))?
+        .map_err(|e| err(e.to_string()))?;
+    if !out.status.success() {
+        // Its stderr, not its stdout: a token printed before a failure stays unsaid.
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(err(format!("{} ({})", out.status, first_line(&stderr))));
+    }
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if token.is_empty() || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(err("it must print one access token and nothing else".into()));
+    }
+    Ok(AccessToken(token))
+}
+
+fn first_line(s: &str) -> String {
+    crate::domain::printable(s.lines().next().unwrap_or("").trim()).chars().take(200).collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_are_percent_encoded() {
+        assert_eq!(
+            urlencode("https://outlook.office365.com/.default"),
+            "https%3A%2F%2Foutlook.office365.com%2F.default"
+        );
+        assert_eq!(urlencode("a b+c&d=é"), "a%20b%2Bc%26d%3D%C3%A9");
+    }
+
+    #[test]
+    fn the_sasl_string_is_as_google_and_microsoft_document_it() {
+        let s = xoauth2("desk@example.com", &AccessToken("ya29.abc".into()));
+        assert_eq!(s, "user=desk@example.com\x01auth=Bearer ya29.abc\x01\x01");
+        assert_eq!(format!("{:?}", AccessToken("ya29.abc".into())), "AccessToken(…)");
+    }
+
+    #[tokio::test]
+    async fn a_token_command_prints_one_token() {
+        assert_eq!(run_command("echo '  tok.123  '").await.unwrap().secret(), "tok.123");
+        let e = run_command("echo two words").await.unwrap_err().to_string();
+        assert!(e.contains("one access token"), "{e}");
+        let e = run_command("echo leaked-token; echo oops >&2; exit 3").await.unwrap_err().to_string();
+        assert!(e.contains("oops") && !e.contains("leaked-token"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_token_is_reused_until_a_server_refuses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let count = dir.path().join("count");
+        let command = format!("echo x >> {0}; printf 'tok%s' $(wc -l < {0})", count.display());
+        let tokens = Tokens::new(OAuth2Settings::Command { token_command: command }, None);
+        let first = tokens.access_token().await.unwrap();
+        assert_eq!(first.secret(), "tok1");
+        assert_eq!(tokens.access_token().await.unwrap(), first, "cached");
+        tokens.refused(&AccessToken("another".into())).await;
+        assert_eq!(tokens.access_token().await.unwrap(), first, "only the refused token is dropped");
+        tokens.refused(&first).await;
+        assert_eq!(tokens.access_token().await.unwrap().secret(), "tok2");
+    }
+}

@@ -1,0 +1,69 @@
+//! The proof of each command's decision: the raw message and its verdict, written with the decision, read for the operator.
+use chrono::{DateTime, Utc};
+use sqlx::{Row, Sqlite, Transaction};
+
+use super::{Result, Store, parse_ts, ts};
+use crate::decide::Verdict;
+
+/// One command's proof, as `requests show` and `requests evidence` give it.
+#[derive(Debug, Clone)]
+pub struct EvidenceRow {
+    pub at: DateTime<Utc>,
+    pub command: String,
+    pub applied: bool,
+    pub verdict: String,
+    /// The From address as read (the envelope line of the mbox).
+    pub sender: String,
+    pub raw: Vec<u8>,
+}
+
+impl Store {
+    /// A request's proofs, oldest first.
+    pub async fn evidence(&self, request_id: i64) -> Result<Vec<EvidenceRow>> {
+        let rows = sqlx::query(
+            "SELECT created_at, command, applied, verdict, sender, raw FROM evidence WHERE request_id = ? ORDER BY id",
+        )
+        .bind(request_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EvidenceRow {
+                    at: parse_ts(&r.try_get::<String, _>(0)?)?,
+                    command: r.try_get(1)?,
+                    applied: r.try_get::<i64, _>(2)? != 0,
+                    verdict: r.try_get(3)?,
+                    sender: r.try_get(4)?,
+                    raw: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Written in the transaction that applies (or refuses) the command.
+pub(super) async fn insert(
+    tx: &mut Transaction<'static, Sqlite>,
+    request_id: i64,
+    inbound_id: i64,
+    verdict: &Verdict,
+    sender: &str,
+    raw: &[u8],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO evidence (request_id, inbound_id, command, applied, verdict, sender, raw, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(request_id)
+    .bind(inbound_id)
+    .bind(verdict.command)
+    .bind(verdict.applied as i64)
+    .bind(verdict.describe())
+    .bind(sender)
+    .bind(raw)
+    .bind(ts(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

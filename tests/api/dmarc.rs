@@ -1,0 +1,151 @@
+//! `security.authserv_id`: a command whose From fails DMARC at our own server is refused; other servers' results are ignored.
+use smartacct::domain::State;
+
+use crate::helpers::*;
+
+const OURS: &str = "mx.example.test";
+
+async fn checking_desk() -> TestDesk {
+    TestDesk::with(DeskOptions { extra: format!("[security]\nauthserv_id = \"{OURS}\"\n"), ..Default::default() }).await
+}
+
+/// A reply as our receiving server would hand it on: its `Authentication-Results` first, then any the sender wrote.
+async fn reply_with(review: &Received, from: &str, answer: &str, results: &[&str]) {
+    let (headers, body) = review.reply(from, answer);
+    let to = review.reply_to.clone().unwrap();
+    let subject = format!("Re: {}", review.subject);
+    let mut out = Outgoing::text(from, &to, &subject, &body);
+    out.headers = results.iter().map(|r| ("Authentication-Results".to_string(), r.to_string())).collect();
+    out.headers.extend(headers);
+    out.send().await;
+}
+
+#[tokio::test]
+async fn a_submit_that_fails_dmarc_is_refused_politely_and_a_passing_one_applies() {
+    let desk = checking_desk().await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    let review = inbox(&p.partner, 1).await.remove(0);
+
+    reply_with(
+        &review,
+        &p.partner,
+        "SUBMIT",
+        &[&format!("{OURS}; spf=fail smtp.mailfrom=x; dmarc=fail (p=reject) header.from=partner.test")],
+    )
+    .await;
+    desk.poll(2).await;
+    let r = desk.one().await;
+    assert_eq!(r.state, State::AwaitingReview, "nothing changed");
+    let refusal = inbox_exactly(&p.partner, 2).await.remove(1);
+    assert!(refusal.text.contains("DMARC") && refusal.text.contains(r.reference.as_str()), "{}", refusal.text);
+    let history = desk.app.store.events(r.id.unwrap()).await.unwrap();
+    assert!(
+        history.iter().any(|e| e.kind == "refused" && e.detail.contains(&format!("dmarc=fail by {OURS}"))),
+        "{history:?}"
+    );
+
+    // Ours says pass; a "fail" another server (or the sender) wrote is ignored.
+    reply_with(
+        &review,
+        &p.partner,
+        "SUBMIT",
+        &[&format!("{OURS}; dmarc=pass header.from=partner.test"), "evil.test; dmarc=fail"],
+    )
+    .await;
+    desk.poll(3).await;
+    assert_eq!(desk.one().await.state, State::PendingCustomerAcceptance);
+}
+
+#[tokio::test]
+async fn an_accept_that_fails_dmarc_is_refused_and_a_decline_without_our_result_applies() {
+    let desk = checking_desk().await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    inbox(&p.partner, 1).await.remove(0).send_reply(&p.partner, "SUBMIT").await;
+    desk.poll(2).await;
+    let activation = inbox(&p.customer, 1).await.remove(0);
+
+    reply_with(&activation, &p.customer, "ACCEPT", &[&format!("{OURS};\r\n\tdmarc=fail header.from=customer.test")])
+        .await;
+    desk.poll(3).await;
+    assert_eq!(desk.one().await.state, State::PendingCustomerAcceptance);
+    assert!(inbox_exactly(&p.customer, 2).await[1].text.contains("DMARC"), "the customer is told why");
+
+    // A forged header naming our server but below ours has no say; ours has no dmarc result here.
+    reply_with(
+        &activation,
+        &p.customer,
+        "DECLINE",
+        &[&format!("{OURS}; spf=pass smtp.mailfrom=c"), &format!("{OURS}; dmarc=fail")],
+    )
+    .await;
+    desk.poll(4).await;
+    assert_eq!(desk.one().await.state, State::Declined);
+}
+
+#[tokio::test]
+async fn requests_show_gives_each_decisions_verdict_and_evidence_gives_the_raw_messages() {
+    let desk = checking_desk().await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    let review = inbox(&p.partner, 1).await.remove(0);
+    reply_with(&review, &p.partner, "SUBMIT", &[&format!("{OURS}; dmarc=pass header.from=partner.test")]).await;
+    desk.poll(2).await;
+    let activation = inbox(&p.customer, 1).await.remove(0);
+    reply_with(&activation, &p.customer, "ACCEPT", &[&format!("{OURS}; dmarc=fail header.from=customer.test")]).await;
+    desk.poll(3).await;
+    reply_with(&activation, &p.customer, "ACCEPT, thanks", &[]).await;
+    desk.poll(4).await;
+    let r = desk.one().await;
+    assert_eq!(r.state, State::Active);
+
+    let out = desk.bin().args(["requests", "show", r.reference.as_str()]).output().unwrap();
+    let show = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let decisions: Vec<&str> = show.lines().skip_while(|l| !l.starts_with("decisions")).skip(1).collect();
+    assert_eq!(decisions.len(), 3, "{show}");
+    assert!(decisions[0].contains(&format!("from {}", p.partner)), "{}", decisions[0]);
+    assert!(decisions[0].contains("SUBMIT applied on the review step: key rev-"), "{}", decisions[0]);
+    assert!(decisions[0].contains(&format!("is the partner of {}", r.reference)), "{}", decisions[0]);
+    assert!(decisions[0].contains(&format!("dmarc=pass by {OURS}")), "{}", decisions[0]);
+    assert!(decisions[1].contains("ACCEPT refused on the activation step") && decisions[1].contains("dmarc=fail"));
+    assert!(decisions[2].contains("ACCEPT applied") && decisions[2].contains(&format!("no DMARC result from {OURS}")));
+    assert!(!show.contains(activation.tag().unwrap().trim_start_matches("act-")), "no token is shown");
+
+    let out = desk.bin().args(["requests", "evidence", r.reference.as_str()]).output().unwrap();
+    assert!(out.status.success());
+    let mbox = String::from_utf8(out.stdout).unwrap();
+    let starts: Vec<&str> = mbox.lines().filter(|l| l.starts_with("From ")).collect();
+    assert_eq!(starts.len(), 3, "{mbox}");
+    assert!(
+        starts[0].starts_with(&format!("From {} ", p.partner))
+            && starts[2].starts_with(&format!("From {} ", p.customer))
+    );
+    for (i, message) in mbox.split("\nFrom ").enumerate() {
+        let body = message.split_once('\n').unwrap().1;
+        let parsed = mail_parser::MessageParser::default().parse(body.as_bytes()).expect("each message parses");
+        assert!(parsed.subject().unwrap().starts_with("Re: "), "message {i}");
+        assert!(parsed.header_raw("Authentication-Results").is_some() == (i < 2), "message {i} as received");
+    }
+}
+
+#[tokio::test]
+async fn without_an_authserv_id_the_verdict_says_dmarc_was_not_checked() {
+    let desk = TestDesk::spawn().await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    let review = inbox(&p.partner, 1).await.remove(0);
+    reply_with(&review, &p.partner, "CANCEL", &[&format!("{OURS}; dmarc=fail")]).await;
+    desk.poll(2).await;
+    let r = desk.one().await;
+    assert_eq!(r.state, State::Cancelled, "no authserv-id: no result is trusted, none refuses");
+    let out = desk.bin().args(["requests", "show", "--json", r.reference.as_str()]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let verdict = v["decisions"][0]["verdict"].as_str().unwrap();
+    assert!(verdict.contains("CANCEL applied") && verdict.contains("DMARC not checked"), "{verdict}");
+}
