@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
-use super::outbox::OutboxStatus;
-use super::{Result, Store, StoreError, parse_opt_ts, parse_ts, ts};
+use super::outbox::{OutboxStatus, delivery_state};
+use super::{Result, Store, parse_opt_ts, ts};
 use crate::hook_event::HookEvent;
 
 /// One event row.
@@ -31,20 +31,20 @@ const COLUMNS: &str = "id, event_id, request_id, type, body, status, attempts, n
      created_at, sent_at, COALESCE(retry_since, created_at)";
 
 fn row_to_hook(r: &SqliteRow) -> Result<HookRow> {
-    let status: String = r.try_get(5)?;
+    let d = delivery_state(r, 5, "event")?;
     Ok(HookRow {
         id: r.try_get(0)?,
         event_id: r.try_get(1)?,
         request_id: r.try_get(2)?,
         kind: r.try_get(3)?,
         body: r.try_get(4)?,
-        status: OutboxStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("event status {status:?}")))?,
-        attempts: r.try_get(6)?,
-        next_attempt_at: parse_ts(&r.try_get::<String, _>(7)?)?,
-        last_error: r.try_get(8)?,
-        created_at: parse_ts(&r.try_get::<String, _>(9)?)?,
-        sent_at: parse_opt_ts(r.try_get(10)?)?,
-        retry_since: parse_ts(&r.try_get::<String, _>(11)?)?,
+        status: d.status,
+        attempts: d.attempts,
+        next_attempt_at: d.next_attempt_at,
+        last_error: d.last_error,
+        created_at: d.created_at,
+        sent_at: d.sent_at,
+        retry_since: d.retry_since,
     })
 }
 

@@ -68,7 +68,7 @@ const COLUMNS: &str = "id, request_id, kind, recipient, message_id, envelope_fro
      CASE WHEN length(raw) = 0 THEN plan END";
 
 fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
-    let status: String = r.try_get(7)?;
+    let d = delivery_state(r, 7, "outbox")?;
     Ok(OutboxRow {
         id: r.try_get(0)?,
         request_id: r.try_get(1)?,
@@ -80,14 +80,41 @@ fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
         message_id: r.try_get(4)?,
         envelope_from: r.try_get(5)?,
         subject: r.try_get(6)?,
-        status: OutboxStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("outbox status {status:?}")))?,
-        attempts: r.try_get(8)?,
-        next_attempt_at: parse_ts(&r.try_get::<String, _>(9)?)?,
-        last_error: r.try_get(10)?,
-        created_at: parse_ts(&r.try_get::<String, _>(11)?)?,
-        sent_at: parse_opt_ts(r.try_get(12)?)?,
-        retry_since: parse_ts(&r.try_get::<String, _>(13)?)?,
+        status: d.status,
+        attempts: d.attempts,
+        next_attempt_at: d.next_attempt_at,
+        last_error: d.last_error,
+        created_at: d.created_at,
+        sent_at: d.sent_at,
+        retry_since: d.retry_since,
         plan: r.try_get(14)?,
+    })
+}
+
+/// Where an email or an event stands in its delivery: the columns both queues share.
+pub(super) struct DeliveryState {
+    pub status: OutboxStatus,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub retry_since: DateTime<Utc>,
+}
+
+/// The shared delivery columns, from `status` at index `at` on (status, attempts,
+/// next_attempt_at, last_error, created_at, sent_at, retry_since).
+pub(super) fn delivery_state(r: &SqliteRow, at: usize, queue: &str) -> Result<DeliveryState> {
+    let status: String = r.try_get(at)?;
+    Ok(DeliveryState {
+        status: OutboxStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("{queue} status {status:?}")))?,
+        attempts: r.try_get(at + 1)?,
+        next_attempt_at: parse_ts(&r.try_get::<String, _>(at + 2)?)?,
+        last_error: r.try_get(at + 3)?,
+        created_at: parse_ts(&r.try_get::<String, _>(at + 4)?)?,
+        sent_at: parse_opt_ts(r.try_get(at + 5)?)?,
+        retry_since: parse_ts(&r.try_get::<String, _>(at + 6)?)?,
     })
 }
 
