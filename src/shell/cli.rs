@@ -36,12 +36,12 @@ pub enum Command {
         #[arg(long, value_name = "RFC3339")]
         now: Option<String>,
     },
-    /// Requests: list or show
+    /// Requests: list, show, cancel, resend, and the evidence of their decisions
     Requests {
         #[command(subcommand)]
         command: RequestsCommand,
     },
-    /// Outgoing email: list, or put a failed one back in the queue
+    /// Outgoing emails and events: list, or put a failed one back in the queue
     Outbox {
         #[command(subcommand)]
         command: OutboxCommand,
