@@ -124,7 +124,9 @@ p2, delivery_s, _ = poll(config(split_desk, db))
 if p2.returncode != 0:
     sys.exit(p2.stderr[-3000:])
 print(f"bare-I/O client: {bare_total:.2f} s (fetch+move {bare_intake:.2f} s, {2 * N} sends {bare_total - bare_intake:.2f} s)")
-print(f"smartacct poll --once: {total:.2f} s, peak RSS {rss:.1f} MB")
+t = re.search(r"intake_ms=(\d+) delivery_ms=(\d+)", p.stderr)
+print(f"smartacct poll --once: {total:.2f} s (reading {int(t.group(1)) / 1000:.2f} s while delivering, then "
+      f"{int(t.group(2)) / 1000:.2f} s of delivery left), peak RSS {rss:.1f} MB")
 print(f"ratio smartacct / bare: {total / bare_total:.2f}x")
 print(f"split: intake alone {intake_s:.2f} s ({1000 * intake_s / N:.2f} ms a message); "
       f"delivery alone {delivery_s:.2f} s ({2 * N / delivery_s:.0f} emails/s)")
