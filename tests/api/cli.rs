@@ -46,21 +46,7 @@ async fn poll_once_and_requests_list_json_speak_the_contract() {
     let out = desk.bin().args(["requests", "list", "--json"]).output().unwrap();
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let r = &list.as_array().unwrap()[0];
-    for field in [
-        "reference",
-        "state",
-        "account_name",
-        "account_domain",
-        "customer_email",
-        "partner_email",
-        "user_emails",
-        "locale",
-        "created_at",
-        "submitted_at",
-        "expires_at",
-        "activated_at",
-        "closed_at",
-    ] {
+    for field in REQUEST_JSON_FIELDS {
         assert!(r.get(field).is_some(), "requests list --json lacks {field}");
     }
     assert_eq!(r["state"], "awaiting_review");

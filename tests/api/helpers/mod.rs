@@ -13,3 +13,20 @@ pub use reading::*;
 pub use receiver::*;
 pub use sending::*;
 pub use stack::*;
+
+/// The fields SPEC §6 promises in every request object (`requests list --json`, events).
+pub const REQUEST_JSON_FIELDS: [&str; 13] = [
+    "reference",
+    "state",
+    "account_name",
+    "account_domain",
+    "customer_email",
+    "partner_email",
+    "user_emails",
+    "locale",
+    "created_at",
+    "submitted_at",
+    "expires_at",
+    "activated_at",
+    "closed_at",
+];
