@@ -51,17 +51,17 @@ pub async fn deliver_until(
     // Pages by id, so emails that fail again never hide the ones after them.
     let mut after = 0;
     loop {
-        let due: Vec<OutboxRow> = store.due_outbox(now, ignore_backoff, after, 200).await?;
+        let due = store.due_to_send(now, ignore_backoff, after, 200).await?;
         if due.is_empty() || stopped() {
             return Ok(total);
         }
-        after = due.iter().map(|r| r.id).max().unwrap_or(after);
+        after = due.iter().map(|(r, _)| r.id).max().unwrap_or(after);
         // Each result is written as soon as its send ends, so a crash re-sends at most the emails in flight.
         let outcomes: Vec<Result<Outcome, StoreError>> = futures::stream::iter(due)
             .take_while(|_| std::future::ready(!stopped()))
-            .map(|row| async move {
+            .map(|(row, raw)| async move {
                 let raw = match &row.plan {
-                    None => store.outbox_raw(row.id).await?,
+                    None => raw,
                     Some(plan) => match render_deferred(app, &row, plan, now).await {
                         Ok(raw) => raw,
                         Err(e) => {

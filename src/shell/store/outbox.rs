@@ -127,14 +127,48 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<OutboxRow>> {
+        Ok(self
+            .pending_emails(now, ignore_backoff, after_id, limit, false)
+            .await?
+            .into_iter()
+            .map(|(row, _)| row)
+            .collect())
+    }
+
+    /// `due_outbox` with each email's bytes, for the sender: one query a page, not one an email.
+    pub async fn due_to_send(
+        &self,
+        now: DateTime<Utc>,
+        ignore_backoff: bool,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(OutboxRow, Vec<u8>)>> {
+        self.pending_emails(now, ignore_backoff, after_id, limit, true).await
+    }
+
+    async fn pending_emails(
+        &self,
+        now: DateTime<Utc>,
+        ignore_backoff: bool,
+        after_id: i64,
+        limit: i64,
+        with_raw: bool,
+    ) -> Result<Vec<(OutboxRow, Vec<u8>)>> {
         let backoff = if ignore_backoff { "" } else { "AND next_attempt_at <= ?" };
-        let sql =
-            format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND id > ? {backoff} ORDER BY id LIMIT ?");
+        let raw = if with_raw { ", raw" } else { "" };
+        let sql = format!(
+            "SELECT {COLUMNS}{raw} FROM outbox WHERE status = 'pending' AND id > ? {backoff} ORDER BY id LIMIT ?"
+        );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after_id);
         if !ignore_backoff {
             q = q.bind(ts(now));
         }
-        q.bind(limit).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
+        q.bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((row_to_outbox(r)?, if with_raw { r.try_get(15)? } else { Vec::new() })))
+            .collect()
     }
 
     /// The email a bounce reports on: by the VERP id of its envelope sender, else by its Message-ID.
