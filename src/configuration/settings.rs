@@ -136,6 +136,25 @@ pub struct SmtpSettings {
 #[derive(Debug, Clone)]
 pub struct DatabaseSettings {
     pub url: String,
+    /// PostgreSQL's password, if not in the URL (`password_file`, `SMARTACCT_DATABASE_PASSWORD`).
+    pub password: Option<String>,
+    /// Connections per process in the pool (`max_connections`); PostgreSQL's
+    /// locks add one each for the leader and the events sender.
+    pub max_connections: u32,
+    /// How long an email claimed by a process that died stays unsent (`claim_lease_secs`, PostgreSQL).
+    pub claim_lease: Duration,
+}
+
+impl DatabaseSettings {
+    /// `url` with every other key at its default.
+    pub fn new(url: &str) -> DatabaseSettings {
+        DatabaseSettings {
+            url: url.to_string(),
+            password: None,
+            max_connections: 4,
+            claim_lease: Duration::from_secs(300),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -343,11 +362,20 @@ impl Settings {
 
         let mut s = Section::new(root, "database")?;
         let url = s.string("url")?.unwrap_or_else(|| "sqlite://var/smartacct.db".into());
-        if !url.starts_with("sqlite:") {
-            return Err(ConfigError::new("database.url", format!("{url:?} must start with sqlite://")));
+        if crate::store::Backend::of_url(&url).is_none() {
+            return Err(ConfigError::new(
+                "database.url",
+                format!("{:?} must start with sqlite:// or postgres://", crate::store::redacted_url(&url)),
+            ));
         }
+        let password = s.secret_file("password_file", "SMARTACCT_DATABASE_PASSWORD", env)?;
+        let database = DatabaseSettings {
+            password,
+            max_connections: s.int("max_connections", 4, 2, 100)? as u32,
+            claim_lease: Duration::from_secs(s.int("claim_lease_secs", 300, 5, 86400)? as u64),
+            url,
+        };
         s.finish()?;
-        let database = DatabaseSettings { url };
 
         let mut s = Section::new(root, "partners")?;
         let allow = s.strings("allow")?.unwrap_or_default();

@@ -54,7 +54,7 @@ pub struct App {
 
 impl App {
     pub async fn open(loaded: Loaded) -> anyhow::Result<App> {
-        let store = Store::open(&loaded.settings.database.url).await?.recording_events(loaded.settings.hooks.is_some());
+        let store = Store::connect(&loaded.settings.database).await?.recording_events(loaded.settings.hooks.is_some());
         let tokens = loaded.settings.oauth2.clone().map(|o| crate::oauth2::Tokens::new(o, Some(store.clone())));
         let smtp = Smtp::new(&loaded.settings.smtp, tokens.as_ref())?;
         let secret = store.token_secret().await?;

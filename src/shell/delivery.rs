@@ -43,7 +43,7 @@ pub async fn deliver_until(
     let max_retry_hours = app.settings.smtp.max_retry_hours;
     let stopped = || stop.is_some_and(|s| *s.borrow());
     // One sender per database: wait for another process's pass to finish, then send what is left.
-    let Some(_lock) = store.send_lock(smtp.timeout() * 3).await? else {
+    let Some(_lock) = store.lock(crate::store::Lock::Outbox, smtp.timeout() * 3).await? else {
         tracing::info!("another smartacct process is delivering the outbox; leaving it to it");
         return Ok(Delivered::default());
     };
@@ -53,12 +53,17 @@ pub async fn deliver_until(
     loop {
         let due = store.due_to_send(now, ignore_backoff, after, 200).await?;
         if due.is_empty() || stopped() {
+            // Claims not sent on (a stop) go back at once, not at the lease's end.
+            store.release_claims().await?;
             return Ok(total);
         }
+        // A send starts only while the page's claim has half its lease left:
+        // a slow server never lets a claim run out under a send in flight.
+        let claimed_until = std::time::Instant::now() + store.claim_lease() / 2;
         after = due.iter().map(|(r, _)| r.id).max().unwrap_or(after);
         // Each result is written as soon as its send ends, so a crash re-sends at most the emails in flight.
         let outcomes: Vec<Result<Outcome, StoreError>> = futures::stream::iter(due)
-            .take_while(|_| std::future::ready(!stopped()))
+            .take_while(|_| std::future::ready(!stopped() && std::time::Instant::now() < claimed_until))
             .map(|(row, raw)| async move {
                 let raw = match &row.plan {
                     None => raw,

@@ -50,7 +50,7 @@ pub async fn deliver_until(
     let Some(hooks) = &app.settings.hooks else { return Ok(Delivered::default()) };
     let store = &app.store;
     let stopped = || stop.is_some_and(|s| *s.borrow());
-    let Some(_lock) = store.hook_lock(hooks.timeout * 3).await? else {
+    let Some(_lock) = store.lock(crate::store::Lock::Hooks, hooks.timeout * 3).await? else {
         tracing::info!("another smartacct process is delivering the events; leaving it to it");
         return Ok(Delivered::default());
     };

@@ -31,6 +31,8 @@ pub enum MetricsError {
 
 /// Whether the mailbox watcher holds a working session (`smartacct_imap_connected`, `/readyz`).
 static IMAP_CONNECTED: AtomicBool = AtomicBool::new(false);
+/// Whether this process leads (watches the mailbox); a follower's `/readyz` asks the leader's record.
+static LEADING: AtomicBool = AtomicBool::new(false);
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
 /// Seconds: from a quick message to one that waits on a slow server.
@@ -64,6 +66,7 @@ fn install() -> Result<PrometheusHandle, MetricsError> {
         metrics::counter!("smartacct_emails_failed_total", "kind" => k.name()).absolute(0);
     }
     metrics::gauge!("smartacct_imap_connected").set(0.0);
+    metrics::gauge!("smartacct_mailbox_leader").set(0.0);
     // Registered so it is rendered (empty) before the first message.
     let _ = metrics::histogram!("smartacct_message_processing_seconds");
     Ok(HANDLE.get_or_init(|| handle).clone())
@@ -83,10 +86,37 @@ pub fn email_failed(kind: Kind) {
     metrics::counter!("smartacct_emails_failed_total", "kind" => kind.name()).increment(1);
 }
 
+/// Whether this process's mailbox watcher holds a session (what it tells the followers).
+pub fn imap_is_connected() -> bool {
+    IMAP_CONNECTED.load(Ordering::Relaxed)
+}
+
+/// Whether this process watches the mailbox (SPEC §10's leader): `smartacct_mailbox_leader`.
+pub fn leading(on: bool) {
+    LEADING.store(on, Ordering::Relaxed);
+    metrics::gauge!("smartacct_mailbox_leader").set(if on { 1.0 } else { 0.0 });
+}
+
 /// The mailbox watcher's state, for the gauge and `/readyz`.
 pub fn imap_connected(up: bool) {
     IMAP_CONNECTED.store(up, Ordering::Relaxed);
     metrics::gauge!("smartacct_imap_connected").set(if up { 1.0 } else { 0.0 });
+}
+
+/// On a follower: why the mailbox is not watched, if it is not (the leader
+/// says whether it holds an IMAP session every few seconds).
+async fn follower_unready(store: &crate::store::Store) -> Option<String> {
+    match store.watcher().await {
+        Ok(Some(w)) if Utc::now() - w.seen_at > chrono::Duration::seconds(30) => {
+            Some(format!("no process has watched the mailbox for 30 s (last: {})", w.holder))
+        }
+        Ok(Some(w)) if !w.imap_connected => {
+            Some(format!("the mailbox watcher ({}) is not connected to IMAP", w.holder))
+        }
+        Ok(Some(_)) => None,
+        Ok(None) => Some("no process watches the mailbox yet".to_string()),
+        Err(e) => Some(format!("cannot read who watches the mailbox: {}", crate::telemetry::chain(&e))),
+    }
 }
 
 /// Binds `metrics.listen` (before the service says it is ready, so a taken port fails the start).
@@ -157,8 +187,12 @@ async fn route<B>(req: &Request<B>, handle: &PrometheusHandle, store: &Store) ->
                 Ok(Err(e)) => reasons.push(format!("the database does not answer: {}", crate::telemetry::chain(&e))),
                 Err(_) => reasons.push("the database does not answer within 5 s".to_string()),
             }
-            if !IMAP_CONNECTED.load(Ordering::Relaxed) {
-                reasons.push("the mailbox watcher is not connected to IMAP".to_string());
+            if LEADING.load(Ordering::Relaxed) {
+                if !IMAP_CONNECTED.load(Ordering::Relaxed) {
+                    reasons.push("the mailbox watcher is not connected to IMAP".to_string());
+                }
+            } else if let Some(reason) = follower_unready(&store).await {
+                reasons.push(reason);
             }
             let (status, body) = if reasons.is_empty() {
                 (StatusCode::OK, serde_json::json!({"status": "ready"}))

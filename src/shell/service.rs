@@ -1,12 +1,13 @@
-//! `run`: the long-running service. Three loops share one stop signal: the
-//! mailbox watcher (IDLE, else polling), the outbox sender and the sweep
-//! schedule. SIGTERM/SIGINT stops each after its current step.
+//! `run`: the long-running service. Its loops share one stop signal: the
+//! mailbox watcher (IDLE, else polling; only while this process leads, SPEC
+//! §10), the outbox and events senders and the sweep schedule.
+//! SIGTERM/SIGINT stops each after its current step.
 use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::{Notify, watch};
 
-use crate::store::Queue;
+use crate::store::{Held, Lock, Queue};
 
 use crate::app::App;
 use crate::imap::{Imap, Woke};
@@ -54,7 +55,7 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         }
     };
     tokio::join!(
-        watch_mailbox(app, stop.clone(), &outbox),
+        lead_mailbox(app, stop.clone(), &outbox),
         send_outbox(app, stop.clone(), &outbox.emails, Queue::Email),
         events,
         run_sweeps(app, stop.clone(), &outbox),
@@ -87,6 +88,73 @@ async fn pause(d: Duration, stop: &mut Stop) -> bool {
     tokio::select! {
         _ = tokio::time::sleep(d) => *stop.borrow(),
         _ = stop.changed() => true,
+    }
+}
+
+/// How often a follower tries to take the mailbox watch, and how often the
+/// leader proves it still holds it: a takeover comes within seconds of the
+/// leader's death, well inside SPEC §10's 30.
+const LEADER_TRY: Duration = Duration::from_secs(2);
+const LEADER_CHECK: Duration = Duration::from_secs(5);
+
+/// Watches the mailbox while this process holds the mailbox lock (SPEC §10:
+/// one watcher among the processes on a database); stands by otherwise.
+/// A leader whose lock connection fails stops watching at once, finishing
+/// the step in hand, and stands by again.
+async fn lead_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
+    let mut standing_by = false;
+    while !*stop.borrow() {
+        let held = match app.store.lock(Lock::Mailbox, Duration::ZERO).await {
+            Ok(Some(held)) => held,
+            Ok(None) => {
+                if !standing_by {
+                    tracing::info!("another smartacct process watches the mailbox; standing by to take over");
+                    standing_by = true;
+                }
+                if pause(LEADER_TRY, &mut stop).await {
+                    break;
+                }
+                continue;
+            }
+            Err(e) => {
+                tracing::error!(
+                    error = crate::telemetry::chain(&e),
+                    "cannot take the mailbox watch: the database does not answer; trying again"
+                );
+                if pause(LEADER_CHECK, &mut stop).await {
+                    break;
+                }
+                continue;
+            }
+        };
+        standing_by = false;
+        crate::metrics::leading(true);
+        tracing::info!("this process watches the mailbox");
+        let (lost_tx, lost) = watch::channel(false);
+        let (held, _) = tokio::join!(keep_lead(app, held, stop.clone(), lost_tx), watch_mailbox(app, lost, outbox));
+        // Let go only now: the watcher has finished its step.
+        drop(held);
+        crate::metrics::leading(false);
+        if !*stop.borrow() {
+            tracing::warn!("lost the database connection that holds the mailbox watch; stopped watching the mailbox");
+        }
+    }
+}
+
+/// Proves the lead every `LEADER_CHECK` and tells the watcher to stop (`lost`)
+/// when it is gone or the service stops; says in the database whether this
+/// leader holds an IMAP session, for the followers' `/readyz`.
+async fn keep_lead(app: &App, mut held: Held, mut stop: Stop, lost: watch::Sender<bool>) -> Held {
+    loop {
+        let _ = app.store.record_watcher(crate::metrics::imap_is_connected(), Utc::now()).await;
+        tokio::select! {
+            _ = tokio::time::sleep(LEADER_CHECK) => {}
+            _ = stop.changed() => {}
+        }
+        if *stop.borrow() || !held.alive().await {
+            let _ = lost.send(true);
+            return held;
+        }
     }
 }
 
@@ -216,7 +284,13 @@ async fn send_outbox(app: &App, mut stop: Stop, wake: &Notify, queue: Queue) {
                     outage = false;
                 }
             }
-            Err(e) => tracing::error!(error = crate::telemetry::chain(&e), "cannot read the outbox"),
+            Err(e) => {
+                tracing::error!(error = crate::telemetry::chain(&e), "cannot read the outbox; trying again");
+                if pause(Duration::from_secs(5), &mut stop).await {
+                    break;
+                }
+                continue;
+            }
         }
         let next = match queue {
             Queue::Email => app.store.next_outbox_attempt().await,
@@ -243,7 +317,7 @@ async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Wake) {
     let never = chrono::DateTime::<Utc>::MAX_UTC;
     let last = app.store.last_sweep().await.ok().flatten();
     let mut next = if schedule::missed(&sweep.schedule, sweep.timezone, last, Utc::now()) {
-        tracing::info!(last = ?last.map(rfc3339), "a scheduled sweep was missed; sweeping now");
+        tracing::info!(last = ?last.map(rfc3339), "a scheduled sweep may have been missed; sweeping now unless another process does");
         Utc::now()
     } else {
         schedule::next_after(&sweep.schedule, sweep.timezone, Utc::now()).unwrap_or(never)
@@ -257,8 +331,8 @@ async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Wake) {
         if Utc::now() < next {
             continue;
         }
-        match crate::sweep::sweep_once(app, Utc::now()).await {
-            Ok(_) => {
+        match sweep_unless_done(app).await {
+            Ok(()) => {
                 outbox.committed();
                 next = schedule::next_after(&sweep.schedule, sweep.timezone, Utc::now()).unwrap_or(never);
                 tracing::info!(next = %rfc3339(next), "next sweep");
@@ -269,6 +343,23 @@ async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Wake) {
             }
         }
     }
+}
+
+/// One scheduled sweep across the processes on a database (SPEC §10): the
+/// sweep lock makes the others wait, and a process that gets it after another
+/// swept finds the sweep done (none owed since the last scheduled time).
+async fn sweep_unless_done(app: &App) -> anyhow::Result<()> {
+    let sweep = &app.settings.sweep;
+    let Some(_held) = app.store.lock(Lock::Sweep, Duration::from_secs(6 * 3600)).await? else {
+        anyhow::bail!("another process has held the sweep lock for 6 hours");
+    };
+    let last = app.store.last_sweep().await?;
+    if !schedule::missed(&sweep.schedule, sweep.timezone, last, Utc::now()) {
+        tracing::info!(last = ?last.map(rfc3339), "the scheduled sweep is done already (by another process)");
+        return Ok(());
+    }
+    crate::sweep::sweep_once(app, Utc::now()).await?;
+    Ok(())
 }
 
 /// Pings systemd's watchdog while the service runs (`WatchdogSec=`).

@@ -84,7 +84,7 @@ pub(super) async fn check_connect(s: &crate::configuration::Settings) -> Result<
     let mut failed = Vec::new();
     // With the store, so a refresh token the provider rotates during the check is kept, as the service keeps it.
     let store = match &s.oauth2 {
-        Some(_) => crate::store::Store::open(&s.database.url).await.ok(),
+        Some(_) => crate::store::Store::connect(&s.database).await.ok(),
         None => None,
     };
     let tokens = s.oauth2.clone().map(|o| crate::oauth2::Tokens::new(o, store.clone()));

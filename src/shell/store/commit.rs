@@ -1,7 +1,9 @@
 //! Applying decisions in one transaction, one or a batch at once: the request changes, their history, reply keys, emails, and the inbound record.
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::any::Any;
+use sqlx::{Row, Transaction};
 
+use super::dialect::{Builder, query};
 use super::requests::step_name;
 use super::{Result, Store, StoreError, ts};
 use crate::compose::Outgoing;
@@ -62,7 +64,7 @@ impl Store {
         let request_id = apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
         if request_id != decision.request_id {
             // A request this message created: the record names it too.
-            sqlx::query("UPDATE inbound SET request_id = ? WHERE id = ?")
+            query("UPDATE inbound SET request_id = ? WHERE id = ?")
                 .bind(request_id)
                 .bind(inbound_id)
                 .execute(&mut *tx)
@@ -78,7 +80,7 @@ impl Store {
 
     /// The UIDVALIDITY of `folder` when a message was last taken from it.
     pub async fn last_uidvalidity(&self, folder: &str) -> Result<Option<u32>> {
-        let row = sqlx::query("SELECT uidvalidity FROM inbound WHERE folder = ? ORDER BY id DESC LIMIT 1")
+        let row = query("SELECT uidvalidity FROM inbound WHERE folder = ? ORDER BY id DESC LIMIT 1")
             .bind(folder)
             .fetch_optional(&self.pool)
             .await?;
@@ -126,14 +128,14 @@ impl Store {
 
 /// Records an inbound message unless it is already recorded; its row id, or `None` for a duplicate.
 async fn insert_inbound<'e>(
-    db: impl sqlx::Executor<'e, Database = Sqlite>,
+    db: impl sqlx::Executor<'e, Database = Any>,
     record: &InboundRecord,
     outcome: &str,
     detail: &str,
     request_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
-    let row = sqlx::query(
+    let row = query(
         "INSERT INTO inbound (message_id, content_hash, folder, uidvalidity, uid, sender, subject, outcome, detail, \
          request_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT(message_id, content_hash) DO NOTHING RETURNING id",
@@ -156,7 +158,7 @@ async fn insert_inbound<'e>(
 
 /// One decision: applied whole, or `Conflict` when its request changed meanwhile.
 async fn apply_one(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     decision: &Decision,
     outgoing: &[Outgoing],
     now: DateTime<Utc>,
@@ -178,28 +180,32 @@ async fn apply_one(
 /// (the emails' bytes and recipients, the history's details, the events'
 /// bodies, the inbound mail's senders and subjects, the decisions' raw messages
 /// and verdicts); kinds, states and dates stay.
-async fn erase_records(tx: &mut Transaction<'static, Sqlite>, ids: &[i64]) -> Result<()> {
+async fn erase_records(tx: &mut Transaction<'static, Any>, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         for statement in [
-            "UPDATE outbox SET raw = x'', plan = NULL, subject = '', recipient = 'erased' WHERE request_id IN (",
+            "UPDATE outbox SET raw = ?, plan = NULL, subject = '', recipient = 'erased' WHERE request_id IN (",
             "UPDATE events SET detail = '' WHERE request_id IN (",
             "UPDATE hook_events SET body = '' WHERE request_id IN (",
             "UPDATE inbound SET sender = NULL, subject = NULL, detail = NULL WHERE request_id IN (",
-            "UPDATE evidence SET raw = x'', sender = 'erased', verdict = '' WHERE request_id IN (",
+            "UPDATE evidence SET raw = ?, sender = 'erased', verdict = '' WHERE request_id IN (",
         ] {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(statement);
-            let mut list = q.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            q.push(")");
+            // The emptied bytes are bound: the two dialects spell an empty blob differently.
+            let mut q = match statement.split_once('?') {
+                Some((head, tail)) => {
+                    let mut q = Builder::new(head);
+                    q.push_bind(Vec::<u8>::new()).push(tail);
+                    q
+                }
+                None => Builder::new(statement),
+            };
+            q.push_list(chunk.iter().copied()).push(")");
             q.build().execute(&mut **tx).await?;
         }
     }
     Ok(())
 }
 
-/// SQLite's limit on bound variables is 32766; stay well under it.
+/// SQLite's limit on bound variables is 32766 (PostgreSQL's 65535); stay well under it.
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// A column value a change writes.
@@ -260,7 +266,7 @@ fn patch(before: &Request, after: &Request) -> Patch {
     Patch { set, state: before.state, last_reminder_days: before.last_reminder_days }
 }
 
-fn bind_value(q: &mut QueryBuilder<Sqlite>, v: &Value) {
+fn bind_value(q: &mut Builder, v: &Value) {
     match v {
         Value::Text(t) => q.push_bind(t.clone()),
         Value::Int(i) => q.push_bind(*i),
@@ -271,7 +277,7 @@ fn bind_value(q: &mut QueryBuilder<Sqlite>, v: &Value) {
 /// when applied, `None` when its request changed meanwhile (then none of its
 /// history or emails is written).
 async fn apply(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     items: Vec<(&Decision, &[Outgoing])>,
     now: DateTime<Utc>,
     record_events: bool,
@@ -296,19 +302,16 @@ async fn apply(
     }
     for (p, members) in &groups {
         for chunk in members.chunks(ROWS_PER_STATEMENT) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE requests SET ");
+            let mut q: Builder = Builder::new("UPDATE requests SET ");
             for (column, value) in &p.set {
                 q.push(*column).push(" = ");
                 bind_value(&mut q, value);
                 q.push(", ");
             }
             q.push("updated_at = ").push_bind(ts(now)).push(" WHERE id IN (");
-            let mut ids = q.separated(", ");
-            for (_, id) in chunk {
-                ids.push_bind(*id);
-            }
+            q.push_list(chunk.iter().map(|(_, id)| *id));
             q.push(") AND state = ").push_bind(p.state.as_str());
-            q.push(" AND last_reminder_days IS ").push_bind(p.last_reminder_days.map(i64::from));
+            q.push(" AND last_reminder_days IS NOT DISTINCT FROM ").push_bind(p.last_reminder_days.map(i64::from));
             q.push(" RETURNING id");
             let changed: std::collections::HashSet<i64> =
                 q.build().fetch_all(&mut **tx).await?.iter().map(|r| r.get(0)).collect();
@@ -324,7 +327,7 @@ async fn apply(
         items.iter().zip(&result).filter_map(|((d, o), r)| r.map(|rid| (rid, *d, *o))).collect();
     for (_, d, _) in &applied {
         if let Some((outbox_id, why)) = &d.fail_outbox {
-            sqlx::query("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?")
+            query("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?")
                 .bind(why)
                 .bind(outbox_id)
                 .execute(&mut **tx)
@@ -356,7 +359,7 @@ async fn apply(
         .flatten()
         .collect();
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO events (request_id, at, kind, detail) ");
+        let mut q: Builder = Builder::new("INSERT INTO events (request_id, at, kind, detail) ");
         q.push_values(chunk, |mut b, (rid, e)| {
             b.push_bind(*rid).push_bind(ts(now)).push_bind(e.kind.name()).push_bind(&e.detail);
         });
@@ -371,16 +374,16 @@ async fn apply(
     let keyed: Vec<(i64, &Outgoing)> =
         emails.iter().filter_map(|(rid, o)| Some(((*rid)?, *o))).filter(|(_, o)| o.key.is_some()).collect();
     for chunk in keyed.chunks(ROWS_PER_STATEMENT) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT OR IGNORE INTO tokens (token_hash, request_id, step, created_at) ");
+        let mut q: Builder = Builder::new("INSERT INTO tokens (token_hash, request_id, step, created_at) ");
         q.push_values(chunk, |mut b, (rid, o)| {
             let key = o.key.as_ref().expect("filtered on key");
             b.push_bind(key.token.hash()).push_bind(*rid).push_bind(step_name(key.step)).push_bind(ts(now));
         });
+        q.push(" ON CONFLICT DO NOTHING");
         q.build().execute(&mut **tx).await?;
     }
     for chunk in emails.chunks(ROWS_PER_STATEMENT / 2) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut q: Builder = Builder::new(
             "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, raw, plan, next_attempt_at, created_at) ",
         );
         q.push_values(chunk, |mut b, (rid, o)| {
@@ -402,9 +405,9 @@ async fn apply(
     Ok(result)
 }
 
-async fn insert_request(tx: &mut Transaction<'static, Sqlite>, r: &Request, now: DateTime<Utc>) -> Result<i64> {
+async fn insert_request(tx: &mut Transaction<'static, Any>, r: &Request, now: DateTime<Utc>) -> Result<i64> {
     let users: Vec<&str> = r.user_emails.iter().map(|u| u.as_str()).collect();
-    let row = sqlx::query(
+    let row = query(
         "INSERT INTO requests (reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
          note_to_customer, note_to_users, locale, created_at, submitted_at, expires_at, activated_at, closed_at, updated_at, \
          partner_name, partner_company) \

@@ -1,7 +1,8 @@
 //! The sweep's rows: requests a deadline is due for (the rule comes from `decide` as data), and completed sweeps.
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::Row;
 
+use super::dialect::{Builder, query};
 use super::requests::{COLUMNS, readable_requests};
 use super::{Result, Store, parse_opt_ts, ts};
 use crate::decide::{Due, DueColumn};
@@ -15,12 +16,8 @@ impl Store {
             DueColumn::CreatedAt => "created_at",
             DueColumn::ClosedAt => "closed_at",
         };
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM requests WHERE state IN ("));
-        let mut states = q.separated(", ");
-        for state in due.states {
-            states.push_bind(state.as_str());
-        }
-        q.push(")");
+        let mut q: Builder = Builder::new(format!("SELECT {COLUMNS} FROM requests WHERE state IN ("));
+        q.push_list(due.states.iter().map(|s| s.as_str())).push(")");
         if due.not_erased {
             q.push(" AND erased_at IS NULL");
         }
@@ -43,22 +40,20 @@ impl Store {
         counts: [usize; 3],
     ) -> Result<()> {
         let _writer = self.writer.lock().await;
-        sqlx::query(
-            "INSERT INTO sweeps (swept_at, finished_at, expired, reminded, review_expired) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(ts(swept_at))
-        .bind(ts(finished_at))
-        .bind(counts[0] as i64)
-        .bind(counts[1] as i64)
-        .bind(counts[2] as i64)
-        .execute(&self.pool)
-        .await?;
+        query("INSERT INTO sweeps (swept_at, finished_at, expired, reminded, review_expired) VALUES (?, ?, ?, ?, ?)")
+            .bind(ts(swept_at))
+            .bind(ts(finished_at))
+            .bind(counts[0] as i64)
+            .bind(counts[1] as i64)
+            .bind(counts[2] as i64)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// The time the last completed sweep ran as, if any.
     pub async fn last_sweep(&self) -> Result<Option<DateTime<Utc>>> {
-        let row = sqlx::query("SELECT MAX(swept_at) FROM sweeps").fetch_one(&self.pool).await?;
+        let row = query("SELECT MAX(swept_at) FROM sweeps").fetch_one(&self.pool).await?;
         parse_opt_ts(row.try_get(0)?)
     }
 }

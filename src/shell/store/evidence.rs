@@ -1,7 +1,9 @@
 //! The proof of each command's decision: the raw message and its verdict, written with the decision, read for the operator.
 use chrono::{DateTime, Utc};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::any::Any;
+use sqlx::{Row, Transaction};
 
+use super::dialect::query;
 use super::{Result, Store, parse_ts, ts};
 use crate::decide::Verdict;
 
@@ -20,7 +22,7 @@ pub struct EvidenceRow {
 impl Store {
     /// A request's proofs, oldest first.
     pub async fn evidence(&self, request_id: i64) -> Result<Vec<EvidenceRow>> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT created_at, command, applied, verdict, sender, raw FROM evidence WHERE request_id = ? ORDER BY id",
         )
         .bind(request_id)
@@ -43,7 +45,7 @@ impl Store {
 
 /// Written in the transaction that applies (or refuses) the command.
 pub(super) async fn insert(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     request_id: i64,
     inbound_id: i64,
     verdict: &Verdict,
@@ -51,7 +53,7 @@ pub(super) async fn insert(
     raw: &[u8],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO evidence (request_id, inbound_id, command, applied, verdict, sender, raw, created_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )

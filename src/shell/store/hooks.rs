@@ -2,9 +2,11 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::any::Any;
+use sqlx::any::AnyRow;
+use sqlx::{Row, Transaction};
 
+use super::dialect::{Builder, query};
 use super::outbox::{OutboxStatus, delivery_state};
 use super::{Result, Store, parse_opt_ts, ts};
 use crate::hook_event::HookEvent;
@@ -30,7 +32,7 @@ pub struct HookRow {
 const COLUMNS: &str = "id, event_id, request_id, type, body, status, attempts, next_attempt_at, last_error, \
      created_at, sent_at, COALESCE(retry_since, created_at)";
 
-fn row_to_hook(r: &SqliteRow) -> Result<HookRow> {
+fn row_to_hook(r: &AnyRow) -> Result<HookRow> {
     let d = delivery_state(r, 5, "event")?;
     Ok(HookRow {
         id: r.try_get(0)?,
@@ -50,14 +52,13 @@ fn row_to_hook(r: &SqliteRow) -> Result<HookRow> {
 
 /// Records events inside the transaction of the changes that caused them.
 pub(super) async fn insert_events(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     events: &[(i64, HookEvent)],
     now: DateTime<Utc>,
 ) -> Result<()> {
     for chunk in events.chunks(200) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT OR IGNORE INTO hook_events (event_id, request_id, type, body, next_attempt_at, created_at) ",
-        );
+        let mut q: Builder =
+            Builder::new("INSERT INTO hook_events (event_id, request_id, type, body, next_attempt_at, created_at) ");
         q.push_values(chunk, |mut b, (rid, e)| {
             b.push_bind(&e.id)
                 .push_bind(*rid)
@@ -66,6 +67,7 @@ pub(super) async fn insert_events(
                 .push_bind(ts(now))
                 .push_bind(ts(now));
         });
+        q.push(" ON CONFLICT DO NOTHING");
         q.build().execute(&mut **tx).await?;
     }
     Ok(())
@@ -76,21 +78,20 @@ impl Store {
     /// caller keeps each request's events in order, so it must see them all).
     pub async fn pending_hooks(&self, after_id: i64, limit: i64) -> Result<Vec<HookRow>> {
         let sql = format!("SELECT {COLUMNS} FROM hook_events WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch_all(&self.pool).await?;
+        let rows = query(&sql).bind(after_id).bind(limit).fetch_all(&self.pool).await?;
         rows.iter().map(row_to_hook).collect()
     }
 
     /// Requests with an event that failed for good: their later events wait for `outbox retry --event`.
     pub async fn requests_with_failed_hooks(&self) -> Result<HashSet<i64>> {
-        let rows = sqlx::query("SELECT DISTINCT request_id FROM hook_events WHERE status = 'failed'")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            query("SELECT DISTINCT request_id FROM hook_events WHERE status = 'failed'").fetch_all(&self.pool).await?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
     /// When the earliest pending event is due.
     pub async fn next_hook_attempt(&self) -> Result<Option<DateTime<Utc>>> {
-        let row = sqlx::query("SELECT MIN(next_attempt_at) FROM hook_events WHERE status = 'pending'")
+        let row = query("SELECT MIN(next_attempt_at) FROM hook_events WHERE status = 'pending'")
             .fetch_one(&self.pool)
             .await?;
         parse_opt_ts(row.try_get(0)?)
@@ -100,14 +101,14 @@ impl Store {
     pub async fn list_hooks(&self, failed_only: bool) -> Result<Vec<HookRow>> {
         let filter = if failed_only { "WHERE status = 'failed'" } else { "" };
         let sql = format!("SELECT {COLUMNS} FROM hook_events {filter} ORDER BY id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let rows = query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(row_to_hook).collect()
     }
 
     /// A request's events, in order.
     pub async fn hooks_for_request(&self, request_id: i64) -> Result<Vec<HookRow>> {
         let sql = format!("SELECT {COLUMNS} FROM hook_events WHERE request_id = ? ORDER BY id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(request_id).fetch_all(&self.pool).await?;
+        let rows = query(&sql).bind(request_id).fetch_all(&self.pool).await?;
         rows.iter().map(row_to_hook).collect()
     }
 }

@@ -1,7 +1,9 @@
 //! The record of inbound mail for operators: `mail list [--set-aside]`, and releasing a set-aside mail for `mail reprocess`.
 use chrono::{DateTime, Utc};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
+use super::dialect::query;
 use super::{Result, Store, parse_ts, ts};
 
 /// The outcomes of mail moved aside unread (intake), and of one released again.
@@ -25,7 +27,7 @@ pub struct InboundRow {
 
 const COLUMNS: &str = "id, received_at, outcome, sender, subject, detail, folder, uidvalidity, uid";
 
-fn row_of(r: &sqlx::sqlite::SqliteRow) -> Result<InboundRow> {
+fn row_of(r: &AnyRow) -> Result<InboundRow> {
     Ok(InboundRow {
         id: r.try_get(0)?,
         received_at: parse_ts(&r.try_get::<String, _>(1)?)?,
@@ -44,7 +46,7 @@ impl Store {
     pub async fn list_inbound(&self, only_set_aside: bool) -> Result<Vec<InboundRow>> {
         let filter = if only_set_aside { "WHERE outcome IN (?, ?, ?)" } else { "" };
         let sql = format!("SELECT {COLUMNS} FROM inbound {filter} ORDER BY id");
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut q = query(&sql);
         if only_set_aside {
             for o in SET_ASIDE {
                 q = q.bind(o);
@@ -56,7 +58,7 @@ impl Store {
     /// One inbound record by id.
     pub async fn inbound_by_id(&self, id: i64) -> Result<Option<InboundRow>> {
         let sql = format!("SELECT {COLUMNS} FROM inbound WHERE id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        let row = query(&sql).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(row_of).transpose()
     }
 
@@ -64,7 +66,7 @@ impl Store {
     /// identity is renamed (kept for the history) and its outcome becomes
     /// `reprocessed`. False when it is not a set-aside record (any more).
     pub async fn release_set_aside(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE inbound SET outcome = ?, message_id = 'reprocessed:' || id || ':' || message_id, \
              detail = COALESCE(detail, '') || ' (released for reading again at ' || ? || ')' \
              WHERE id = ? AND outcome IN (?, ?, ?)",

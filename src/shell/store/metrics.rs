@@ -2,6 +2,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::dialect::query;
 use super::{Result, Store, parse_opt_ts};
 use crate::domain::State;
 
@@ -18,17 +19,17 @@ pub struct Snapshot {
 
 impl Store {
     pub async fn snapshot(&self) -> Result<Snapshot> {
-        let rows = sqlx::query("SELECT state, COUNT(*) FROM requests GROUP BY state").fetch_all(&self.pool).await?;
+        let rows = query("SELECT state, COUNT(*) FROM requests GROUP BY state").fetch_all(&self.pool).await?;
         let counted: Vec<(String, i64)> =
             rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_>>()?;
         let requests = State::ALL
             .iter()
             .map(|s| (*s, counted.iter().find(|(name, _)| name == s.as_str()).map_or(0, |(_, n)| *n)))
             .collect();
-        let row = sqlx::query("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'pending'")
+        let row = query("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'pending'")
             .fetch_one(&self.pool)
             .await?;
-        let sweep = sqlx::query("SELECT MAX(finished_at) FROM sweeps").fetch_one(&self.pool).await?;
+        let sweep = query("SELECT MAX(finished_at) FROM sweeps").fetch_one(&self.pool).await?;
         Ok(Snapshot {
             requests,
             outbox_pending: row.try_get(0)?,
@@ -39,7 +40,7 @@ impl Store {
 
     /// Whether the database answers (`/readyz`).
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
+        query("SELECT 1").fetch_one(&self.pool).await?;
         Ok(())
     }
 }

@@ -1,25 +1,33 @@
-//! The SQLite store: the only module with SQL. Opening, migrations and the typed errors.
+//! The store on SQLite or PostgreSQL: the only module with SQL. Opening, migrations, the typed errors; `dialect` holds what differs.
 mod commit;
+mod dialect;
 mod due;
 mod evidence;
 mod hooks;
 mod inbound;
+mod locks;
 mod metrics;
 mod oauth2;
 mod outbox;
 mod requests;
 
-use std::{str::FromStr, time::Duration};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlSafeStr};
+use sqlx::{AnyPool, ConnectOptions as _};
+use sqlx::{Executor as _, Row, SqlSafeStr};
+
+use crate::configuration::DatabaseSettings;
+use dialect::query;
 
 pub use commit::{Committed, InboundRecord, Planned};
+pub use dialect::{Backend, redacted as redacted_url};
 pub use evidence::EvidenceRow;
 pub use hooks::HookRow;
 pub use inbound::{InboundRow, REPROCESSED, SET_ASIDE};
+pub use locks::{Held, Lock, Watcher};
 pub use metrics::Snapshot;
 pub use outbox::{OutboxRow, OutboxStatus, Queue};
 pub use requests::EventRow;
@@ -28,6 +36,8 @@ pub use requests::EventRow;
 pub enum StoreError {
     #[error("cannot open the database {url}")]
     Open { url: String, source: sqlx::Error },
+    #[error("cannot use the database URL {url}: {problem}")]
+    Url { url: String, problem: String },
     #[error("cannot create the database {path} (smartacct never creates its directory: is the volume mounted?)")]
     Missing { path: String, source: std::io::Error },
     #[error("cannot apply the database migrations")]
@@ -38,6 +48,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot write the backup {path}")]
     Backup { path: String, source: std::io::Error },
+    #[error(
+        "`backup` copies a SQLite database; back up PostgreSQL with its own tools (pg_dump, or the platform's backups)"
+    )]
+    BackupNotHere,
     #[error("request {request} cannot be read from the database: {problem}")]
     Unreadable { request: String, problem: String },
     #[error(
@@ -62,44 +76,92 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
     /// Held by every write of this process, so writers queue here instead of
     /// sleeping in SQLite's busy handler (which backs off in steps of up to
     /// 100 ms): intake and the sender write side by side at full speed.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Whether state changes record events for `[hooks]` (off: none are kept).
     record_events: bool,
-    /// `<database>.send-lock`: held while one process delivers the outbox.
-    send_lock: std::path::PathBuf,
+    /// SQLite: the database file, beside which the lock files live.
+    file: std::path::PathBuf,
+    /// PostgreSQL: this process's name on the outbox rows it claims, and how
+    /// long a claim holds if the process dies with it.
+    claimer: std::sync::Arc<str>,
+    lease: Duration,
 }
 
-/// Holds the outbox delivery lock until dropped (or the process dies).
-pub struct SendLock(#[allow(dead_code)] std::fs::File);
-
 impl Store {
-    /// Opens (creating if missing) the database in WAL mode and applies the migrations.
+    /// Opens the database at `url` with the default settings (tests, tools).
     pub async fn open(url: &str) -> Result<Store> {
-        let err = |source| StoreError::Open { url: url.to_string(), source };
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(err)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(30))
-            .foreign_keys(true);
-        let file = options.get_filename().to_path_buf();
-        let send_lock = std::path::PathBuf::from(format!("{}.send-lock", file.display()));
-        create_private(&file).map_err(|source| StoreError::Missing { path: file.display().to_string(), source })?;
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(err)?;
-        let store = Store { pool, writer: Default::default(), record_events: false, send_lock };
+        Store::connect(&DatabaseSettings::new(url)).await
+    }
+
+    /// Opens (for SQLite: creating if missing, in WAL mode) the database and applies the migrations.
+    pub async fn connect(settings: &DatabaseSettings) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let url = &settings.url;
+        let shown = dialect::redacted(url);
+        let err = |source| StoreError::Open { url: shown.clone(), source };
+        let backend = Backend::of_url(url)
+            .ok_or_else(|| StoreError::Url { url: shown.clone(), problem: "not sqlite:// or postgres://".into() })?;
+        let mut file = std::path::PathBuf::new();
+        let options = match backend {
+            Backend::Sqlite => {
+                let sqlite: sqlx::sqlite::SqliteConnectOptions =
+                    url.parse().map_err(|e| StoreError::Url { url: shown.clone(), problem: format!("{e}") })?;
+                file = sqlite.get_filename().to_path_buf();
+                create_private(&file)
+                    .map_err(|source| StoreError::Missing { path: file.display().to_string(), source })?;
+                AnyConnectOptions::from_url(&dialect::url(url, None, &shown)?).map_err(err)?
+            }
+            Backend::Postgres => {
+                AnyConnectOptions::from_url(&dialect::url(url, settings.password.as_deref(), &shown)?).map_err(err)?
+            }
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(err)?;
+        let store = Store {
+            pool,
+            backend,
+            writer: Default::default(),
+            record_events: false,
+            file,
+            claimer: locks::claimer_name().into(),
+            lease: settings.claim_lease,
+        };
         store.migrate().await?;
         Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// A consistent copy of the database at `path` (SQLite's `VACUUM INTO`:
     /// one read transaction, so a working `run` beside it is no problem),
     /// readable by its owner only. Refuses to overwrite.
     pub async fn backup(&self, path: &std::path::Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::BackupNotHere);
+        }
         let err = |source| StoreError::Backup { path: path.display().to_string(), source };
         if path.exists() {
             return Err(err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "it exists already")));
@@ -107,7 +169,7 @@ impl Store {
         // Created empty and private first (VACUUM INTO fills an empty file and
         // keeps its mode): the copy holds the token secret.
         create_private(path).map_err(err)?;
-        let result = sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(&self.pool).await;
+        let result = query("VACUUM INTO ?").bind(path.display().to_string()).execute(&self.pool).await;
         if let Err(e) = result {
             let _ = std::fs::remove_file(path);
             return Err(e.into());
@@ -122,8 +184,10 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> Result<()> {
+        let folder = self.backend.migrations();
         let migrations = crate::shell::embedded::MIGRATIONS
             .iter()
+            .filter_map(|(path, sql)| Some((path.strip_prefix(folder)?, sql)))
             .map(|(name, sql)| {
                 let (version, description) = name.trim_end_matches(".sql").split_once('_').unwrap_or((name, name));
                 let version =
@@ -145,29 +209,15 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// The outbox delivery lock, so two processes on one database (`run` and
-    /// an operator's `poll --once`) never send the same email at once. It is
-    /// an OS file lock: a killed process releases it at once. Waits up to `wait`.
-    pub async fn send_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
-        lock_file(&self.send_lock, wait).await
-    }
-
-    /// The same for the events to the provisioning system (`<database>.hook-lock`):
-    /// a separate lock, so emails never wait for events.
-    pub async fn hook_lock(&self, wait: Duration) -> Result<Option<SendLock>> {
-        lock_file(&self.send_lock.with_extension("hook-lock"), wait).await
-    }
-
-    /// A write transaction that takes the write lock up front, so two writers
-    /// wait for each other instead of failing on a lock upgrade.
-    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// A write transaction (see `Backend::begin_write`).
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::any::Any>> {
+        Ok(self.pool.begin_with(self.backend.begin_write()).await?)
     }
 
     /// Whether this message (Message-ID and content) was processed already, and
     /// whether its Message-ID is one the desk issued (one round trip for both).
     pub async fn seen_inbound(&self, message_id: &str, content_hash: &str) -> Result<(Seen, bool)> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT 0, outcome, content_hash FROM inbound WHERE message_id = ?1 \
              UNION ALL SELECT 1, '', '' FROM outbox WHERE message_id = ?1",
         )
@@ -191,7 +241,7 @@ impl Store {
 
     /// Whether a message with this Message-ID was processed already, and how.
     pub async fn inbound_outcome(&self, message_id: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT outcome FROM inbound WHERE message_id = ?")
+        let row = query("SELECT outcome FROM inbound WHERE message_id = ?")
             .bind(message_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -203,40 +253,12 @@ impl Store {
     pub async fn token_secret(&self) -> Result<Vec<u8>> {
         let mut fresh = [0u8; 32];
         getrandom::fill(&mut fresh).map_err(|e| StoreError::Corrupt(format!("no OS randomness: {e}")))?;
-        sqlx::query("INSERT OR IGNORE INTO secrets (name, value) VALUES ('token_key', ?)")
+        query("INSERT INTO secrets (name, value) VALUES ('token_key', ?) ON CONFLICT DO NOTHING")
             .bind(&fresh[..])
             .execute(&self.pool)
             .await?;
-        let row = sqlx::query("SELECT value FROM secrets WHERE name = 'token_key'").fetch_one(&self.pool).await?;
+        let row = query("SELECT value FROM secrets WHERE name = 'token_key'").fetch_one(&self.pool).await?;
         Ok(row.try_get(0)?)
-    }
-}
-
-/// An OS file lock, waited for up to `wait`: a killed process releases it at once.
-async fn lock_file(path: &std::path::Path, wait: Duration) -> Result<Option<SendLock>> {
-    let err = |source| StoreError::LockFile { path: path.display().to_string(), source };
-    // A lock file another user made (an operator's command run as root)
-    // still locks when opened for reading: flock needs no write access.
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .or_else(|e| match e.kind() {
-            std::io::ErrorKind::PermissionDenied => std::fs::File::open(path).map_err(|_| e),
-            _ => Err(e),
-        })
-        .map_err(err)?;
-    let start = std::time::Instant::now();
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(Some(SendLock(file))),
-            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
-        }
     }
 }
 

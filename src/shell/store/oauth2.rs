@@ -1,12 +1,13 @@
 //! The refresh token an OAuth2 provider rotated, kept so that it survives a restart.
 use sqlx::Row;
 
+use super::dialect::query;
 use super::{Result, Store, ts};
 
 impl Store {
     /// The rotated refresh token of `slot`, if the file still holds the token it replaced.
     pub async fn rotated_refresh_token(&self, slot: &str, file_hash: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT refresh_token FROM oauth2_refresh_tokens WHERE slot = ? AND file_hash = ?")
+        let row = query("SELECT refresh_token FROM oauth2_refresh_tokens WHERE slot = ? AND file_hash = ?")
             .bind(slot)
             .bind(file_hash)
             .fetch_optional(&self.pool)
@@ -17,7 +18,7 @@ impl Store {
     /// Keeps `token` as the successor of the file's token (whose hash is `file_hash`).
     pub async fn keep_refresh_token(&self, slot: &str, file_hash: &str, token: &str) -> Result<()> {
         let mut tx = self.write().await?;
-        sqlx::query(
+        query(
             "INSERT INTO oauth2_refresh_tokens (slot, file_hash, refresh_token, updated_at) VALUES (?, ?, ?, ?) \
              ON CONFLICT (slot) DO UPDATE SET file_hash = excluded.file_hash, refresh_token = excluded.refresh_token, \
              updated_at = excluded.updated_at",

@@ -1,8 +1,9 @@
 //! The outbox table: what is waiting to be sent, and what became of each email.
 use chrono::{DateTime, Utc};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 
+use super::dialect::query;
 use super::{Result, Store, StoreError, parse_opt_ts, parse_ts, ts};
 
 /// The two queues the outbox machinery delivers: emails, and events to the provisioning system.
@@ -17,6 +18,14 @@ impl Queue {
         match self {
             Queue::Email => "outbox",
             Queue::Hook => "hook_events",
+        }
+    }
+
+    /// What a recorded result also writes: an email's claim ends with it.
+    fn unclaim(self) -> &'static str {
+        match self {
+            Queue::Email => ", claimed_by = NULL, claimed_until = NULL",
+            Queue::Hook => "",
         }
     }
 }
@@ -67,7 +76,7 @@ const COLUMNS: &str = "id, request_id, kind, recipient, message_id, envelope_fro
      next_attempt_at, last_error, created_at, sent_at, COALESCE(retry_since, created_at), \
      CASE WHEN length(raw) = 0 THEN plan END";
 
-fn row_to_outbox(r: &SqliteRow) -> Result<OutboxRow> {
+fn row_to_outbox(r: &AnyRow) -> Result<OutboxRow> {
     let d = delivery_state(r, 7, "outbox")?;
     Ok(OutboxRow {
         id: r.try_get(0)?,
@@ -104,7 +113,7 @@ pub(super) struct DeliveryState {
 
 /// The shared delivery columns, from `status` at index `at` on (status, attempts,
 /// next_attempt_at, last_error, created_at, sent_at, retry_since).
-pub(super) fn delivery_state(r: &SqliteRow, at: usize, queue: &str) -> Result<DeliveryState> {
+pub(super) fn delivery_state(r: &AnyRow, at: usize, queue: &str) -> Result<DeliveryState> {
     let status: String = r.try_get(at)?;
     Ok(DeliveryState {
         status: OutboxStatus::parse(&status)
@@ -127,15 +136,14 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<OutboxRow>> {
-        Ok(self
-            .pending_emails(now, ignore_backoff, after_id, limit, false)
-            .await?
-            .into_iter()
-            .map(|(row, _)| row)
-            .collect())
+        self.pending_emails(now, ignore_backoff, after_id, limit).await
     }
 
-    /// `due_outbox` with each email's bytes, for the sender: one query a page, not one an email.
+    /// The next page of due emails with their bytes, for the sender, claimed
+    /// for this process until the lease runs out: on PostgreSQL, processes
+    /// sending side by side skip each other's claims, and a claim left by a
+    /// process that died is taken again once its lease has passed. On SQLite
+    /// the caller holds the send lock, so every earlier claim is stale.
     pub async fn due_to_send(
         &self,
         now: DateTime<Utc>,
@@ -143,7 +151,45 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<(OutboxRow, Vec<u8>)>> {
-        self.pending_emails(now, ignore_backoff, after_id, limit, true).await
+        let backoff = if ignore_backoff { "" } else { "AND next_attempt_at <= ?5" };
+        let sql = format!(
+            "UPDATE outbox SET claimed_by = ?1, claimed_until = ?2 WHERE id IN (\
+             SELECT id FROM outbox WHERE status = 'pending' AND id > ?3 {backoff} \
+             AND (claimed_until IS NULL OR claimed_until < ?5 OR ?6 = 1) ORDER BY id LIMIT ?4{}) \
+             RETURNING {COLUMNS}, raw",
+            self.backend.skip_locked()
+        );
+        let until = now.max(Utc::now()) + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::hours(1));
+        let _writer = self.writer.lock().await;
+        let rows = query(&sql)
+            .bind(&*self.claimer)
+            .bind(ts(until))
+            .bind(after_id)
+            .bind(limit)
+            .bind(ts(now))
+            .bind(i64::from(self.backend == super::Backend::Sqlite))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut due: Vec<(OutboxRow, Vec<u8>)> =
+            rows.iter().map(|r| Ok((row_to_outbox(r)?, r.try_get(15)?))).collect::<Result<_>>()?;
+        due.sort_by_key(|(r, _)| r.id);
+        Ok(due)
+    }
+
+    /// How long a claim holds (`database.claim_lease_secs`).
+    pub fn claim_lease(&self) -> std::time::Duration {
+        self.lease
+    }
+
+    /// Gives back the emails this process claimed and did not send (a pass
+    /// that stopped early), so another process need not wait for the lease.
+    pub async fn release_claims(&self) -> Result<()> {
+        let _writer = self.writer.lock().await;
+        query("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND status = 'pending'")
+            .bind(&*self.claimer)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn pending_emails(
@@ -152,23 +198,15 @@ impl Store {
         ignore_backoff: bool,
         after_id: i64,
         limit: i64,
-        with_raw: bool,
-    ) -> Result<Vec<(OutboxRow, Vec<u8>)>> {
+    ) -> Result<Vec<OutboxRow>> {
         let backoff = if ignore_backoff { "" } else { "AND next_attempt_at <= ?" };
-        let raw = if with_raw { ", raw" } else { "" };
-        let sql = format!(
-            "SELECT {COLUMNS}{raw} FROM outbox WHERE status = 'pending' AND id > ? {backoff} ORDER BY id LIMIT ?"
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(after_id);
+        let sql =
+            format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND id > ? {backoff} ORDER BY id LIMIT ?");
+        let mut q = query(&sql).bind(after_id);
         if !ignore_backoff {
             q = q.bind(ts(now));
         }
-        q.bind(limit)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((row_to_outbox(r)?, if with_raw { r.try_get(15)? } else { Vec::new() })))
-            .collect()
+        q.bind(limit).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
     }
 
     /// The email a bounce reports on: by the VERP id of its envelope sender, else by its Message-ID.
@@ -180,51 +218,39 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM outbox WHERE bounce_id = ? OR message_id = ? ORDER BY bounce_id = ? DESC LIMIT 1"
         );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(verp_id)
-            .bind(message_id)
-            .bind(verp_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = query(&sql).bind(verp_id).bind(message_id).bind(verp_id).fetch_optional(&self.pool).await?;
         row.as_ref().map(row_to_outbox).transpose()
     }
 
     /// When the earliest pending email is due.
     pub async fn next_outbox_attempt(&self) -> Result<Option<DateTime<Utc>>> {
-        let row = sqlx::query("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
-            .fetch_one(&self.pool)
-            .await?;
+        let row =
+            query("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'").fetch_one(&self.pool).await?;
         parse_opt_ts(row.try_get(0)?)
     }
 
     /// The bytes of one outbox email.
     pub async fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
-        let row = sqlx::query("SELECT raw FROM outbox WHERE id = ?").bind(id).fetch_one(&self.pool).await?;
+        let row = query("SELECT raw FROM outbox WHERE id = ?").bind(id).fetch_one(&self.pool).await?;
         Ok(row.try_get(0)?)
     }
 
     pub async fn outbox_for_request(&self, request_id: i64) -> Result<Vec<OutboxRow>> {
         let sql = format!("SELECT {COLUMNS} FROM outbox WHERE request_id = ? ORDER BY id");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(request_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(row_to_outbox)
-            .collect()
+        query(&sql).bind(request_id).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
     }
 
     pub async fn list_outbox(&self, only_failed: bool) -> Result<Vec<OutboxRow>> {
         let filter = if only_failed { "WHERE status = 'failed'" } else { "" };
         let sql = format!("SELECT {COLUMNS} FROM outbox {filter} ORDER BY id");
-        sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
+        query(&sql).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
     }
 
     /// A deferred email as rendered for its send: its bytes and subject are kept
     /// from now on (what was sent is what the outbox shows).
     pub async fn store_rendered(&self, id: i64, subject: &str, raw: &[u8]) -> Result<()> {
         let _writer = self.writer.lock().await;
-        sqlx::query("UPDATE outbox SET subject = ?, raw = ? WHERE id = ? AND length(raw) = 0")
+        query("UPDATE outbox SET subject = ?, raw = ? WHERE id = ? AND length(raw) = 0")
             .bind(subject)
             .bind(raw)
             .bind(id)
@@ -237,10 +263,11 @@ impl Store {
     pub async fn mark_sent(&self, queue: Queue, id: i64, now: DateTime<Utc>) -> Result<()> {
         let _writer = self.writer.lock().await;
         let sql = format!(
-            "UPDATE {} SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
-            queue.table()
+            "UPDATE {} SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL{} WHERE id = ?",
+            queue.table(),
+            queue.unclaim()
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(id).execute(&self.pool).await?;
+        query(&sql).bind(ts(now)).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -248,10 +275,11 @@ impl Store {
     pub async fn mark_retry(&self, queue: Queue, id: i64, error: &str, next: DateTime<Utc>) -> Result<()> {
         let _writer = self.writer.lock().await;
         let sql = format!(
-            "UPDATE {} SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'",
-            queue.table()
+            "UPDATE {} SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?{} WHERE id = ? AND status = 'pending'",
+            queue.table(),
+            queue.unclaim()
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(error).bind(ts(next)).bind(id).execute(&self.pool).await?;
+        query(&sql).bind(error).bind(ts(next)).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -259,10 +287,11 @@ impl Store {
     pub async fn mark_failed(&self, queue: Queue, id: i64, error: &str) -> Result<()> {
         let _writer = self.writer.lock().await;
         let sql = format!(
-            "UPDATE {} SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
-            queue.table()
+            "UPDATE {} SET status = 'failed', attempts = attempts + 1, last_error = ?{} WHERE id = ?",
+            queue.table(),
+            queue.unclaim()
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(error).bind(id).execute(&self.pool).await?;
+        query(&sql).bind(error).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -273,7 +302,7 @@ impl Store {
             "UPDATE {} SET status = 'pending', next_attempt_at = ?1, retry_since = ?1 WHERE id = ?2 AND status = 'failed'",
             queue.table()
         );
-        let done = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(id).execute(&self.pool).await?;
+        let done = query(&sql).bind(ts(now)).bind(id).execute(&self.pool).await?;
         Ok(done.rows_affected() == 1)
     }
 }

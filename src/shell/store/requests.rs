@@ -1,8 +1,9 @@
 //! Reading requests, their keys and their history.
 use chrono::{DateTime, Utc};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 
+use super::dialect::query;
 use super::{Result, Store, StoreError, parse_opt_ts, parse_ts, ts};
 use crate::domain::{AccountDomain, EmailAddress, Key, Locale, Reference, State, Step};
 use crate::request::Request;
@@ -30,7 +31,7 @@ fn live_states() -> String {
 
 /// Rows that no longer parse are reported by reference and left out, so one
 /// bad row never stops a list or a sweep for every other request.
-pub(super) fn readable_requests(rows: &[SqliteRow]) -> Vec<Request> {
+pub(super) fn readable_requests(rows: &[AnyRow]) -> Vec<Request> {
     rows.iter()
         .filter_map(|row| match request_from_row(row) {
             Ok(r) => Some(r),
@@ -42,7 +43,7 @@ pub(super) fn readable_requests(rows: &[SqliteRow]) -> Vec<Request> {
         .collect()
 }
 
-pub(super) fn request_from_row(row: &SqliteRow) -> Result<Request> {
+pub(super) fn request_from_row(row: &AnyRow) -> Result<Request> {
     let s = |i: usize| -> Result<String> { Ok(row.try_get::<String, _>(i)?) };
     let reference = s(1)?;
     let name = match Reference::parse(&reference) {
@@ -89,13 +90,13 @@ pub(super) fn request_from_row(row: &SqliteRow) -> Result<Request> {
 impl Store {
     pub async fn request_by_reference(&self, reference: &Reference) -> Result<Option<Request>> {
         let sql = format!("SELECT {COLUMNS} FROM requests WHERE reference = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(reference.as_str()).fetch_optional(&self.pool).await?;
+        let row = query(&sql).bind(reference.as_str()).fetch_optional(&self.pool).await?;
         row.as_ref().map(request_from_row).transpose()
     }
 
     pub async fn request_by_id(&self, id: i64) -> Result<Option<Request>> {
         let sql = format!("SELECT {COLUMNS} FROM requests WHERE id = ?");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        let row = query(&sql).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(request_from_row).transpose()
     }
 
@@ -106,18 +107,14 @@ impl Store {
         let sql = format!(
             "SELECT {cols} FROM tokens t JOIN requests r ON r.id = t.request_id WHERE t.token_hash = ? AND t.step = ?"
         );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(key.token.hash())
-            .bind(step_name(key.step))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = query(&sql).bind(key.token.hash()).bind(step_name(key.step)).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(request_from_row).transpose()?.map(|r| (r, key.step)))
     }
 
     /// The live (awaiting review or pending acceptance) request holding a domain.
     pub async fn live_request_for_domain(&self, domain: &AccountDomain) -> Result<Option<Request>> {
         let sql = format!("SELECT {COLUMNS} FROM requests WHERE account_domain = ? AND state IN ({})", live_states());
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(domain.as_str()).fetch_optional(&self.pool).await?;
+        let row = query(&sql).bind(domain.as_str()).fetch_optional(&self.pool).await?;
         row.as_ref().map(request_from_row).transpose()
     }
 
@@ -127,7 +124,7 @@ impl Store {
             let cols = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
             let sql =
                 format!("SELECT {cols} FROM outbox o JOIN requests r ON r.id = o.request_id WHERE o.message_id = ?");
-            if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await? {
+            if let Some(row) = query(&sql).bind(id).fetch_optional(&self.pool).await? {
                 return request_from_row(&row).map(Some);
             }
         }
@@ -138,7 +135,7 @@ impl Store {
     pub async fn pending_for_customer(&self, customer: &EmailAddress) -> Result<Option<Request>> {
         let sql =
             format!("SELECT {COLUMNS} FROM requests WHERE customer_email = ? AND state = ? ORDER BY id DESC LIMIT 1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let row = query(&sql)
             .bind(customer.as_str())
             .bind(State::PendingCustomerAcceptance.as_str())
             .fetch_optional(&self.pool)
@@ -151,7 +148,7 @@ impl Store {
             Some(_) => format!("SELECT {COLUMNS} FROM requests WHERE state = ? ORDER BY id"),
             None => format!("SELECT {COLUMNS} FROM requests ORDER BY id"),
         };
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut q = query(&sql);
         if let Some(st) = state {
             q = q.bind(st.as_str());
         }
@@ -159,7 +156,7 @@ impl Store {
     }
 
     pub async fn events(&self, request_id: i64) -> Result<Vec<EventRow>> {
-        let rows = sqlx::query("SELECT at, kind, detail FROM events WHERE request_id = ? ORDER BY id")
+        let rows = query("SELECT at, kind, detail FROM events WHERE request_id = ? ORDER BY id")
             .bind(request_id)
             .fetch_all(&self.pool)
             .await?;
@@ -176,11 +173,10 @@ impl Store {
     /// A partner's live requests, and the requests they made since `since`.
     pub async fn partner_counts(&self, partner: &EmailAddress, since: DateTime<Utc>) -> Result<(u32, u32)> {
         let sql = format!(
-            "SELECT COALESCE(SUM(state IN ({})), 0), COALESCE(SUM(created_at >= ?), 0) FROM requests WHERE partner_email = ?",
+            "SELECT COUNT(CASE WHEN state IN ({}) THEN 1 END), COUNT(CASE WHEN created_at >= ? THEN 1 END) FROM requests WHERE partner_email = ?",
             live_states()
         );
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ts(since)).bind(partner.as_str()).fetch_one(&self.pool).await?;
+        let row = query(&sql).bind(ts(since)).bind(partner.as_str()).fetch_one(&self.pool).await?;
         Ok((row.get::<i64, _>(0) as u32, row.get::<i64, _>(1) as u32))
     }
 
@@ -197,11 +193,7 @@ impl Store {
             "SELECT kind, request_id FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN ({})",
             kinds.join(", ")
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(recipient.as_str())
-            .bind(ts(since))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = query(&sql).bind(recipient.as_str()).bind(ts(since)).fetch_all(&self.pool).await?;
         let mut refusals: Vec<(crate::email::Kind, i64)> = rows
             .iter()
             .filter_map(|r| Some((crate::email::Kind::parse(r.get(0))?, r.get::<Option<i64>, _>(1)?)))

@@ -65,6 +65,8 @@ pub struct DeskOptions {
     pub extra: String,
     /// Lines added to [partners] (e.g. `max_open_requests = 2`).
     pub partners_extra: String,
+    /// Lines added to [database] (e.g. `claim_lease_secs = 5`).
+    pub database_extra: String,
     /// Lines added to [mailbox] and [workflow].
     pub mailbox_extra: String,
     pub workflow_extra: String,
@@ -83,6 +85,7 @@ impl Default for DeskOptions {
             smtp_extra: String::new(),
             extra: String::new(),
             partners_extra: String::new(),
+            database_extra: String::new(),
             mailbox_extra: String::new(),
             workflow_extra: String::new(),
             imap_security: "none",
@@ -117,6 +120,7 @@ impl TestDesk {
         let address = format!("{}-{}@example.test", options.address_prefix, uid());
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("smartacct.toml");
+        prepare_database(dir.path()).await;
         write_config(&config, &address, dir.path(), &options);
         let app = App::open(Loaded::from_path(&config).expect("test config loads")).await.expect("app opens");
         // The desk's mailbox exists once it has been logged into.
@@ -199,7 +203,8 @@ timeout_secs = 10
 {smtp_extra}
 
 [database]
-url = "sqlite://{db}"
+url = "{db}"
+{database_extra}
 
 [partners]
 allow = ["*@partner.test"]
@@ -216,7 +221,8 @@ support_url = "https://www.cisco.com/go/scm"
 "#,
         sec = o.imap_security,
         smtp_port = o.smtp_port,
-        db = dir.join("smartacct.db").display(),
+        db = database_url(dir),
+        database_extra = o.database_extra,
         review = o.review,
         // `{desk}` in the extra lines stands for the desk's address.
         extra = o.extra.replace("{desk}", address),

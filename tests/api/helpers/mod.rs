@@ -1,6 +1,7 @@
 //! `TestDesk`: a desk with its own addresses and database on the real mail
 //! stack, plus mail helpers that send as a partner would and read what the
 //! desk sent from the recipients' mailboxes over IMAP.
+mod database;
 mod desk;
 mod process;
 mod reading;
@@ -8,6 +9,7 @@ mod receiver;
 mod sending;
 mod stack;
 
+pub use database::*;
 pub use desk::*;
 pub use reading::*;
 pub use receiver::*;

@@ -1,0 +1,186 @@
+//! Locks between processes on one database: who watches the mailbox, who
+//! sends the events, who sweeps, who sends the emails. On SQLite, OS file
+//! locks beside the database; on PostgreSQL, session advisory locks, each on a
+//! connection of its own, so a process that dies or loses the database loses
+//! its locks with it.
+use std::time::{Duration, Instant};
+
+use sqlx::AnyConnection;
+use sqlx::{Connection as _, Row as _};
+
+use super::dialect::query;
+use super::{Backend, Result, Store, StoreError};
+
+/// The work only one process does at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Sending the outbox. On PostgreSQL every process sends, each email
+    /// claimed by one (`due_to_send`), so this lock is always granted there.
+    Outbox,
+    /// Sending the events to the provisioning system, in order per request.
+    Hooks,
+    /// A scheduled sweep.
+    Sweep,
+    /// Watching the mailbox (SPEC §10's leadership).
+    Mailbox,
+}
+
+impl Lock {
+    fn file_suffix(self) -> &'static str {
+        match self {
+            Lock::Outbox => "send-lock",
+            Lock::Hooks => "hook-lock",
+            Lock::Sweep => "sweep-lock",
+            Lock::Mailbox => "watch-lock",
+        }
+    }
+
+    /// The advisory lock's key: "smartacc" in ASCII, plus one per lock.
+    /// PostgreSQL keeps advisory locks per database, so two desks on one
+    /// cluster never meet.
+    fn key(self) -> i64 {
+        0x736d_6172_7461_6300
+            + match self {
+                Lock::Outbox => 1,
+                Lock::Hooks => 2,
+                Lock::Sweep => 3,
+                Lock::Mailbox => 4,
+            }
+    }
+}
+
+/// A lock held until dropped, or until the process dies.
+pub struct Held(Inner);
+
+enum Inner {
+    File(#[allow(dead_code)] std::fs::File),
+    Session(AnyConnection),
+    /// Nothing to hold: the work is shared (see `Lock::Outbox`).
+    Shared,
+}
+
+impl Held {
+    /// Whether the lock is still held. A file lock always is; an advisory
+    /// lock is held while its connection lives, which a round trip proves.
+    pub async fn alive(&mut self) -> bool {
+        match &mut self.0 {
+            Inner::Session(conn) => {
+                matches!(tokio::time::timeout(Duration::from_secs(5), conn.ping()).await, Ok(Ok(())))
+            }
+            Inner::File(_) | Inner::Shared => true,
+        }
+    }
+}
+
+/// Tries the lock again this often while waiting for it.
+const RETRY: Duration = Duration::from_millis(250);
+
+impl Store {
+    /// Takes `which`, waiting up to `wait` for another process to let it go; `None` if it did not.
+    pub async fn lock(&self, which: Lock, wait: Duration) -> Result<Option<Held>> {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = std::path::PathBuf::from(format!("{}.{}", self.file.display(), which.file_suffix()));
+                Ok(lock_file(&path, wait).await?.map(|f| Held(Inner::File(f))))
+            }
+            Backend::Postgres if which == Lock::Outbox => Ok(Some(Held(Inner::Shared))),
+            Backend::Postgres => {
+                let mut conn = self.pool.acquire().await?.detach();
+                let start = Instant::now();
+                loop {
+                    let got: bool = query("SELECT pg_try_advisory_lock(?)")
+                        .bind(which.key())
+                        .fetch_one(&mut conn)
+                        .await?
+                        .try_get(0)?;
+                    if got {
+                        return Ok(Some(Held(Inner::Session(conn))));
+                    }
+                    if start.elapsed() >= wait {
+                        let _ = conn.close().await;
+                        return Ok(None);
+                    }
+                    tokio::time::sleep(RETRY.min(wait.saturating_sub(start.elapsed()))).await;
+                }
+            }
+        }
+    }
+}
+
+/// A name for this process on the rows it claims: host, process id and a random tag.
+pub(super) fn claimer_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let mut tag = [0u8; 4];
+    let _ = getrandom::fill(&mut tag);
+    let tag: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}:{}:{tag}", host.trim(), std::process::id())
+}
+
+/// An OS file lock, waited for up to `wait`: a killed process releases it at once.
+async fn lock_file(path: &std::path::Path, wait: Duration) -> Result<Option<std::fs::File>> {
+    let err = |source| StoreError::LockFile { path: path.display().to_string(), source };
+    // A lock file another user made (an operator's command run as root)
+    // still locks when opened for reading: flock needs no write access.
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => std::fs::File::open(path).map_err(|_| e),
+            _ => Err(e),
+        })
+        .map_err(err)?;
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
+    }
+}
+
+/// The watcher's last word (see `record_watcher`).
+#[derive(Debug, Clone)]
+pub struct Watcher {
+    pub holder: String,
+    pub imap_connected: bool,
+    pub seen_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Store {
+    /// The leader says who it is and whether it holds an IMAP session.
+    pub async fn record_watcher(&self, imap_connected: bool, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        let _writer = self.writer.lock().await;
+        query(
+            "INSERT INTO watcher (id, holder, imap_connected, seen_at) VALUES (1, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, imap_connected = excluded.imap_connected, \
+             seen_at = excluded.seen_at",
+        )
+        .bind(&*self.claimer)
+        .bind(i64::from(imap_connected))
+        .bind(super::ts(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// What the leader said last, if any process ever led.
+    pub async fn watcher(&self) -> Result<Option<Watcher>> {
+        let row = query("SELECT holder, imap_connected, seen_at FROM watcher WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(Watcher {
+                holder: r.try_get(0)?,
+                imap_connected: r.try_get::<i64, _>(1)? != 0,
+                seen_at: super::parse_ts(&r.try_get::<String, _>(2)?)?,
+            })
+        })
+        .transpose()
+    }
+}

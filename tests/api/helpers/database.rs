@@ -1,0 +1,72 @@
+//! Which database a desk uses: SQLite in its folder, or, with
+//! `SMARTACCT_TEST_POSTGRES` set (scripts/test.sh's second pass), a database
+//! of its own on the test cluster of `scripts/pgstack.sh`.
+use std::path::Path;
+
+use sqlx::Connection as _;
+
+/// The admin URL of the PostgreSQL pass, if this is it.
+pub fn postgres() -> Option<String> {
+    std::env::var("SMARTACCT_TEST_POSTGRES").ok().filter(|u| !u.is_empty())
+}
+
+/// The test cluster's URL (`scripts/pgstack.sh url`), for the tests that
+/// need PostgreSQL whatever the pass; the cluster is started if it is not up.
+pub fn cluster() -> String {
+    if let Some(url) = postgres() {
+        return url;
+    }
+    let script = super::repo().join("scripts/pgstack.sh");
+    let out = std::process::Command::new("bash").arg(&script).arg("up").output().expect("run scripts/pgstack.sh up");
+    assert!(out.status.success(), "scripts/pgstack.sh up: {}", String::from_utf8_lossy(&out.stderr));
+    let url = std::process::Command::new("bash").arg(&script).arg("url").output().expect("pgstack url");
+    String::from_utf8(url.stdout).unwrap().trim().to_string()
+}
+
+/// The database name of the desk in `dir` (stable across restarts of the desk).
+fn name(dir: &Path) -> String {
+    let tag: String = dir
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    format!("smartacct_t_{tag}")
+}
+
+/// `database.url` for the desk in `dir`.
+pub fn database_url(dir: &Path) -> String {
+    match postgres() {
+        Some(admin) => on_cluster(&admin, &name(dir)),
+        None => format!("sqlite://{}", dir.join("smartacct.db").display()),
+    }
+}
+
+/// `admin` with its database replaced by `database`.
+pub fn on_cluster(admin: &str, database: &str) -> String {
+    let mut url = url::Url::parse(admin).expect("SMARTACCT_TEST_POSTGRES is a URL");
+    url.set_path(database);
+    url.to_string()
+}
+
+/// Creates the desk's database on the PostgreSQL pass (SQLite creates its own file).
+pub async fn prepare_database(dir: &Path) {
+    if let Some(admin) = postgres() {
+        create_database(&admin, &name(dir)).await;
+    }
+}
+
+/// A fresh, empty database on the cluster of `admin`.
+pub async fn create_database(admin: &str, database: &str) {
+    let mut conn = sqlx::PgConnection::connect(admin).await.expect("connect to the test cluster");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database}"))).execute(&mut conn).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}"))).execute(&mut conn).await.unwrap();
+    let _ = conn.close().await;
+}
+
+/// Whether this pass runs on PostgreSQL (tests of SQLite's files skip there).
+pub fn on_postgres() -> bool {
+    postgres().is_some()
+}
