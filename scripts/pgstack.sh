@@ -19,13 +19,13 @@
 # comes first on PATH. `url` and `status` need no root; the rest do.
 set -euo pipefail
 
-BASE=/var/lib/smartacct-test
+BASE=${PGSTACK_BASE:-/var/lib/smartacct-test} # a second cluster: PGSTACK_BASE and PGSTACK_PORT
 PGDATA_DIR=$BASE/pg
 PGDATA_REAL=$(readlink -m "$PGDATA_DIR") # what /proc/<pid>/cwd says
 RUN_DIR=$BASE/pg-run
 LOG_FILE=$BASE/pg.log
 LOCK_FILE=$BASE/pg.lock
-PORT=5433
+PORT=${PGSTACK_PORT:-5433}
 ROLE=smartacct
 PASSWORD=smartacct-test
 DATABASE=smartacct

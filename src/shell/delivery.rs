@@ -51,7 +51,8 @@ pub async fn deliver_until(
     // Pages by id, so emails that fail again never hide the ones after them.
     let mut after = 0;
     loop {
-        let due = store.due_to_send(now, ignore_backoff, after, 200).await?;
+        let page = store.backend().claim_page(smtp.pool_size);
+        let due = store.due_to_send(now, ignore_backoff, after, page).await?;
         if due.is_empty() || stopped() {
             // Claims not sent on (a stop) go back at once, not at the lease's end.
             store.release_claims().await?;

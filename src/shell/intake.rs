@@ -25,7 +25,8 @@ pub struct PollReport {
 /// `poll --once`: one pass over the mailbox, then every pending email sent (backoff ignored).
 /// The outbox is delivered while the mailbox is read (a backlog's emails go
 /// out at the SMTP server's speed while the rest is being read), then once
-/// more, every pending email whatever its backoff. It is delivered even when
+/// more, every pending email whatever its backoff (unless the server failed
+/// during the pass). It is delivered even when
 /// the pass failed half-way (a MOVE refused, the server gone): what was
 /// committed is sent, then the failure is reported.
 pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::delivery::Delivered)> {
@@ -47,7 +48,9 @@ pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::d
                 _ = reading.changed() => {}
             }
         }
-        total += crate::delivery::deliver(app, Utc::now(), true).await?;
+        // Whatever its backoff, unless this pass found the server failing
+        // already: the emails it just tried would only fail again at once.
+        total += crate::delivery::deliver(app, Utc::now(), total.retrying == 0).await?;
         anyhow::Ok(total)
     };
     let ((polled, intake), delivered) = tokio::join!(intake, sender);

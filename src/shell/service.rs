@@ -255,6 +255,10 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
     }
 }
 
+/// How soon a sender looks again at work it cannot see being committed:
+/// mail read by another process (SPEC §10), or claimed by one.
+const SHARED_POLL: Duration = Duration::from_secs(1);
+
 /// Delivers due emails (or events), honouring each one's backoff; wakes when
 /// work is committed, when the next retry is due, or at least every minute.
 /// Emails and events run as two loops: a receiver that is down never delays an email.
@@ -296,12 +300,13 @@ async fn send_outbox(app: &App, mut stop: Stop, wake: &Notify, queue: Queue) {
             Queue::Email => app.store.next_outbox_attempt().await,
             Queue::Hook => app.store.next_hook_attempt().await,
         };
-        let wait = next
-            .ok()
-            .flatten()
-            .and_then(|t| (t - Utc::now()).to_std().ok())
-            .unwrap_or(Duration::from_secs(60))
-            .min(Duration::from_secs(60));
+        // Work due now that this pass did not send is another process's
+        // claim (or committed by another process): look again shortly.
+        let wait = match next.ok().flatten() {
+            Some(t) => (t - Utc::now()).to_std().unwrap_or(SHARED_POLL).max(SHARED_POLL),
+            None => Duration::from_secs(60),
+        }
+        .min(Duration::from_secs(60));
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = wake.notified() => {}
@@ -317,7 +322,7 @@ async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Wake) {
     let never = chrono::DateTime::<Utc>::MAX_UTC;
     let last = app.store.last_sweep().await.ok().flatten();
     let mut next = if schedule::missed(&sweep.schedule, sweep.timezone, last, Utc::now()) {
-        tracing::info!(last = ?last.map(rfc3339), "a scheduled sweep may have been missed; sweeping now unless another process does");
+        tracing::info!(last = ?last.map(rfc3339), "a scheduled sweep was missed; sweeping now (unless another process is)");
         Utc::now()
     } else {
         schedule::next_after(&sweep.schedule, sweep.timezone, Utc::now()).unwrap_or(never)

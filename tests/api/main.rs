@@ -1,5 +1,6 @@
 //! The integration tests: one binary. `helpers` spawns an isolated desk (own
-//! addresses, own SQLite file) against the real Dovecot + Postfix stack.
+//! addresses, own database: SQLite, or PostgreSQL on scripts/test.sh's second
+//! pass) against the real Dovecot + Postfix stack.
 mod helpers;
 
 mod activation;
@@ -25,5 +26,6 @@ mod replies;
 mod retention;
 mod review;
 mod service;
+mod several_hosts;
 mod sweep;
 mod trust;

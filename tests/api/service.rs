@@ -55,6 +55,8 @@ async fn killed_with_sigkill_at_many_moments_no_request_is_lost_or_doubled() {
         review: false,
         imap_extra: "batch_size = 3".into(),
         smtp_extra: "pool_size = 1".into(),
+        // On PostgreSQL an email a killed process claimed waits for the lease.
+        database_extra: "claim_lease_secs = 5".into(),
         ..Default::default()
     })
     .await;

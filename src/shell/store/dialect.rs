@@ -43,6 +43,16 @@ impl Backend {
         }
     }
 
+    /// How many emails a sender claims at once, with `pool` connections: on
+    /// PostgreSQL a few per connection, so the other processes get their
+    /// share of a backlog; on SQLite, one sender, large pages.
+    pub fn claim_page(self, pool: usize) -> i64 {
+        match self {
+            Backend::Sqlite => 200,
+            Backend::Postgres => pool.max(1) as i64 * 4,
+        }
+    }
+
     /// What ends a SELECT that claims rows for one process: other processes
     /// skip the rows a claim holds instead of waiting on them. SQLite has one
     /// writer at a time and needs nothing.

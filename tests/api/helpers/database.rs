@@ -36,9 +36,10 @@ fn name(dir: &Path) -> String {
     format!("smartacct_t_{tag}")
 }
 
-/// `database.url` for the desk in `dir`.
-pub fn database_url(dir: &Path) -> String {
-    match postgres() {
+/// `database.url` for the desk in `dir`: on the cluster of `admin` (a test
+/// of several hosts), else as the pass says.
+pub fn database_url(dir: &Path, admin: Option<&str>) -> String {
+    match admin.map(str::to_string).or_else(postgres) {
         Some(admin) => on_cluster(&admin, &name(dir)),
         None => format!("sqlite://{}", dir.join("smartacct.db").display()),
     }
@@ -52,8 +53,8 @@ pub fn on_cluster(admin: &str, database: &str) -> String {
 }
 
 /// Creates the desk's database on the PostgreSQL pass (SQLite creates its own file).
-pub async fn prepare_database(dir: &Path) {
-    if let Some(admin) = postgres() {
+pub async fn prepare_database(dir: &Path, admin: Option<&str>) {
+    if let Some(admin) = admin.map(str::to_string).or_else(postgres) {
         create_database(&admin, &name(dir)).await;
     }
 }
@@ -66,7 +67,16 @@ pub async fn create_database(admin: &str, database: &str) {
     let _ = conn.close().await;
 }
 
-/// Whether this pass runs on PostgreSQL (tests of SQLite's files skip there).
+/// Whether this pass runs on PostgreSQL.
 pub fn on_postgres() -> bool {
     postgres().is_some()
+}
+
+/// For a test of SQLite's own files (the database file, its lock files): true,
+/// with a note, on the PostgreSQL pass, where the test has nothing to check.
+pub fn sqlite_only(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("not on PostgreSQL: {what} is SQLite's");
+    }
+    on_postgres()
 }

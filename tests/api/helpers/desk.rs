@@ -67,6 +67,8 @@ pub struct DeskOptions {
     pub partners_extra: String,
     /// Lines added to [database] (e.g. `claim_lease_secs = 5`).
     pub database_extra: String,
+    /// A PostgreSQL cluster's admin URL: the desk's database is there, whatever the pass.
+    pub postgres: Option<String>,
     /// Lines added to [mailbox] and [workflow].
     pub mailbox_extra: String,
     pub workflow_extra: String,
@@ -86,6 +88,7 @@ impl Default for DeskOptions {
             extra: String::new(),
             partners_extra: String::new(),
             database_extra: String::new(),
+            postgres: None,
             mailbox_extra: String::new(),
             workflow_extra: String::new(),
             imap_security: "none",
@@ -120,7 +123,7 @@ impl TestDesk {
         let address = format!("{}-{}@example.test", options.address_prefix, uid());
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("smartacct.toml");
-        prepare_database(dir.path()).await;
+        prepare_database(dir.path(), options.postgres.as_deref()).await;
         write_config(&config, &address, dir.path(), &options);
         let app = App::open(Loaded::from_path(&config).expect("test config loads")).await.expect("app opens");
         // The desk's mailbox exists once it has been logged into.
@@ -221,7 +224,7 @@ support_url = "https://www.cisco.com/go/scm"
 "#,
         sec = o.imap_security,
         smtp_port = o.smtp_port,
-        db = database_url(dir),
+        db = database_url(dir, o.postgres.as_deref()),
         database_extra = o.database_extra,
         review = o.review,
         // `{desk}` in the extra lines stands for the desk's address.

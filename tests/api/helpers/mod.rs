@@ -3,7 +3,7 @@
 //! desk sent from the recipients' mailboxes over IMAP.
 mod database;
 mod desk;
-mod process;
+pub mod process;
 mod reading;
 mod receiver;
 mod sending;
