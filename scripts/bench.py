@@ -44,6 +44,18 @@ def wait_count(user, n, limit=600):
         time.sleep(0.2)
 
 
+PG = os.environ.get("SMARTACCT_BENCH_POSTGRES")  # scripts/bench.sh ... postgres: the test cluster's URL
+
+
+def db_url(name):
+    """A fresh database: a SQLite file in the work folder, or a database on the PostgreSQL cluster."""
+    if not PG:
+        return "sqlite://" + os.path.join(work, name + ".db")
+    db = f"bench_{run}_{name}"
+    subprocess.run(["psql", "-X", "-q", PG, "-c", f"CREATE DATABASE {db}"], check=True)
+    return PG.rsplit("/", 1)[0] + "/" + db
+
+
 def config(desk, db, smtp_port=SMTP):
     path = os.path.join(work, f"{desk.split('@')[0]}.toml")
     with open(path, "w") as f:
@@ -60,7 +72,7 @@ host = "{HOST}"
 port = {smtp_port}
 security = "none"
 [database]
-url = "sqlite://{db}"
+url = "{db}"
 [partners]
 allow = ["*@partner.test"]
 [workflow]
@@ -111,14 +123,14 @@ def poll(cfg):
 
 
 print("== smartacct poll --once (reading and delivering at once, as it runs)", flush=True)
-cfg = config(desk, os.path.join(work, "bench.db"))
+cfg = config(desk, db_url("bench"))
 subprocess.run([BIN, "--config", cfg, "migrate"], check=True, capture_output=True)
 p, total, rss = poll(cfg)
 if p.returncode != 0:
     sys.exit(p.stderr[-3000:])
 
 print("== the split, on the third backlog: intake alone (SMTP unreachable), then delivery alone", flush=True)
-db = os.path.join(work, "split.db")
+db = db_url("split")
 p1, intake_s, _ = poll(config(split_desk, db, smtp_port=1))
 p2, delivery_s, _ = poll(config(split_desk, db))
 if p2.returncode != 0:
@@ -135,7 +147,7 @@ if LATENCY:
     print(f"== latency of run over {LATENCY} forms", flush=True)
     ldesk = f"lat-{run}@example.test"
     count(ldesk)
-    lcfg = config(ldesk, os.path.join(work, "latency.db"))
+    lcfg = config(ldesk, db_url("latency"))
     svc = subprocess.Popen([BIN, "--config", lcfg, "run"], stderr=subprocess.DEVNULL)
     try:
         time.sleep(0)  # the watcher connects on its own; the first form waits for it like any other
@@ -160,4 +172,4 @@ if LATENCY:
     finally:
         svc.send_signal(signal.SIGTERM)
         svc.wait(timeout=30)
-print(f"(files in {work})")
+print(f"(backend: {'PostgreSQL' if PG else 'SQLite'}; files in {work})")

@@ -375,3 +375,27 @@ async fn a_send_lock_that_cannot_be_opened_is_named_with_what_to_do() {
     assert!(err.contains("service's user"), "{err}");
     assert!(!err.contains("database holds a value"), "{err}");
 }
+
+#[tokio::test]
+async fn nul_bytes_in_a_subject_and_a_form_are_answered_like_any_other_text() {
+    // PostgreSQL's text cannot hold NUL: a mail carrying some must still get its answer.
+    let desk = TestDesk::with(DeskOptions { review: false, ..Default::default() }).await;
+    let p = People::new();
+    let form = p.form_en().replace("Acme Corp", "Acme\0Corp").replace("Welcome aboard.", "Wel\0come");
+    let raw = raw_mail(
+        &format!("From: Partner <{}>", p.partner),
+        &desk.address,
+        "=?utf-8?q?Smart_Account_request=00?=",
+        &format!("nul-{}@partner.test", uid()),
+        "",
+        &form,
+    );
+    send_raw(&p.partner, &desk.address, &raw).await;
+    desk.poll(1).await;
+    assert_eq!(count(&desk.address, "INBOX").await, 0, "the mail was taken");
+    let answer = inbox(&p.partner, 1).await.remove(0);
+    assert!(!answer.text.contains('\0'), "{}", answer.text);
+    let rows = desk.app.store.list_inbound(false).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(!rows[0].subject.contains('\0'));
+}

@@ -84,8 +84,11 @@ async fn killed_with_sigkill_at_many_moments_no_request_is_lost_or_doubled() {
         "committed:3",
     ];
     let mut kills: Vec<String> = Vec::new();
+    // Bounded in time, not in passes: on PostgreSQL the emails a killed pass
+    // had claimed wait out their lease while the passes find nothing to send.
+    let started = std::time::Instant::now();
     for i in 0.. {
-        assert!(i < 200, "no progress: {kills:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(240), "no progress after {i} passes: {kills:?}");
         let inbox_left = count(&desk.address, "INBOX").await;
         let pending = desk.app.store.due_outbox(chrono::Utc::now(), true, 0, 1000).await.unwrap().len();
         if inbox_left == 0 && pending == 0 {

@@ -101,7 +101,7 @@ impl Mail {
                         .map(|b| String::from_utf8_lossy(b).trim().to_string())
                         .unwrap_or_default(),
                 };
-                (h.name().to_ascii_lowercase(), value)
+                (h.name().to_ascii_lowercase(), without_nul(value))
             })
             .collect::<Vec<_>>();
         let return_path_empty = msg
@@ -195,7 +195,13 @@ fn readable_body(msg: &mail_parser::Message<'_>) -> String {
         }
         out.push_str(&piece);
     }
-    out
+    without_nul(out)
+}
+
+/// NUL is no character of mail text (RFC 5322), and no database text holds it
+/// (PostgreSQL refuses it): it is dropped where text is decoded.
+fn without_nul(s: String) -> String {
+    if s.contains('\0') { s.replace('\0', "") } else { s }
 }
 
 #[cfg(test)]
