@@ -191,7 +191,7 @@ async fn route<B>(req: &Request<B>, handle: &PrometheusHandle, store: &Store) ->
                 if !IMAP_CONNECTED.load(Ordering::Relaxed) {
                     reasons.push("the mailbox watcher is not connected to IMAP".to_string());
                 }
-            } else if let Some(reason) = follower_unready(&store).await {
+            } else if let Some(reason) = follower_unready(store).await {
                 reasons.push(reason);
             }
             let (status, body) = if reasons.is_empty() {
