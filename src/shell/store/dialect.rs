@@ -53,6 +53,17 @@ impl Backend {
         }
     }
 
+    /// `column` in a WHERE term that must not choose the index: with a list
+    /// of 500 ids beside `state = ?`, SQLite's planner walks the state index
+    /// (every live request, per batch) instead of looking the ids up; `+`
+    /// keeps it on the ids (the sweep's UPDATEs went 3x faster).
+    pub(super) fn unindexed(self, column: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("+{column}"),
+            Backend::Postgres => column.to_string(),
+        }
+    }
+
     /// What ends a SELECT that claims rows for one process: other processes
     /// skip the rows a claim holds instead of waiting on them. SQLite has one
     /// writer at a time and needs nothing.
@@ -125,16 +136,20 @@ pub(super) fn query(sql: &str) -> Query<'static, Any, AnyArguments> {
 }
 
 /// Builds a statement with a variable number of values (`IN (…)`, multi-row
-/// `VALUES`), numbering its placeholders as it goes.
+/// `VALUES`). PostgreSQL's placeholders are numbered; SQLite's stay `?`:
+/// SQLite looks a numbered one up by a linear scan of the statement's names
+/// at every bind, which made a 250-row insert quadratic (a third of the
+/// sweep's time).
 pub(super) struct Builder {
+    backend: Backend,
     sql: String,
     args: AnyArguments,
     count: usize,
 }
 
 impl Builder {
-    pub fn new(sql: impl Into<String>) -> Builder {
-        Builder { sql: sql.into(), args: AnyArguments::default(), count: 0 }
+    pub fn new(backend: Backend, sql: impl Into<String>) -> Builder {
+        Builder { backend, sql: sql.into(), args: AnyArguments::default(), count: 0 }
     }
 
     pub fn push(&mut self, sql: impl std::fmt::Display) -> &mut Builder {
@@ -147,7 +162,12 @@ impl Builder {
         T: Encode<'t, Any> + Type<Any>,
     {
         self.count += 1;
-        let _ = write!(self.sql, "${}", self.count);
+        match self.backend {
+            Backend::Sqlite => self.sql.push('?'),
+            Backend::Postgres => {
+                let _ = write!(self.sql, "${}", self.count);
+            }
+        }
         // Encoding into `AnyArguments` copies the value and cannot fail.
         let _ = self.args.add(value);
         self
@@ -223,12 +243,15 @@ mod tests {
     }
 
     #[test]
-    fn the_builder_numbers_lists_and_rows() {
-        let mut b = Builder::new("INSERT INTO t (a, b) ");
+    fn the_builder_numbers_lists_and_rows_for_postgresql() {
+        let mut b = Builder::new(Backend::Postgres, "INSERT INTO t (a, b) ");
         b.push_values([(1i64, "x"), (2, "y")], |mut r, (a, s)| {
             r.push_bind(a).push_bind(s);
         });
         b.push(" WHERE id IN (").push_list([7i64, 8]).push(")");
         assert_eq!(b.sql, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) WHERE id IN ($5, $6)");
+        let mut b = Builder::new(Backend::Sqlite, "SELECT 1 WHERE a IN (");
+        b.push_list([1i64, 2]).push(")");
+        assert_eq!(b.sql, "SELECT 1 WHERE a IN (?, ?)");
     }
 }

@@ -16,7 +16,7 @@ impl Store {
             DueColumn::CreatedAt => "created_at",
             DueColumn::ClosedAt => "closed_at",
         };
-        let mut q: Builder = Builder::new(format!("SELECT {COLUMNS} FROM requests WHERE state IN ("));
+        let mut q = Builder::new(self.backend, format!("SELECT {COLUMNS} FROM requests WHERE state IN ("));
         q.push_list(due.states.iter().map(|s| s.as_str())).push(")");
         if due.not_erased {
             q.push(" AND erased_at IS NULL");

@@ -53,12 +53,15 @@ fn row_to_hook(r: &AnyRow) -> Result<HookRow> {
 /// Records events inside the transaction of the changes that caused them.
 pub(super) async fn insert_events(
     tx: &mut Transaction<'static, Any>,
+    backend: super::Backend,
     events: &[(i64, HookEvent)],
     now: DateTime<Utc>,
 ) -> Result<()> {
     for chunk in events.chunks(200) {
-        let mut q: Builder =
-            Builder::new("INSERT INTO hook_events (event_id, request_id, type, body, next_attempt_at, created_at) ");
+        let mut q = Builder::new(
+            backend,
+            "INSERT INTO hook_events (event_id, request_id, type, body, next_attempt_at, created_at) ",
+        );
         q.push_values(chunk, |mut b, (rid, e)| {
             b.push_bind(&e.id)
                 .push_bind(*rid)

@@ -29,6 +29,14 @@ fn live_states() -> String {
     State::ALL.iter().filter(|s| s.is_live()).map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
 }
 
+/// The refusal kinds as an SQL list, word for word as the partial index
+/// `outbox_refusals` names them (migration 0011), so the index serves the query.
+pub(super) fn refusal_kinds() -> String {
+    let kinds: Vec<String> =
+        crate::email::Kind::ALL.iter().filter(|k| k.is_refusal()).map(|k| format!("'{}'", k.name())).collect();
+    kinds.join(", ")
+}
+
 /// Rows that no longer parse are reported by reference and left out, so one
 /// bad row never stops a list or a sweep for every other request.
 pub(super) fn readable_requests(rows: &[AnyRow]) -> Vec<Request> {
@@ -187,11 +195,9 @@ impl Store {
         recipient: &EmailAddress,
         since: DateTime<Utc>,
     ) -> Result<(u32, Vec<(crate::email::Kind, i64)>)> {
-        let kinds: Vec<String> =
-            crate::email::Kind::ALL.iter().filter(|k| k.is_refusal()).map(|k| format!("'{}'", k.name())).collect();
         let sql = format!(
             "SELECT kind, request_id FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN ({})",
-            kinds.join(", ")
+            refusal_kinds()
         );
         let rows = query(&sql).bind(recipient.as_str()).bind(ts(since)).fetch_all(&self.pool).await?;
         let mut refusals: Vec<(crate::email::Kind, i64)> = rows
@@ -201,5 +207,21 @@ impl Store {
         refusals.sort_by_key(|(k, id)| (k.name(), *id));
         refusals.dedup();
         Ok((rows.len() as u32, refusals))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_refusals_index_names_the_refusal_kinds_as_the_query_does() {
+        let term = format!("WHERE kind IN ({})", super::refusal_kinds());
+        let files: Vec<_> = crate::shell::embedded::MIGRATIONS
+            .iter()
+            .filter(|(name, _)| name.ends_with("0011_outbox_refusals_index.sql"))
+            .collect();
+        assert_eq!(files.len(), 2, "one per backend");
+        for (name, sql) in files {
+            assert!(sql.contains(&term), "{name} must say {term}");
+        }
     }
 }
