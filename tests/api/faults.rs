@@ -10,7 +10,8 @@ use crate::helpers::*;
 async fn postfix_stopped_mid_batch_loses_nothing_and_sends_everything_once_when_back() {
     let _stack = fault_stack();
     let desk = TestDesk::with(DeskOptions { review: false, ..DeskOptions::on(FAULTS) }).await;
-    let people: Vec<People> = (0..6).map(|_| People::new()).collect();
+    // Enough mail that stopping Postfix (which takes a moment) lands mid-batch.
+    let people: Vec<People> = (0..20).map(|_| People::new()).collect();
     for p in &people {
         Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send_on(FAULTS).await;
     }

@@ -24,6 +24,7 @@ use dialect::query;
 
 pub use commit::{Committed, InboundRecord, Planned};
 pub use dialect::{Backend, redacted as redacted_url};
+pub use due::DueKey;
 pub use evidence::EvidenceRow;
 pub use hooks::HookRow;
 pub use inbound::{InboundRow, REPROCESSED, SET_ASIDE};
