@@ -1,6 +1,8 @@
 //! Delivering the outbox: several sends at once through the SMTP pool, each result written back.
 use chrono::{DateTime, Duration, Utc};
-use futures::StreamExt;
+use std::time::Instant;
+
+use futures::{StreamExt, TryStreamExt};
 
 use crate::app::App;
 use crate::smtp::SendError;
@@ -47,53 +49,65 @@ pub async fn deliver_until(
         tracing::info!("another smartacct process is delivering the outbox; leaving it to it");
         return Ok(Delivered::default());
     };
-    let mut total = Delivered::default();
     // Pages by id, so emails that fail again never hide the ones after them.
-    let mut after = 0;
-    loop {
-        let page = store.backend().claim_page(smtp.pool_size);
-        let due = store.due_to_send(now, ignore_backoff, after, page).await?;
-        if due.is_empty() || stopped() {
-            // Claims not sent on (a stop) go back at once, not at the lease's end.
-            store.release_claims().await?;
-            return Ok(total);
+    // The next page is claimed as soon as the last email of this one is handed
+    // to a connection: the connections never wait for a page's slowest send.
+    let page = store.backend().claim_page(smtp.pool_size);
+    let pages = futures::stream::try_unfold(0i64, |after| async move {
+        if stopped() {
+            return Ok::<_, StoreError>(None);
         }
-        // A send starts only while the page's claim has half its lease left:
+        let due = store.due_to_send(now, ignore_backoff, after, page).await?;
+        let Some(last) = due.iter().map(|(r, _)| r.id).max() else { return Ok(None) };
+        // A send starts only while its page's claim has half its lease left:
         // a slow server never lets a claim run out under a send in flight.
-        let claimed_until = std::time::Instant::now() + store.claim_lease() / 2;
-        after = due.iter().map(|(r, _)| r.id).max().unwrap_or(after);
-        // Each result is written as soon as its send ends, so a crash re-sends at most the emails in flight.
-        let outcomes: Vec<Result<Outcome, StoreError>> = futures::stream::iter(due)
-            .take_while(|_| std::future::ready(!stopped() && std::time::Instant::now() < claimed_until))
-            .map(|(row, raw)| async move {
-                let raw = match &row.plan {
-                    None => raw,
-                    Some(plan) => match render_deferred(app, &row, plan, now).await {
-                        Ok(raw) => raw,
-                        Err(e) => {
-                            let why = crate::telemetry::chain(e.as_ref());
-                            store.mark_failed(Queue::Email, row.id, &why).await?;
-                            tracing::error!(outbox = row.id, kind = %row.kind, error = %why, "cannot render a queued email; marked failed (`smartacct outbox retry` once the cause is fixed)");
-                            return Ok(Outcome::Failed);
-                        }
-                    },
-                };
-                let result = smtp.send(&row.envelope_from, &row.recipient, &raw).await;
-                if result.is_ok() {
-                    crate::faults::checkpoint("sent").await;
-                }
-                record(app, &row, result, now, max_retry_hours).await
-            })
-            .buffer_unordered(smtp.pool_size.max(1))
-            .collect()
-            .await;
-        for outcome in outcomes {
-            match outcome? {
-                Outcome::Sent => total.sent += 1,
-                Outcome::Retrying => total.retrying += 1,
-                Outcome::Failed => total.failed += 1,
+        let until = Instant::now() + store.claim_lease() / 2;
+        Ok(Some((futures::stream::iter(due.into_iter().map(move |d| Ok::<_, StoreError>((d, until)))), last)))
+    })
+    .try_flatten()
+    .try_take_while(|(_, until)| std::future::ready(Ok(!stopped() && Instant::now() < *until)));
+    // Each result is written as soon as its send ends, so a crash re-sends at most the emails in flight.
+    let outcomes = pages
+        .map(|item| async move {
+            let ((row, raw), _) = item?;
+            let raw = match &row.plan {
+                None => raw,
+                Some(plan) => match render_deferred(app, &row, plan, now).await {
+                    Ok(raw) => raw,
+                    Err(e) => {
+                        let why = crate::telemetry::chain(e.as_ref());
+                        store.mark_failed(Queue::Email, row.id, &why).await?;
+                        tracing::error!(outbox = row.id, kind = %row.kind, error = %why, "cannot render a queued email; marked failed (`smartacct outbox retry` once the cause is fixed)");
+                        return Ok(Outcome::Failed);
+                    }
+                },
+            };
+            let result = smtp.send(&row.envelope_from, &row.recipient, &raw).await;
+            if result.is_ok() {
+                crate::faults::checkpoint("sent").await;
+            }
+            record(app, &row, result, now, max_retry_hours).await
+        })
+        .buffer_unordered(smtp.pool_size.max(1));
+    let mut outcomes = std::pin::pin!(outcomes);
+    // Every send in flight ends and is recorded, even after an error.
+    let mut total = Delivered::default();
+    let mut first_error = None;
+    while let Some(outcome) = outcomes.next().await {
+        match outcome {
+            Ok(Outcome::Sent) => total.sent += 1,
+            Ok(Outcome::Retrying) => total.retrying += 1,
+            Ok(Outcome::Failed) => total.failed += 1,
+            Err(e) => {
+                first_error.get_or_insert(e);
             }
         }
+    }
+    // Claims not sent on (a stop, a lease half gone) go back at once, not at the lease's end.
+    store.release_claims().await?;
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(total),
     }
 }
 

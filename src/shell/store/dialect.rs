@@ -49,7 +49,7 @@ impl Backend {
     pub fn claim_page(self, pool: usize) -> i64 {
         match self {
             Backend::Sqlite => 200,
-            Backend::Postgres => pool.max(1) as i64 * 4,
+            Backend::Postgres => pool.max(1) as i64 * 16,
         }
     }
 
