@@ -42,27 +42,57 @@ pub async fn deliver_until(
     stop: Option<&tokio::sync::watch::Receiver<bool>>,
 ) -> Result<Delivered, StoreError> {
     let (store, smtp) = (&app.store, &app.smtp);
-    let max_retry_hours = app.settings.smtp.max_retry_hours;
     let stopped = || stop.is_some_and(|s| *s.borrow());
     // One sender per database: wait for another process's pass to finish, then send what is left.
     let Some(_lock) = store.lock(crate::store::Lock::Outbox, smtp.timeout() * 3).await? else {
         tracing::info!("another smartacct process is delivering the outbox; leaving it to it");
         return Ok(Delivered::default());
     };
+    let mut total = Delivered::default();
+    let mut after = 0;
+    loop {
+        let (pass, last) = send_pages(app, now, ignore_backoff, &stopped, after).await?;
+        total += pass;
+        // A permanent failure may have queued an email (the partner told of an
+        // undeliverable activation) after the last page was claimed: one more pass sends it.
+        if pass.failed == 0 || stopped() || last == after {
+            break;
+        }
+        after = last;
+    }
+    // Claims not sent on (a stop, a lease half gone) go back at once, not at the lease's end.
+    store.release_claims().await?;
+    Ok(total)
+}
+
+/// One pass over the due emails after id `after`, page by page; what it did
+/// and the last id it claimed.
+async fn send_pages(
+    app: &App,
+    now: DateTime<Utc>,
+    ignore_backoff: bool,
+    stopped: &(dyn Fn() -> bool + Sync),
+    after: i64,
+) -> Result<(Delivered, i64), StoreError> {
+    let (store, smtp) = (&app.store, &app.smtp);
+    let max_retry_hours = app.settings.smtp.max_retry_hours;
+    let last = std::sync::atomic::AtomicI64::new(after);
+    let last = &last;
     // Pages by id, so emails that fail again never hide the ones after them.
     // The next page is claimed as soon as the last email of this one is handed
     // to a connection: the connections never wait for a page's slowest send.
     let page = store.backend().claim_page(smtp.pool_size);
-    let pages = futures::stream::try_unfold(0i64, |after| async move {
+    let pages = futures::stream::try_unfold(after, |after| async move {
         if stopped() {
             return Ok::<_, StoreError>(None);
         }
         let due = store.due_to_send(now, ignore_backoff, after, page).await?;
-        let Some(last) = due.iter().map(|(r, _)| r.id).max() else { return Ok(None) };
+        let Some(max) = due.iter().map(|(r, _)| r.id).max() else { return Ok(None) };
+        last.store(max, std::sync::atomic::Ordering::Relaxed);
         // A send starts only while its page's claim has half its lease left:
         // a slow server never lets a claim run out under a send in flight.
         let until = Instant::now() + store.claim_lease() / 2;
-        Ok(Some((futures::stream::iter(due.into_iter().map(move |d| Ok::<_, StoreError>((d, until)))), last)))
+        Ok(Some((futures::stream::iter(due.into_iter().map(move |d| Ok::<_, StoreError>((d, until)))), max)))
     })
     .try_flatten()
     .try_take_while(|(_, until)| std::future::ready(Ok(!stopped() && Instant::now() < *until)));
@@ -103,11 +133,9 @@ pub async fn deliver_until(
             }
         }
     }
-    // Claims not sent on (a stop, a lease half gone) go back at once, not at the lease's end.
-    store.release_claims().await?;
     match first_error {
         Some(e) => Err(e),
-        None => Ok(total),
+        None => Ok((total, last.load(std::sync::atomic::Ordering::Relaxed))),
     }
 }
 

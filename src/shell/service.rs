@@ -128,11 +128,35 @@ async fn lead_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
             }
         };
         standing_by = false;
+        match app.store.takeover_wait(Utc::now()).await {
+            Ok(Some(wait)) => {
+                tracing::info!(
+                    wait_ms = wait.as_millis() as u64,
+                    "took the mailbox lock; waiting for the previous watcher to have stopped"
+                );
+                if pause(wait, &mut stop).await {
+                    break;
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(
+                    error = crate::telemetry::chain(&e),
+                    "cannot read who watched the mailbox; trying again"
+                );
+                if pause(LEADER_CHECK, &mut stop).await {
+                    break;
+                }
+                continue;
+            }
+        }
         crate::metrics::leading(true);
         tracing::info!("this process watches the mailbox");
         let (lost_tx, lost) = watch::channel(false);
         let (held, _) = tokio::join!(keep_lead(app, held, stop.clone(), lost_tx), watch_mailbox(app, lost, outbox));
-        // Let go only now: the watcher has finished its step.
+        // Let go only now: the watcher has finished its step. (When the
+        // database is gone, the word is not written and the next leader waits.)
+        let _ = app.store.release_watcher().await;
         drop(held);
         crate::metrics::leading(false);
         if !*stop.borrow() {

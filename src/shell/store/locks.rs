@@ -169,6 +169,27 @@ impl Store {
         Ok(())
     }
 
+    /// How long a process that has just taken the mailbox lock waits before
+    /// reading: until the previous watcher, if another process and alive a
+    /// moment ago, has surely noticed that it lost the lock and stopped (it
+    /// proves its lock every 5 s, a proof takes at most 5 s, then it finishes
+    /// the message in hand). So two processes never read the mailbox at once.
+    pub async fn takeover_wait(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Option<Duration>> {
+        const GRACE: chrono::TimeDelta = chrono::TimeDelta::seconds(15);
+        Ok(match self.watcher().await? {
+            Some(w) if w.holder != *self.claimer => (w.seen_at + GRACE - now).to_std().ok(),
+            _ => None,
+        })
+    }
+
+    /// The leader's word that it no longer watches (it stopped, or lost the
+    /// lock): the next leader need not wait for it.
+    pub async fn release_watcher(&self) -> Result<()> {
+        let _writer = self.writer.lock().await;
+        query("DELETE FROM watcher WHERE holder = ?").bind(&*self.claimer).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// What the leader said last, if any process ever led.
     pub async fn watcher(&self) -> Result<Option<Watcher>> {
         let row = query("SELECT holder, imap_connected, seen_at FROM watcher WHERE id = 1")
