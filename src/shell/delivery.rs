@@ -48,20 +48,25 @@ pub async fn deliver_until(
         tracing::info!("another smartacct process is delivering the outbox; leaving it to it");
         return Ok(Delivered::default());
     };
-    let mut total = Delivered::default();
-    let mut after = 0;
-    loop {
-        let (pass, last) = send_pages(app, now, ignore_backoff, &stopped, after).await?;
-        total += pass;
-        // A permanent failure may have queued an email (the partner told of an
-        // undeliverable activation) after the last page was claimed: one more pass sends it.
-        if pass.failed == 0 || stopped() || last == after {
-            break;
+    let passes = async {
+        let mut total = Delivered::default();
+        let mut after = 0;
+        loop {
+            let (pass, last) = send_pages(app, now, ignore_backoff, &stopped, after).await?;
+            total += pass;
+            // A permanent failure may have queued an email (the partner told of an
+            // undeliverable activation) after the last page was claimed: one more pass sends it.
+            if pass.failed == 0 || stopped() || last == after {
+                return Ok(total);
+            }
+            after = last;
         }
-        after = last;
-    }
-    // Claims not sent on (a stop, a lease half gone) go back at once, not at the lease's end.
-    store.release_claims().await?;
+    };
+    let total: Result<Delivered, StoreError> = passes.await;
+    // Claims not sent on (a stop, a lease half gone, an error) go back at once, not at the lease's end.
+    let released = store.release_claims().await;
+    let total = total?;
+    released?;
     Ok(total)
 }
 
@@ -91,11 +96,11 @@ async fn send_pages(
         last.store(max, std::sync::atomic::Ordering::Relaxed);
         // A send starts only while its page's claim has half its lease left:
         // a slow server never lets a claim run out under a send in flight.
-        let until = Instant::now() + store.claim_lease() / 2;
+        let until = store.claim_deadline().map(|d| Instant::now() + d);
         Ok(Some((futures::stream::iter(due.into_iter().map(move |d| Ok::<_, StoreError>((d, until)))), max)))
     })
     .try_flatten()
-    .try_take_while(|(_, until)| std::future::ready(Ok(!stopped() && Instant::now() < *until)));
+    .try_take_while(|(_, until)| std::future::ready(Ok(!stopped() && until.is_none_or(|u| Instant::now() < u))));
     // Each result is written as soon as its send ends, so a crash re-sends at most the emails in flight.
     let outcomes = pages
         .map(|item| async move {

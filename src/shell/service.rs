@@ -37,6 +37,15 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         timezone = %s.sweep.timezone,
         "smartacct running"
     );
+    // A send may start up to half a lease after its claim and take up to two
+    // SMTP timeouts: a shorter lease lets another process send it again.
+    if app.store.claim_deadline().is_some() && app.store.claim_lease() < app.smtp.timeout() * 4 {
+        tracing::warn!(
+            lease_secs = app.store.claim_lease().as_secs(),
+            smtp_timeout_secs = app.smtp.timeout().as_secs(),
+            "database.claim_lease_secs is under 4 x smtp.timeout_secs: an email on a slow server could be sent twice"
+        );
+    }
     // Bound before READY: a port already taken fails the start, loudly.
     let metrics = match &s.metrics {
         Some(m) => Some(crate::metrics::bind(m.listen).await?),
@@ -128,7 +137,7 @@ async fn lead_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
             }
         };
         standing_by = false;
-        match app.store.takeover_wait(Utc::now()).await {
+        match app.store.takeover_wait().await {
             Ok(Some(wait)) => {
                 tracing::info!(
                     wait_ms = wait.as_millis() as u64,
@@ -165,19 +174,19 @@ async fn lead_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
     }
 }
 
-/// Proves the lead every `LEADER_CHECK` and tells the watcher to stop (`lost`)
-/// when it is gone or the service stops; says in the database whether this
-/// leader holds an IMAP session, for the followers' `/readyz`.
+/// Proves the lead every `LEADER_CHECK` (a heartbeat over the lock's own
+/// connection, saying whether this leader holds an IMAP session, for the
+/// followers' `/readyz`) and tells the watcher to stop (`lost`) when the proof
+/// fails or the service stops.
 async fn keep_lead(app: &App, mut held: Held, mut stop: Stop, lost: watch::Sender<bool>) -> Held {
     loop {
-        let _ = app.store.record_watcher(crate::metrics::imap_is_connected(), Utc::now()).await;
+        if *stop.borrow() || !app.store.heartbeat(&mut held, crate::metrics::imap_is_connected(), Utc::now()).await {
+            let _ = lost.send(true);
+            return held;
+        }
         tokio::select! {
             _ = tokio::time::sleep(LEADER_CHECK) => {}
             _ = stop.changed() => {}
-        }
-        if *stop.borrow() || !held.alive().await {
-            let _ = lost.send(true);
-            return held;
         }
     }
 }
@@ -360,7 +369,7 @@ async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Wake) {
         if Utc::now() < next {
             continue;
         }
-        match sweep_unless_done(app).await {
+        match sweep_unless_done(app, stop.clone()).await {
             Ok(()) => {
                 outbox.committed();
                 next = schedule::next_after(&sweep.schedule, sweep.timezone, Utc::now()).unwrap_or(never);
@@ -377,9 +386,14 @@ async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Wake) {
 /// One scheduled sweep across the processes on a database (SPEC §10): the
 /// sweep lock makes the others wait, and a process that gets it after another
 /// swept finds the sweep done (none owed since the last scheduled time).
-async fn sweep_unless_done(app: &App) -> anyhow::Result<()> {
+async fn sweep_unless_done(app: &App, mut stop: Stop) -> anyhow::Result<()> {
     let sweep = &app.settings.sweep;
-    let Some(_held) = app.store.lock(Lock::Sweep, Duration::from_secs(6 * 3600)).await? else {
+    // Waiting for another process's sweep never holds up a stop.
+    let held = tokio::select! {
+        held = app.store.lock(Lock::Sweep, Duration::from_secs(6 * 3600)) => held?,
+        _ = stop.changed() => return Ok(()),
+    };
+    let Some(_held) = held else {
         anyhow::bail!("another process has held the sweep lock for 6 hours");
     };
     let last = app.store.last_sweep().await?;

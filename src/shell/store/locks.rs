@@ -59,18 +59,10 @@ enum Inner {
     Shared,
 }
 
-impl Held {
-    /// Whether the lock is still held. A file lock always is; an advisory
-    /// lock is held while its connection lives, which a round trip proves.
-    pub async fn alive(&mut self) -> bool {
-        match &mut self.0 {
-            Inner::Session(conn) => {
-                matches!(tokio::time::timeout(Duration::from_secs(5), conn.ping()).await, Ok(Ok(())))
-            }
-            Inner::File(_) | Inner::Shared => true,
-        }
-    }
-}
+/// The watcher's heartbeat (see `Store::heartbeat`).
+const HEARTBEAT: &str = "INSERT INTO watcher (id, holder, imap_connected, seen_at) VALUES (1, ?, ?, ?) \
+     ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, imap_connected = excluded.imap_connected, \
+     seen_at = excluded.seen_at";
 
 /// Tries the lock again this often while waiting for it.
 const RETRY: Duration = Duration::from_millis(250);
@@ -144,7 +136,7 @@ async fn lock_file(path: &std::path::Path, wait: Duration) -> Result<Option<std:
     }
 }
 
-/// The watcher's last word (see `record_watcher`).
+/// The watcher's last word (see `Store::heartbeat`).
 #[derive(Debug, Clone)]
 pub struct Watcher {
     pub holder: String,
@@ -153,31 +145,36 @@ pub struct Watcher {
 }
 
 impl Store {
-    /// The leader says who it is and whether it holds an IMAP session.
-    pub async fn record_watcher(&self, imap_connected: bool, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
-        let _writer = self.writer.lock().await;
-        query(
-            "INSERT INTO watcher (id, holder, imap_connected, seen_at) VALUES (1, ?, ?, ?) \
-             ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, imap_connected = excluded.imap_connected, \
-             seen_at = excluded.seen_at",
-        )
-        .bind(&*self.claimer)
-        .bind(i64::from(imap_connected))
-        .bind(super::ts(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    /// The leader proves it still holds `held` and says who it is and whether
+    /// it holds an IMAP session, in one write. On PostgreSQL the write goes
+    /// over the lock's own connection, within 5 s: it succeeds only while the
+    /// lock is held, and never waits behind the pool or another writer. A
+    /// file lock is always held; its heartbeat is only for `/readyz`.
+    pub async fn heartbeat(&self, held: &mut Held, imap_connected: bool, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let beat =
+            || query(HEARTBEAT).bind(self.claimer.to_string()).bind(i64::from(imap_connected)).bind(super::ts(now));
+        match &mut held.0 {
+            Inner::Session(conn) => {
+                matches!(tokio::time::timeout(Duration::from_secs(5), beat().execute(&mut *conn)).await, Ok(Ok(_)))
+            }
+            Inner::File(_) | Inner::Shared => {
+                let _writer = self.writer.lock().await;
+                let _ = beat().execute(&self.pool).await;
+                true
+            }
+        }
     }
 
     /// How long a process that has just taken the mailbox lock waits before
-    /// reading: until the previous watcher, if another process and alive a
-    /// moment ago, has surely noticed that it lost the lock and stopped (it
-    /// proves its lock every 5 s, a proof takes at most 5 s, then it finishes
-    /// the message in hand). So two processes never read the mailbox at once.
-    pub async fn takeover_wait(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Option<Duration>> {
-        const GRACE: chrono::TimeDelta = chrono::TimeDelta::seconds(15);
+    /// reading: when another process led and did not say it stopped, long
+    /// enough for it to have noticed that it lost the lock and stopped (it
+    /// proves its lock every 5 s, a proof gives up after 5 s, then it
+    /// finishes the message in hand). Measured on this host's clock only, so
+    /// two hosts' clocks never need to agree. Two processes never read the
+    /// mailbox at once.
+    pub async fn takeover_wait(&self) -> Result<Option<Duration>> {
         Ok(match self.watcher().await? {
-            Some(w) if w.holder != *self.claimer => (w.seen_at + GRACE - now).to_std().ok(),
+            Some(w) if w.holder != *self.claimer => Some(Duration::from_secs(15)),
             _ => None,
         })
     }

@@ -155,11 +155,13 @@ impl Store {
         let sql = format!(
             "UPDATE outbox SET claimed_by = ?1, claimed_until = ?2 WHERE id IN (\
              SELECT id FROM outbox WHERE status = 'pending' AND id > ?3 {backoff} \
-             AND (claimed_until IS NULL OR claimed_until < ?5 OR ?6 = 1) ORDER BY id LIMIT ?4{}) \
+             AND (claimed_until IS NULL OR claimed_until < ?7 OR ?6 = 1) ORDER BY id LIMIT ?4{}) \
              RETURNING {COLUMNS}, raw",
             self.backend.skip_locked()
         );
-        let until = now.max(Utc::now()) + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::hours(1));
+        // Leases run on the clock, never on the `now` a command was given (`sweep --now` in the future).
+        let clock = Utc::now();
+        let until = clock + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::hours(1));
         let _writer = self.writer.lock().await;
         let rows = query(&sql)
             .bind(&*self.claimer)
@@ -168,12 +170,23 @@ impl Store {
             .bind(limit)
             .bind(ts(now))
             .bind(i64::from(self.backend == super::Backend::Sqlite))
+            .bind(ts(clock))
             .fetch_all(&self.pool)
             .await?;
         let mut due: Vec<(OutboxRow, Vec<u8>)> =
             rows.iter().map(|r| Ok((row_to_outbox(r)?, r.try_get(15)?))).collect::<Result<_>>()?;
         due.sort_by_key(|(r, _)| r.id);
         Ok(due)
+    }
+
+    /// How long after claiming a page a send may still start: half the lease
+    /// (`database.claim_lease_secs`), so a send in flight never outlives its
+    /// claim. None on SQLite, where no other process could take the email.
+    pub fn claim_deadline(&self) -> Option<std::time::Duration> {
+        match self.backend {
+            super::Backend::Sqlite => None,
+            super::Backend::Postgres => Some(self.lease / 2),
+        }
     }
 
     /// How long a claim holds (`database.claim_lease_secs`).
