@@ -144,7 +144,7 @@ async fn postgresql_restarted_under_running_processes_they_reconnect_and_go_on()
     }
 
     let mark = log_len(&runs);
-    pgstack(&["restart"]);
+    pgstack(&PRIVATE, &["restart"]);
     // The watch's lock went with its connection: a process takes it again.
     let again = wait_for_leader(&mut runs, &mark, Duration::from_secs(30)).await;
     assert!(again.is_some(), "nobody watches the mailbox after the restart");
@@ -230,20 +230,10 @@ async fn the_sweep_runs_once_per_scheduled_time_whichever_process_fires_it() {
     eprintln!("sweeps: {swept:?}; skipped as done by another process: {done_by_other}");
 }
 
-/// `scripts/pgstack.sh` on the second, private cluster (port 5434).
-fn pgstack(args: &[&str]) -> String {
-    let out = std::process::Command::new("bash")
-        .arg(repo().join("scripts/pgstack.sh"))
-        .args(args)
-        .env("PGSTACK_BASE", "/var/lib/smartacct-test/restart")
-        .env("PGSTACK_PORT", "5434")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "pgstack {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
+/// The second, private cluster (port 5434).
+const PRIVATE: [(&str, &str); 2] = [("PGSTACK_BASE", "/var/lib/smartacct-test/restart"), ("PGSTACK_PORT", "5434")];
 
 async fn private_cluster() -> String {
-    pgstack(&["up"]);
-    pgstack(&["url"])
+    pgstack(&PRIVATE, &["up"]);
+    pgstack(&PRIVATE, &["url"])
 }

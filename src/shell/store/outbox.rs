@@ -136,7 +136,14 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<OutboxRow>> {
-        self.pending_emails(now, ignore_backoff, after_id, limit).await
+        let backoff = if ignore_backoff { "" } else { "AND next_attempt_at <= ?" };
+        let sql =
+            format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND id > ? {backoff} ORDER BY id LIMIT ?");
+        let mut q = query(&sql).bind(after_id);
+        if !ignore_backoff {
+            q = q.bind(ts(now));
+        }
+        q.bind(limit).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
     }
 
     /// The next page of due emails with their bytes, for the sender, claimed
@@ -203,23 +210,6 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    async fn pending_emails(
-        &self,
-        now: DateTime<Utc>,
-        ignore_backoff: bool,
-        after_id: i64,
-        limit: i64,
-    ) -> Result<Vec<OutboxRow>> {
-        let backoff = if ignore_backoff { "" } else { "AND next_attempt_at <= ?" };
-        let sql =
-            format!("SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND id > ? {backoff} ORDER BY id LIMIT ?");
-        let mut q = query(&sql).bind(after_id);
-        if !ignore_backoff {
-            q = q.bind(ts(now));
-        }
-        q.bind(limit).fetch_all(&self.pool).await?.iter().map(row_to_outbox).collect()
     }
 
     /// The email a bounce reports on: by the VERP id of its envelope sender, else by its Message-ID.

@@ -16,11 +16,20 @@ pub fn cluster() -> String {
     if let Some(url) = postgres() {
         return url;
     }
-    let script = super::repo().join("scripts/pgstack.sh");
-    let out = std::process::Command::new("bash").arg(&script).arg("up").output().expect("run scripts/pgstack.sh up");
-    assert!(out.status.success(), "scripts/pgstack.sh up: {}", String::from_utf8_lossy(&out.stderr));
-    let url = std::process::Command::new("bash").arg(&script).arg("url").output().expect("pgstack url");
-    String::from_utf8(url.stdout).unwrap().trim().to_string()
+    pgstack(&[], &["up"]);
+    pgstack(&[], &["url"])
+}
+
+/// `scripts/pgstack.sh ARGS` with `env` (e.g. `PGSTACK_PORT` for a second cluster); its output.
+pub fn pgstack(env: &[(&str, &str)], args: &[&str]) -> String {
+    let out = std::process::Command::new("bash")
+        .arg(super::repo().join("scripts/pgstack.sh"))
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run scripts/pgstack.sh");
+    assert!(out.status.success(), "scripts/pgstack.sh {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 /// The database name of the desk in `dir` (stable across restarts of the desk).
