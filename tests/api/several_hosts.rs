@@ -115,7 +115,10 @@ async fn three_processes_work_a_backlog_while_the_leader_and_then_a_follower_are
     }
     sent_by.insert(first, killed_leader.log().matches("email sent").count());
     sent_by.insert(follower, killed_follower.log().matches("email sent").count());
-    assert!(sent_by.values().filter(|n| **n > 0).count() >= 2, "delivery was shared: {sent_by:?}");
+    // How the sends fell is timing (whichever sender claims first); it is
+    // printed, not asserted (one process sending all 400 happened in CI);
+    // each email is recorded sent by exactly one of them.
+    assert_eq!(sent_by.values().sum::<usize>(), 2 * people.len(), "each email recorded sent once: {sent_by:?}");
     eprintln!(
         "several hosts: 200 requests, 400 emails in {:.1} s; leader killed, takeover in {:.2} s; \
          follower killed; repeated emails: {repeats}; emails sent per process: {sent_by:?}",
