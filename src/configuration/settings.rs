@@ -372,7 +372,7 @@ impl Settings {
         let database = DatabaseSettings {
             password,
             max_connections: s.int("max_connections", 4, 2, 100)? as u32,
-            claim_lease: Duration::from_secs(s.int("claim_lease_secs", 300, 5, 86400)? as u64),
+            claim_lease: Duration::from_secs(s.int("claim_lease_secs", 300, 1, 86400)? as u64),
             url,
         };
         s.finish()?;

@@ -56,7 +56,7 @@ async fn killed_with_sigkill_at_many_moments_no_request_is_lost_or_doubled() {
         imap_extra: "batch_size = 3".into(),
         smtp_extra: "pool_size = 1".into(),
         // On PostgreSQL an email a killed process claimed waits for the lease.
-        database_extra: "claim_lease_secs = 5".into(),
+        database_extra: "claim_lease_secs = 1".into(),
         ..Default::default()
     })
     .await;
