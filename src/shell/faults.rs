@@ -42,7 +42,7 @@ fn faults() -> &'static Faults {
     })
 }
 
-/// A moment worth crashing at: `fetched`, `committed`, `moved`, `sent`.
+/// A moment worth crashing at: `fetched`, `applied` (a message, inside its batch's transaction), `committed`, `moved`, `sent`.
 pub async fn checkpoint(name: &str) {
     let f = faults();
     if f.freeze_at.is_none() && f.slow.is_none() {

@@ -1,15 +1,16 @@
-//! One pass over the mailbox: fetch in batches, read, decide, commit, and only then move each message.
+//! One pass over the mailbox: fetch in batches, read, decide and commit each batch in one transaction, and only then move its messages.
 use std::panic::AssertUnwindSafe;
 
 use anyhow::Context as _;
 use chrono::{Duration, Utc};
+use std::time::Instant;
 
 use crate::app::App;
-use crate::decide::{self, Env, Inbound, Known};
+use crate::decide::{self, Env, Inbound, Known, Outcome};
 use crate::domain::{AccountDomain, Reference};
 use crate::imap::{Fetched, Imap};
 use crate::read::form::Field;
-use crate::store::{Committed, InboundRecord, Seen, StoreError};
+use crate::store::{Batch, Committed, InboundRecord, Seen, StoreError};
 
 /// Counts of one pass, for the log and tests.
 #[derive(Debug, Default, Clone, Copy)]
@@ -153,34 +154,30 @@ pub async fn process_waiting(
             let fetched = imap.fetch(&group).await?;
             crate::faults::checkpoint("fetched").await;
             let (mut done, mut aside) = (Vec::new(), Vec::new());
-            for f in fetched {
-                if stopped() {
-                    break;
-                }
-                match process(app, &f, selected.uidvalidity).await {
+            for (uid, result) in process_batch(app, &fetched, selected.uidvalidity, &stopped).await {
+                match result {
                     Ok(Committed::Applied { .. }) => {
                         report.processed += 1;
-                        done.push(f.uid);
+                        done.push(uid);
                     }
                     Ok(Committed::Duplicate) => {
                         report.duplicates += 1;
-                        done.push(f.uid);
+                        done.push(uid);
                     }
                     Ok(Committed::SetAside) => {
                         report.set_aside += 1;
-                        aside.push(f.uid);
+                        aside.push(uid);
                     }
                     Err(e) => {
                         // Left in the folder: the next pass reads it again.
                         report.failed += 1;
                         tracing::error!(
-                            uid = f.uid,
+                            uid,
                             error = crate::telemetry::chain(e.as_ref()),
                             "cannot process message; left in place for the next pass"
                         );
                     }
                 }
-                crate::faults::checkpoint("committed").await;
             }
             // Only committed messages move: a crash before this line re-reads them,
             // and the Message-ID check makes that harmless.
@@ -235,9 +232,114 @@ fn by_size(sizes: &[(u32, u32)], limit: u64) -> Vec<Vec<u32>> {
     groups
 }
 
-/// Reads, decides and commits one message.
-async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Committed> {
-    let started = std::time::Instant::now();
+/// Reads, decides and applies `fetched` in order in one transaction, then
+/// commits it (SPEC §5 per batch: nothing moves before its commit). Once
+/// `stopped`, the message in hand is finished and the rest are left. A failure
+/// undoes the batch, and its messages are then committed one at a time, so a
+/// message that cannot be processed costs only itself.
+async fn process_batch(
+    app: &App,
+    fetched: &[Fetched],
+    uidvalidity: u32,
+    stopped: &dyn Fn() -> bool,
+) -> Vec<(u32, anyhow::Result<Committed>)> {
+    if fetched.len() > 1 {
+        match commit_batch(app, fetched, uidvalidity, stopped).await {
+            Ok(handled) => return handled.into_iter().map(|h| (h.uid, Ok(h.finish()))).collect(),
+            // The failing message says why when it fails again alone.
+            Err(_) => {
+                tracing::info!(messages = fetched.len(), "a batch failed; its messages are committed one at a time")
+            }
+        }
+    }
+    let mut results = Vec::with_capacity(fetched.len());
+    for f in fetched {
+        if stopped() {
+            break;
+        }
+        match commit_batch(app, std::slice::from_ref(f), uidvalidity, stopped).await {
+            Ok(handled) => results.extend(handled.into_iter().map(|h| (h.uid, Ok(h.finish())))),
+            Err(e) => results.push((f.uid, Err(e))),
+        }
+    }
+    results
+}
+
+/// One transaction over `fetched` (at least the first, then until `stopped`).
+async fn commit_batch(
+    app: &App,
+    fetched: &[Fetched],
+    uidvalidity: u32,
+    stopped: &dyn Fn() -> bool,
+) -> anyhow::Result<Vec<Handled>> {
+    let mut batch = app.store.begin_batch().await?;
+    let mut handled = Vec::with_capacity(fetched.len());
+    for (i, f) in fetched.iter().enumerate() {
+        if i > 0 && stopped() {
+            break;
+        }
+        handled.push(process(app, &mut batch, f, uidvalidity).await?);
+        crate::faults::checkpoint("applied").await;
+    }
+    batch.commit().await?;
+    crate::faults::checkpoint("committed").await;
+    Ok(handled)
+}
+
+/// A message applied in a batch, and what the log and metrics say of it once the batch commits.
+struct Handled {
+    uid: u32,
+    committed: Committed,
+    said: Said,
+}
+
+enum Said {
+    Processed {
+        from: String,
+        outcome: Outcome,
+        detail: String,
+        emails: usize,
+        clash: bool,
+        started: Instant,
+    },
+    /// Processed before (with that outcome): nothing applied.
+    Duplicate {
+        message_id: String,
+        outcome: String,
+    },
+    /// Recorded unread, and why.
+    SetAside(String),
+}
+
+impl Handled {
+    /// Logs what became of the message, now that it is committed.
+    fn finish(self) -> Committed {
+        let uid = self.uid;
+        match self.said {
+            Said::Processed { from, outcome, detail, emails, clash, started } => {
+                if clash {
+                    tracing::warn!(
+                        uid,
+                        "a different message reused a Message-ID already processed; read as a new message"
+                    );
+                }
+                if let Committed::Applied { .. } = self.committed {
+                    crate::metrics::message(outcome, started.elapsed());
+                }
+                tracing::info!(uid, from, outcome = outcome.name(), detail, emails, "message processed");
+            }
+            Said::Duplicate { message_id, outcome } => {
+                tracing::info!(uid, message_id, outcome, "already processed; not read again");
+            }
+            Said::SetAside(detail) => tracing::error!(uid, "{detail}"),
+        }
+        self.committed
+    }
+}
+
+/// Reads, decides and applies one message inside `batch`.
+async fn process(app: &App, batch: &mut Batch, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Handled> {
+    let started = Instant::now();
     let settings = &app.settings;
     let raw = f.body.as_deref().context("the server returned no body")?;
     let record_of = |message_id: String, content_hash: String, sender: Option<String>, subject: String| InboundRecord {
@@ -249,24 +351,23 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         sender,
         subject,
     };
+    let handled = |committed, said| Handled { uid: f.uid, committed, said };
     // A message that makes the reader panic must not stop the desk, nor come
     // back on every pass: it is recorded and set aside, unanswered.
-    let set_aside = |what: &str| {
+    let unreadable = |what: &str| {
         let record = record_of(
             format!("unreadable:{}:{uidvalidity}:{}", settings.imap.folder, f.uid),
             String::new(),
             None,
             String::new(),
         );
-        let detail = format!("{what} failed on this message; moved to {}", settings.imap.rejected_folder);
-        tracing::error!(uid = f.uid, "{detail}");
-        (record, detail)
+        (record, format!("{what} failed on this message; moved to {}", settings.imap.rejected_folder))
     };
     let Ok(inbound) = std::panic::catch_unwind(AssertUnwindSafe(|| Inbound::read(raw, &settings.mailbox.address)))
     else {
-        let (record, detail) = set_aside("reading");
-        app.store.record_set_aside(&record, "unreadable", &detail, Utc::now()).await?;
-        return Ok(Committed::SetAside);
+        let (record, detail) = unreadable("reading");
+        batch.record_set_aside(&record, "unreadable", &detail, Utc::now()).await?;
+        return Ok(handled(Committed::SetAside, Said::SetAside(detail)));
     };
     let mail = &inbound.mail;
     let record = record_of(
@@ -275,41 +376,33 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         mail.from.as_ref().map(ToString::to_string).or_else(|| Some(mail.from_raw.clone())),
         mail.subject.clone(),
     );
-    let (seen, own_message_id) = app.store.seen_inbound(&mail.message_id, &mail.content_hash).await?;
+    let (seen, own_message_id) = batch.seen_inbound(&mail.message_id, &mail.content_hash).await?;
     let clash = match seen {
         Seen::Duplicate(outcome) => {
-            tracing::info!(uid = f.uid, message_id = %mail.message_id, outcome, "already processed; not read again");
-            return Ok(Committed::Duplicate);
+            let said = Said::Duplicate { message_id: mail.message_id.clone(), outcome };
+            return Ok(handled(Committed::Duplicate, said));
         }
-        Seen::Clash => {
-            tracing::warn!(
-                uid = f.uid,
-                message_id = %mail.message_id,
-                "a different message reused a Message-ID already processed; read as a new message"
-            );
-            true
-        }
+        Seen::Clash => true,
         Seen::New => false,
     };
 
     let now = Utc::now();
-    let known = match load_known(app, &inbound, own_message_id, now).await {
+    let known = match load_known(app, batch, &inbound, own_message_id, now).await {
         Ok(known) => known,
         // A request that no longer reads must not hold the mailbox hostage,
         // nor lose this mail: it is recorded and set aside for the operator.
         Err(e) if is_unreadable(&e) => {
             let detail = format!("{}; moved to {}", crate::telemetry::chain(e.as_ref()), settings.imap.rejected_folder);
-            tracing::error!(uid = f.uid, "{detail}");
-            app.store.record_set_aside(&record, "unreadable_request", &detail, now).await?;
-            return Ok(Committed::SetAside);
+            batch.record_set_aside(&record, "unreadable_request", &detail, now).await?;
+            return Ok(handled(Committed::SetAside, Said::SetAside(detail)));
         }
         Err(e) => return Err(e),
     };
     let env = Env { settings, now, new_reference: Reference::generate() };
     let Ok(mut decision) = std::panic::catch_unwind(AssertUnwindSafe(|| decide::decide(&inbound, &known, &env))) else {
-        let (record, detail) = set_aside("deciding");
-        app.store.record_set_aside(&record, "unreadable", &detail, now).await?;
-        return Ok(Committed::SetAside);
+        let (record, detail) = unreadable("deciding");
+        batch.record_set_aside(&record, "unreadable", &detail, now).await?;
+        return Ok(handled(Committed::SetAside, Said::SetAside(detail)));
     };
     if clash {
         decision.detail.push_str(" (its Message-ID was used before by a different message)");
@@ -321,57 +414,54 @@ async fn process(app: &App, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Com
         .map(|plan| composer.compose(plan, now))
         .collect::<Result<Vec<_>, _>>()
         .context("cannot render an email")?;
-    let committed = app.store.commit_inbound(&record, raw, &decision, &outgoing, now).await?;
-    if let Committed::Applied { .. } = committed {
-        crate::metrics::message(decision.outcome, started.elapsed());
-    }
-    tracing::info!(
-        uid = f.uid,
-        from = record.sender.as_deref().unwrap_or(""),
-        outcome = decision.outcome.name(),
-        detail = %decision.detail,
-        emails = outgoing.len(),
-        "message processed"
-    );
-    Ok(committed)
+    let committed = batch.apply_inbound(&record, raw, &decision, &outgoing, now).await?;
+    let said = Said::Processed {
+        from: record.sender.unwrap_or_default(),
+        outcome: decision.outcome,
+        detail: decision.detail,
+        emails: outgoing.len(),
+        clash,
+        started,
+    };
+    Ok(handled(committed, said))
 }
 
 /// What the store knows that `decide` needs for this mail: each query only when the mail can use its answer.
 async fn load_known(
     app: &App,
+    batch: &mut Batch,
     inbound: &Inbound,
     own_message_id: bool,
     now: chrono::DateTime<Utc>,
 ) -> anyhow::Result<Known> {
-    let store = &app.store;
     let mut known = Known { own_message_id, ..Known::default() };
     for key in &inbound.keys {
-        if let Some(found) = store.request_by_key(key).await? {
+        if let Some(found) = batch.request_by_key(key).await? {
             known.keyed = Some(found);
             break;
         }
     }
     if let Some(r) = &inbound.subject_reference {
-        known.by_subject = store.request_by_reference(r).await?;
+        known.by_subject = batch.request_by_reference(r).await?;
     }
     if known.keyed.is_none() {
-        known.by_thread = store.request_by_sent_message(&inbound.mail.thread_ids).await?;
+        known.by_thread = batch.request_by_sent_message(&inbound.mail.thread_ids).await?;
         // Only a customer's fresh mail is matched to their pending request.
         if let Some(sender) = inbound.mail.from.as_ref().filter(|s| !app.settings.is_partner(s)) {
-            known.pending_for_customer = store.pending_for_customer(sender).await?;
+            known.pending_for_customer = batch.pending_for_customer(sender).await?;
         }
     }
     let domain = [&inbound.form, &inbound.own_form]
         .iter()
         .find_map(|f| f.get(Field::AccountDomain).and_then(|d| AccountDomain::parse(d).ok()));
     if let Some(d) = domain {
-        known.live_for_domain = store.live_request_for_domain(&d).await?;
+        known.live_for_domain = batch.live_request_for_domain(&d).await?;
     }
     if let Some(dsn) = &inbound.dsn
-        && let Some(row) = store.outbox_for_bounce(dsn.verp_id.as_deref(), dsn.original_message_id.as_deref()).await?
+        && let Some(row) = batch.outbox_for_bounce(dsn.verp_id.as_deref(), dsn.original_message_id.as_deref()).await?
     {
         let request = match row.request_id {
-            Some(id) => store.request_by_id(id).await?,
+            Some(id) => batch.request_by_id(id).await?,
             None => None,
         };
         known.bounced =
@@ -379,9 +469,9 @@ async fn load_known(
     }
     if let Some(sender) = &inbound.mail.from {
         let since = now - Duration::hours(24);
-        (known.answers_today, known.answered_today) = store.answers_since(sender, since).await?;
+        (known.answers_today, known.answered_today) = batch.answers_since(sender, since).await?;
         if app.settings.is_partner(sender) {
-            (known.partner_open, known.partner_created_today) = store.partner_counts(sender, since).await?;
+            (known.partner_open, known.partner_created_today) = batch.partner_counts(sender, since).await?;
         }
     }
     Ok(known)

@@ -138,6 +138,23 @@ async fn a_second_request_for_a_live_domain_is_answered_with_the_existing_refere
 }
 
 #[tokio::test]
+async fn two_forms_for_one_domain_read_in_the_same_batch_make_one_request_and_one_answer_naming_it() {
+    let desk = TestDesk::spawn().await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "first", &p.form_en()).send().await;
+    Outgoing::text(&p.other_partner, &desk.address, "second", &p.form_en()).send().await;
+    wait_total(&desk.address, 2).await;
+    // One pass reads both in one batch: the second sees the first's request
+    // although neither is committed yet.
+    let out = desk.bin().args(["poll", "--once"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = desk.one().await;
+    inbox_exactly(&p.partner, 1).await;
+    let answer = &inbox_exactly(&p.other_partner, 1).await[0];
+    assert!(answer.text.contains(r.reference.as_str()), "the answer names {}:\n{}", r.reference, answer.text);
+}
+
+#[tokio::test]
 async fn the_same_message_delivered_twice_makes_one_request_and_one_email() {
     let desk = TestDesk::spawn().await;
     let p = People::new();

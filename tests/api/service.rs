@@ -23,13 +23,17 @@ async fn idle_picks_up_a_message_delivered_while_idling() {
 
 #[tokio::test]
 async fn sigterm_during_a_batch_exits_0_and_the_next_start_finishes_the_rest() {
-    let desk = TestDesk::spawn().await;
+    // Batches of three commit one after another, so the test sees the first
+    // commit while later batches are still to come.
+    let desk = TestDesk::with(DeskOptions { imap_extra: "batch_size = 3".into(), ..Default::default() }).await;
     let people: Vec<People> = (0..12).map(|_| People::new()).collect();
     for p in &people {
         Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
     }
     wait_total(&desk.address, people.len()).await;
-    // Each step of the batch takes 150 ms, so the signal lands mid-batch.
+    // Each step of a batch (each message applied, the commit, the move) takes
+    // 150 ms, so the signal lands mid-batch: the message in hand is finished
+    // and committed with those before it, the rest stay.
     let mut run = desk.start(&["run"], &[("SMARTACCT_TEST_SLOW_MS", "150")]);
     wait_until("two messages committed", || async { desk.requests().await.len() >= 2 }).await;
     run.signal("-TERM");

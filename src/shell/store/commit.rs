@@ -38,46 +38,6 @@ pub enum Committed {
 pub type Planned = (Decision, Vec<Outgoing>);
 
 impl Store {
-    /// Commits everything a message caused, or nothing. A message already
-    /// recorded changes nothing (returns `Duplicate`); a request that changed
-    /// meanwhile fails it with `Conflict` (the message is read again). A
-    /// command's verdict is kept with `raw`, the message as received.
-    pub async fn commit_inbound(
-        &self,
-        record: &InboundRecord,
-        raw: &[u8],
-        decision: &Decision,
-        outgoing: &[Outgoing],
-        now: DateTime<Utc>,
-    ) -> Result<Committed> {
-        let _writer = self.writer.lock().await;
-        let mut tx = self.write().await?;
-        // The record first: a message another process committed meanwhile is a
-        // duplicate here, before its decision can clash with what that process did.
-        let recorded =
-            insert_inbound(&mut *tx, record, decision.outcome.name(), &decision.detail, decision.request_id, now)
-                .await?;
-        let Some(inbound_id) = recorded else {
-            tx.rollback().await?;
-            return Ok(Committed::Duplicate);
-        };
-        let request_id = apply_one(&mut tx, self.backend, decision, outgoing, now, self.record_events).await?;
-        if request_id != decision.request_id {
-            // A request this message created: the record names it too.
-            query("UPDATE inbound SET request_id = ? WHERE id = ?")
-                .bind(request_id)
-                .bind(inbound_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let (Some(verdict), Some(request_id)) = (&decision.verdict, request_id) {
-            let sender = record.sender.as_deref().unwrap_or("");
-            super::evidence::insert(&mut tx, request_id, inbound_id, verdict, sender, raw, now).await?;
-        }
-        tx.commit().await?;
-        Ok(Committed::Applied { request_id })
-    }
-
     /// The UIDVALIDITY of `folder` when a message was last taken from it.
     pub async fn last_uidvalidity(&self, folder: &str) -> Result<Option<u32>> {
         let row = query("SELECT uidvalidity FROM inbound WHERE folder = ? ORDER BY id DESC LIMIT 1")
@@ -133,7 +93,7 @@ impl Store {
 }
 
 /// Records an inbound message unless it is already recorded; its row id, or `None` for a duplicate.
-async fn insert_inbound<'e>(
+pub(super) async fn insert_inbound<'e>(
     db: impl sqlx::Executor<'e, Database = Any>,
     record: &InboundRecord,
     outcome: &str,
@@ -163,7 +123,7 @@ async fn insert_inbound<'e>(
 }
 
 /// One decision: applied whole, or `Conflict` when its request changed meanwhile.
-async fn apply_one(
+pub(super) async fn apply_one(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     decision: &Decision,

@@ -1,4 +1,5 @@
 //! The store on SQLite or PostgreSQL: the only module with SQL. Opening, migrations, the typed errors; `dialect` holds what differs.
+mod batch;
 mod commit;
 mod dialect;
 mod due;
@@ -22,6 +23,7 @@ use sqlx::{Executor as _, Row, SqlSafeStr};
 use crate::configuration::DatabaseSettings;
 use dialect::query;
 
+pub use batch::Batch;
 pub use commit::{Committed, InboundRecord, Planned};
 pub use dialect::{Backend, redacted as redacted_url};
 pub use due::DueKey;
@@ -213,31 +215,6 @@ impl Store {
     /// A write transaction (see `Backend::begin_write`).
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::any::Any>> {
         Ok(self.pool.begin_with(self.backend.begin_write()).await?)
-    }
-
-    /// Whether this message (Message-ID and content) was processed already, and
-    /// whether its Message-ID is one the desk issued (one round trip for both).
-    pub async fn seen_inbound(&self, message_id: &str, content_hash: &str) -> Result<(Seen, bool)> {
-        let rows = query(
-            "SELECT 0, outcome, content_hash FROM inbound WHERE message_id = ?1 \
-             UNION ALL SELECT 1, '', '' FROM outbox WHERE message_id = ?1",
-        )
-        .bind(message_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let own = rows.iter().any(|r| r.get::<i64, _>(0) == 1);
-        let recorded: Vec<_> = rows.iter().filter(|r| r.get::<i64, _>(0) == 0).collect();
-        // Rows recorded before content hashes existed have none: a duplicate, as then.
-        let same = recorded.iter().find(|r| {
-            let h: String = r.get(2);
-            h.is_empty() || h == content_hash
-        });
-        let seen = match (same, recorded.first()) {
-            (Some(r), _) => Seen::Duplicate(r.get(1)),
-            (None, Some(_)) => Seen::Clash,
-            (None, None) => Seen::New,
-        };
-        Ok((seen, own))
     }
 
     /// Whether a message with this Message-ID was processed already, and how.

@@ -72,11 +72,11 @@ pub struct OutboxRow {
     pub plan: Option<String>,
 }
 
-const COLUMNS: &str = "id, request_id, kind, recipient, message_id, envelope_from, subject, status, attempts, \
+pub(super) const COLUMNS: &str = "id, request_id, kind, recipient, message_id, envelope_from, subject, status, attempts, \
      next_attempt_at, last_error, created_at, sent_at, COALESCE(retry_since, created_at), \
      CASE WHEN length(raw) = 0 THEN plan END";
 
-fn row_to_outbox(r: &AnyRow) -> Result<OutboxRow> {
+pub(super) fn row_to_outbox(r: &AnyRow) -> Result<OutboxRow> {
     let d = delivery_state(r, 7, "outbox")?;
     Ok(OutboxRow {
         id: r.try_get(0)?,
@@ -210,19 +210,6 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    /// The email a bounce reports on: by the VERP id of its envelope sender, else by its Message-ID.
-    pub async fn outbox_for_bounce(
-        &self,
-        verp_id: Option<&str>,
-        message_id: Option<&str>,
-    ) -> Result<Option<OutboxRow>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM outbox WHERE bounce_id = ? OR message_id = ? ORDER BY bounce_id = ? DESC LIMIT 1"
-        );
-        let row = query(&sql).bind(verp_id).bind(message_id).bind(verp_id).fetch_optional(&self.pool).await?;
-        row.as_ref().map(row_to_outbox).transpose()
     }
 
     /// When the earliest pending email is due.

@@ -1,11 +1,11 @@
 //! Reading requests, their keys and their history.
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::any::{Any, AnyRow};
+use sqlx::{Executor, Row};
 
 use super::dialect::query;
-use super::{Result, Store, StoreError, parse_opt_ts, parse_ts, ts};
-use crate::domain::{AccountDomain, EmailAddress, Key, Locale, Reference, State, Step};
+use super::{Result, Store, StoreError, parse_opt_ts, parse_ts};
+use crate::domain::{AccountDomain, EmailAddress, Locale, Reference, State, Step};
 use crate::request::Request;
 
 pub(super) const COLUMNS: &str = "id, reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
@@ -25,7 +25,7 @@ pub(super) fn step_name(step: Step) -> &'static str {
 }
 
 /// The states that hold a domain (`State::is_live`), as an SQL list.
-fn live_states() -> String {
+pub(super) fn live_states() -> String {
     State::ALL.iter().filter(|s| s.is_live()).map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
 }
 
@@ -95,60 +95,30 @@ pub(super) fn request_from_row(row: &AnyRow) -> Result<Request> {
     })
 }
 
+/// One request by its reference, on the pool or inside a transaction.
+pub(super) async fn by_reference<'e>(
+    db: impl Executor<'e, Database = Any>,
+    reference: &Reference,
+) -> Result<Option<Request>> {
+    let sql = format!("SELECT {COLUMNS} FROM requests WHERE reference = ?");
+    let row = query(&sql).bind(reference.as_str()).fetch_optional(db).await?;
+    row.as_ref().map(request_from_row).transpose()
+}
+
+/// One request by its row id, on the pool or inside a transaction.
+pub(super) async fn by_id<'e>(db: impl Executor<'e, Database = Any>, id: i64) -> Result<Option<Request>> {
+    let sql = format!("SELECT {COLUMNS} FROM requests WHERE id = ?");
+    let row = query(&sql).bind(id).fetch_optional(db).await?;
+    row.as_ref().map(request_from_row).transpose()
+}
+
 impl Store {
     pub async fn request_by_reference(&self, reference: &Reference) -> Result<Option<Request>> {
-        let sql = format!("SELECT {COLUMNS} FROM requests WHERE reference = ?");
-        let row = query(&sql).bind(reference.as_str()).fetch_optional(&self.pool).await?;
-        row.as_ref().map(request_from_row).transpose()
+        by_reference(&self.pool, reference).await
     }
 
     pub async fn request_by_id(&self, id: i64) -> Result<Option<Request>> {
-        let sql = format!("SELECT {COLUMNS} FROM requests WHERE id = ?");
-        let row = query(&sql).bind(id).fetch_optional(&self.pool).await?;
-        row.as_ref().map(request_from_row).transpose()
-    }
-
-    /// The request and step a reply key names. The token is looked up by its
-    /// hash, and a key of one step never finds a token issued for another.
-    pub async fn request_by_key(&self, key: &Key) -> Result<Option<(Request, Step)>> {
-        let cols = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "SELECT {cols} FROM tokens t JOIN requests r ON r.id = t.request_id WHERE t.token_hash = ? AND t.step = ?"
-        );
-        let row = query(&sql).bind(key.token.hash()).bind(step_name(key.step)).fetch_optional(&self.pool).await?;
-        Ok(row.as_ref().map(request_from_row).transpose()?.map(|r| (r, key.step)))
-    }
-
-    /// The live (awaiting review or pending acceptance) request holding a domain.
-    pub async fn live_request_for_domain(&self, domain: &AccountDomain) -> Result<Option<Request>> {
-        let sql = format!("SELECT {COLUMNS} FROM requests WHERE account_domain = ? AND state IN ({})", live_states());
-        let row = query(&sql).bind(domain.as_str()).fetch_optional(&self.pool).await?;
-        row.as_ref().map(request_from_row).transpose()
-    }
-
-    /// The request of the first of `message_ids` that is an email the desk sent.
-    pub async fn request_by_sent_message(&self, message_ids: &[String]) -> Result<Option<Request>> {
-        for id in message_ids {
-            let cols = COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
-            let sql =
-                format!("SELECT {cols} FROM outbox o JOIN requests r ON r.id = o.request_id WHERE o.message_id = ?");
-            if let Some(row) = query(&sql).bind(id).fetch_optional(&self.pool).await? {
-                return request_from_row(&row).map(Some);
-            }
-        }
-        Ok(None)
-    }
-
-    /// The most recent request pending acceptance by this customer.
-    pub async fn pending_for_customer(&self, customer: &EmailAddress) -> Result<Option<Request>> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM requests WHERE customer_email = ? AND state = ? ORDER BY id DESC LIMIT 1");
-        let row = query(&sql)
-            .bind(customer.as_str())
-            .bind(State::PendingCustomerAcceptance.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(request_from_row).transpose()
+        by_id(&self.pool, id).await
     }
 
     pub async fn list_requests(&self, state: Option<State>) -> Result<Vec<Request>> {
@@ -176,37 +146,6 @@ impl Store {
                 Ok(EventRow { at: parse_ts(&r.try_get::<String, _>(0)?)?, kind, detail: r.try_get(2)? })
             })
             .collect()
-    }
-
-    /// A partner's live requests, and the requests they made since `since`.
-    pub async fn partner_counts(&self, partner: &EmailAddress, since: DateTime<Utc>) -> Result<(u32, u32)> {
-        let sql = format!(
-            "SELECT COUNT(CASE WHEN state IN ({}) THEN 1 END), COUNT(CASE WHEN created_at >= ? THEN 1 END) FROM requests WHERE partner_email = ?",
-            live_states()
-        );
-        let row = query(&sql).bind(ts(since)).bind(partner.as_str()).fetch_one(&self.pool).await?;
-        Ok((row.get::<i64, _>(0) as u32, row.get::<i64, _>(1) as u32))
-    }
-
-    /// Refusals and error answers queued to `recipient` since `since`: how many
-    /// (the daily cap), and which (kind, request) they were (one a day each).
-    pub async fn answers_since(
-        &self,
-        recipient: &EmailAddress,
-        since: DateTime<Utc>,
-    ) -> Result<(u32, Vec<(crate::email::Kind, i64)>)> {
-        let sql = format!(
-            "SELECT kind, request_id FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN ({})",
-            refusal_kinds()
-        );
-        let rows = query(&sql).bind(recipient.as_str()).bind(ts(since)).fetch_all(&self.pool).await?;
-        let mut refusals: Vec<(crate::email::Kind, i64)> = rows
-            .iter()
-            .filter_map(|r| Some((crate::email::Kind::parse(r.get(0))?, r.get::<Option<i64>, _>(1)?)))
-            .collect();
-        refusals.sort_by_key(|(k, id)| (k.name(), *id));
-        refusals.dedup();
-        Ok((rows.len() as u32, refusals))
     }
 }
 

@@ -1,0 +1,221 @@
+//! An intake batch: one write transaction in which each message's lookups and effects run in turn, committed once for the whole batch.
+//!
+//! Reading inside the transaction is what makes a batch safe: a message sees
+//! the requests, keys and emails of the messages before it in the same batch
+//! (two forms for one domain, a form and its own review), exactly as if each
+//! had committed alone. Nothing of a batch is visible to others, and nothing
+//! of it is moved out of the mailbox, before `commit`.
+use chrono::{DateTime, Utc};
+use sqlx::any::Any;
+use sqlx::{Row, Transaction};
+
+use super::commit::{Committed, InboundRecord, apply_one, insert_inbound};
+use super::dialect::{Backend, query};
+use super::outbox::{OutboxRow, row_to_outbox};
+use super::requests::{COLUMNS, live_states, refusal_kinds, request_from_row, step_name};
+use super::{Result, Seen, Store, ts};
+use crate::compose::Outgoing;
+use crate::decide::Decision;
+use crate::domain::{AccountDomain, EmailAddress, Key, Reference, State, Step};
+use crate::request::Request;
+
+/// An open intake batch. Dropped without `commit`, it is rolled back whole.
+pub struct Batch {
+    tx: Transaction<'static, Any>,
+    /// This process's writers queue behind the batch (see `Store::writer`).
+    _writer: tokio::sync::OwnedMutexGuard<()>,
+    backend: Backend,
+    record_events: bool,
+}
+
+impl Store {
+    /// Opens an intake batch (a write transaction).
+    pub async fn begin_batch(&self) -> Result<Batch> {
+        let writer = self.writer.clone().lock_owned().await;
+        let tx = self.write().await?;
+        Ok(Batch { tx, _writer: writer, backend: self.backend, record_events: self.record_events })
+    }
+}
+
+impl Batch {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether this message (Message-ID and content) was processed already, and
+    /// whether its Message-ID is one the desk issued (one round trip for both).
+    pub async fn seen_inbound(&mut self, message_id: &str, content_hash: &str) -> Result<(Seen, bool)> {
+        let rows = query(
+            "SELECT 0, outcome, content_hash FROM inbound WHERE message_id = ?1 \
+             UNION ALL SELECT 1, '', '' FROM outbox WHERE message_id = ?1",
+        )
+        .bind(message_id)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        let own = rows.iter().any(|r| r.get::<i64, _>(0) == 1);
+        let recorded: Vec<_> = rows.iter().filter(|r| r.get::<i64, _>(0) == 0).collect();
+        // Rows recorded before content hashes existed have none: a duplicate, as then.
+        let same = recorded.iter().find(|r| {
+            let h: String = r.get(2);
+            h.is_empty() || h == content_hash
+        });
+        let seen = match (same, recorded.first()) {
+            (Some(r), _) => Seen::Duplicate(r.get(1)),
+            (None, Some(_)) => Seen::Clash,
+            (None, None) => Seen::New,
+        };
+        Ok((seen, own))
+    }
+
+    pub async fn request_by_reference(&mut self, reference: &Reference) -> Result<Option<Request>> {
+        super::requests::by_reference(&mut *self.tx, reference).await
+    }
+
+    pub async fn request_by_id(&mut self, id: i64) -> Result<Option<Request>> {
+        super::requests::by_id(&mut *self.tx, id).await
+    }
+
+    /// The request and step a reply key names. The token is looked up by its
+    /// hash, and a key of one step never finds a token issued for another.
+    pub async fn request_by_key(&mut self, key: &Key) -> Result<Option<(Request, Step)>> {
+        let sql = format!(
+            "SELECT {} FROM tokens t JOIN requests r ON r.id = t.request_id WHERE t.token_hash = ? AND t.step = ?",
+            prefixed("r")
+        );
+        let row = query(&sql).bind(key.token.hash()).bind(step_name(key.step)).fetch_optional(&mut *self.tx).await?;
+        Ok(row.as_ref().map(request_from_row).transpose()?.map(|r| (r, key.step)))
+    }
+
+    /// The live (awaiting review or pending acceptance) request holding a domain.
+    pub async fn live_request_for_domain(&mut self, domain: &AccountDomain) -> Result<Option<Request>> {
+        let sql = format!("SELECT {COLUMNS} FROM requests WHERE account_domain = ? AND state IN ({})", live_states());
+        let row = query(&sql).bind(domain.as_str()).fetch_optional(&mut *self.tx).await?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
+    /// The request of the first of `message_ids` that is an email the desk sent.
+    pub async fn request_by_sent_message(&mut self, message_ids: &[String]) -> Result<Option<Request>> {
+        let sql = format!(
+            "SELECT {} FROM outbox o JOIN requests r ON r.id = o.request_id WHERE o.message_id = ?",
+            prefixed("r")
+        );
+        for id in message_ids {
+            if let Some(row) = query(&sql).bind(id).fetch_optional(&mut *self.tx).await? {
+                return request_from_row(&row).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// The most recent request pending acceptance by this customer.
+    pub async fn pending_for_customer(&mut self, customer: &EmailAddress) -> Result<Option<Request>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM requests WHERE customer_email = ? AND state = ? ORDER BY id DESC LIMIT 1");
+        let row = query(&sql)
+            .bind(customer.as_str())
+            .bind(State::PendingCustomerAcceptance.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        row.as_ref().map(request_from_row).transpose()
+    }
+
+    /// The email a bounce reports on: by the VERP id of its envelope sender, else by its Message-ID.
+    pub async fn outbox_for_bounce(
+        &mut self,
+        verp_id: Option<&str>,
+        message_id: Option<&str>,
+    ) -> Result<Option<OutboxRow>> {
+        let sql = format!(
+            "SELECT {} FROM outbox WHERE bounce_id = ? OR message_id = ? ORDER BY bounce_id = ? DESC LIMIT 1",
+            super::outbox::COLUMNS
+        );
+        let row = query(&sql).bind(verp_id).bind(message_id).bind(verp_id).fetch_optional(&mut *self.tx).await?;
+        row.as_ref().map(row_to_outbox).transpose()
+    }
+
+    /// A partner's live requests, and the requests they made since `since`.
+    pub async fn partner_counts(&mut self, partner: &EmailAddress, since: DateTime<Utc>) -> Result<(u32, u32)> {
+        let sql = format!(
+            "SELECT COUNT(CASE WHEN state IN ({}) THEN 1 END), COUNT(CASE WHEN created_at >= ? THEN 1 END) FROM requests WHERE partner_email = ?",
+            live_states()
+        );
+        let row = query(&sql).bind(ts(since)).bind(partner.as_str()).fetch_one(&mut *self.tx).await?;
+        Ok((row.get::<i64, _>(0) as u32, row.get::<i64, _>(1) as u32))
+    }
+
+    /// Refusals and error answers queued to `recipient` since `since`: how many
+    /// (the daily cap), and which (kind, request) they were (one a day each).
+    pub async fn answers_since(
+        &mut self,
+        recipient: &EmailAddress,
+        since: DateTime<Utc>,
+    ) -> Result<(u32, Vec<(crate::email::Kind, i64)>)> {
+        let sql = format!(
+            "SELECT kind, request_id FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN ({})",
+            refusal_kinds()
+        );
+        let rows = query(&sql).bind(recipient.as_str()).bind(ts(since)).fetch_all(&mut *self.tx).await?;
+        let mut refusals: Vec<(crate::email::Kind, i64)> = rows
+            .iter()
+            .filter_map(|r| Some((crate::email::Kind::parse(r.get(0))?, r.get::<Option<i64>, _>(1)?)))
+            .collect();
+        refusals.sort_by_key(|(k, id)| (k.name(), *id));
+        refusals.dedup();
+        Ok((rows.len() as u32, refusals))
+    }
+
+    /// Applies everything a message caused. A message already recorded changes
+    /// nothing (`Duplicate`); a request that changed meanwhile fails it with
+    /// `Conflict`, and the batch must then be dropped (its message is read
+    /// again). A command's verdict is kept with `raw`, the message as received.
+    pub async fn apply_inbound(
+        &mut self,
+        record: &InboundRecord,
+        raw: &[u8],
+        decision: &Decision,
+        outgoing: &[Outgoing],
+        now: DateTime<Utc>,
+    ) -> Result<Committed> {
+        let tx = &mut self.tx;
+        // The record first: a message another process committed meanwhile is a
+        // duplicate here, before its decision can clash with what that process did.
+        let recorded =
+            insert_inbound(&mut **tx, record, decision.outcome.name(), &decision.detail, decision.request_id, now)
+                .await?;
+        let Some(inbound_id) = recorded else {
+            return Ok(Committed::Duplicate);
+        };
+        let request_id = apply_one(tx, self.backend, decision, outgoing, now, self.record_events).await?;
+        if request_id != decision.request_id {
+            // A request this message created: the record names it too.
+            query("UPDATE inbound SET request_id = ? WHERE id = ?")
+                .bind(request_id)
+                .bind(inbound_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        if let (Some(verdict), Some(request_id)) = (&decision.verdict, request_id) {
+            let sender = record.sender.as_deref().unwrap_or("");
+            super::evidence::insert(tx, request_id, inbound_id, verdict, sender, raw, now).await?;
+        }
+        Ok(Committed::Applied { request_id })
+    }
+
+    /// Records a message that was not read as mail (too large, unreadable) so it is never taken again.
+    pub async fn record_set_aside(
+        &mut self,
+        record: &InboundRecord,
+        outcome: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        insert_inbound(&mut *self.tx, record, outcome, detail, None, now).await?;
+        Ok(())
+    }
+}
+
+/// The request columns, each with a table alias (for joins).
+fn prefixed(alias: &str) -> String {
+    COLUMNS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
