@@ -3,6 +3,10 @@
 //! pass) against the real Dovecot + Postfix stack.
 mod helpers;
 
+/// The binary's allocator, so the in-process benchmarks measure what it runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod activation;
 mod bench;
 mod bounces;
