@@ -76,3 +76,14 @@ pub fn move_target_override() -> Option<String> {
     static F: OnceLock<Option<String>> = OnceLock::new();
     F.get_or_init(|| std::env::var("SMARTACCT_TEST_MOVE_TO").ok()).clone()
 }
+
+/// `SMARTACCT_TEST_FAIL_SUBJECT=TEXT`: a message whose subject contains TEXT
+/// fails after its effects were applied in its batch, as a database error
+/// would (tests that a failed batch costs only that message). Unset in production.
+pub fn fail_on_subject(subject: &str) -> anyhow::Result<()> {
+    static F: OnceLock<Option<String>> = OnceLock::new();
+    match F.get_or_init(|| std::env::var("SMARTACCT_TEST_FAIL_SUBJECT").ok()) {
+        Some(text) if subject.contains(text.as_str()) => Err(anyhow::anyhow!("test fault: failing {subject:?}")),
+        _ => Ok(()),
+    }
+}

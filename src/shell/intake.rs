@@ -415,6 +415,7 @@ async fn process(app: &App, batch: &mut Batch, f: &Fetched, uidvalidity: u32) ->
         .collect::<Result<Vec<_>, _>>()
         .context("cannot render an email")?;
     let committed = batch.apply_inbound(&record, raw, &decision, &outgoing, now).await?;
+    crate::faults::fail_on_subject(&record.subject)?;
     let said = Said::Processed {
         from: record.sender.unwrap_or_default(),
         outcome: decision.outcome,

@@ -155,6 +155,37 @@ async fn two_forms_for_one_domain_read_in_the_same_batch_make_one_request_and_on
 }
 
 #[tokio::test]
+async fn a_message_that_fails_in_a_batch_stays_in_the_inbox_and_the_others_of_its_batch_are_committed() {
+    let desk = TestDesk::spawn().await;
+    let people: Vec<People> = (0..3).map(|_| People::new()).collect();
+    for (i, p) in people.iter().enumerate() {
+        let subject = if i == 1 { "Smart Account request (poison)" } else { "Smart Account request" };
+        Outgoing::text(&p.partner, &desk.address, subject, &p.form_en()).send().await;
+    }
+    wait_total(&desk.address, 3).await;
+    // The middle message fails after its effects were applied in the batch's
+    // transaction: the batch is undone and redone a message at a time.
+    let out = desk.bin().args(["poll", "--once"]).env("SMARTACCT_TEST_FAIL_SUBJECT", "(poison)").output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "a message left behind is reported:\n{log}");
+    assert!(log.contains("1 message(s) could not be processed"), "{log}");
+    assert_eq!(log.matches("test fault: failing").count(), 1, "the failure is printed once:\n{log}");
+    assert_eq!(desk.requests().await.len(), 2, "the other two are committed");
+    assert_eq!(count(&desk.address, "INBOX").await, 1, "the failed one stays for the next pass");
+    assert_eq!(count(&desk.address, "Processed").await, 2);
+    inbox_exactly(&people[0].partner, 1).await;
+    inbox_exactly(&people[2].partner, 1).await;
+    settle().await;
+    assert_eq!(count(&people[1].partner, "INBOX").await, 0, "nothing of the failed message was sent");
+
+    // Without the fault, the next pass reads it like any other.
+    let out = desk.bin().args(["poll", "--once"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(desk.requests().await.len(), 3);
+    inbox_exactly(&people[1].partner, 1).await;
+}
+
+#[tokio::test]
 async fn the_same_message_delivered_twice_makes_one_request_and_one_email() {
     let desk = TestDesk::spawn().await;
     let p = People::new();
