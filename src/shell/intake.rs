@@ -246,10 +246,13 @@ async fn process_batch(
     if fetched.len() > 1 {
         match commit_batch(app, fetched, uidvalidity, stopped).await {
             Ok(handled) => return handled.into_iter().map(|h| (h.uid, Ok(h.finish()))).collect(),
-            // The failing message says why when it fails again alone.
-            Err(_) => {
-                tracing::info!(messages = fetched.len(), "a batch failed; its messages are committed one at a time")
-            }
+            // Said here too: a cause that depends on timing (a conflict, a
+            // busy database) may not come back when the messages go alone.
+            Err(e) => tracing::warn!(
+                messages = fetched.len(),
+                error = crate::telemetry::chain(e.as_ref()),
+                "a batch failed and was undone; its messages are committed one at a time"
+            ),
         }
     }
     let mut results = Vec::with_capacity(fetched.len());
@@ -278,7 +281,14 @@ async fn commit_batch(
         if i > 0 && stopped() {
             break;
         }
-        handled.push(process(app, &mut batch, f, uidvalidity).await?);
+        match process(app, &mut batch, f, uidvalidity).await {
+            Ok(h) => handled.push(h),
+            Err(e) => {
+                // Undone now, before the messages are tried again alone.
+                batch.rollback().await;
+                return Err(e);
+            }
+        }
         crate::faults::checkpoint("applied").await;
     }
     batch.commit().await?;
@@ -300,13 +310,11 @@ enum Said {
         detail: String,
         emails: usize,
         clash: bool,
-        started: Instant,
+        /// Reading, deciding and applying it (not its wait for the batch's commit).
+        took: std::time::Duration,
     },
     /// Processed before (with that outcome): nothing applied.
-    Duplicate {
-        message_id: String,
-        outcome: String,
-    },
+    Duplicate { message_id: String, outcome: String },
     /// Recorded unread, and why.
     SetAside(String),
 }
@@ -316,7 +324,7 @@ impl Handled {
     fn finish(self) -> Committed {
         let uid = self.uid;
         match self.said {
-            Said::Processed { from, outcome, detail, emails, clash, started } => {
+            Said::Processed { from, outcome, detail, emails, clash, took } => {
                 if clash {
                     tracing::warn!(
                         uid,
@@ -324,7 +332,7 @@ impl Handled {
                     );
                 }
                 if let Committed::Applied { .. } = self.committed {
-                    crate::metrics::message(outcome, started.elapsed());
+                    crate::metrics::message(outcome, took);
                 }
                 tracing::info!(uid, from, outcome = outcome.name(), detail, emails, "message processed");
             }
@@ -422,7 +430,7 @@ async fn process(app: &App, batch: &mut Batch, f: &Fetched, uidvalidity: u32) ->
         detail: decision.detail,
         emails: outgoing.len(),
         clash,
-        started,
+        took: started.elapsed(),
     };
     Ok(handled(committed, said))
 }

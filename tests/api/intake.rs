@@ -169,7 +169,8 @@ async fn a_message_that_fails_in_a_batch_stays_in_the_inbox_and_the_others_of_it
     let log = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "a message left behind is reported:\n{log}");
     assert!(log.contains("1 message(s) could not be processed"), "{log}");
-    assert_eq!(log.matches("test fault: failing").count(), 1, "the failure is printed once:\n{log}");
+    assert_eq!(log.matches("cannot process message").count(), 1, "the message's failure is printed once:\n{log}");
+    assert!(log.contains("a batch failed and was undone"), "{log}");
     assert_eq!(desk.requests().await.len(), 2, "the other two are committed");
     assert_eq!(count(&desk.address, "INBOX").await, 1, "the failed one stays for the next pass");
     assert_eq!(count(&desk.address, "Processed").await, 2);

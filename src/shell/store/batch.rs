@@ -22,8 +22,10 @@ use crate::request::Request;
 /// An open intake batch. Dropped without `commit`, it is rolled back whole.
 pub struct Batch {
     tx: Transaction<'static, Any>,
-    /// This process's writers queue behind the batch (see `Store::writer`).
-    _writer: tokio::sync::OwnedMutexGuard<()>,
+    /// SQLite: this process's writers queue behind the batch (see
+    /// `Store::writer`). PostgreSQL takes other writers beside it: the
+    /// delivery's results never wait for a batch there (their claims' leases run).
+    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
     backend: Backend,
     record_events: bool,
 }
@@ -31,7 +33,10 @@ pub struct Batch {
 impl Store {
     /// Opens an intake batch (a write transaction).
     pub async fn begin_batch(&self) -> Result<Batch> {
-        let writer = self.writer.clone().lock_owned().await;
+        let writer = match self.backend {
+            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
         let tx = self.write().await?;
         Ok(Batch { tx, _writer: writer, backend: self.backend, record_events: self.record_events })
     }
@@ -41,6 +46,14 @@ impl Batch {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
         Ok(())
+    }
+
+    /// Undoes the batch now (a dropped batch is undone too, but only when its
+    /// connection is next used, after the writer lock is already free).
+    pub async fn rollback(self) {
+        if let Err(e) = self.tx.rollback().await {
+            tracing::debug!(error = %e, "rolling back an intake batch failed; the connection is discarded");
+        }
     }
 
     /// Whether this message (Message-ID and content) was processed already, and

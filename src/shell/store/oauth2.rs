@@ -17,6 +17,7 @@ impl Store {
 
     /// Keeps `token` as the successor of the file's token (whose hash is `file_hash`).
     pub async fn keep_refresh_token(&self, slot: &str, file_hash: &str, token: &str) -> Result<()> {
+        let _writer = self.writer.lock().await;
         let mut tx = self.write().await?;
         query(
             "INSERT INTO oauth2_refresh_tokens (slot, file_hash, refresh_token, updated_at) VALUES (?, ?, ?, ?) \
