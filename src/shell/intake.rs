@@ -127,6 +127,7 @@ pub async fn process_waiting(
         let (big, small): (Vec<_>, Vec<_>) =
             sizes.into_iter().partition(|(_, size)| *size as u64 > s.max_message_bytes);
         if !big.is_empty() {
+            let mut batch = app.store.begin_batch().await?;
             for (uid, size) in &big {
                 let record = InboundRecord {
                     message_id: format!("oversized:{}:{}:{uid}", s.folder, selected.uidvalidity),
@@ -141,7 +142,10 @@ pub async fn process_waiting(
                     "{size} bytes, over imap.max_message_bytes ({}); moved unread to {}",
                     s.max_message_bytes, s.rejected_folder
                 );
-                app.store.record_set_aside(&record, "oversized", &detail, Utc::now()).await?;
+                batch.record_set_aside(&record, "oversized", &detail, Utc::now()).await?;
+            }
+            batch.commit().await?;
+            for (uid, size) in &big {
                 tracing::warn!(uid, size, folder = %s.rejected_folder, "message too large; moved aside unread");
             }
             let big_uids: Vec<u32> = big.iter().map(|(u, _)| *u).collect();

@@ -94,7 +94,7 @@ impl Batch {
     pub async fn request_by_key(&mut self, key: &Key) -> Result<Option<(Request, Step)>> {
         let sql = format!(
             "SELECT {} FROM tokens t JOIN requests r ON r.id = t.request_id WHERE t.token_hash = ? AND t.step = ?",
-            prefixed("r")
+            JOINED.as_str()
         );
         let row = query(&sql).bind(key.token.hash()).bind(step_name(key.step)).fetch_optional(&mut *self.tx).await?;
         Ok(row.as_ref().map(request_from_row).transpose()?.map(|r| (r, key.step)))
@@ -111,7 +111,7 @@ impl Batch {
     pub async fn request_by_sent_message(&mut self, message_ids: &[String]) -> Result<Option<Request>> {
         let sql = format!(
             "SELECT {} FROM outbox o JOIN requests r ON r.id = o.request_id WHERE o.message_id = ?",
-            prefixed("r")
+            JOINED.as_str()
         );
         for id in message_ids {
             if let Some(row) = query(&sql).bind(id).fetch_optional(&mut *self.tx).await? {
@@ -228,7 +228,6 @@ impl Batch {
     }
 }
 
-/// The request columns, each with a table alias (for joins).
-fn prefixed(alias: &str) -> String {
-    COLUMNS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
-}
+/// The request columns prefixed `r.` for the joins, built once (lookups run for every message).
+static JOINED: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", "));

@@ -77,19 +77,6 @@ impl Store {
         tx.commit().await?;
         Ok(applied.iter().filter(|a| a.is_some()).count())
     }
-
-    /// Records a message that was not read as mail (too large, unreadable) so it is never taken again.
-    pub async fn record_set_aside(
-        &self,
-        record: &InboundRecord,
-        outcome: &str,
-        detail: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let _writer = self.writer.lock().await;
-        insert_inbound(&self.pool, record, outcome, detail, None, now).await?;
-        Ok(())
-    }
 }
 
 /// Records an inbound message unless it is already recorded; its row id, or `None` for a duplicate.
