@@ -165,3 +165,50 @@ async fn run_catches_up_a_missed_sweep_on_start_and_stops_cleanly_on_sigterm() {
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }
+
+#[tokio::test]
+async fn a_request_changed_between_the_sweeps_read_and_its_commit_is_left_out_and_the_rest_of_its_batch_applies() {
+    use smartacct::decide::{self, Env, SweepStep};
+    let desk = no_review().await;
+    let people = [People::new(), People::new(), People::new()];
+    let mut expires = Vec::new();
+    for p in &people {
+        expires.push(pending(&desk, p).await.0);
+    }
+    let now = *expires.iter().max().unwrap() + Duration::days(1);
+
+    // The sweep reads its page and decides...
+    let (app, composer) = (&desk.app, desk.app.composer());
+    let (rows, _) = app.store.due(&SweepStep::Expire.due(now, &app.settings), None, 100).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    let env = Env { settings: &app.settings, now, new_reference: smartacct::domain::Reference::generate() };
+    let batch: Vec<smartacct::store::Planned> = rows
+        .iter()
+        .map(|r| {
+            let decision = decide::sweep(SweepStep::Expire, r, &env);
+            let outgoing = decision.emails.iter().map(|p| composer.defer(p)).collect();
+            (decision, outgoing)
+        })
+        .collect();
+    // ...while the second request changes (as a reply or an operator would change it)...
+    let raced = desk.requests().await.into_iter().find(|r| r.account_domain.as_str() == people[1].domain).unwrap();
+    smartacct::operator::cancel(app, &raced.reference, Some("raced the sweep"), now).await.unwrap();
+
+    // ...and its commit applies the other two, with their notices only.
+    assert_eq!(app.store.commit_batch(&batch, now).await.unwrap(), 2);
+    for (p, state) in people.iter().zip([State::Expired, State::Cancelled, State::Expired]) {
+        let r = desk.requests().await.into_iter().find(|r| r.account_domain.as_str() == p.domain).unwrap();
+        assert_eq!(r.state, state, "{}", p.domain);
+        let expiry_notices = app
+            .store
+            .list_outbox(false)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|o| o.request_id == r.id && o.kind.name().starts_with("expired_"))
+            .count();
+        assert_eq!(expiry_notices, if state == State::Expired { 2 } else { 0 }, "{}", p.domain);
+    }
+    // The next sweep finds nothing left to do.
+    assert_eq!(desk.sweep(now).await, Default::default());
+}

@@ -65,15 +65,18 @@ impl Store {
             return Ok(0);
         }
         let _writer = self.writer.lock().await;
+        let items = || batch.iter().map(|(d, o)| (d, o.as_slice())).collect::<Vec<_>>();
         let mut tx = self.write().await?;
-        let applied = apply(
-            &mut tx,
-            self.backend,
-            batch.iter().map(|(d, o)| (d, o.as_slice())).collect(),
-            now,
-            self.record_events,
-        )
-        .await?;
+        let applied = match apply(&mut tx, self.backend, items(), now, self.record_events, Count::Affected).await? {
+            Some(applied) => applied,
+            None => {
+                // Replies changed some of the batch's requests meanwhile: redone, learning which.
+                tx.rollback().await?;
+                tx = self.write().await?;
+                let applied = apply(&mut tx, self.backend, items(), now, self.record_events, Count::Returning).await?;
+                applied.ok_or_else(|| StoreError::Corrupt("an UPDATE … RETURNING without its rows".into()))?
+            }
+        };
         tx.commit().await?;
         Ok(applied.iter().filter(|a| a.is_some()).count())
     }
@@ -118,7 +121,9 @@ pub(super) async fn apply_one(
     now: DateTime<Utc>,
     record_events: bool,
 ) -> Result<Option<i64>> {
-    match apply(tx, backend, vec![(decision, outgoing)], now, record_events).await?.remove(0) {
+    // One request: the count of rows changed (none or one) says whether it applied.
+    let applied = apply(tx, backend, vec![(decision, outgoing)], now, record_events, Count::Affected).await?;
+    match applied.and_then(|mut a| a.pop()).flatten() {
         Some(request_id) => Ok(request_id),
         None => {
             let reference = match &decision.change {
@@ -227,17 +232,35 @@ fn bind_value(q: &mut Builder, v: &Value) {
     };
 }
 
+/// How `apply` learns which requests of a group its conditional UPDATE changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Count {
+    /// From the count of rows changed: exact when it is all of them or none
+    /// (always, for one request); otherwise `apply` stops and gives `None`,
+    /// and the caller redoes the transaction with `Returning`. Sending back a
+    /// row per request changed was a tenth of the sweep's time, for the rare
+    /// batch a reply raced.
+    Affected,
+    /// From `UPDATE … RETURNING id`: a row back per request changed.
+    Returning,
+}
+
 /// Applies decisions inside `tx`. For each: `Some(request id it concerned)`
 /// when applied, `None` when its request changed meanwhile (then none of its
-/// history or emails is written).
+/// history or emails is written). `None` in all: some of a group changed
+/// meanwhile and `count` was `Affected` (see `Count`); nothing more was written
+/// and the transaction is to be rolled back.
 async fn apply(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     items: Vec<(&Decision, &[Outgoing])>,
     now: DateTime<Utc>,
     record_events: bool,
-) -> Result<Vec<Option<Option<i64>>>> {
+    count: Count,
+) -> Result<Option<Vec<Option<Option<i64>>>>> {
     let mut result: Vec<Option<Option<i64>>> = vec![None; items.len()];
+    // Written once: each row binds a copy.
+    let at = ts(now);
 
     // Updates, grouped by patch: one conditional UPDATE per group.
     let mut groups: Vec<(Patch, Vec<(usize, i64)>)> = Vec::new();
@@ -263,13 +286,21 @@ async fn apply(
                 bind_value(&mut q, value);
                 q.push(", ");
             }
-            q.push("updated_at = ").push_bind(ts(now)).push(" WHERE id IN (");
+            q.push("updated_at = ").push_bind(at.as_str()).push(" WHERE id IN (");
             q.push_list(chunk.iter().map(|(_, id)| *id));
             q.push(") AND ").push(backend.unindexed("state")).push(" = ").push_bind(p.state.as_str());
             q.push(" AND last_reminder_days IS NOT DISTINCT FROM ").push_bind(p.last_reminder_days.map(i64::from));
-            q.push(" RETURNING id");
-            let changed: std::collections::HashSet<i64> =
-                q.build().fetch_all(&mut **tx).await?.iter().map(|r| r.get(0)).collect();
+            let changed: std::collections::HashSet<i64> = match count {
+                Count::Returning => {
+                    q.push(" RETURNING id");
+                    q.build().fetch_all(&mut **tx).await?.iter().map(|r| r.get(0)).collect()
+                }
+                Count::Affected => match q.build().execute(&mut **tx).await?.rows_affected() as usize {
+                    0 => Default::default(),
+                    n if n == chunk.len() => chunk.iter().map(|(_, id)| *id).collect(),
+                    _ => return Ok(None),
+                },
+            };
             for (i, id) in chunk {
                 if changed.contains(id) {
                     result[*i] = Some(Some(*id));
@@ -316,7 +347,7 @@ async fn apply(
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
         let mut q = Builder::new(backend, "INSERT INTO events (request_id, at, kind, detail) ");
         q.push_values(chunk, |mut b, (rid, e)| {
-            b.push_bind(*rid).push_bind(ts(now)).push_bind(e.kind.name()).push_bind(&e.detail);
+            b.push_bind(*rid).push_bind(at.as_str()).push_bind(e.kind.name()).push_bind(&e.detail);
         });
         q.build().execute(&mut **tx).await?;
     }
@@ -332,7 +363,7 @@ async fn apply(
         let mut q = Builder::new(backend, "INSERT INTO tokens (token_hash, request_id, step, created_at) ");
         q.push_values(chunk, |mut b, (rid, o)| {
             let key = o.key.as_ref().expect("filtered on key");
-            b.push_bind(key.token.hash()).push_bind(*rid).push_bind(step_name(key.step)).push_bind(ts(now));
+            b.push_bind(key.token.hash()).push_bind(*rid).push_bind(step_name(key.step)).push_bind(at.as_str());
         });
         q.push(" ON CONFLICT DO NOTHING");
         q.build().execute(&mut **tx).await?;
@@ -353,12 +384,12 @@ async fn apply(
                 .push_bind(&o.subject)
                 .push_bind(&o.raw)
                 .push_bind(plan)
-                .push_bind(ts(now))
-                .push_bind(ts(now));
+                .push_bind(at.as_str())
+                .push_bind(at.as_str());
         });
         q.build().execute(&mut **tx).await?;
     }
-    Ok(result)
+    Ok(Some(result))
 }
 
 async fn insert_request(tx: &mut Transaction<'static, Any>, r: &Request, now: DateTime<Utc>) -> Result<i64> {

@@ -57,6 +57,7 @@ pub(super) async fn insert_events(
     events: &[(i64, HookEvent)],
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let at = ts(now);
     for chunk in events.chunks(200) {
         let mut q = Builder::new(
             backend,
@@ -67,8 +68,8 @@ pub(super) async fn insert_events(
                 .push_bind(*rid)
                 .push_bind(&e.kind)
                 .push_bind(&e.body)
-                .push_bind(ts(now))
-                .push_bind(ts(now));
+                .push_bind(at.as_str())
+                .push_bind(at.as_str());
         });
         q.push(" ON CONFLICT DO NOTHING");
         q.build().execute(&mut **tx).await?;

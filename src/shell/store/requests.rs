@@ -54,12 +54,13 @@ pub(super) fn readable_requests(rows: &[AnyRow]) -> Vec<Request> {
 pub(super) fn request_from_row(row: &AnyRow) -> Result<Request> {
     let s = |i: usize| -> Result<String> { Ok(row.try_get::<String, _>(i)?) };
     let reference = s(1)?;
-    let name = match Reference::parse(&reference) {
-        Some(r) => r.to_string(),
-        None => format!("with id {}", row.try_get::<i64, _>(0)?),
-    };
+    let parsed = Reference::parse(&reference);
+    // Named only when something is wrong: most rows are read to be used.
     let corrupt = |what: &str, value: &str| StoreError::Unreadable {
-        request: name.clone(),
+        request: match &parsed {
+            Some(r) => r.to_string(),
+            None => format!("with id {}", row.try_get::<i64, _>(0).unwrap_or_default()),
+        },
         problem: format!("{what} {:?}", crate::domain::printable(value)),
     };
     let state = s(2)?;
@@ -70,7 +71,7 @@ pub(super) fn request_from_row(row: &AnyRow) -> Result<Request> {
     let locale = s(10)?;
     Ok(Request {
         id: Some(row.try_get(0)?),
-        reference: Reference::parse(&reference).ok_or_else(|| corrupt("reference", &reference))?,
+        reference: parsed.clone().ok_or_else(|| corrupt("reference", &reference))?,
         state: State::parse(&state).ok_or_else(|| corrupt("state", &state))?,
         account_name: s(3)?,
         account_domain: AccountDomain::parse(&domain).map_err(|_| corrupt("domain", &domain))?,
