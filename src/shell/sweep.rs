@@ -51,18 +51,29 @@ pub async fn sweep_once(app: &App, now: DateTime<Utc>) -> anyhow::Result<SweepRe
 /// One step, batch by batch: the store selects what the core's rule says is
 /// due, the core decides each request, the store applies the batch set-wise.
 /// Pages go by key: a row a reply changed meanwhile (left out by the commit's
-/// guard) or that cannot be read is passed, never selected again.
-/// (Reading the next page while the last one commits was tried: no faster on
-/// two cores, where SQLite's writer and reader compete.)
+/// guard) or that cannot be read is passed, never selected again. Each batch
+/// commits on a task of its own while the next page is read and decided, so
+/// the two share the cores instead of taking turns (pages are disjoint, and
+/// the commit's guard catches a request changed meanwhile); a batch waits for
+/// the one before it.
 async fn run_step(app: &App, step: SweepStep, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let due = step.due(now, &app.settings);
     let composer = app.composer();
     let env = Env { settings: &app.settings, now, new_reference: Reference::generate() };
     let mut total = 0;
     let mut after: Option<DueKey> = None;
+    let mut committing: Option<tokio::task::JoinHandle<Result<usize, crate::store::StoreError>>> = None;
     loop {
-        let (rows, last) = app.store.due(&due, after.as_ref(), BATCH).await?;
-        let Some(last) = last else { return Ok(total) };
+        let (rows, last) = match app.store.due(&due, after.as_ref(), BATCH).await {
+            Ok(page) => page,
+            Err(e) => {
+                // The batch in flight ends (committed or not) before the error is told.
+                if let Some(previous) = committing {
+                    let _ = previous.await;
+                }
+                return Err(e.into());
+            }
+        };
         let mut batch: Vec<Planned> = Vec::with_capacity(rows.len());
         for r in &rows {
             let decision = decide::sweep(step, r, &env);
@@ -73,7 +84,12 @@ async fn run_step(app: &App, step: SweepStep, now: DateTime<Utc>) -> anyhow::Res
             let outgoing = decision.emails.iter().map(|p| composer.defer(p)).collect();
             batch.push((decision, outgoing));
         }
-        total += app.store.commit_batch(&batch, now).await?;
+        if let Some(previous) = committing.take() {
+            total += previous.await??;
+        }
+        let Some(last) = last else { return Ok(total) };
+        let store = app.store.clone();
+        committing = Some(tokio::spawn(async move { store.commit_batch(&batch, now).await }));
         after = Some(last);
     }
 }

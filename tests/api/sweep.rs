@@ -212,3 +212,31 @@ async fn a_request_changed_between_the_sweeps_read_and_its_commit_is_left_out_an
     // The next sweep finds nothing left to do.
     assert_eq!(desk.sweep(now).await, Default::default());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sweep_of_more_requests_than_a_batch_expires_each_once_and_queues_its_two_notices() {
+    if sqlite_only("the test seeds the database file directly: it") {
+        return;
+    }
+    // Three batches: the second and third are read while the one before commits.
+    let n = 2 * smartacct::sweep::BATCH + 7;
+    let desk = TestDesk::spawn().await;
+    let pool = crate::bench::seed(&desk, n).await;
+    let report = smartacct::sweep::sweep_once(&desk.app, Utc::now()).await.unwrap();
+    assert_eq!(report.expired as i64, n);
+    let expired: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM requests WHERE state = 'expired' AND closed_at IS NOT NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(expired, n);
+    let notices: Vec<(String, i64)> =
+        sqlx::query_as("SELECT kind, COUNT(DISTINCT request_id) FROM outbox GROUP BY kind ORDER BY kind")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(notices, [("expired_customer".to_string(), n), ("expired_partner".to_string(), n)]);
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(&pool).await.unwrap();
+    assert_eq!(queued, 2 * n, "one notice of each kind per request, none twice");
+    assert_eq!(smartacct::sweep::sweep_once(&desk.app, Utc::now()).await.unwrap(), Default::default());
+}
