@@ -8,6 +8,9 @@ use crate::app::App;
 use crate::smtp::SendError;
 use crate::store::{OutboxRow, Queue, StoreError};
 
+mod recorder;
+use recorder::Recorder;
+
 /// Temporary failures wait 30 s, doubling per attempt, up to an hour.
 pub(crate) const RETRY_BASE: std::time::Duration = std::time::Duration::from_secs(30);
 pub(crate) const RETRY_CAP: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -80,68 +83,83 @@ async fn send_pages(
     after: i64,
 ) -> Result<(Delivered, i64), StoreError> {
     let (store, smtp) = (&app.store, &app.smtp);
-    let max_retry_hours = app.settings.smtp.max_retry_hours;
-    let last = std::sync::atomic::AtomicI64::new(after);
-    let last = &last;
-    // Pages by id, so emails that fail again never hide the ones after them.
-    // The next page is claimed as soon as the last email of this one is handed
-    // to a connection: the connections never wait for a page's slowest send.
-    let page = store.backend().claim_page(smtp.pool_size);
-    let pages = futures::stream::try_unfold(after, |after| async move {
-        if stopped() {
-            return Ok::<_, StoreError>(None);
-        }
-        let due = store.due_to_send(now, ignore_backoff, after, page).await?;
-        let Some(max) = due.iter().map(|(r, _)| r.id).max() else { return Ok(None) };
-        last.store(max, std::sync::atomic::Ordering::Relaxed);
-        // A send starts only while its page's claim has half its lease left:
-        // a slow server never lets a claim run out under a send in flight.
-        let until = store.claim_deadline().map(|d| Instant::now() + d);
-        Ok(Some((futures::stream::iter(due.into_iter().map(move |d| Ok::<_, StoreError>((d, until)))), max)))
-    })
-    .try_flatten()
-    .try_take_while(|(_, until)| std::future::ready(Ok(!stopped() && until.is_none_or(|u| Instant::now() < u))));
-    // Each result is written as soon as its send ends, so a crash re-sends at most the emails in flight.
-    let outcomes = pages
-        .map(|item| async move {
-            let ((row, raw), _) = item?;
-            let raw = match &row.plan {
-                None => raw,
-                Some(plan) => match render_deferred(app, &row, plan, now).await {
-                    Ok(raw) => raw,
-                    Err(e) => {
-                        let why = crate::telemetry::chain(e.as_ref());
-                        store.mark_failed(Queue::Email, row.id, &why).await?;
-                        tracing::error!(outbox = row.id, kind = %row.kind, error = %why, "cannot render a queued email; marked failed (`smartacct outbox retry` once the cause is fixed)");
-                        return Ok(Outcome::Failed);
-                    }
-                },
-            };
-            let result = smtp.send(&row.envelope_from, &row.recipient, &raw).await;
-            if result.is_ok() {
-                crate::faults::checkpoint("sent").await;
+    let (recorder, writer) = Recorder::new(store);
+    let sending = async move {
+        let recorder = &recorder;
+        let max_retry_hours = app.settings.smtp.max_retry_hours;
+        let last = std::sync::atomic::AtomicI64::new(after);
+        let last = &last;
+        // Pages by id, so emails that fail again never hide the ones after them.
+        // The next page is claimed as soon as the last email of this one is handed
+        // to a connection: the connections never wait for a page's slowest send.
+        let page = store.backend().claim_page(smtp.pool_size);
+        let pages = futures::stream::try_unfold(after, |after| async move {
+            if stopped() || recorder.broken() {
+                return Ok::<_, StoreError>(None);
             }
-            record(app, &row, result, now, max_retry_hours).await
+            let due = store.due_to_send(now, ignore_backoff, after, page).await?;
+            let Some(max) = due.iter().map(|(r, _)| r.id).max() else { return Ok(None) };
+            last.store(max, std::sync::atomic::Ordering::Relaxed);
+            // A send starts only while its page's claim has half its lease left:
+            // a slow server never lets a claim run out under a send in flight.
+            let until = store.claim_deadline().map(|d| Instant::now() + d);
+            Ok(Some((futures::stream::iter(due.into_iter().map(move |d| Ok::<_, StoreError>((d, until)))), max)))
         })
-        .buffer_unordered(smtp.pool_size.max(1));
-    let mut outcomes = std::pin::pin!(outcomes);
-    // Every send in flight ends and is recorded, even after an error.
-    let mut total = Delivered::default();
-    let mut first_error = None;
-    while let Some(outcome) = outcomes.next().await {
-        match outcome {
-            Ok(Outcome::Sent) => total.sent += 1,
-            Ok(Outcome::Retrying) => total.retrying += 1,
-            Ok(Outcome::Failed) => total.failed += 1,
-            Err(e) => {
-                first_error.get_or_insert(e);
+        .try_flatten()
+        .try_take_while(|(_, until)| {
+            let go = !stopped() && !recorder.broken() && until.is_none_or(|u| Instant::now() < u);
+            std::future::ready(Ok(go))
+        });
+        // Each result is written as soon as its send ends, so a crash re-sends at most
+        // the emails in flight. Twice as many emails as connections are in hand: while
+        // one waits for its result's commit, another is already on the connection.
+        let outcomes = pages
+            .map(|item| async move {
+                let ((row, raw), _) = item?;
+                let raw = match &row.plan {
+                    None => raw,
+                    Some(plan) => match render_deferred(app, &row, plan, now).await {
+                        Ok(raw) => raw,
+                        Err(e) => {
+                            let why = crate::telemetry::chain(e.as_ref());
+                            store.mark_failed(Queue::Email, row.id, &why).await?;
+                            tracing::error!(outbox = row.id, kind = %row.kind, error = %why, "cannot render a queued email; marked failed (`smartacct outbox retry` once the cause is fixed)");
+                            return Ok(Outcome::Failed);
+                        }
+                    },
+                };
+                let result = smtp.send(&row.envelope_from, &row.recipient, &raw).await;
+                if result.is_ok() {
+                    crate::faults::checkpoint("sent").await;
+                }
+                record(app, recorder, &row, result, now, max_retry_hours).await
+            })
+            .buffer_unordered(2 * smtp.pool_size.max(1));
+        let mut outcomes = std::pin::pin!(outcomes);
+        // Every send in flight ends and is recorded, even after an error.
+        let mut total = Delivered::default();
+        let mut first_error = None;
+        while let Some(outcome) = outcomes.next().await {
+            match outcome {
+                Ok(Outcome::Sent) => total.sent += 1,
+                Ok(Outcome::Retrying) => total.retrying += 1,
+                Ok(Outcome::Failed) => total.failed += 1,
+                Ok(Outcome::Unrecorded) => {}
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
             }
         }
-    }
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok((total, last.load(std::sync::atomic::Ordering::Relaxed))),
-    }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok((total, last.load(std::sync::atomic::Ordering::Relaxed))),
+        }
+        // The senders' side of the recorder is dropped here: the writer commits what is left and ends.
+    };
+    let (sent, written) = futures::future::join(sending, writer).await;
+    // The writer's error is the cause of any email it left unrecorded.
+    written?;
+    sent
 }
 
 /// A sweep's notice, rendered now from what was decided about its request;
@@ -162,10 +180,14 @@ enum Outcome {
     Sent,
     Retrying,
     Failed,
+    /// Sent, but the writer stopped on a database error first (its error is the pass's):
+    /// the email stays pending and is sent again.
+    Unrecorded,
 }
 
 async fn record(
     app: &App,
+    recorder: &Recorder,
     row: &OutboxRow,
     result: Result<(), SendError>,
     now: DateTime<Utc>,
@@ -174,7 +196,9 @@ async fn record(
     let store = &app.store;
     match result {
         Ok(()) => {
-            store.mark_sent(Queue::Email, row.id, Utc::now()).await?;
+            if !recorder.sent(row.id).await {
+                return Ok(Outcome::Unrecorded);
+            }
             crate::metrics::email_sent(row.kind);
             tracing::info!(outbox = row.id, kind = %row.kind, to = %row.recipient, "email sent");
             Ok(Outcome::Sent)

@@ -82,7 +82,7 @@ pub async fn deliver_until(
             match send(&client, hooks, &row).await {
                 Ok(()) => {
                     crate::faults::checkpoint("hook_sent").await;
-                    store.mark_sent(Queue::Hook, row.id, Utc::now()).await?;
+                    store.mark_sent(Queue::Hook, &[row.id], Utc::now()).await?;
                     tracing::info!(event = %row.event_id, "event delivered");
                     total.sent += 1;
                 }

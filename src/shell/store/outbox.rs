@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::dialect::query;
+use super::dialect::{Builder, query};
 use super::{Result, Store, StoreError, parse_opt_ts, parse_ts, ts};
 
 /// The two queues the outbox machinery delivers: emails, and events to the provisioning system.
@@ -249,15 +249,18 @@ impl Store {
         Ok(())
     }
 
-    /// Sent: recorded as soon as the send ends.
-    pub async fn mark_sent(&self, queue: Queue, id: i64, now: DateTime<Utc>) -> Result<()> {
+    /// Sent: the emails (or events) `ids`, recorded in one statement as soon
+    /// as their sends end (delivery gathers the results that end together).
+    pub async fn mark_sent(&self, queue: Queue, ids: &[i64], at: DateTime<Utc>) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Builder::new(self.backend, "UPDATE ");
+        sql.push(queue.table()).push(" SET status = 'sent', sent_at = ").push_bind(ts(at));
+        sql.push(", attempts = attempts + 1, last_error = NULL").push(queue.unclaim());
+        sql.push(" WHERE id IN (").push_list(ids.iter().copied()).push(")");
         let _writer = self.writer.lock().await;
-        let sql = format!(
-            "UPDATE {} SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL{} WHERE id = ?",
-            queue.table(),
-            queue.unclaim()
-        );
-        query(&sql).bind(ts(now)).bind(id).execute(&self.pool).await?;
+        sql.build().execute(&self.pool).await?;
         Ok(())
     }
 
