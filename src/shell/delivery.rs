@@ -83,7 +83,7 @@ async fn send_pages(
     after: i64,
 ) -> Result<(Delivered, i64), StoreError> {
     let (store, smtp) = (&app.store, &app.smtp);
-    let (recorder, writer) = Recorder::new(store);
+    let (recorder, writer) = Recorder::new(store, smtp.pool_size);
     let sending = async move {
         let recorder = &recorder;
         let max_retry_hours = app.settings.smtp.max_retry_hours;
