@@ -116,9 +116,16 @@ async fn send_pages(
         let outcomes = pages
             .map(|item| async move {
                 let ((row, raw), _) = item?;
-                let raw = match &row.plan {
-                    None => raw,
-                    Some(plan) => match render_deferred(app, &row, plan, now).await {
+                let raw = match (&row.plan, raw) {
+                    (None, Some(raw)) => raw,
+                    (None, None) => {
+                        // Only retention erases an email's bytes, long after its request closed.
+                        let why = "its content was erased (retention.closed_days) before it could be sent";
+                        store.mark_failed(Queue::Email, row.id, why).await?;
+                        tracing::error!(outbox = row.id, kind = %row.kind, "cannot send a queued email: {why}; marked failed");
+                        return Ok(Outcome::Failed);
+                    }
+                    (Some(plan), _) => match render_deferred(app, &row, plan, now).await {
                         Ok(raw) => raw,
                         Err(e) => {
                             let why = crate::telemetry::chain(e.as_ref());

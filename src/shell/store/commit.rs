@@ -1,4 +1,6 @@
 //! Applying decisions in one transaction, one or a batch at once: the request changes, their history, reply keys, emails, and the inbound record.
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::any::Any;
 use sqlx::{Row, Transaction};
@@ -142,7 +144,8 @@ pub(super) async fn apply_one(
 async fn erase_records(tx: &mut Transaction<'static, Any>, backend: Backend, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         for statement in [
-            "UPDATE outbox SET raw = ?, plan = NULL, subject = '', recipient = 'erased' WHERE request_id IN (",
+            "DELETE FROM outbox_bodies WHERE outbox_id IN (SELECT id FROM outbox WHERE request_id IN (",
+            "UPDATE outbox SET plan = NULL, subject = '', recipient = 'erased' WHERE request_id IN (",
             "UPDATE events SET detail = '' WHERE request_id IN (",
             "UPDATE hook_events SET body = '' WHERE request_id IN (",
             "UPDATE inbound SET sender = NULL, subject = NULL, detail = NULL WHERE request_id IN (",
@@ -157,7 +160,7 @@ async fn erase_records(tx: &mut Transaction<'static, Any>, backend: Backend, ids
                 }
                 None => Builder::new(backend, statement),
             };
-            q.push_list(chunk.iter().copied()).push(")");
+            q.push_list(chunk.iter().copied()).push(if statement.contains("(SELECT") { "))" } else { ")" });
             q.build().execute(&mut **tx).await?;
         }
     }
@@ -165,7 +168,7 @@ async fn erase_records(tx: &mut Transaction<'static, Any>, backend: Backend, ids
 }
 
 /// SQLite's limit on bound variables is 32766 (PostgreSQL's 65535); stay well under it.
-const ROWS_PER_STATEMENT: usize = 500;
+pub(super) const ROWS_PER_STATEMENT: usize = 500;
 
 /// A column value a change writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -371,7 +374,7 @@ async fn apply(
     for chunk in emails.chunks(ROWS_PER_STATEMENT / 2) {
         let mut q = Builder::new(
             backend,
-            "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, raw, plan, next_attempt_at, created_at) ",
+            "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, plan, next_attempt_at, created_at) ",
         );
         q.push_values(chunk, |mut b, (rid, o)| {
             let plan = o.deferred.as_ref().map(|d| serde_json::to_string(d).expect("a plan serializes"));
@@ -382,10 +385,36 @@ async fn apply(
                 .push_bind(&o.bounce_id)
                 .push_bind(o.envelope_from.as_str())
                 .push_bind(&o.subject)
-                .push_bind(&o.raw)
                 .push_bind(plan)
                 .push_bind(at.as_str())
                 .push_bind(at.as_str());
+        });
+        // A deferred email (the sweep's notices) has no bytes yet: its rows are all there is.
+        if chunk.iter().all(|(_, o)| o.deferred.is_some()) {
+            q.build().execute(&mut **tx).await?;
+            continue;
+        }
+        q.push(" RETURNING id, message_id");
+        let ids: HashMap<String, i64> = q
+            .build()
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(1)?, r.try_get(0)?)))
+            .collect::<Result<_>>()?;
+        let bodies: Vec<(i64, &Vec<u8>)> = chunk
+            .iter()
+            .filter(|(_, o)| o.deferred.is_none())
+            .map(|(_, o)| {
+                let id = ids
+                    .get(&o.message_id)
+                    .ok_or_else(|| StoreError::Corrupt(format!("outbox {} not inserted", o.message_id)))?;
+                Ok((*id, &o.raw))
+            })
+            .collect::<Result<_>>()?;
+        let mut q = Builder::new(backend, "INSERT INTO outbox_bodies (outbox_id, raw) ");
+        q.push_values(bodies, |mut b, (id, raw)| {
+            b.push_bind(id).push_bind(raw);
         });
         q.build().execute(&mut **tx).await?;
     }

@@ -68,13 +68,13 @@ pub struct OutboxRow {
     pub sent_at: Option<DateTime<Utc>>,
     /// Where the `smtp.max_retry_hours` window starts: creation, or the last `outbox retry`.
     pub retry_since: DateTime<Utc>,
-    /// A deferred email (the sweep's): what to render at send time (JSON); its bytes are empty until sent.
+    /// A deferred email (the sweep's): what to render at send time (JSON),
+    /// until it is rendered; its bytes (`outbox_bodies`) are written then.
     pub plan: Option<String>,
 }
 
 pub(super) const COLUMNS: &str = "id, request_id, kind, recipient, message_id, envelope_from, subject, status, attempts, \
-     next_attempt_at, last_error, created_at, sent_at, COALESCE(retry_since, created_at), \
-     CASE WHEN length(raw) = 0 THEN plan END";
+     next_attempt_at, last_error, created_at, sent_at, COALESCE(retry_since, created_at), plan";
 
 pub(super) fn row_to_outbox(r: &AnyRow) -> Result<OutboxRow> {
     let d = delivery_state(r, 7, "outbox")?;
@@ -157,33 +157,50 @@ impl Store {
         ignore_backoff: bool,
         after_id: i64,
         limit: i64,
-    ) -> Result<Vec<(OutboxRow, Vec<u8>)>> {
+    ) -> Result<Vec<(OutboxRow, Option<Vec<u8>>)>> {
         let backoff = if ignore_backoff { "" } else { "AND next_attempt_at <= ?5" };
         let sql = format!(
             "UPDATE outbox SET claimed_by = ?1, claimed_until = ?2 WHERE id IN (\
              SELECT id FROM outbox WHERE status = 'pending' AND id > ?3 {backoff} \
              AND (claimed_until IS NULL OR claimed_until < ?7 OR ?6 = 1) ORDER BY id LIMIT ?4{}) \
-             RETURNING {COLUMNS}, raw",
+             RETURNING {COLUMNS}",
             self.backend.skip_locked()
         );
         // Leases run on the clock, never on the `now` a command was given (`sweep --now` in the future).
         let clock = Utc::now();
         let until = clock + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::hours(1));
-        let _writer = self.writer.lock().await;
-        let rows = query(&sql)
-            .bind(&*self.claimer)
-            .bind(ts(until))
-            .bind(after_id)
-            .bind(limit)
-            .bind(ts(now))
-            .bind(i64::from(self.backend == super::Backend::Sqlite))
-            .bind(ts(clock))
-            .fetch_all(&self.pool)
-            .await?;
-        let mut due: Vec<(OutboxRow, Vec<u8>)> =
-            rows.iter().map(|r| Ok((row_to_outbox(r)?, r.try_get(15)?))).collect::<Result<_>>()?;
-        due.sort_by_key(|(r, _)| r.id);
-        Ok(due)
+        let rows = {
+            let _writer = self.writer.lock().await;
+            query(&sql)
+                .bind(&*self.claimer)
+                .bind(ts(until))
+                .bind(after_id)
+                .bind(limit)
+                .bind(ts(now))
+                .bind(i64::from(self.backend == super::Backend::Sqlite))
+                .bind(ts(clock))
+                .fetch_all(&self.pool)
+                .await?
+        };
+        let mut due: Vec<OutboxRow> = rows.iter().map(row_to_outbox).collect::<Result<_>>()?;
+        due.sort_by_key(|r| r.id);
+        // The bytes, read once claimed: a body never changes once written.
+        let mut bodies = self.bodies(due.iter().filter(|r| r.plan.is_none()).map(|r| r.id)).await?;
+        Ok(due.into_iter().map(|r| (bodies.remove(&r.id), r)).map(|(b, r)| (r, b)).collect())
+    }
+
+    /// The bytes of the emails `ids` that have them.
+    async fn bodies(&self, ids: impl Iterator<Item = i64>) -> Result<std::collections::HashMap<i64, Vec<u8>>> {
+        let ids: Vec<i64> = ids.collect();
+        let mut bodies = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(super::commit::ROWS_PER_STATEMENT) {
+            let mut q = Builder::new(self.backend, "SELECT outbox_id, raw FROM outbox_bodies WHERE outbox_id IN (");
+            q.push_list(chunk.iter().copied()).push(")");
+            for r in q.build().fetch_all(&self.pool).await? {
+                bodies.insert(r.try_get(0)?, r.try_get(1)?);
+            }
+        }
+        Ok(bodies)
     }
 
     /// How long after claiming a page a send may still start: half the lease
@@ -219,10 +236,10 @@ impl Store {
         parse_opt_ts(row.try_get(0)?)
     }
 
-    /// The bytes of one outbox email.
+    /// The bytes of one outbox email: empty while a deferred email is not yet
+    /// rendered, and once retention erased them.
     pub async fn outbox_raw(&self, id: i64) -> Result<Vec<u8>> {
-        let row = query("SELECT raw FROM outbox WHERE id = ?").bind(id).fetch_one(&self.pool).await?;
-        Ok(row.try_get(0)?)
+        Ok(self.bodies(std::iter::once(id)).await?.remove(&id).unwrap_or_default())
     }
 
     pub async fn outbox_for_request(&self, request_id: i64) -> Result<Vec<OutboxRow>> {
@@ -237,15 +254,24 @@ impl Store {
     }
 
     /// A deferred email as rendered for its send: its bytes and subject are kept
-    /// from now on (what was sent is what the outbox shows).
+    /// from now on (what was sent is what the outbox shows), and it is an email
+    /// like any other. Only the first rendering is kept.
     pub async fn store_rendered(&self, id: i64, subject: &str, raw: &[u8]) -> Result<()> {
         let _writer = self.writer.lock().await;
-        query("UPDATE outbox SET subject = ?, raw = ? WHERE id = ? AND length(raw) = 0")
+        let mut tx = self.write().await?;
+        let rendered = query("UPDATE outbox SET subject = ?, plan = NULL WHERE id = ? AND plan IS NOT NULL")
             .bind(subject)
-            .bind(raw)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if rendered.rows_affected() == 1 {
+            query("INSERT INTO outbox_bodies (outbox_id, raw) VALUES (?, ?)")
+                .bind(id)
+                .bind(raw)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
