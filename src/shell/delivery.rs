@@ -83,7 +83,7 @@ async fn send_pages(
     after: i64,
 ) -> Result<(Delivered, i64), StoreError> {
     let (store, smtp) = (&app.store, &app.smtp);
-    let (recorder, writer) = Recorder::new(store, smtp.pool_size);
+    let (recorder, writer) = Recorder::new(store);
     let sending = async move {
         let recorder = &recorder;
         let max_retry_hours = app.settings.smtp.max_retry_hours;
@@ -110,9 +110,9 @@ async fn send_pages(
             let go = !stopped() && !recorder.broken() && until.is_none_or(|u| Instant::now() < u);
             std::future::ready(Ok(go))
         });
-        // Each result is written as soon as its send ends, so a crash re-sends at most
-        // the emails in flight. Twice as many emails as connections are in hand: while
-        // one waits for its result's commit, another is already on the connection.
+        // Each result is written as soon as its send ends, and the connection takes the
+        // next email once it is: a crash re-sends at most the emails in flight, one
+        // per connection.
         let outcomes = pages
             .map(|item| async move {
                 let ((row, raw), _) = item?;
@@ -141,7 +141,7 @@ async fn send_pages(
                 }
                 record(app, recorder, &row, result, now, max_retry_hours).await
             })
-            .buffer_unordered(2 * smtp.pool_size.max(1));
+            .buffer_unordered(smtp.pool_size.max(1));
         let mut outcomes = std::pin::pin!(outcomes);
         // Every send in flight ends and is recorded, even after an error.
         let mut total = Delivered::default();

@@ -3,11 +3,13 @@
 //! Why: one `UPDATE` and one write lock per email made every sender queue on
 //! the database (three round trips to SQLite's worker thread each, under the
 //! store's writer lock): delivery ran at 0.6x of the SMTP server's own speed.
-//! One writer gathers the results that end close together (group commit): as
-//! many as there are connections, or what came within a few milliseconds of
-//! the first, so a busy pass writes a few rows per commit and a lone send
-//! waits a moment only. A sender counts its email as sent only once the batch
-//! holding it is committed: a crash still repeats at most the emails in flight.
+//! One writer takes every result that ended while it committed the previous
+//! batch (group commit), so the batches grow with the load and a lone send
+//! waits for one small statement. A sender counts its email as sent, and its
+//! connection takes the next email, only once the batch holding it is
+//! committed: a crash still repeats at most one email per connection. (The
+//! writer never waits to gather more: the senders of a batch being gathered
+//! would hold their connections idle.)
 use chrono::Utc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -15,11 +17,6 @@ use crate::store::{Queue, Store, StoreError};
 
 /// At most this many results in one statement (a claimed page on SQLite).
 const BATCH: usize = 200;
-
-/// How long the writer waits for more results after the first of a batch.
-/// Sends take several milliseconds each; the senders whose results wait are
-/// not holding a connection (delivery keeps twice as many emails in hand).
-const GATHER: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// What the senders hold: hands one sent email to the writer.
 pub(super) struct Recorder {
@@ -30,10 +27,9 @@ impl Recorder {
     /// The senders' side, and the writer, which ends once every `Recorder`
     /// is dropped and the results handed over are committed, or at the first
     /// error (the database's own, to report once).
-    /// `together`: how many results a batch waits for (the connections).
-    pub(super) fn new(store: &Store, together: usize) -> (Recorder, impl Future<Output = Result<(), StoreError>> + '_) {
+    pub(super) fn new(store: &Store) -> (Recorder, impl Future<Output = Result<(), StoreError>> + '_) {
         let (results, received) = mpsc::unbounded_channel();
-        (Recorder { results }, write(store, received, together.clamp(1, BATCH)))
+        (Recorder { results }, write(store, received))
     }
 
     /// Records `id` as sent; false if the writer stopped on an error before
@@ -52,18 +48,10 @@ impl Recorder {
 /// A sent email, and where its sender waits for the commit.
 type Sent = (i64, oneshot::Sender<()>);
 
-async fn write(store: &Store, mut received: mpsc::UnboundedReceiver<Sent>, together: usize) -> Result<(), StoreError> {
+async fn write(store: &Store, mut received: mpsc::UnboundedReceiver<Sent>) -> Result<(), StoreError> {
     let mut batch = Vec::with_capacity(BATCH);
     let mut ids = Vec::with_capacity(BATCH);
     while received.recv_many(&mut batch, BATCH).await > 0 {
-        let until = tokio::time::Instant::now() + GATHER;
-        while batch.len() < together {
-            let room = BATCH - batch.len();
-            let more = tokio::time::timeout_at(until, received.recv_many(&mut batch, room));
-            if !matches!(more.await, Ok(n) if n > 0) {
-                break;
-            }
-        }
         ids.clear();
         ids.extend(batch.iter().map(|(id, _)| *id));
         // On an error the batch's senders see their answer dropped: not recorded.
