@@ -83,7 +83,7 @@ async fn send_pages(
     after: i64,
 ) -> Result<(Delivered, i64), StoreError> {
     let (store, smtp) = (&app.store, &app.smtp);
-    let (recorder, writer) = Recorder::new(store);
+    let (recorder, writer) = Recorder::new(store, smtp.pool_size);
     let sending = async move {
         let recorder = &recorder;
         let max_retry_hours = app.settings.smtp.max_retry_hours;
@@ -110,9 +110,10 @@ async fn send_pages(
             let go = !stopped() && !recorder.broken() && until.is_none_or(|u| Instant::now() < u);
             std::future::ready(Ok(go))
         });
-        // Each result is written as soon as its send ends, and the connection takes the
-        // next email once it is: a crash re-sends at most the emails in flight, one
-        // per connection.
+        // Each result is written as soon as its send ends, and a send ends only with a
+        // turn, one per connection, given back once its result is committed: a crash
+        // re-sends at most one email per connection. Twice as many emails as
+        // connections are in hand, so a connection says the next envelope meanwhile.
         let outcomes = pages
             .map(|item| async move {
                 let ((row, raw), _) = item?;
@@ -135,13 +136,13 @@ async fn send_pages(
                         }
                     },
                 };
-                let result = smtp.send(&row.envelope_from, &row.recipient, &raw).await;
+                let result = smtp.send(&row.envelope_from, &row.recipient, &raw, || recorder.turn()).await;
                 if result.is_ok() {
                     crate::faults::checkpoint("sent").await;
                 }
                 record(app, recorder, &row, result, now, max_retry_hours).await
             })
-            .buffer_unordered(smtp.pool_size.max(1));
+            .buffer_unordered(2 * smtp.pool_size.max(1));
         let mut outcomes = std::pin::pin!(outcomes);
         // Every send in flight ends and is recorded, even after an error.
         let mut total = Delivered::default();
@@ -196,14 +197,14 @@ async fn record(
     app: &App,
     recorder: &Recorder,
     row: &OutboxRow,
-    result: Result<(), SendError>,
+    result: Result<recorder::Turn<'_>, SendError>,
     now: DateTime<Utc>,
     max_retry_hours: u32,
 ) -> Result<Outcome, StoreError> {
     let store = &app.store;
     match result {
-        Ok(()) => {
-            if !recorder.sent(row.id).await {
+        Ok(turn) => {
+            if !recorder.sent(turn, row.id).await {
                 return Ok(Outcome::Unrecorded);
             }
             crate::metrics::email_sent(row.kind);

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, Certificate, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::{Mutex, Semaphore};
@@ -127,40 +128,70 @@ impl Smtp {
 
     /// Sends bytes as they are, with `from` as the envelope sender. With
     /// XOAUTH2, a token the server refuses is replaced and the send tried once more at once.
-    pub async fn send(&self, from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
-        match self.send_once(from, to, raw).await {
+    ///
+    /// `before_dot` is awaited once the server has taken the envelope and
+    /// answered DATA, just before the message and the final dot that make
+    /// the server take it; what it returns comes back with a send that
+    /// ended well. Delivery waits there for its turn to have a send's result
+    /// recorded, so the conversation's first round trips overlap the
+    /// recording of the connection's previous email. The wait is outside the
+    /// timeout: it is about the database, not the server.
+    pub async fn send<T, F, Fut>(&self, from: &str, to: &str, raw: &[u8], before_dot: F) -> Result<T, SendError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = T>,
+    {
+        match self.send_once(from, to, raw, &before_dot).await {
             Err(SendError::Temporary(why)) if self.tokens.is_some() && why.starts_with(REFUSED_TOKEN) => {
-                self.send_once(from, to, raw).await
+                self.send_once(from, to, raw, &before_dot).await
             }
             other => other,
         }
     }
 
-    async fn send_once(&self, from: &str, to: &str, raw: &[u8]) -> Result<(), SendError> {
+    async fn send_once<T, F, Fut>(&self, from: &str, to: &str, raw: &[u8], before_dot: &F) -> Result<T, SendError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = T>,
+    {
         let envelope = Envelope::new(
             Some(from.parse().map_err(|e| SendError::Permanent(format!("bad envelope sender {from}: {e}")))?),
             vec![to.parse().map_err(|e| SendError::Permanent(format!("bad recipient {to}: {e}")))?],
         )
         .map_err(|e| SendError::Permanent(e.to_string()))?;
         let _slot = self.slots.acquire().await.expect("the semaphore is never closed");
-        // Every step under the timeout: a dead network can hang the conversation.
-        let attempt = async {
+        // Every step with the server under the timeout: a dead network can hang the conversation.
+        let opened = async {
             let mut conn = self.connection().await?;
-            match conn.send(&envelope, raw).await {
+            match open_data(&mut conn, &envelope, raw).await {
+                Ok(()) => Ok(conn),
+                Err(e) => {
+                    // After an error the conversation is in an unknown state: not reused.
+                    conn.abort().await;
+                    Err(e)
+                }
+            }
+        };
+        let mut conn = tokio::time::timeout(self.timeout, opened).await.unwrap_or_else(|_| Err(self.no_answer()))?;
+        let turn = before_dot().await;
+        let message = async {
+            match conn.message(raw).await {
                 Ok(_) => {
                     self.idle.lock().await.push(Idle { conn, since: Instant::now() });
                     Ok(())
                 }
                 Err(e) => {
-                    // After an error the conversation is in an unknown state: not reused.
                     conn.abort().await;
                     Err(classify(e))
                 }
             }
         };
-        tokio::time::timeout(self.timeout, attempt).await.unwrap_or_else(|_| {
-            Err(SendError::Temporary(format!("no answer from the SMTP server within {} s", self.timeout.as_secs())))
-        })
+        tokio::time::timeout(self.timeout, message).await.unwrap_or_else(|_| Err(self.no_answer()))?;
+        Ok(turn)
+    }
+
+    fn no_answer(&self) -> SendError {
+        SendError::Temporary(format!("no answer from the SMTP server within {} s", self.timeout.as_secs()))
     }
 
     /// A kept-open connection if one is idle (checked with NOOP when it idled
@@ -222,6 +253,32 @@ impl Smtp {
 }
 
 const REFUSED_TOKEN: &str = "the SMTP server refused the access token";
+
+/// MAIL FROM, RCPT TO and DATA, as lettre's `send` says them (with
+/// SMTPUTF8 for non-ASCII addresses, 8BITMIME for a non-ASCII message), up
+/// to the server's go-ahead for the message.
+async fn open_data(conn: &mut AsyncSmtpConnection, envelope: &Envelope, raw: &[u8]) -> Result<(), SendError> {
+    let mut options = Vec::new();
+    let addresses = envelope.from().into_iter().chain(envelope.to());
+    if addresses.map(|a| a.as_ref()).any(|a: &str| !a.is_ascii()) {
+        if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+            return Err(SendError::Permanent("the address is not ASCII and the server has no SMTPUTF8".into()));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !raw.is_ascii() {
+        if !conn.server_info().supports_feature(Extension::EightBitMime) {
+            return Err(SendError::Permanent("the message is not ASCII and the server has no 8BITMIME".into()));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    conn.command(Mail::new(envelope.from().cloned(), options)).await.map_err(classify)?;
+    for to in envelope.to() {
+        conn.command(Rcpt::new(to.clone(), Vec::new())).await.map_err(classify)?;
+    }
+    conn.command(Data).await.map_err(classify)?;
+    Ok(())
+}
 
 /// Setting up a session failed (greeting, STARTTLS, AUTH): about the server or
 /// our settings, never about one email, so always worth another try.

@@ -5,13 +5,13 @@
 //! store's writer lock): delivery ran at 0.6x of the SMTP server's own speed.
 //! One writer takes every result that ended while it committed the previous
 //! batch (group commit), so the batches grow with the load and a lone send
-//! waits for one small statement. A sender counts its email as sent, and its
-//! connection takes the next email, only once the batch holding it is
-//! committed: a crash still repeats at most one email per connection. (The
-//! writer never waits to gather more: the senders of a batch being gathered
-//! would hold their connections idle.)
+//! waits for one small statement; it never waits to gather more. A send ends
+//! (its final dot goes to the server) only with a turn, one per connection,
+//! held until its result is committed: a crash still repeats at most one
+//! email per connection, and meanwhile the connection already says the next
+//! email's envelope.
 use chrono::Utc;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Semaphore, SemaphorePermit, mpsc, oneshot};
 
 use crate::store::{Queue, Store, StoreError};
 
@@ -21,22 +21,37 @@ const BATCH: usize = 200;
 /// What the senders hold: hands one sent email to the writer.
 pub(super) struct Recorder {
     results: mpsc::UnboundedSender<Sent>,
+    /// One per connection: a send ends (its final dot goes to the server)
+    /// only while it holds one, until its result is committed.
+    turns: Semaphore,
 }
+
+/// A sender's right to end a send, held until its result is committed.
+pub(super) struct Turn<'r>(#[allow(dead_code)] SemaphorePermit<'r>);
 
 impl Recorder {
     /// The senders' side, and the writer, which ends once every `Recorder`
     /// is dropped and the results handed over are committed, or at the first
     /// error (the database's own, to report once).
-    pub(super) fn new(store: &Store) -> (Recorder, impl Future<Output = Result<(), StoreError>> + '_) {
+    /// `connections`: how many sends may be sent and not yet recorded at once.
+    pub(super) fn new(store: &Store, connections: usize) -> (Recorder, impl Future<Output = Result<(), StoreError>> + '_) {
         let (results, received) = mpsc::unbounded_channel();
-        (Recorder { results }, write(store, received))
+        (Recorder { results, turns: Semaphore::new(connections.max(1)) }, write(store, received))
     }
 
-    /// Records `id` as sent; false if the writer stopped on an error before
-    /// committing it (the email stays claimed, and pending: sent again later).
-    pub(super) async fn sent(&self, id: i64) -> bool {
+    /// Waits until one more send may end unrecorded.
+    pub(super) async fn turn(&self) -> Turn<'_> {
+        Turn(self.turns.acquire().await.expect("the semaphore is never closed"))
+    }
+
+    /// Records `id` as sent, then gives its turn back; false if the writer
+    /// stopped on an error before committing it (the email stays pending:
+    /// sent again later).
+    pub(super) async fn sent(&self, turn: Turn<'_>, id: i64) -> bool {
         let (done, committed) = oneshot::channel();
-        self.results.send((id, done)).is_ok() && committed.await.is_ok()
+        let recorded = self.results.send((id, done)).is_ok() && committed.await.is_ok();
+        drop(turn);
+        recorded
     }
 
     /// The writer stopped on an error: no send should start.
