@@ -54,3 +54,101 @@ async fn an_email_that_cannot_be_sent_for_smtp_max_retry_hours_is_marked_failed_
     assert_eq!(failed[0].attempts, 1);
     assert_eq!(desk.one().await.state, smartacct::domain::State::AwaitingReview, "the request itself is untouched");
 }
+
+#[tokio::test]
+async fn emails_queued_before_their_bytes_left_the_outbox_table_are_sent_once_as_they_were_after_the_upgrade() {
+    use sqlx::SqlSafeStr as _;
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    if sqlite_only("the test writes the database of the version before: it") {
+        return;
+    }
+    let desk = TestDesk::with(DeskOptions { review: false, ..Default::default() }).await;
+    desk.app.store.close().await;
+    let db = desk.dir.path().join("smartacct.db");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    // The database as the version before left it: migrations up to 0011,
+    // each email's bytes in `outbox.raw`. One pending, one sent, one deferred
+    // (a sweep's notice, not rendered yet).
+    let mut old = Vec::new();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let (version, description) = name.split_once('_').unwrap();
+        if version < "0012" {
+            let sql = std::fs::read_to_string(&path).unwrap();
+            let sql = sqlx::AssertSqlSafe(sql).into_sql_str();
+            old.push(Migration::new(
+                version.parse().unwrap(),
+                description.to_string().into(),
+                MigrationType::Simple,
+                sql,
+                false,
+            ));
+        }
+    }
+    let options = SqliteConnectOptions::new().filename(&db).create_if_missing(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    Migrator::with_migrations(old).run(&pool).await.unwrap();
+    let to = format!("old-{}@customer.test", uid());
+    let raw = format!(
+        "From: {desk}\r\nTo: {to}\r\nSubject: Queued before the upgrade\r\nMessage-ID: <old-1@example.test>\r\n\
+         Date: Thu, 03 Dec 2026 09:00:00 +0000\r\nContent-Type: text/plain\r\n\r\nThe bytes as they were queued.\r\n",
+        desk = desk.address
+    );
+    let now = smartacct::request::rfc3339(chrono::Utc::now());
+    for (id, status, raw, plan) in [
+        (1, "pending", raw.as_bytes().to_vec(), None),
+        (2, "sent", b"Subject: long gone\r\n\r\nSent.\r\n".to_vec(), None),
+        (3, "pending", Vec::new(), Some("{\"not\": \"rendered\"}")),
+    ] {
+        sqlx::query(
+            "INSERT INTO outbox (id, kind, recipient, message_id, bounce_id, envelope_from, subject, raw, plan, status, \
+             next_attempt_at, created_at) VALUES (?, 'activation', ?, ?, ?, ?, 'Queued before the upgrade', ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(&to)
+        .bind(format!("<old-{id}@example.test>"))
+        .bind(format!("old{id}"))
+        .bind(&desk.address)
+        .bind(raw)
+        .bind(plan)
+        .bind(status)
+        .bind(&now)
+        .bind(&now)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    // The new version opens the database (migrating it) and delivers.
+    let desk = desk.reconfigure_keep_file().await;
+    let store = &desk.app.store;
+    assert_eq!(store.outbox_raw(1).await.unwrap(), raw.as_bytes(), "the pending email's bytes moved with it");
+    assert_eq!(
+        store.outbox_raw(2).await.unwrap(),
+        b"Subject: long gone\r\n\r\nSent.\r\n",
+        "a sent email's bytes are kept"
+    );
+    assert!(store.outbox_raw(3).await.unwrap().is_empty(), "a deferred email has no bytes until it is rendered");
+    let queued = store.list_outbox(false).await.unwrap();
+    assert_eq!(queued.iter().find(|o| o.id == 3).unwrap().plan.as_deref(), Some("{\"not\": \"rendered\"}"));
+    assert_eq!(queued.iter().find(|o| o.id == 1).unwrap().plan, None);
+
+    smartacct::delivery::deliver(&desk.app, chrono::Utc::now(), true).await.unwrap();
+    let got = inbox(&to, 1).await;
+    assert_eq!(got[0].subject, "Queued before the upgrade");
+    assert_eq!(got[0].text.trim(), "The bytes as they were queued.");
+    let after = store.list_outbox(false).await.unwrap();
+    assert_eq!(after.iter().find(|o| o.id == 1).unwrap().status.as_str(), "sent");
+    // The unreadable plan is refused clearly, kept and shown failed; nothing else is sent.
+    let deferred = after.iter().find(|o| o.id == 3).unwrap();
+    assert_eq!(deferred.status.as_str(), "failed", "{deferred:?}");
+    assert!(deferred.last_error.as_deref().unwrap().contains("plan"), "{:?}", deferred.last_error);
+    smartacct::delivery::deliver(&desk.app, chrono::Utc::now(), true).await.unwrap();
+    settle().await;
+    assert_eq!(count(&to, "INBOX").await, 1, "sent once");
+}

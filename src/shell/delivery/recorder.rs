@@ -34,7 +34,10 @@ impl Recorder {
     /// is dropped and the results handed over are committed, or at the first
     /// error (the database's own, to report once).
     /// `connections`: how many sends may be sent and not yet recorded at once.
-    pub(super) fn new(store: &Store, connections: usize) -> (Recorder, impl Future<Output = Result<(), StoreError>> + '_) {
+    pub(super) fn new(
+        store: &Store,
+        connections: usize,
+    ) -> (Recorder, impl Future<Output = Result<(), StoreError>> + '_) {
         let (results, received) = mpsc::unbounded_channel();
         (Recorder { results, turns: Semaphore::new(connections.max(1)) }, write(store, received))
     }
