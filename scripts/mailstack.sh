@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A real mail stack on loopback for development and tests: Postfix takes SMTP
-# on 127.0.0.1:2525 (and authenticated submission on 2587) and hands every
-# message to Dovecot over LMTP; Dovecot serves IMAP on 1143 (STARTTLS) and
+# on 127.0.0.1:2525 (and authenticated submission on 2587, which does not
+# offer PIPELINING and refuses a client that pipelines anyway, so the tests
+# cover both ways of talking to a server) and hands every message to Dovecot
+# over LMTP; Dovecot serves IMAP on 1143 (STARTTLS) and
 # IMAPS on 1993 with a CA generated here. Any address in example.test,
 # partner.test or customer.test has a mailbox, password "secret"; plus tags
 # are kept. Nothing leaves the machine. No systemd, no syslog.
@@ -257,6 +259,8 @@ EOF
 127.0.0.1:$SUBMISSION_PORT inet n - n - - smtpd
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_discard_ehlo_keywords=pipelining
+  -o smtpd_data_restrictions=reject_unauth_pipelining
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -299,6 +303,14 @@ start() {
     if answers "$SMTP_PORT" && answers "$IMAP_PORT" && answers "$IMAPS_PORT" \
         && { [ -z "$OAUTH2_PORT" ] || answers "$OAUTH2_PORT"; }; then
         log "already running (SMTP $SMTP_PORT, IMAP $IMAP_PORT, IMAPS $IMAPS_PORT)"
+        # Started by an earlier version of this script: Postfix takes today's configuration.
+        local before
+        before=$(cat "$BASE/postfix/main.cf" "$BASE/postfix/master.cf" 2>/dev/null | md5sum)
+        write_postfix_conf
+        if [ "$before" != "$(cat "$BASE/postfix/main.cf" "$BASE/postfix/master.cf" | md5sum)" ]; then
+            postfix -c "$BASE/postfix" reload >>"$BASE/log/postfix-start.log" 2>&1 || true
+            log "Postfix reloaded with the current configuration"
+        fi
         return
     fi
     ensure_vmail

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, Certificate, TlsParameters};
-use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
@@ -37,9 +37,17 @@ pub enum SendError {
     Permanent(String),
 }
 
+/// A session with the server, and whether it takes commands pipelined.
+struct Session {
+    conn: AsyncSmtpConnection,
+    /// The server said PIPELINING (RFC 2920): an email's MAIL FROM, RCPT TO
+    /// and DATA go in one write, one round trip instead of three.
+    pipelining: bool,
+}
+
 /// A connection kept open between sends, and when it was last used.
 struct Idle {
-    conn: AsyncSmtpConnection,
+    conn: Session,
     since: Instant,
 }
 
@@ -111,7 +119,7 @@ impl Smtp {
     /// Connects, says EHLO, negotiates TLS and logs in, as a send would (`check-config --connect`).
     pub async fn check_connection(&self) -> Result<(), String> {
         let session = async {
-            let mut conn = self.connect().await.map_err(|e| e.to_string())?;
+            let mut conn = self.connect().await.map_err(|e| e.to_string())?.conn;
             let alive = conn.test_connected().await;
             conn.quit().await.ok();
             if alive { Ok(()) } else { Err("the server did not answer NOOP".to_string()) }
@@ -167,7 +175,7 @@ impl Smtp {
                 Ok(()) => Ok(conn),
                 Err(e) => {
                     // After an error the conversation is in an unknown state: not reused.
-                    conn.abort().await;
+                    conn.conn.abort().await;
                     Err(e)
                 }
             }
@@ -175,13 +183,13 @@ impl Smtp {
         let mut conn = tokio::time::timeout(self.timeout, opened).await.unwrap_or_else(|_| Err(self.no_answer()))?;
         let turn = before_dot().await;
         let message = async {
-            match conn.message(raw).await {
+            match conn.conn.message(raw).await {
                 Ok(_) => {
                     self.idle.lock().await.push(Idle { conn, since: Instant::now() });
                     Ok(())
                 }
                 Err(e) => {
-                    conn.abort().await;
+                    conn.conn.abort().await;
                     Err(classify(e))
                 }
             }
@@ -196,19 +204,19 @@ impl Smtp {
 
     /// A kept-open connection if one is idle (checked with NOOP when it idled
     /// long), else a new one.
-    async fn connection(&self) -> Result<AsyncSmtpConnection, SendError> {
+    async fn connection(&self) -> Result<Session, SendError> {
         loop {
             let idle = self.idle.lock().await.pop();
             let Some(mut idle) = idle else { break };
-            if idle.since.elapsed() < CHECK_AFTER || idle.conn.test_connected().await {
+            if idle.since.elapsed() < CHECK_AFTER || idle.conn.conn.test_connected().await {
                 return Ok(idle.conn);
             }
-            idle.conn.abort().await;
+            idle.conn.conn.abort().await;
         }
         self.connect().await
     }
 
-    async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
+    async fn connect(&self) -> Result<Session, SendError> {
         let s = &self.settings;
         let hello = ClientId::default();
         let unreachable =
@@ -230,6 +238,10 @@ impl Smtp {
         if let Some(params) = &self.tls {
             conn.starttls(params.clone(), &hello).await.map_err(setup)?;
         }
+        // lettre keeps no note of PIPELINING: the server's extensions are asked
+        // once more (before AUTH, which a later EHLO could undo), once per connection.
+        let extensions = conn.command(Ehlo::new(hello.clone())).await.map_err(setup)?;
+        let pipelining = extensions.message().skip(1).any(|l| l.trim().eq_ignore_ascii_case("PIPELINING"));
         match (&self.tokens, &s.username, &s.password) {
             (Some(tokens), Some(user), _) => {
                 let token =
@@ -248,7 +260,7 @@ impl Smtp {
             }
             _ => {}
         }
-        Ok(conn)
+        Ok(Session { conn, pipelining })
     }
 }
 
@@ -256,8 +268,10 @@ const REFUSED_TOKEN: &str = "the SMTP server refused the access token";
 
 /// MAIL FROM, RCPT TO and DATA, as lettre's `send` says them (with
 /// SMTPUTF8 for non-ASCII addresses, 8BITMIME for a non-ASCII message), up
-/// to the server's go-ahead for the message.
-async fn open_data(conn: &mut AsyncSmtpConnection, envelope: &Envelope, raw: &[u8]) -> Result<(), SendError> {
+/// to the server's go-ahead for the message; in one write when the server
+/// takes pipelined commands, the answers then read in order.
+async fn open_data(session: &mut Session, envelope: &Envelope, raw: &[u8]) -> Result<(), SendError> {
+    let conn = &mut session.conn;
     let mut options = Vec::new();
     let addresses = envelope.from().into_iter().chain(envelope.to());
     if addresses.map(|a| a.as_ref()).any(|a: &str| !a.is_ascii()) {
@@ -272,9 +286,22 @@ async fn open_data(conn: &mut AsyncSmtpConnection, envelope: &Envelope, raw: &[u
         }
         options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }
-    conn.command(Mail::new(envelope.from().cloned(), options)).await.map_err(classify)?;
-    for to in envelope.to() {
-        conn.command(Rcpt::new(to.clone(), Vec::new())).await.map_err(classify)?;
+    let mail = Mail::new(envelope.from().cloned(), options);
+    let rcpts: Vec<Rcpt> = envelope.to().iter().map(|to| Rcpt::new(to.clone(), Vec::new())).collect();
+    if session.pipelining {
+        // Every answer is read up to the first refusal; the caller then drops the session.
+        let mut group = mail.to_string();
+        rcpts.iter().for_each(|r| group.push_str(&r.to_string()));
+        group.push_str(&Data.to_string());
+        conn.command(group).await.map_err(classify)?;
+        for _ in 0..rcpts.len() + 1 {
+            conn.read_response().await.map_err(classify)?;
+        }
+        return Ok(());
+    }
+    conn.command(mail).await.map_err(classify)?;
+    for rcpt in rcpts {
+        conn.command(rcpt).await.map_err(classify)?;
     }
     conn.command(Data).await.map_err(classify)?;
     Ok(())

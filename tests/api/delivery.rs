@@ -152,3 +152,26 @@ async fn emails_queued_before_their_bytes_left_the_outbox_table_are_sent_once_as
     settle().await;
     assert_eq!(count(&to, "INBOX").await, 1, "sent once");
 }
+
+#[tokio::test]
+async fn a_server_that_does_not_take_pipelined_commands_gets_each_email_one_command_at_a_time() {
+    // The stack's submission port offers no PIPELINING and refuses a client
+    // that pipelines anyway (`reject_unauth_pipelining`); port 2525 offers it.
+    let desk = TestDesk::with(DeskOptions {
+        review: false,
+        smtp_port: MAIN.submission,
+        smtp_extra: format!("username = \"{{desk}}\"\npassword = \"{PASSWORD}\""),
+        ..Default::default()
+    })
+    .await;
+    let people: Vec<People> = (0..3).map(|_| People::new()).collect();
+    for p in &people {
+        Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    }
+    desk.poll(people.len()).await;
+    for p in &people {
+        assert!(inbox_exactly(&p.customer, 1).await[0].text.contains("ACCEPT"));
+        assert_eq!(inbox_exactly(&p.partner, 1).await.len(), 1);
+    }
+    assert!(desk.app.store.list_outbox(false).await.unwrap().iter().all(|o| o.status.as_str() == "sent"));
+}
