@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # A real mail stack on loopback for development and tests: Postfix takes SMTP
 # on 127.0.0.1:2525 (and authenticated submission on 2587, which does not
-# offer PIPELINING and refuses a client that pipelines anyway, so the tests
-# cover both ways of talking to a server) and hands every message to Dovecot
-# over LMTP; Dovecot serves IMAP on 1143 (STARTTLS) and
+# offer PIPELINING, so the tests cover both ways of talking to a server) and
+# hands every message to Dovecot over LMTP; Dovecot serves IMAP on 1143 (STARTTLS) and
 # IMAPS on 1993 with a CA generated here. Any address in example.test,
 # partner.test or customer.test has a mailbox, password "secret"; plus tags
 # are kept. Nothing leaves the machine. No systemd, no syslog.
@@ -260,7 +259,6 @@ EOF
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
   -o smtpd_discard_ehlo_keywords=pipelining
-  -o smtpd_data_restrictions=reject_unauth_pipelining
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr

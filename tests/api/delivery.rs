@@ -155,8 +155,8 @@ async fn emails_queued_before_their_bytes_left_the_outbox_table_are_sent_once_as
 
 #[tokio::test]
 async fn a_server_that_does_not_take_pipelined_commands_gets_each_email_one_command_at_a_time() {
-    // The stack's submission port offers no PIPELINING and refuses a client
-    // that pipelines anyway (`reject_unauth_pipelining`); port 2525 offers it.
+    // The stack's submission port offers no PIPELINING (port 2525 does): MAIL
+    // FROM, RCPT TO and DATA each wait for their answer.
     let desk = TestDesk::with(DeskOptions {
         review: false,
         smtp_port: MAIN.submission,
