@@ -27,7 +27,9 @@ pub(super) struct Recorder {
 }
 
 /// A sender's right to end a send, held until its result is committed.
-pub(super) struct Turn<'r>(#[allow(dead_code)] SemaphorePermit<'r>);
+pub(super) struct Turn<'r> {
+    _held: SemaphorePermit<'r>,
+}
 
 impl Recorder {
     /// The senders' side, and the writer, which ends once every `Recorder`
@@ -44,7 +46,7 @@ impl Recorder {
 
     /// Waits until one more send may end unrecorded.
     pub(super) async fn turn(&self) -> Turn<'_> {
-        Turn(self.turns.acquire().await.expect("the semaphore is never closed"))
+        Turn { _held: self.turns.acquire().await.expect("the semaphore is never closed") }
     }
 
     /// Records `id` as sent, then gives its turn back; false if the writer
