@@ -47,7 +47,7 @@ struct Session {
 
 /// A connection kept open between sends, and when it was last used.
 struct Idle {
-    conn: Session,
+    session: Session,
     since: Instant,
 }
 
@@ -170,26 +170,26 @@ impl Smtp {
         let _slot = self.slots.acquire().await.expect("the semaphore is never closed");
         // Every step with the server under the timeout: a dead network can hang the conversation.
         let opened = async {
-            let mut conn = self.connection().await?;
-            match open_data(&mut conn, &envelope, raw).await {
-                Ok(()) => Ok(conn),
+            let mut session = self.connection().await?;
+            match open_data(&mut session, &envelope, raw).await {
+                Ok(()) => Ok(session),
                 Err(e) => {
                     // After an error the conversation is in an unknown state: not reused.
-                    conn.conn.abort().await;
+                    session.conn.abort().await;
                     Err(e)
                 }
             }
         };
-        let mut conn = tokio::time::timeout(self.timeout, opened).await.unwrap_or_else(|_| Err(self.no_answer()))?;
+        let mut session = tokio::time::timeout(self.timeout, opened).await.unwrap_or_else(|_| Err(self.no_answer()))?;
         let turn = before_dot().await;
         let message = async {
-            match conn.conn.message(raw).await {
+            match session.conn.message(raw).await {
                 Ok(_) => {
-                    self.idle.lock().await.push(Idle { conn, since: Instant::now() });
+                    self.idle.lock().await.push(Idle { session, since: Instant::now() });
                     Ok(())
                 }
                 Err(e) => {
-                    conn.conn.abort().await;
+                    session.conn.abort().await;
                     Err(classify(e))
                 }
             }
@@ -208,10 +208,10 @@ impl Smtp {
         loop {
             let idle = self.idle.lock().await.pop();
             let Some(mut idle) = idle else { break };
-            if idle.since.elapsed() < CHECK_AFTER || idle.conn.conn.test_connected().await {
-                return Ok(idle.conn);
+            if idle.since.elapsed() < CHECK_AFTER || idle.session.conn.test_connected().await {
+                return Ok(idle.session);
             }
-            idle.conn.conn.abort().await;
+            idle.session.conn.abort().await;
         }
         self.connect().await
     }

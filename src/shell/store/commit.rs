@@ -160,7 +160,9 @@ async fn erase_records(tx: &mut Transaction<'static, Any>, backend: Backend, ids
                 }
                 None => Builder::new(backend, statement),
             };
-            q.push_list(chunk.iter().copied()).push(if statement.contains("(SELECT") { "))" } else { ")" });
+            // Every parenthesis the statement left open closes after the list.
+            let open = statement.matches('(').count() - statement.matches(')').count();
+            q.push_list(chunk.iter().copied()).push(")".repeat(open));
             q.build().execute(&mut **tx).await?;
         }
     }

@@ -186,7 +186,13 @@ impl Store {
         due.sort_by_key(|r| r.id);
         // The bytes, read once claimed: a body never changes once written.
         let mut bodies = self.bodies(due.iter().filter(|r| r.plan.is_none()).map(|r| r.id)).await?;
-        Ok(due.into_iter().map(|r| (bodies.remove(&r.id), r)).map(|(b, r)| (r, b)).collect())
+        Ok(due
+            .into_iter()
+            .map(|r| {
+                let body = bodies.remove(&r.id);
+                (r, body)
+            })
+            .collect())
     }
 
     /// The bytes of the emails `ids` that have them.
