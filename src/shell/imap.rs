@@ -272,6 +272,28 @@ impl Imap {
             })
             .collect();
         out.sort_by_key(|f| f.uid);
+        // Dovecot answers `FETCH (UID n)` without the body, then `OK
+        // [EXPUNGEISSUED]`, for a message another process moved after this
+        // session last looked. Asked again, the folder knows: those no longer
+        // in it are left out; one still there keeps its missing body (an error).
+        let bodiless: Vec<u32> = out.iter().filter(|f| f.body.is_none()).map(|f| f.uid).collect();
+        if !bodiless.is_empty() {
+            let set = uid_set(&bodiless);
+            let there: HashSet<u32> = within(
+                self.timeout,
+                "search the folder for messages fetched without a body",
+                self.session.uid_search(format!("UID {set}")),
+            )
+            .await?;
+            let before = out.len();
+            out.retain(|f| f.body.is_some() || there.contains(&f.uid));
+            if out.len() < before {
+                tracing::info!(
+                    messages = before - out.len(),
+                    "some messages were moved by another process meanwhile; the rest are processed"
+                );
+            }
+        }
         Ok(out)
     }
 

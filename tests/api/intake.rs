@@ -292,3 +292,30 @@ async fn the_desk_reads_its_mailbox_over_imaps_and_starttls_with_its_own_ca() {
         desk.one().await;
     }
 }
+
+#[tokio::test]
+async fn messages_another_process_moves_away_between_the_listing_and_the_fetch_are_left_to_it() {
+    let desk = TestDesk::spawn().await;
+    let p = People::new();
+    for n in 1..=3 {
+        Outgoing::text(&p.partner, &desk.address, &format!("Smart Account request {n}"), &p.form_en()).send().await;
+    }
+    wait_total(&desk.address, 3).await;
+    let mut mine = login(MAIN, &desk.address).await;
+    mine.select("INBOX").await.unwrap();
+    let listed = mine.all_uids().await.unwrap();
+    assert_eq!(listed.len(), 3);
+    let mut other = login(MAIN, &desk.address).await;
+    other.ensure_folder("Processed").await.unwrap();
+    other.select("INBOX").await.unwrap();
+    // As a pass does: sizes first, then the fetch, and the other process moves one in between.
+    assert_eq!(mine.sizes(&listed).await.unwrap().len(), 3);
+    other.move_to(&listed[..1], "Processed").await.unwrap();
+    // Dovecot answers `FETCH (UID n)` without the body for the moved one, then `NO [EXPUNGEISSUED]`.
+    let fetched = mine.fetch(&listed).await.unwrap();
+    let got: Vec<(u32, bool)> = fetched.iter().map(|f| (f.uid, f.body.is_some())).collect();
+    assert_eq!(got, [(listed[1], true), (listed[2], true)]);
+    assert!(fetched.iter().all(|f| f.body.as_ref().is_some_and(|b| b.len() as u32 == f.size)));
+    mine.logout().await;
+    other.logout().await;
+}

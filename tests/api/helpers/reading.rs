@@ -105,7 +105,7 @@ fn imap_settings(stack: Stack, user: &str) -> ImapSettings {
 
 /// A session as `user`: with the password, or for the token-only
 /// `oauth-*` mailboxes of the XOAUTH2 stack, with a reader's token.
-async fn login(stack: Stack, user: &str) -> Imap {
+pub async fn login(stack: Stack, user: &str) -> Imap {
     if !user.starts_with("oauth-") {
         return Imap::connect(&imap_settings(stack, user), None).await.expect("test IMAP login");
     }
