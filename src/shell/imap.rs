@@ -81,9 +81,14 @@ async fn collect_present<T>(
         }
     }
     if gone {
-        tracing::info!("some messages were moved by another process meanwhile; the rest are processed");
+        moved_meanwhile_said(None);
     }
     Ok(out)
+}
+
+/// The log line of messages another process took while this one fetched (how many, when known).
+fn moved_meanwhile_said(messages: Option<usize>) {
+    tracing::info!(messages, "some messages were moved by another process meanwhile; the rest are processed");
 }
 
 /// `NO [EXPUNGEISSUED]` (RFC 5530): the messages asked for were expunged meanwhile.
@@ -288,10 +293,7 @@ impl Imap {
             let before = out.len();
             out.retain(|f| f.body.is_some() || there.contains(&f.uid));
             if out.len() < before {
-                tracing::info!(
-                    messages = before - out.len(),
-                    "some messages were moved by another process meanwhile; the rest are processed"
-                );
+                moved_meanwhile_said(Some(before - out.len()));
             }
         }
         Ok(out)

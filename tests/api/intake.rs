@@ -311,7 +311,7 @@ async fn messages_another_process_moves_away_between_the_listing_and_the_fetch_a
     // As a pass does: sizes first, then the fetch, and the other process moves one in between.
     assert_eq!(mine.sizes(&listed).await.unwrap().len(), 3);
     other.move_to(&listed[..1], "Processed").await.unwrap();
-    // Dovecot answers `FETCH (UID n)` without the body for the moved one, then `NO [EXPUNGEISSUED]`.
+    // Dovecot answers `FETCH (UID n)` without the body for the moved one, then `OK [EXPUNGEISSUED]`.
     let fetched = mine.fetch(&listed).await.unwrap();
     let got: Vec<(u32, bool)> = fetched.iter().map(|f| (f.uid, f.body.is_some())).collect();
     assert_eq!(got, [(listed[1], true), (listed[2], true)]);
