@@ -27,6 +27,31 @@
 #   MAILSTACK_DIR=/var/lib/smartacct-mailstack-oauth MAILSTACK_SMTP_PORT=2527 MAILSTACK_SUBMISSION_PORT=2589 \
 #   MAILSTACK_IMAP_PORT=1145 MAILSTACK_IMAPS_PORT=1995 MAILSTACK_OAUTH2_PORT=8431 scripts/mailstack.sh up
 #
+# With MAILSTACK_MILTERS=1 the stack authenticates mail as a receiving MX
+# does: Postfix is mx.example.test, and real OpenDKIM and OpenDMARC milters
+# (Debian's opendkim, opendmarc) verify what reaches the SMTP port and write
+# `Authentication-Results: mx.example.test; ...` (OpenDMARC never rejects: a
+# failing message is delivered with dmarc=fail, the reader decides). A local
+# DNS server (dnsmasq, on $MAILSTACK_DNS_ADDR port 53, default 127.0.53.1; its
+# address is written in $MAILSTACK_DIR/dns/address) serves the test domains'
+# records: DKIM keys (selector s2026) of partner.test and customer.test,
+# `_dmarc` = `v=DMARC1; p=reject` for both, `v=DMARC1; p=none` for
+# monitor.test, and `v=spf1 -all` everywhere, so SPF never passes and DMARC
+# rests on the DKIM signature alone. MAILSTACK_SIGNING_PORT stands for the
+# partners' and customers' own outbound server: mail From partner.test or
+# customer.test sent there is DKIM-signed (keys made here by opendkim-genkey,
+# under $MAILSTACK_DIR/dkim), then handed to the SMTP port, where it is
+# verified like any other mail. Mail sent straight to the SMTP port is what a
+# forger sends. MAILSTACK_STRIP_FORGED_AR=1 also drops, in Postfix's cleanup,
+# the Authentication-Results headers naming mx.example.test that the sender
+# wrote (off by default: readers must not trust those anyway). OpenDMARC
+# reads /etc/resolv.conf only, so it runs in a private mount namespace where a
+# resolv.conf naming the local DNS server is bind-mounted over the machine's
+# (which is never changed). The tests' authenticating stack:
+#   MAILSTACK_DIR=/var/lib/smartacct-mailstack-auth MAILSTACK_SMTP_PORT=2528 MAILSTACK_SUBMISSION_PORT=2590 \
+#   MAILSTACK_IMAP_PORT=1146 MAILSTACK_IMAPS_PORT=1996 MAILSTACK_MILTERS=1 MAILSTACK_SIGNING_PORT=2628 \
+#   scripts/mailstack.sh up
+#
 # Everything lives under $MAILSTACK_DIR (default /var/lib/smartacct-mailstack);
 # the CA the clients must trust is $MAILSTACK_DIR/tls/ca.crt.
 set -euo pipefail
@@ -37,6 +62,17 @@ SUBMISSION_PORT=${MAILSTACK_SUBMISSION_PORT:-2587}
 IMAP_PORT=${MAILSTACK_IMAP_PORT:-1143}
 IMAPS_PORT=${MAILSTACK_IMAPS_PORT:-1993}
 OAUTH2_PORT=${MAILSTACK_OAUTH2_PORT:-}
+MILTERS=${MAILSTACK_MILTERS:-}
+SIGNING_PORT=${MAILSTACK_SIGNING_PORT:-2628}
+DNS_ADDR=${MAILSTACK_DNS_ADDR:-127.0.53.1}
+STRIP_FORGED_AR=${MAILSTACK_STRIP_FORGED_AR:-}
+[ "$MILTERS" = 0 ] && MILTERS=""
+# The authserv-id the milters write, and so the MTA's name, on a milter stack.
+AUTHSERV_ID=mx.example.test
+MYHOSTNAME=${MILTERS:+$AUTHSERV_ID}
+MYHOSTNAME=${MYHOSTNAME:-mail.example.test}
+SELECTOR=s2026
+SIGNED_DOMAINS="partner.test customer.test"
 HERE=$(cd "$(dirname "$0")" && pwd)
 DOMAINS="example.test partner.test customer.test"
 
@@ -45,24 +81,33 @@ die() { log "$*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (it installs packages and starts the servers)"
 
-answers() { # port -> 0 when something listens on 127.0.0.1:port
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+answers() { # port [address] -> 0 when something listens on address:port (default 127.0.0.1)
+    (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null
 }
 
 install_packages() {
-    if command -v dovecot >/dev/null && [ -x /usr/lib/dovecot/lmtp ] && command -v postfix >/dev/null \
-        && command -v openssl >/dev/null && /usr/bin/python3 -c 'import dkim, nacl' 2>/dev/null; then
+    local milter_packages=""
+    # A milter stack's OpenDKIM (signing and verifying), opendkim-genkey,
+    # OpenDMARC, and dnsmasq (the binary only: no service of its own starts).
+    if [ -n "$MILTERS" ] && ! { command -v opendkim >/dev/null && command -v opendkim-genkey >/dev/null \
+        && command -v opendmarc >/dev/null && command -v dnsmasq >/dev/null && command -v unshare >/dev/null; }; then
+        milter_packages="opendkim opendkim-tools opendmarc dnsmasq-base util-linux publicsuffix"
+    fi
+    if [ -z "$milter_packages" ] && command -v dovecot >/dev/null && [ -x /usr/lib/dovecot/lmtp ] \
+        && command -v postfix >/dev/null && command -v openssl >/dev/null \
+        && /usr/bin/python3 -c 'import dkim, nacl' 2>/dev/null; then
         return
     fi
     # python3-dkim (dkimpy, with python3-nacl for Ed25519): the independent
     # verifier the DKIM tests check the received copies with (run by /usr/bin/python3,
     # whatever python3 comes first on PATH).
-    log "installing dovecot-imapd dovecot-lmtpd postfix python3-dkim"
+    log "installing dovecot-imapd dovecot-lmtpd postfix python3-dkim $milter_packages"
     export DEBIAN_FRONTEND=noninteractive
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     apt-get update -qq
+    # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends dovecot-imapd dovecot-lmtpd postfix openssl ca-certificates \
-        python3-dkim python3-nacl >/dev/null
+        python3-dkim python3-nacl $milter_packages >/dev/null
 }
 
 ensure_vmail() {
@@ -204,6 +249,280 @@ stop_oauth2() {
     rm -f "$BASE/run/oauth2.pid"
 }
 
+# --- The milter stack (MAILSTACK_MILTERS=1): DNS, DKIM keys, OpenDKIM, OpenDMARC ---
+
+# The DKIM keys of the signing domains, made once (opendkim-genkey, RSA 2048)
+# and kept across resets, readable by the opendkim user only.
+make_dkim_keys() {
+    local d
+    mkdir -p "$BASE/dkim"
+    for d in $SIGNED_DOMAINS; do
+        [ -s "$BASE/dkim/$d/$SELECTOR.private" ] && continue
+        mkdir -p "$BASE/dkim/$d"
+        opendkim-genkey -b 2048 -h sha256 -d "$d" -s "$SELECTOR" -D "$BASE/dkim/$d" \
+            || die "opendkim-genkey failed for $d"
+    done
+    : >"$BASE/dkim/key.table.new"
+    : >"$BASE/dkim/signing.table.new"
+    for d in $SIGNED_DOMAINS; do
+        echo "$SELECTOR._domainkey.$d $d:$SELECTOR:$BASE/dkim/$d/$SELECTOR.private" >>"$BASE/dkim/key.table.new"
+        echo "*@$d $SELECTOR._domainkey.$d" >>"$BASE/dkim/signing.table.new"
+    done
+    mv "$BASE/dkim/key.table.new" "$BASE/dkim/key.table"
+    mv "$BASE/dkim/signing.table.new" "$BASE/dkim/signing.table"
+    chown -R opendkim:opendkim "$BASE/dkim"
+    chmod 700 "$BASE/dkim"/*/
+    chmod 600 "$BASE/dkim"/*/*.private
+}
+
+# The public key of a signing domain as a DKIM record's p= (base64 of the DER SubjectPublicKeyInfo).
+dkim_public_key() {
+    openssl pkey -in "$BASE/dkim/$1/$SELECTOR.private" -pubout -outform DER 2>/dev/null | base64 -w0
+}
+
+# dnsmasq: authoritative-looking answers for *.test from this file only (no
+# upstream, no /etc/hosts), UDP and TCP on $DNS_ADDR:53. A TXT value longer
+# than 255 bytes is split into several strings, as DNS requires.
+write_dns_conf() {
+    local d="$BASE/dns" dom key chunks i
+    mkdir -p "$d" "$BASE/run" "$BASE/log"
+    {
+        echo "# generated by scripts/mailstack.sh"
+        echo "listen-address=$DNS_ADDR"
+        echo "port=53"
+        echo "bind-interfaces"
+        echo "no-resolv"
+        echo "no-hosts"
+        echo "no-poll"
+        echo "no-negcache"
+        echo "local=/test/"
+        echo "user=root"
+        echo "pid-file=$BASE/run/dnsmasq.pid"
+        echo "log-facility=$BASE/log/dnsmasq.log"
+        echo "log-queries"
+        for dom in $SIGNED_DOMAINS; do
+            key=$(dkim_public_key "$dom")
+            [ -n "$key" ] || die "no public key for $dom"
+            chunks=""
+            for ((i = 0; i < ${#key}; i += 240)); do chunks="$chunks,\"${key:i:240}\""; done
+            chunks=${chunks/#,\"/,\"p=}
+            echo "txt-record=$SELECTOR._domainkey.$dom,\"v=DKIM1; h=sha256; k=rsa; \"$chunks"
+            echo "txt-record=_dmarc.$dom,\"v=DMARC1; p=reject\""
+            echo "txt-record=$dom,\"v=spf1 -all\""
+        done
+        # A domain that only monitors: DMARC fails, the policy says do nothing.
+        echo "txt-record=_dmarc.monitor.test,\"v=DMARC1; p=none\""
+        echo "txt-record=monitor.test,\"v=spf1 -all\""
+        echo "txt-record=example.test,\"v=spf1 -all\""
+    } >"$d/dnsmasq.conf"
+    printf 'nameserver %s\noptions timeout:2 attempts:2\n' "$DNS_ADDR" >"$d/resolv.conf"
+    echo "$DNS_ADDR:53" >"$d/address"
+}
+
+# OpenDKIM twice (the partners' signer, our verifier) and OpenDMARC, each
+# with its own directory under run/ (socket and pid file, owned by its user).
+write_milter_conf() {
+    mkdir -p "$BASE/opendkim" "$BASE/opendmarc"
+    # No SMTP client is "internal" to our MX: mail from 127.0.0.1 is verified, not skipped.
+    echo "192.0.2.1" >"$BASE/opendkim/internal-hosts"
+    echo "192.0.2.1" >"$BASE/opendmarc/ignore-hosts"
+    # OpenDKIM resolves with libunbound, which by default never queries a
+    # loopback address and answers NXDOMAIN itself for the special-use test.
+    # domain (RFC 6761): allow both, and forward every query to our DNS server.
+    cat >"$BASE/opendkim/unbound.conf" <<EOF
+server:
+    do-not-query-localhost: no
+    local-zone: "test." nodefault
+forward-zone:
+    name: "."
+    forward-addr: $DNS_ADDR
+EOF
+    cat >"$BASE/opendkim/verify.conf" <<EOF
+# generated by scripts/mailstack.sh: the receiving MX's DKIM verifier
+Mode v
+AuthservID $AUTHSERV_ID
+AlwaysAddARHeader yes
+InternalHosts $BASE/opendkim/internal-hosts
+Nameservers $DNS_ADDR
+ResolverConfiguration $BASE/opendkim/unbound.conf
+DNSTimeout 5
+Socket local:$BASE/run/opendkim-verify/opendkim.sock
+PidFile $BASE/run/opendkim-verify/opendkim.pid
+UserID opendkim:opendkim
+UMask 0111
+Syslog no
+$(verify_strip_ar)
+EOF
+    cat >"$BASE/opendkim/sign.conf" <<EOF
+# generated by scripts/mailstack.sh: the partners' and customers' outbound signer
+Mode s
+KeyTable file:$BASE/dkim/key.table
+SigningTable refile:$BASE/dkim/signing.table
+InternalHosts 127.0.0.1
+Canonicalization relaxed/relaxed
+SignatureAlgorithm rsa-sha256
+OversignHeaders From
+Socket local:$BASE/run/opendkim-sign/opendkim.sock
+PidFile $BASE/run/opendkim-sign/opendkim.pid
+UserID opendkim:opendkim
+UMask 0111
+Syslog no
+EOF
+    local psl=/usr/share/publicsuffix/public_suffix_list.dat
+    cat >"$BASE/opendmarc/opendmarc.conf" <<EOF
+# generated by scripts/mailstack.sh: the receiving MX's DMARC evaluation; it
+# reads the DKIM result from OpenDKIM's Authentication-Results (same authserv-id)
+AuthservID $AUTHSERV_ID
+TrustedAuthservIDs $AUTHSERV_ID
+IgnoreHosts $BASE/opendmarc/ignore-hosts
+RejectFailures false
+SPFSelfValidate false
+SPFIgnoreResults true
+FailureReports false
+RequiredHeaders false
+$([ -f "$psl" ] && echo "PublicSuffixList $psl")
+Socket local:$BASE/run/opendmarc/opendmarc.sock
+PidFile $BASE/run/opendmarc/opendmarc.pid
+UserID opendmarc:opendmarc
+UMask 0111
+Syslog false
+EOF
+}
+
+# MAILSTACK_STRIP_FORGED_AR=1: the options that drop forged Authentication-Results (see write_postfix_conf).
+verify_strip_ar() {
+    [ -n "$STRIP_FORGED_AR" ] || return 0
+    echo "RemoveARFrom $AUTHSERV_ID"
+    echo "RemoveARAll yes"
+}
+
+alive() { # pidfile -> 0 when its process runs
+    [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# Stops the process of a pid file (ours: under $BASE) and waits until it is gone.
+stop_pidfile() {
+    local pidfile=$1 pid i
+    [ -s "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+}
+
+# Starts (or restarts, when its configuration files changed since) one
+# daemon: NAME READY-TEST CONFIG-FILE... -- COMMAND...
+run_daemon() {
+    local name=$1 ready=$2 pidfile sum i
+    shift 2
+    local files=()
+    while [ "$1" != -- ]; do files+=("$1"); shift; done
+    shift
+    pidfile=$(daemon_pidfile "$name")
+    sum=$(cat "${files[@]}" | md5sum)
+    if alive "$pidfile" && [ "$sum" = "$(cat "$BASE/run/$name.config-sum" 2>/dev/null)" ] && $ready; then
+        return 0
+    fi
+    stop_pidfile "$pidfile"
+    "$@" </dev/null >>"$BASE/log/$name.log" 2>&1 || { tail -n 5 "$BASE/log/$name.log" >&2; die "$name did not start"; }
+    for i in $(seq 1 100); do
+        if alive "$pidfile" && $ready; then
+            echo "$sum" >"$BASE/run/$name.config-sum"
+            return 0
+        fi
+        sleep 0.05
+    done
+    tail -n 5 "$BASE/log/$name.log" >&2 || true
+    die "$name did not start; log in $BASE/log/$name.log"
+}
+
+daemon_pidfile() {
+    case $1 in
+        dnsmasq) echo "$BASE/run/dnsmasq.pid" ;;
+        *) echo "$BASE/run/$1/${1%-*}.pid" ;;
+    esac
+}
+
+dns_ready() { answers 53 "$DNS_ADDR"; }
+opendkim_verify_ready() { [ -S "$BASE/run/opendkim-verify/opendkim.sock" ]; }
+opendkim_sign_ready() { [ -S "$BASE/run/opendkim-sign/opendkim.sock" ]; }
+opendmarc_ready() { [ -S "$BASE/run/opendmarc/opendmarc.sock" ]; }
+
+start_milters() {
+    [ -n "$MILTERS" ] || return 0
+    mkdir -p "$BASE/run" "$BASE/log"
+    make_dkim_keys
+    write_dns_conf
+    write_milter_conf
+    local d
+    for d in opendkim-verify opendkim-sign; do
+        mkdir -p "$BASE/run/$d"
+        chown opendkim:opendkim "$BASE/run/$d"
+    done
+    mkdir -p "$BASE/run/opendmarc"
+    chown opendmarc:opendmarc "$BASE/run/opendmarc"
+    local k="$BASE/opendkim" m="$BASE/opendmarc"
+    run_daemon dnsmasq dns_ready "$BASE/dns/dnsmasq.conf" -- dnsmasq --conf-file="$BASE/dns/dnsmasq.conf"
+    run_daemon opendkim-verify opendkim_verify_ready "$k/verify.conf" "$k/unbound.conf" "$k/internal-hosts" -- \
+        opendkim -x "$k/verify.conf"
+    run_daemon opendkim-sign opendkim_sign_ready "$k/sign.conf" "$BASE/dkim/key.table" "$BASE/dkim/signing.table" -- \
+        opendkim -x "$k/sign.conf"
+    # OpenDMARC (and libspf2) resolve through /etc/resolv.conf only: in a
+    # private mount namespace, ours is bind-mounted over it.
+    run_daemon opendmarc opendmarc_ready "$m/opendmarc.conf" "$m/ignore-hosts" "$BASE/dns/resolv.conf" -- \
+        unshare --mount --propagation private -- sh -c 'mount --bind "$1" /etc/resolv.conf && exec opendmarc -c "$2"' \
+        sh "$BASE/dns/resolv.conf" "$m/opendmarc.conf"
+}
+
+stop_milters() {
+    local name
+    for name in opendmarc opendkim-sign opendkim-verify dnsmasq; do
+        stop_pidfile "$(daemon_pidfile "$name")"
+        rm -f "$BASE/run/$name.config-sum"
+    done
+}
+
+milters_up() {
+    [ -n "$MILTERS" ] || return 0
+    answers "$SIGNING_PORT" && alive "$(daemon_pidfile dnsmasq)" && dns_ready \
+        && alive "$(daemon_pidfile opendkim-verify)" && alive "$(daemon_pidfile opendkim-sign)" \
+        && alive "$(daemon_pidfile opendmarc)"
+}
+
+# master.cf on a milter stack: the SMTP port's verifying milters, and the
+# signing port, whose signed mail goes on to the SMTP port through the
+# "outbound" client (named outbound.partner.test: Postfix would otherwise see
+# its own name in the greeting and call it a loop).
+milter_smtpd_options() {
+    [ -n "$MILTERS" ] || return 0
+    echo "  -o smtpd_milters=unix:$BASE/run/opendkim-verify/opendkim.sock,unix:$BASE/run/opendmarc/opendmarc.sock"
+    [ -z "$STRIP_FORGED_AR" ] || echo "  -o cleanup_service_name=cleanup-inbound"
+}
+
+milter_services() {
+    [ -n "$MILTERS" ] || return 0
+    cat <<EOF
+127.0.0.1:$SIGNING_PORT inet n - n - - smtpd
+  -o syslog_name=postfix/signing
+  -o myhostname=outbound.partner.test
+  -o smtpd_milters=unix:$BASE/run/opendkim-sign/opendkim.sock
+  -o content_filter=outbound:[127.0.0.1]:$SMTP_PORT
+outbound  unix  -       -       n       -       -       smtp
+  -o syslog_name=postfix/outbound
+  -o myhostname=outbound.partner.test
+EOF
+    [ -n "$STRIP_FORGED_AR" ] || return 0
+    # The sender's own "Authentication-Results: mx.example.test" headers go;
+    # header_checks never see the milters' headers (milter_header_checks would).
+    printf '/^Authentication-Results:[[:space:]]*%s([[:space:];]|$)/ IGNORE\n' "${AUTHSERV_ID//./\\.}" \
+        >"$BASE/postfix/forged-ar.regexp"
+    cat <<EOF
+cleanup-inbound unix n  -       n       -       0       cleanup
+  -o header_checks=regexp:$BASE/postfix/forged-ar.regexp
+EOF
+}
+
 write_postfix_conf() {
     local cfg="$BASE/postfix"
     mkdir -p "$cfg" "$BASE/postfix-queue" "$BASE/postfix-data" "$BASE/log"
@@ -217,7 +536,7 @@ mail_owner = postfix
 setgid_group = postdrop
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
-myhostname = mail.example.test
+myhostname = $MYHOSTNAME
 mydomain = example.test
 myorigin = example.test
 mydestination =
@@ -252,9 +571,13 @@ maillog_file_prefixes = $BASE/log
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = $BASE/run/dovecot/auth-client
 EOF
+    # A milter that does not answer defers the mail: nothing arrives unchecked.
+    [ -z "$MILTERS" ] || echo "milter_default_action = tempfail" >>"$cfg/main.cf"
+    local nl=$'\n' inbound_options
+    inbound_options=$(milter_smtpd_options)
     cat >"$cfg/master.cf" <<EOF
 # generated by scripts/mailstack.sh
-127.0.0.1:$SMTP_PORT inet n - n - - smtpd
+127.0.0.1:$SMTP_PORT inet n - n - - smtpd${inbound_options:+$nl$inbound_options}
 127.0.0.1:$SUBMISSION_PORT inet n - n - - smtpd
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
@@ -283,6 +606,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 nouser    unix  -       n       n       -       -       pipe
   flags= user=nobody argv=/bin/false
 EOF
+    [ -z "$MILTERS" ] || milter_services >>"$cfg/master.cf"
     # Postfix only accepts a non-default config directory that the default
     # main.cf names; it also sleeps when main.cf looks newer than now.
     touch /etc/postfix/main.cf
@@ -299,8 +623,10 @@ start() {
     # Even with the servers up: the tests' own tools (python3-dkim) may be new.
     install_packages
     if answers "$SMTP_PORT" && answers "$IMAP_PORT" && answers "$IMAPS_PORT" \
-        && { [ -z "$OAUTH2_PORT" ] || answers "$OAUTH2_PORT"; }; then
+        && { [ -z "$OAUTH2_PORT" ] || answers "$OAUTH2_PORT"; } && { [ -z "$MILTERS" ] || answers "$SIGNING_PORT"; }; then
         log "already running (SMTP $SMTP_PORT, IMAP $IMAP_PORT, IMAPS $IMAPS_PORT)"
+        # The milters and the DNS server: started if one stopped, restarted on a new configuration.
+        start_milters
         # Started by an earlier version of this script: Postfix takes today's configuration.
         local before
         before=$(cat "$BASE/postfix/main.cf" "$BASE/postfix/master.cf" 2>/dev/null | md5sum)
@@ -317,14 +643,21 @@ start() {
     write_dovecot_conf
     write_postfix_conf
     start_oauth2
+    start_milters
     dovecot -c "$BASE/dovecot/dovecot.conf" </dev/null >>"$BASE/log/dovecot-start.log" 2>&1 || true
     postfix -c "$BASE/postfix" check >>"$BASE/log/postfix-start.log" 2>&1 || true
-    postfix -c "$BASE/postfix" start </dev/null >>"$BASE/log/postfix-start.log" 2>&1 || true
+    if postfix -c "$BASE/postfix" status >/dev/null 2>&1; then
+        # Running without a port asked for now (e.g. started before without milters).
+        postfix -c "$BASE/postfix" reload >>"$BASE/log/postfix-start.log" 2>&1 || true
+    else
+        postfix -c "$BASE/postfix" start </dev/null >>"$BASE/log/postfix-start.log" 2>&1 || true
+    fi
     local i
     for i in $(seq 1 100); do
         if answers "$SMTP_PORT" && answers "$IMAP_PORT" && answers "$IMAPS_PORT" \
-            && [ -S "$BASE/run/dovecot/lmtp" ]; then
+            && [ -S "$BASE/run/dovecot/lmtp" ] && milters_up; then
             log "up: SMTP 127.0.0.1:$SMTP_PORT, submission $SUBMISSION_PORT, IMAP $IMAP_PORT (STARTTLS), IMAPS $IMAPS_PORT; CA $BASE/tls/ca.crt"
+            [ -z "$MILTERS" ] || log "milters: OpenDKIM and OpenDMARC on SMTP $SMTP_PORT as $AUTHSERV_ID; DKIM signing port $SIGNING_PORT ($SIGNED_DOMAINS, selector $SELECTOR); DNS $(cat "$BASE/dns/address") (UDP and TCP)${STRIP_FORGED_AR:+; forged Authentication-Results stripped}"
             return
         fi
         sleep 0.1
@@ -341,6 +674,7 @@ stop() {
     if [ -f "$BASE/dovecot/dovecot.conf" ]; then
         doveadm -c "$BASE/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true
     fi
+    stop_milters
     local i
     for i in $(seq 1 100); do
         if ! answers "$SMTP_PORT" && ! answers "$IMAP_PORT"; then
@@ -396,7 +730,7 @@ case "${1:-}" in
         die "Dovecot did not start"
         ;;
     status)
-        if answers "$SMTP_PORT" && answers "$IMAP_PORT"; then echo up; else echo down; exit 1; fi
+        if answers "$SMTP_PORT" && answers "$IMAP_PORT" && milters_up; then echo up; else echo down; exit 1; fi
         ;;
     *)
         echo "usage: $0 up|down|reset|status|stop-smtp|start-smtp|restart-imap|stop-imap|start-imap" >&2
