@@ -4,6 +4,7 @@ use std::{path::PathBuf, str::FromStr, time::Duration};
 use super::operations::{LogSettings, MetricsSettings};
 use super::reader::{ConfigError, Section};
 use crate::domain::{EmailAddress, Locale};
+use crate::read::auth_results::{DmarcPolicy, TrustedServer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Security {
@@ -87,8 +88,10 @@ pub struct Settings {
 /// `[security]` (SPEC §9).
 #[derive(Debug, Clone, Default)]
 pub struct SecuritySettings {
-    /// The authserv-id of our own receiving server: only its `Authentication-Results` are read.
-    pub authserv_id: Option<String>,
+    /// Our own receiving server (`authserv_id`): only its `Authentication-Results` are read.
+    pub trusted: Option<TrustedServer>,
+    /// What a fail (or no pass) does to a form or a command.
+    pub dmarc: DmarcPolicy,
 }
 
 #[derive(Debug, Clone)]
@@ -667,17 +670,30 @@ fn oauth2_section(
 /// `[security]`.
 fn security_section(root: &toml::Table) -> Result<SecuritySettings, ConfigError> {
     let mut s = Section::new(root, "security")?;
-    let authserv_id = s.string("authserv_id")?;
-    if let Some(id) = &authserv_id
-        && (id.is_empty() || !id.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b)))
-    {
+    let trusted = match s.string("authserv_id")? {
+        None => None,
+        Some(id) if id.eq_ignore_ascii_case("microsoft365") => Some(TrustedServer::Microsoft365),
+        Some(id)
+            if !id.is_empty() && id.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b)) =>
+        {
+            Some(TrustedServer::Id(id))
+        }
+        Some(id) => {
+            return Err(ConfigError::new(
+                "security.authserv_id",
+                format!("{id:?} is not an authserv-id (a host name like mx.example.com, or \"microsoft365\")"),
+            ));
+        }
+    };
+    let dmarc = s.choice("dmarc", DmarcPolicy::RefuseFail, DmarcPolicy::CHOICES)?;
+    if dmarc == DmarcPolicy::RequirePass && trusted.is_none() {
         return Err(ConfigError::new(
-            "security.authserv_id",
-            format!("{id:?} is not an authserv-id (a host name like mx.example.com)"),
+            "security.dmarc",
+            "\"require-pass\" needs security.authserv_id: without a trusted server nothing could pass",
         ));
     }
     s.finish()?;
-    Ok(SecuritySettings { authserv_id })
+    Ok(SecuritySettings { trusted, dmarc })
 }
 
 fn check_ca(path: &Option<PathBuf>, key: &str) -> Result<(), ConfigError> {

@@ -487,6 +487,11 @@ async fn load_known(
             (known.partner_open, known.partner_created_today) = batch.partner_counts(sender, since).await?;
         }
     }
+    // Where a refusal of a mail that failed authentication may go (the envelope sender, once a day).
+    if let Some(envelope) = inbound.mail.return_path.as_ref().filter(|_| app.settings.security.trusted.is_some()) {
+        let since = now - Duration::hours(24);
+        known.envelope_answers_today = batch.answers_since(envelope, since).await?.0;
+    }
     Ok(known)
 }
 

@@ -181,7 +181,8 @@ impl Batch {
     /// Applies everything a message caused. A message already recorded changes
     /// nothing (`Duplicate`); a request that changed meanwhile fails it with
     /// `Conflict`, and the batch must then be dropped (its message is read
-    /// again). A command's verdict is kept with `raw`, the message as received.
+    /// again). A form's or command's verdict is kept with `raw`, the message as
+    /// received (a refused form's with no request).
     pub async fn apply_inbound(
         &mut self,
         record: &InboundRecord,
@@ -208,7 +209,7 @@ impl Batch {
                 .execute(&mut **tx)
                 .await?;
         }
-        if let (Some(verdict), Some(request_id)) = (&decision.verdict, request_id) {
+        if let Some(verdict) = &decision.verdict {
             let sender = record.sender.as_deref().unwrap_or("");
             super::evidence::insert(tx, request_id, inbound_id, verdict, sender, raw, now).await?;
         }

@@ -46,7 +46,7 @@ impl Store {
 /// Written in the transaction that applies (or refuses) the command.
 pub(super) async fn insert(
     tx: &mut Transaction<'static, Any>,
-    request_id: i64,
+    request_id: Option<i64>,
     inbound_id: i64,
     verdict: &Verdict,
     sender: &str,

@@ -22,7 +22,7 @@ use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Reference, State, Step};
 use crate::email::{Content, EmailPlan, Kind, Origin};
 pub use crate::read::Inbound;
-pub use crate::read::auth_results::{Dmarc, DmarcVerdict};
+pub use crate::read::auth_results::{Authentication, Dmarc, DmarcPolicy, DmarcVerdict, TrustedServer};
 use crate::read::automatic;
 use crate::request::Request;
 
@@ -44,6 +44,10 @@ pub struct Known {
     /// The refusals (kind, request) already sent to this sender in the last 24
     /// hours: one sender gets the same refusal about one request once a day.
     pub answered_today: Vec<(Kind, i64)>,
+    /// Refusals and error answers already sent in the last 24 hours to the
+    /// mail's envelope sender (Return-Path), where a refusal of a mail that
+    /// failed authentication may go: at most one a day.
+    pub envelope_answers_today: u32,
     /// Live requests of the sender as a partner.
     pub partner_open: u32,
     /// Requests the sender made as a partner in the last 24 hours.
@@ -262,12 +266,13 @@ pub struct Decision {
     pub verdict: Option<Verdict>,
 }
 
-/// The proof of a command's decision: what let it through, or what stopped it.
+/// The proof of a form's or a command's decision: what let it through, or what stopped it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
-    /// `SUBMIT`, `CANCEL`, `ACCEPT` or `DECLINE`.
+    /// `FORM`, `SUBMIT`, `CANCEL`, `ACCEPT` or `DECLINE`.
     pub command: &'static str,
-    pub step: Step,
+    /// The step a command answered; none for a form.
+    pub step: Option<Step>,
     /// The reply key that named the request and step: its step prefix and the
     /// start of its SHA-256 (never the token itself).
     pub key: String,
@@ -280,11 +285,11 @@ pub struct Verdict {
 impl Verdict {
     /// One line for `requests show`.
     pub fn describe(&self) -> String {
+        let step = self.step.map(|s| format!(" on the {} step", s.name())).unwrap_or_default();
         format!(
-            "{} {} on the {} step: key {}; {}; {}",
+            "{} {}{step}: key {}; {}; {}",
             self.command,
             if self.applied { "applied" } else { "refused" },
-            self.step.name(),
             self.key,
             self.sender,
             self.dmarc.describe()
@@ -354,9 +359,11 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         return Decision::new(Outcome::IgnoredAutomatic, "no usable From address");
     };
 
+    // One verdict per mail, applied alike to forms and to every command.
+    let auth = Authentication::read(mail, s.security.trusted.as_ref());
     let partner = s.is_partner(&sender);
     let fresh_form = partner && !inbound.own_form.is_empty();
-    let as_reply = reply::Reply { inbound, sender: &sender, known, env };
+    let as_reply = reply::Reply { inbound, sender: &sender, known, env, auth: &auth };
     if let Some((request, step)) = &known.keyed {
         // A partner answering an old thread (the CANCEL acknowledgement, say)
         // with a new form in their own words is sending a new request.
@@ -372,7 +379,10 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
     }
     if !partner {
         let mut d = Decision::new(Outcome::Refused, format!("{sender} is not in partners.allow"));
-        if s.partners.unknown_sender == crate::configuration::UnknownSender::Reply {
+        if auth.refused(s.security.dmarc) {
+            // An answer would go to an address the sender did not prove.
+            d.detail.push_str(&format!(" (no answer: {})", auth.describe()));
+        } else if s.partners.unknown_sender == crate::configuration::UnknownSender::Reply {
             let content = Content::NotAuthorized {
                 refusal: crate::email::Refusal::UnknownSender,
                 sender: sender.to_string(),
@@ -382,7 +392,36 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
         }
         return d;
     }
-    new_request::from_form(inbound, &sender, known, env)
+    new_request::from_form(inbound, &sender, &auth, known, env)
+}
+
+/// A form or a command refused on its authentication: nothing changes; one
+/// answer a day, only to the envelope sender the trusted server's SPF vouched
+/// for (never to the From, which may be forged: it would be backscatter).
+fn refuse_unauthenticated(
+    mut d: Decision,
+    inbound: &Inbound,
+    auth: &Authentication,
+    request: Option<&Request>,
+    known: &Known,
+    env: &Env<'_>,
+) -> Decision {
+    let sender = inbound.mail.from.as_ref().map(|a| a.to_string()).unwrap_or_default();
+    let Some(to) = &auth.proven else {
+        d.detail.push_str(" (no answer: the sender proved no address)");
+        return d;
+    };
+    if known.envelope_answers_today >= 1 {
+        d.detail.push_str(&format!(" (no answer: {to} had an answer today already)"));
+        return d;
+    }
+    let content =
+        Content::NotAuthorized { refusal: crate::email::Refusal::DmarcFailed, sender, request: request.cloned() };
+    let locale = request.map_or(env.settings.workflow.default_locale, |r| r.locale);
+    let mut plan = answer(inbound, content, locale);
+    plan.to = to.clone();
+    d.emails.push(plan);
+    d
 }
 
 /// The step `sender` may answer on this request now, if any: the partner

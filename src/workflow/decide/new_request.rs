@@ -1,13 +1,37 @@
 //! A partner's mail that is not a reply: the blank form, a refused form, a limit, or a new request.
-use super::{Decision, EventKind, Inbound, Known, Outcome, answer, expiry, queue_capped};
+use super::{
+    Authentication, Decision, EventKind, Inbound, Known, Outcome, Verdict, answer, expiry, queue_capped,
+    refuse_unauthenticated,
+};
 use crate::domain::{EmailAddress, Locale, State};
 use crate::email::{Content, EmailPlan, Origin, ProblemLine, Refusal};
 use crate::i18n;
 use crate::read::form::{self, Field, Own, Problem, RequestForm};
 use crate::request::Request;
 
-pub(super) fn from_form(inbound: &Inbound, sender: &EmailAddress, known: &Known, env: &super::Env<'_>) -> Decision {
+pub(super) fn from_form(
+    inbound: &Inbound,
+    sender: &EmailAddress,
+    auth: &Authentication,
+    known: &Known,
+    env: &super::Env<'_>,
+) -> Decision {
     let s = env.settings;
+    let verdict = |applied| Verdict {
+        command: "FORM",
+        step: None,
+        key: "none".into(),
+        sender: format!("{sender} is in partners.allow"),
+        dmarc: auth.dmarc.clone(),
+        applied,
+    };
+    if auth.refused(s.security.dmarc) {
+        // Checked before anything is read or held: a forged form creates
+        // nothing, holds no domain and uses none of the partner's quota.
+        let mut d = Decision::new(Outcome::Refused, format!("form from {sender} refused: {}", auth.describe()));
+        d.verdict = Some(verdict(false));
+        return refuse_unauthenticated(d, inbound, auth, None, known, env);
+    }
     // The sender's own words first: a corrected form above a quoted answer
     // must not be mixed with the quote. A forwarded form has no own labels.
     let raw = if inbound.own_form.is_empty() { &inbound.form } else { &inbound.own_form };
@@ -77,7 +101,11 @@ pub(super) fn from_form(inbound: &Inbound, sender: &EmailAddress, known: &Known,
         erased_at: None,
     };
     let mut d = Decision::new(Outcome::RequestCreated, format!("{} for {}", request.reference, request.account_domain));
-    d.event(EventKind::Received, format!("request form from {sender} (Message-ID {})", inbound.mail.message_id));
+    d.event(
+        EventKind::Received,
+        format!("request form from {sender} (Message-ID {}; {})", inbound.mail.message_id, auth.describe()),
+    );
+    d.verdict = Some(verdict(true));
     if s.workflow.review {
         d.emails.push(answer(inbound, Content::Review { request: request.clone() }, request.locale));
         d.event(EventKind::ReviewSent, format!("review email to {sender}"));

@@ -1,8 +1,8 @@
 //! Replies: a command on a step (one guard for both steps), and replies that change nothing but are answered.
 use super::new_request::{submit, submitted_emails};
 use super::{
-    Decision, DmarcVerdict, EventKind, Inbound, Known, Outcome, Verdict, answer, deadline_passed, expiry, queue_capped,
-    waiting_on,
+    Authentication, Decision, EventKind, Inbound, Known, Outcome, Verdict, answer, deadline_passed, expiry,
+    queue_capped, refuse_unauthenticated, waiting_on,
 };
 use crate::domain::{EmailAddress, State, Step};
 use crate::email::{CancelledBy, Content, EmailPlan, Origin, Refusal, Unmatched};
@@ -16,6 +16,8 @@ pub(super) struct Reply<'a> {
     pub sender: &'a EmailAddress,
     pub known: &'a Known,
     pub env: &'a super::Env<'a>,
+    /// The mail's one authentication verdict.
+    pub auth: &'a Authentication,
 }
 
 /// Who may answer a step, and in which state the request waits on it.
@@ -31,12 +33,17 @@ fn party(request: &Request, step: Step) -> (&EmailAddress, State, Refusal, &'sta
 /// A reply carrying a step's key: the guard (the step's party, the state it
 /// waits in, its deadline), then the command read from the sender's own text.
 pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision {
-    let Reply { inbound, sender, known, env } = *c;
+    let Reply { inbound, sender, known, env, auth } = *c;
     let (allowed, waiting, refusal, role) = party(request, step);
     if sender != allowed {
         let mut d =
             Decision::about(request, Outcome::Refused, format!("{sender} is not the {role} of {}", request.reference));
         d.event(EventKind::Refused, format!("{sender} tried to answer the {}; only {allowed} may", step.name()));
+        if auth.refused(env.settings.security.dmarc) {
+            // An answer would go to an address the sender did not prove.
+            d.detail.push_str(&format!(" (no answer: {})", auth.describe()));
+            return d;
+        }
         let content = Content::NotAuthorized { refusal, sender: sender.to_string(), request: Some(request.clone()) };
         queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
         return d;
@@ -64,10 +71,6 @@ pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision 
         Command::Decline => (Outcome::Declined, EventKind::Declined, "DECLINE"),
         Command::None | Command::Ambiguous => return no_command(c, request, step, command),
     };
-    let dmarc = DmarcVerdict::read(
-        inbound.mail.header_values("authentication-results"),
-        env.settings.security.authserv_id.as_deref(),
-    );
     let key = inbound
         .keys
         .iter()
@@ -75,33 +78,27 @@ pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision 
         .map_or_else(|| "none".to_string(), |k| format!("{}-… (sha256 {}…)", step.prefix(), &k.token.hash()[..12]));
     let mut verdict = Verdict {
         command: word,
-        step,
+        step: Some(step),
         key,
         sender: format!("{sender} is the {role} of {}", request.reference),
-        dmarc,
+        dmarc: auth.dmarc.clone(),
         applied: false,
     };
-    if verdict.dmarc.failed() {
-        // The From may be forged: refused, recorded, and the address told (capped like every refusal).
-        let why = verdict.dmarc.describe();
+    if auth.refused(env.settings.security.dmarc) {
+        // The From may be forged: refused, recorded, and answered only where the sender proved an address.
+        let why = auth.describe();
         let mut d = Decision::about(
             request,
             Outcome::Refused,
-            format!("{word} for {} refused: {sender} failed DMARC ({why})", request.reference),
+            format!("{word} for {} refused: {sender} not authenticated ({why})", request.reference),
         );
         d.event(EventKind::Refused, format!("{word} from {sender} refused: {why}; nothing changed"));
-        let content = Content::NotAuthorized {
-            refusal: Refusal::DmarcFailed,
-            sender: sender.to_string(),
-            request: Some(request.clone()),
-        };
-        queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
         d.verdict = Some(verdict);
-        return d;
+        return refuse_unauthenticated(d, inbound, auth, Some(request), known, env);
     }
     verdict.applied = true;
     let mut d = Decision::about(request, outcome, format!("{} {}", request.reference, outcome.name()));
-    d.event(event, format!("{word} from {sender} ({})", verdict.dmarc.describe()));
+    d.event(event, format!("{word} from {sender} ({})", auth.describe()));
     d.verdict = Some(verdict);
     let (now, mut after) = (env.now, request.clone());
     let notice =
@@ -147,7 +144,7 @@ pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision 
 
 /// A reply to a step the request no longer waits on: nothing changes; say where it stands.
 fn wrong_state(c: &Reply<'_>, request: &Request, step: Step) -> Decision {
-    let Reply { inbound, sender, known, env } = *c;
+    let Reply { inbound, sender, known, env, .. } = *c;
     let detail = format!("{} is {}; reply not applied", request.reference, request.state.as_str());
     let mut d = Decision::about(request, Outcome::Unmatched, detail);
     d.event(EventKind::LateReply, format!("{} reply while {}; nothing changed", step.name(), request.state.as_str()));
@@ -164,7 +161,7 @@ fn wrong_state(c: &Reply<'_>, request: &Request, step: Step) -> Decision {
 
 /// No command word (or both) in the sender's own text: the choices again, with the reply address.
 fn no_command(c: &Reply<'_>, request: &Request, step: Step, command: Command) -> Decision {
-    let Reply { inbound, sender, known, env } = *c;
+    let Reply { inbound, sender, known, env, .. } = *c;
     let why = if command == Command::Ambiguous { Unmatched::Ambiguous } else { Unmatched::NoCommand };
     let detail = format!("{} reply to {}: {}", step.name(), request.reference, why.name());
     let mut d = Decision::about(request, Outcome::Unmatched, detail);
@@ -182,7 +179,7 @@ fn no_command(c: &Reply<'_>, request: &Request, step: Step, command: Command) ->
 /// A reply to a desk email that expects no answer, or a mail naming a
 /// reference without a key: nothing changes; say where the request stands.
 pub(super) fn about_a_request(c: &Reply<'_>) -> Decision {
-    let Reply { inbound, sender, known, env } = *c;
+    let Reply { inbound, sender, known, env, .. } = *c;
     let about = known.by_thread.as_ref().or(known.by_subject.as_ref());
     let locale = about.map_or(env.settings.workflow.default_locale, |r| r.locale);
     let why = match (&known.by_thread, &known.by_subject) {
@@ -210,7 +207,7 @@ pub(super) fn about_a_request(c: &Reply<'_>) -> Decision {
 
 /// A customer writing afresh to the desk about their pending request: pointed to it, with its reply address again.
 pub(super) fn customer_afresh(c: &Reply<'_>, request: &Request) -> Decision {
-    let Reply { inbound, sender, known, env } = *c;
+    let Reply { inbound, sender, known, env, .. } = *c;
     let mut d =
         Decision::about(request, Outcome::Unmatched, format!("{sender} wrote afresh about {}", request.reference));
     let content = Content::UnmatchedReply {

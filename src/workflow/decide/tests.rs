@@ -438,34 +438,46 @@ fn a_resend_past_the_deadline_is_refused_for_the_sweep_closes_it() {
 
 /// A reply as our server delivers it: its `Authentication-Results` on top.
 fn mail_with_results(from: &str, body: &str, results: &[&str]) -> Inbound {
+    mail_with_headers(from, body, results, "")
+}
+
+fn mail_with_headers(from: &str, body: &str, results: &[&str], more: &str) -> Inbound {
     let headers: String = results.iter().map(|r| format!("Authentication-Results: {r}\r\n")).collect();
     let raw = format!(
-        "{headers}From: {from}\r\nTo: desk+x@example.test\r\nSubject: Re: x\r\nMessage-ID: <m@x.test>\r\n\r\n{body}\r\n"
+        "{more}{headers}From: {from}\r\nTo: desk+x@example.test\r\nSubject: Re: x\r\nMessage-ID: <m@x.test>\r\n\r\n{body}\r\n"
     );
     Inbound::read(raw.as_bytes(), &a("desk@example.test"))
 }
 
-#[test]
-fn a_command_that_fails_dmarc_at_our_server_is_refused_and_changes_nothing() {
-    let now = Utc::now();
+fn checking(policy: &str) -> Settings {
     let mut s = settings();
-    s.security.authserv_id = Some("mx.example.test".into());
-    let cases = [
-        (State::AwaitingReview, Step::Review, PARTNER, "SUBMIT"),
-        (State::AwaitingReview, Step::Review, PARTNER, "CANCEL"),
-        (State::PendingCustomerAcceptance, Step::Activation, CUSTOMER, "ACCEPT"),
-        (State::PendingCustomerAcceptance, Step::Activation, CUSTOMER, "DECLINE"),
-    ];
-    for (state, step, from, word) in cases {
+    s.security.trusted = Some(TrustedServer::Id("mx.example.test".into()));
+    s.security.dmarc = DmarcPolicy::CHOICES.iter().find(|(n, _)| *n == policy).unwrap().1;
+    s
+}
+
+const COMMANDS: [(State, Step, &str, &str); 4] = [
+    (State::AwaitingReview, Step::Review, PARTNER, "SUBMIT"),
+    (State::AwaitingReview, Step::Review, PARTNER, "CANCEL"),
+    (State::PendingCustomerAcceptance, Step::Activation, CUSTOMER, "ACCEPT"),
+    (State::PendingCustomerAcceptance, Step::Activation, CUSTOMER, "DECLINE"),
+];
+
+#[test]
+fn a_command_that_fails_dmarc_at_our_server_is_refused_changes_nothing_and_answers_no_unproven_address() {
+    let now = Utc::now();
+    let s = checking("refuse-fail");
+    for (state, step, from, word) in COMMANDS {
         let known = Known { keyed: Some((request(state, InTime, now), step)), ..Known::default() };
         let inbound = mail_with_results(from, word, &["mx.example.test; dmarc=fail header.from=x"]);
         let d = decide(&inbound, &known, &env(&s, now));
         assert_eq!((d.outcome, d.change.is_some()), (Outcome::Refused, false), "{word}: {d:?}");
-        assert_eq!(d.emails.iter().map(EmailPlan::kind).collect::<Vec<_>>(), [Kind::NotAuthorized]);
+        assert!(d.emails.is_empty(), "the From may be forged: no answer to it: {:?}", d.emails);
+        assert!(d.detail.contains("the sender proved no address"), "{}", d.detail);
         assert_eq!(d.events[0].kind, EventKind::Refused);
         assert!(d.events[0].detail.contains("dmarc=fail by mx.example.test"), "{:?}", d.events);
         let v = d.verdict.expect("a refused command keeps its verdict");
-        assert!(!v.applied && v.dmarc.failed() && v.command == word);
+        assert!(!v.applied && v.dmarc.failed() && v.command == word && v.step == Some(step));
 
         // Pass, none, another server's fail or no header: as without the check.
         for results in
@@ -475,6 +487,88 @@ fn a_command_that_fails_dmarc_at_our_server_is_refused_and_changes_nothing() {
             assert!(d.change.is_some(), "{word} with {results:?} applies: {d:?}");
             assert!(d.verdict.as_ref().is_some_and(|v| v.applied));
         }
+    }
+}
+
+#[test]
+fn a_refusal_goes_once_a_day_to_the_envelope_sender_our_servers_spf_vouched_for() {
+    let now = Utc::now();
+    let s = checking("refuse-fail");
+    let (state, step, from, word) = COMMANDS[2];
+    let mut known = Known { keyed: Some((request(state, InTime, now), step)), ..Known::default() };
+    let results =
+        ["mx.example.test; spf=pass smtp.mailfrom=bounces@lists.customer.test; dmarc=fail header.from=customer.test"];
+    let inbound = mail_with_headers(from, word, &results, "Return-Path: <bounces@lists.customer.test>\r\n");
+    let d = decide(&inbound, &known, &env(&s, now));
+    assert_eq!(d.outcome, Outcome::Refused);
+    assert_eq!(d.emails.len(), 1, "{d:?}");
+    assert_eq!((d.emails[0].kind(), d.emails[0].to.as_str()), (Kind::NotAuthorized, "bounces@lists.customer.test"));
+
+    known.envelope_answers_today = 1;
+    let d = decide(&inbound, &known, &env(&s, now));
+    assert!(d.emails.is_empty() && d.detail.contains("had an answer today already"), "{d:?}");
+
+    // SPF for another envelope than the one delivered, or no SPF pass: no address is proven.
+    known.envelope_answers_today = 0;
+    for (results, rp) in [
+        (["mx.example.test; spf=pass smtp.mailfrom=x@evil.test; dmarc=fail"], "<bounces@lists.customer.test>"),
+        (
+            ["mx.example.test; spf=softfail smtp.mailfrom=bounces@lists.customer.test; dmarc=fail"],
+            "<bounces@lists.customer.test>",
+        ),
+    ] {
+        let inbound = mail_with_headers(from, word, &results, &format!("Return-Path: {rp}\r\n"));
+        assert!(decide(&inbound, &known, &env(&s, now)).emails.is_empty(), "{results:?}");
+    }
+    // Microsoft 365 writes the envelope's domain only.
+    let mut s = s;
+    s.security.trusted = Some(TrustedServer::Microsoft365);
+    let results = [
+        "spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=lists.customer.test; dkim=none (message not signed) header.d=none;dmarc=fail action=none header.from=customer.test;compauth=fail reason=001",
+    ];
+    let inbound = mail_with_headers(from, word, &results, "Return-Path: <bounces@lists.customer.test>\r\n");
+    let d = decide(&inbound, &known, &env(&s, now));
+    assert_eq!(d.emails.iter().map(|e| e.to.as_str()).collect::<Vec<_>>(), ["bounces@lists.customer.test"]);
+}
+
+#[test]
+fn a_form_that_fails_dmarc_creates_nothing_and_keeps_its_verdict() {
+    let now = Utc::now();
+    let s = checking("refuse-fail");
+    let form = "Account name: Acme\nCustomer email: jane@customer.test\nAccount domain: acme.example\n";
+    let inbound =
+        mail_with_results(PARTNER, form, &["mx.example.test; dmarc=fail (p=reject) header.from=partner.test"]);
+    let d = decide(&inbound, &Known::default(), &env(&s, now));
+    assert_eq!((d.outcome, d.change.is_none(), d.emails.len()), (Outcome::Refused, true, 0), "{d:?}");
+    let v = d.verdict.expect("a refused form keeps its verdict");
+    assert!(!v.applied && v.command == "FORM" && v.step.is_none(), "{v:?}");
+    assert!(v.describe().starts_with("FORM refused: key none;"), "{}", v.describe());
+
+    let inbound = mail_with_results(PARTNER, form, &["mx.example.test; dmarc=pass header.from=partner.test"]);
+    let d = decide(&inbound, &Known::default(), &env(&s, now));
+    assert_eq!(d.outcome, Outcome::RequestCreated);
+    assert!(d.verdict.is_some_and(|v| v.applied && v.dmarc.passed()));
+    assert!(d.events[0].detail.contains("dmarc=pass by mx.example.test"), "{:?}", d.events);
+}
+
+#[test]
+fn the_policy_decides_what_no_result_and_a_fail_do() {
+    let now = Utc::now();
+    let form = "Account name: Acme\nCustomer email: jane@customer.test\nAccount domain: acme.example\n";
+    for (policy, results, created) in [
+        ("refuse-fail", &["mx.example.test; dmarc=none"][..], true),
+        ("refuse-fail", &[], true),
+        ("require-pass", &["mx.example.test; dmarc=none"], false),
+        ("require-pass", &["mx.example.test; dmarc=temperror"], false),
+        ("require-pass", &[], false),
+        ("require-pass", &["mx.example.test; dmarc=pass"], true),
+        ("off", &["mx.example.test; dmarc=fail"], true),
+        ("refuse-fail", &["mx.example.test; spf=pass smtp.mailfrom=\"a)b\"@x; dmarc=fail"], false),
+        ("refuse-fail", &["mx.example.test; spf=pass smtp.mailfrom=a(b@x; dmarc=fail"], false),
+    ] {
+        let s = checking(policy);
+        let d = decide(&mail_with_results(PARTNER, form, results), &Known::default(), &env(&s, now));
+        assert_eq!(d.outcome == Outcome::RequestCreated, created, "{policy} {results:?}: {d:?}");
     }
 }
 

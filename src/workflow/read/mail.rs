@@ -29,6 +29,8 @@ pub struct Mail {
     /// Every header as (lower-case name, decoded value), for the automatic-mail checks.
     pub headers: Vec<(String, String)>,
     pub return_path_empty: bool,
+    /// The envelope sender as the delivering server wrote it (the topmost Return-Path), when it is one address.
+    pub return_path: Option<EmailAddress>,
     pub content_type: String,
     pub report_type: Option<String>,
     pub body: String,
@@ -91,19 +93,27 @@ impl Mail {
             .headers()
             .iter()
             .map(|h| {
+                let raw_value = || {
+                    msg.raw_message()
+                        .get(h.offset_start() as usize..h.offset_end() as usize)
+                        .map(|b| String::from_utf8_lossy(b).trim().to_string())
+                        .unwrap_or_default()
+                };
                 let value = match h.value() {
+                    // As the server wrote it: decoding encoded words would let
+                    // text the sender controls (an envelope address) add `;` or `(`.
+                    _ if h.name().eq_ignore_ascii_case("authentication-results") => raw_value(),
                     HeaderValue::Text(t) => t.to_string(),
                     HeaderValue::TextList(l) => l.join(", "),
                     HeaderValue::Address(a) => a.iter().filter_map(|x| x.address()).collect::<Vec<_>>().join(", "),
-                    _ => msg
-                        .raw_message()
-                        .get(h.offset_start() as usize..h.offset_end() as usize)
-                        .map(|b| String::from_utf8_lossy(b).trim().to_string())
-                        .unwrap_or_default(),
+                    _ => raw_value(),
                 };
                 (h.name().to_ascii_lowercase(), without_nul(value))
             })
             .collect::<Vec<_>>();
+        let return_path = msg
+            .header_raw("Return-Path")
+            .and_then(|r| EmailAddress::parse(r.trim().trim_start_matches('<').trim_end_matches('>').trim()).ok());
         let return_path_empty = msg
             .header_raw("Return-Path")
             .is_some_and(|r| r.trim().trim_start_matches('<').trim_end_matches('>').trim().is_empty());
@@ -137,6 +147,7 @@ impl Mail {
             thread_ids,
             headers,
             return_path_empty,
+            return_path,
             content_type,
             report_type,
             body,
