@@ -18,6 +18,13 @@ use crate::store::Store;
 const EARLY: Duration = Duration::from_secs(60);
 /// What a `token_command`'s token is trusted for: it states no lifetime.
 const COMMAND_TOKEN_LIFE: Duration = Duration::from_secs(300);
+/// The longest a token from the endpoint is believed, whatever its `expires_in`
+/// says: providers issue tokens for an hour or so, and a server that states
+/// years (or 2^64-1 seconds) must neither overflow the clock nor pin a token
+/// the provider has long forgotten.
+const MAX_TOKEN_LIFE: Duration = Duration::from_secs(24 * 3600);
+/// A token whose answer states no `expires_in` (RFC 6749 makes it optional).
+const DEFAULT_TOKEN_LIFE: u64 = 3600;
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Errors the RFC 6749 endpoint names that only a configuration change mends.
@@ -105,7 +112,10 @@ impl Tokens {
                     tracing::info!("access tokens are issued again");
                 }
                 // Handed out until shortly before it expires: a tenth of its life, at most a minute.
-                let until = Instant::now() + life.saturating_sub((life / 10).min(EARLY));
+                // `life` is at most MAX_TOKEN_LIFE, and the clock's arithmetic is checked all the
+                // same: a token that cannot be given an end is used once, not cached.
+                let now = Instant::now();
+                let until = now.checked_add(life.saturating_sub((life / 10).min(EARLY))).unwrap_or(now);
                 state.cached = Some((token.clone(), until));
                 tracing::debug!(expires_in = life.as_secs(), "new access token");
                 Ok(token)
@@ -192,12 +202,7 @@ impl Tokens {
         let token = text("access_token")
             .filter(|t| !t.is_empty())
             .ok_or_else(|| outage("no access_token in the answer".into()))?;
-        let expires_in = match answer.get("expires_in") {
-            Some(serde_json::Value::Number(n)) => n.as_u64(),
-            Some(serde_json::Value::String(s)) => s.parse().ok(),
-            _ => None,
-        }
-        .unwrap_or(3600);
+        let life = token_life(answer.get("expires_in"));
         if let (Some(rotated), Some(hash)) = (text("refresh_token"), &file_hash)
             && state.refresh.as_deref() != Some(rotated.as_str())
         {
@@ -208,8 +213,20 @@ impl Tokens {
             tracing::info!("the provider rotated the refresh token; the new one is kept in the database");
             state.refresh = Some(rotated);
         }
-        Ok((AccessToken(token), Duration::from_secs(expires_in.max(1))))
+        Ok((AccessToken(token), life))
     }
+}
+
+/// How long a token is believed, from the answer's `expires_in` (a number, or a
+/// numeric string as some providers send it): within 1 s ..= MAX_TOKEN_LIFE.
+fn token_life(expires_in: Option<&serde_json::Value>) -> Duration {
+    let secs = match expires_in {
+        Some(serde_json::Value::Number(n)) => n.as_u64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .unwrap_or(DEFAULT_TOKEN_LIFE);
+    Duration::from_secs(secs.clamp(1, MAX_TOKEN_LIFE.as_secs()))
 }
 
 /// One POST of a form; the status and body (any status: the caller reads RFC 6749 errors).
@@ -302,6 +319,94 @@ mod tests {
         assert!(e.contains("one access token"), "{e}");
         let e = run_command("echo leaked-token; echo oops >&2; exit 3").await.unwrap_err().to_string();
         assert!(e.contains("oops") && !e.contains("leaked-token"), "{e}");
+    }
+
+    /// A token endpoint on loopback that answers every request with `status`,
+    /// `headers` and `body`; it counts the requests it took.
+    async fn endpoint(
+        status: u16,
+        headers: String,
+        body: &'static str,
+    ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/token", listener.local_addr().unwrap());
+        let taken = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = taken.clone();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let headers = headers.clone();
+                tokio::spawn(async move {
+                    // The whole request (head and form) before the answer, so the client sees no reset.
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        let Ok(n) = conn.read(&mut chunk).await else { return };
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        let text = String::from_utf8_lossy(&buf).to_lowercase();
+                        if let Some(end) = text.find("\r\n\r\n") {
+                            let length = text
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            if buf.len() >= end + 4 + length {
+                                break;
+                            }
+                        }
+                    }
+                    let answer = format!(
+                        "HTTP/1.1 {status} X\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = conn.write_all(answer.as_bytes()).await;
+                });
+            }
+        });
+        (url, taken)
+    }
+
+    fn endpoint_settings(token_url: &str) -> OAuth2Settings {
+        OAuth2Settings::Endpoint {
+            token_url: token_url.to_string(),
+            client_id: "desk".into(),
+            client_secret: Some("client-s3cret".into()),
+            scope: None,
+            refresh_token_file: None,
+        }
+    }
+
+    #[test]
+    fn a_server_s_expires_in_is_clamped_to_a_second_to_a_day() {
+        let life = |v: serde_json::Value| token_life(Some(&v)).as_secs();
+        assert_eq!(life(serde_json::json!(u64::MAX)), 24 * 3600);
+        assert_eq!(life(serde_json::json!("18446744073709551615")), 24 * 3600);
+        assert_eq!(life(serde_json::json!(3599)), 3599);
+        assert_eq!(life(serde_json::json!(" 300 ")), 300);
+        assert_eq!(life(serde_json::json!(0)), 1);
+        assert_eq!(life(serde_json::json!(-5)), DEFAULT_TOKEN_LIFE, "not a lifetime: the default");
+        assert_eq!(life(serde_json::json!(1e300)), DEFAULT_TOKEN_LIFE);
+        assert_eq!(token_life(None).as_secs(), DEFAULT_TOKEN_LIFE);
+    }
+
+    #[tokio::test]
+    async fn a_lifetime_of_2_to_the_64_seconds_from_the_endpoint_is_believed_for_a_day_at_most() {
+        for body in [
+            r#"{"access_token":"tok-1","token_type":"Bearer","expires_in":18446744073709551615}"#,
+            r#"{"access_token":"tok-1","token_type":"Bearer","expires_in":"18446744073709551615"}"#,
+        ] {
+            let (url, _) = endpoint(200, String::new(), body).await;
+            let tokens = Tokens::new(endpoint_settings(&url), None);
+            let asked = Instant::now();
+            assert_eq!(tokens.access_token().await.unwrap().secret(), "tok-1", "{body}");
+            let until = tokens.inner.state.lock().await.cached.as_ref().expect("the token is cached").1;
+            assert!(until > asked + Duration::from_secs(23 * 3600), "{body}: cached for most of a day");
+            assert!(until <= Instant::now() + Duration::from_secs(24 * 3600), "{body}: but no more than a day");
+        }
     }
 
     #[tokio::test]

@@ -241,3 +241,43 @@ async fn a_token_endpoint_that_is_down_is_an_outage_logged_once_and_mail_flows_w
     assert_eq!(errors, 1, "the outage is said once (later tries at debug):\n{log}");
     assert!(!log.contains("panicked"), "{log}");
 }
+
+/// A desk on the main stack whose IMAP logs in with XOAUTH2, its tokens from `token_url`
+/// (a test's own endpoint: the main stack's Dovecot refuses them, which is beside the point).
+async fn desk_with_token_url(token_url: &str) -> TestDesk {
+    let desk = TestDesk::spawn().await;
+    let secret_file = desk.dir.path().join("client_secret");
+    std::fs::write(&secret_file, format!("{SECRET}\n")).unwrap();
+    let base = std::fs::read_to_string(&desk.config).unwrap();
+    let config = format!(
+        "{}\n[oauth2]\ntoken_url = {token_url:?}\nclient_id = \"desk\"\nclient_secret_file = {:?}\n",
+        base.replacen("[imap]\n", "[imap]\nauth = \"xoauth2\"\n", 1),
+        secret_file.display().to_string()
+    );
+    std::fs::write(&desk.config, config).unwrap();
+    desk
+}
+
+const ENDLESS: &str = r#"{"access_token":"tok-endless","token_type":"Bearer","expires_in":18446744073709551615}"#;
+
+#[tokio::test]
+async fn a_token_endpoint_stating_a_lifetime_of_2_to_the_64_seconds_stops_neither_check_config_nor_run() {
+    let endpoint = Receiver::start().await;
+    endpoint.answer_json(200, ENDLESS);
+    let desk = desk_with_token_url(&endpoint.url).await;
+    let out = desk.bin().args(["check-config", "--connect"]).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!endpoint.posted().is_empty(), "the token was asked for");
+    // The main stack takes no XOAUTH2: the login fails, and says so, as for any refused token.
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("imap: FAILED"), "{stdout}");
+
+    let asked = endpoint.posted().len();
+    let mut run = desk.start(&["run"], &[]);
+    assert!(run.wait_log("cannot reach the mailbox").await, "{}", run.log());
+    assert!(endpoint.posted().len() > asked, "run asked for a token too");
+    assert!(!run.log().contains("panicked"), "{}", run.log());
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}

@@ -1,5 +1,4 @@
-//! A provisioning system's webhook receiver on loopback, for the hooks tests: it records each POST and answers with the status the test sets.
-use std::sync::atomic::{AtomicU16, Ordering};
+//! An HTTP server on loopback for the hooks and OAuth2 tests (a webhook receiver, a token endpoint): it records each request and answers as the test sets.
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -26,7 +25,15 @@ impl Posted {
 pub struct Receiver {
     pub url: String,
     posted: Arc<Mutex<Vec<Posted>>>,
-    status: Arc<AtomicU16>,
+    answer: Arc<Mutex<Answer>>,
+}
+
+/// What the receiver answers every request with.
+#[derive(Debug, Clone)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
 }
 
 impl Receiver {
@@ -37,33 +44,43 @@ impl Receiver {
         std_listener.set_nonblocking(true).unwrap();
         let url = format!("http://{}/smartacct", std_listener.local_addr().unwrap());
         let posted = Arc::new(Mutex::new(Vec::new()));
-        let status = Arc::new(AtomicU16::new(200));
-        let (log, answer) = (posted.clone(), status.clone());
+        let answer = Arc::new(Mutex::new(Answer { status: 200, headers: Vec::new(), body: String::new() }));
+        let (log, answering) = (posted.clone(), answer.clone());
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         std::thread::spawn(move || {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
                 while let Ok((mut conn, _)) = listener.accept().await {
-                    let (log, answer) = (log.clone(), answer.clone());
+                    let (log, answer) = (log.clone(), answering.clone());
                     tokio::spawn(async move {
                         let Some((headers, body)) = read_request(&mut conn).await else { return };
-                        let status = answer.load(Ordering::SeqCst);
+                        let Answer { status, headers: extra, body: reply_body } = answer.lock().unwrap().clone();
                         log.lock().unwrap().push(Posted { headers, body, status });
-                        let reply = format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                        let extra: String = extra.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect();
+                        let reply = format!(
+                            "HTTP/1.1 {status} X\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{reply_body}",
+                            reply_body.len()
+                        );
                         let _ = conn.write_all(reply.as_bytes()).await;
                     });
                 }
             })
         });
-        Receiver { url, posted, status }
+        Receiver { url, posted, answer }
     }
 
-    /// From now on, answer every POST with `status`.
+    /// From now on, answer every request with `status` (and no body).
     pub fn answer_with(&self, status: u16) {
-        self.status.store(status, Ordering::SeqCst);
+        *self.answer.lock().unwrap() = Answer { status, headers: Vec::new(), body: String::new() };
     }
 
-    /// Every POST so far, in arrival order.
+    /// From now on, answer every request with `status` and this JSON body.
+    pub fn answer_json(&self, status: u16, body: &str) {
+        let headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+        *self.answer.lock().unwrap() = Answer { status, headers, body: body.to_string() };
+    }
+
+    /// Every request so far, in arrival order.
     pub fn posted(&self) -> Vec<Posted> {
         self.posted.lock().unwrap().clone()
     }
