@@ -42,9 +42,15 @@
 # customer.test sent there is DKIM-signed (keys made here by opendkim-genkey,
 # under $MAILSTACK_DIR/dkim), then handed to the SMTP port, where it is
 # verified like any other mail. Mail sent straight to the SMTP port is what a
-# forger sends. MAILSTACK_STRIP_FORGED_AR=1 also drops, in Postfix's cleanup,
-# the Authentication-Results headers naming mx.example.test that the sender
-# wrote (off by default: readers must not trust those anyway). OpenDMARC
+# forger sends. Delivered, a message starts: Return-Path, Delivered-To,
+# Dovecot's Received, OpenDMARC's Authentication-Results (dmarc=), OpenDKIM's
+# (dkim=, on every message), Postfix's Received, then what the sender wrote.
+# A sender's own "Authentication-Results: mx.example.test" stays where the
+# sender put it, below our Received, unless it carries a dkim= result (OpenDKIM
+# removes those); MAILSTACK_STRIP_FORGED_AR removes them all without touching
+# the milters' own: "opendkim" (OpenDKIM's RemoveARFrom + RemoveARAll),
+# "postfix" (header_checks in the SMTP port's cleanup) or "1" (both). Off by
+# default: whoever reads the results must not trust a sender's. OpenDMARC
 # reads /etc/resolv.conf only, so it runs in a private mount namespace where a
 # resolv.conf naming the local DNS server is bind-mounted over the machine's
 # (which is never changed). The tests' authenticating stack:
@@ -389,9 +395,11 @@ Syslog false
 EOF
 }
 
-# MAILSTACK_STRIP_FORGED_AR=1: the options that drop forged Authentication-Results (see write_postfix_conf).
+# MAILSTACK_STRIP_FORGED_AR=opendkim (or 1): OpenDKIM removes every
+# Authentication-Results naming us that the message arrived with (by default
+# only those with a dkim= result); it never sees OpenDMARC's, added after.
 verify_strip_ar() {
-    [ -n "$STRIP_FORGED_AR" ] || return 0
+    case $STRIP_FORGED_AR in 1 | opendkim) ;; *) return 0 ;; esac
     echo "RemoveARFrom $AUTHSERV_ID"
     echo "RemoveARAll yes"
 }
@@ -497,7 +505,7 @@ milters_up() {
 milter_smtpd_options() {
     [ -n "$MILTERS" ] || return 0
     echo "  -o smtpd_milters=unix:$BASE/run/opendkim-verify/opendkim.sock,unix:$BASE/run/opendmarc/opendmarc.sock"
-    [ -z "$STRIP_FORGED_AR" ] || echo "  -o cleanup_service_name=cleanup-inbound"
+    case $STRIP_FORGED_AR in 1 | postfix) echo "  -o cleanup_service_name=cleanup-inbound" ;; esac
 }
 
 milter_services() {
@@ -512,9 +520,10 @@ outbound  unix  -       -       n       -       -       smtp
   -o syslog_name=postfix/outbound
   -o myhostname=outbound.partner.test
 EOF
-    [ -n "$STRIP_FORGED_AR" ] || return 0
-    # The sender's own "Authentication-Results: mx.example.test" headers go;
-    # header_checks never see the milters' headers (milter_header_checks would).
+    case $STRIP_FORGED_AR in 1 | postfix) ;; *) return 0 ;; esac
+    # MAILSTACK_STRIP_FORGED_AR=postfix (or 1): the sender's own
+    # "Authentication-Results: mx.example.test" headers go in the SMTP port's
+    # cleanup; header_checks never see the milters' headers (milter_header_checks would).
     printf '/^Authentication-Results:[[:space:]]*%s([[:space:];]|$)/ IGNORE\n' "${AUTHSERV_ID//./\\.}" \
         >"$BASE/postfix/forged-ar.regexp"
     cat <<EOF

@@ -23,6 +23,7 @@ mod hygiene;
 mod installed;
 mod intake;
 mod metrics;
+mod milters;
 mod oauth;
 mod operator;
 mod package;

@@ -74,12 +74,17 @@ impl Received {
     }
 
     pub async fn send_reply(&self, from: &str, answer: &str) -> String {
+        self.send_reply_via(MAIN.smtp, from, answer).await
+    }
+
+    /// As `send_reply`, through the SMTP server on 127.0.0.1:`port` (e.g. `AUTH.signing`).
+    pub async fn send_reply_via(&self, port: u16, from: &str, answer: &str) -> String {
         let (headers, body) = self.reply(from, answer);
         let to = self.reply_to.clone().unwrap_or_else(|| self.from.clone());
         let subject = format!("Re: {}", self.subject);
         let mut out = Outgoing::text(from, &to, &subject, &body);
         out.headers = headers;
-        out.send().await
+        out.send_via(port).await
     }
 }
 

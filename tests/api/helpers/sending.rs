@@ -12,7 +12,12 @@ pub async fn send_raw(from: &str, to: &str, raw: &[u8]) {
 
 /// Sends raw bytes through a stack's Postfix; `from = None` is the null sender (`<>`) of bounces.
 pub async fn send_raw_on(stack: Stack, from: Option<&str>, to: &str, raw: &[u8]) {
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(stack.smtp).build();
+    send_raw_via(stack.smtp, from, to, raw).await
+}
+
+/// Sends raw bytes to the SMTP server on 127.0.0.1:`port` (e.g. a milter stack's signing port).
+pub async fn send_raw_via(port: u16, from: Option<&str>, to: &str, raw: &[u8]) {
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(port).build();
     let env = Envelope::new(from.map(|f| f.parse().unwrap()), vec![to.parse().unwrap()]).unwrap();
     transport.send_raw(&env, raw).await.expect("Postfix takes the message");
 }
@@ -85,8 +90,13 @@ impl<'a> Outgoing<'a> {
     }
 
     pub async fn send_on(&self, stack: Stack) -> String {
+        self.send_via(stack.smtp).await
+    }
+
+    /// Sends to the SMTP server on 127.0.0.1:`port` (e.g. `AUTH.signing`, to arrive DKIM-signed).
+    pub async fn send_via(&self, port: u16) -> String {
         let (id, raw) = self.build();
-        send_raw_on(stack, Some(&bare(self.from)), &bare(self.to), &raw).await;
+        send_raw_via(port, Some(&bare(self.from)), &bare(self.to), &raw).await;
         id
     }
 }

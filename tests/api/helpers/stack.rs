@@ -13,11 +13,21 @@ pub struct Stack {
     pub imaps: u16,
     /// The token server of an XOAUTH2 stack (0: none).
     pub oauth2: u16,
+    /// The DKIM-signing port of a milter stack (0: none, and no milters): it
+    /// stands for the partners' and customers' own outbound server.
+    pub signing: u16,
 }
 
 /// The shared stack every ordinary test uses.
-pub const MAIN: Stack =
-    Stack { dir: "/var/lib/smartacct-mailstack", smtp: 2525, submission: 2587, imap: 1143, imaps: 1993, oauth2: 0 };
+pub const MAIN: Stack = Stack {
+    dir: "/var/lib/smartacct-mailstack",
+    smtp: 2525,
+    submission: 2587,
+    imap: 1143,
+    imaps: 1993,
+    oauth2: 0,
+    signing: 0,
+};
 /// A second stack for the tests that stop and start servers, so they never disturb the others.
 pub const FAULTS: Stack = Stack {
     dir: "/var/lib/smartacct-mailstack-faults",
@@ -26,6 +36,7 @@ pub const FAULTS: Stack = Stack {
     imap: 1144,
     imaps: 1994,
     oauth2: 0,
+    signing: 0,
 };
 /// A third stack with XOAUTH2 (scripts/oauth2_endpoint.py on `oauth2`): its
 /// `oauth-*@example.test` mailboxes log in with a token only.
@@ -36,7 +47,25 @@ pub const OAUTH: Stack = Stack {
     imap: 1145,
     imaps: 1995,
     oauth2: 8431,
+    signing: 0,
 };
+/// A fourth stack that authenticates mail as a receiving MX does: its Postfix
+/// is `mx.example.test`, real OpenDKIM and OpenDMARC milters verify what
+/// reaches `smtp` and write `Authentication-Results: mx.example.test; ...`
+/// (never rejecting), and mail From partner.test or customer.test sent to
+/// `signing` is DKIM-signed first, as their own servers would. A local DNS
+/// server (see [`dns_address`]) serves the keys and `p=reject` DMARC records.
+pub const AUTH: Stack = Stack {
+    dir: "/var/lib/smartacct-mailstack-auth",
+    smtp: 2528,
+    submission: 2590,
+    imap: 1146,
+    imaps: 1996,
+    oauth2: 0,
+    signing: 2628,
+};
+/// The authserv-id the AUTH stack's milters write.
+pub const AUTH_SERV_ID: &str = "mx.example.test";
 
 pub const SMTP_PORT: u16 = MAIN.smtp;
 pub const IMAP_PORT: u16 = MAIN.imap;
@@ -53,6 +82,8 @@ impl Stack {
             .env("MAILSTACK_IMAP_PORT", self.imap.to_string())
             .env("MAILSTACK_IMAPS_PORT", self.imaps.to_string())
             .env("MAILSTACK_OAUTH2_PORT", if self.oauth2 == 0 { String::new() } else { self.oauth2.to_string() })
+            .env("MAILSTACK_MILTERS", if self.signing == 0 { "" } else { "1" })
+            .env("MAILSTACK_SIGNING_PORT", if self.signing == 0 { String::new() } else { self.signing.to_string() })
             .status()
             .expect("cannot run scripts/mailstack.sh");
         assert!(status.success(), "scripts/mailstack.sh {cmd} failed for {}", self.dir);
@@ -60,9 +91,27 @@ impl Stack {
 
     fn up(&self) {
         let up = |p: u16| std::net::TcpStream::connect(("127.0.0.1", p)).is_ok();
-        if !(up(self.smtp) && up(self.imap) && up(self.imaps) && (self.oauth2 == 0 || up(self.oauth2))) {
+        if !(up(self.smtp)
+            && up(self.imap)
+            && up(self.imaps)
+            && (self.oauth2 == 0 || up(self.oauth2))
+            && (self.signing == 0 || (up(self.signing) && self.milters_answer())))
+        {
             self.script("up");
         }
+    }
+
+    /// The milters' sockets and the DNS server of a milter stack take connections.
+    fn milters_answer(&self) -> bool {
+        let run = PathBuf::from(self.dir).join("run");
+        let socket = |p: &str| std::os::unix::net::UnixStream::connect(run.join(p)).is_ok();
+        socket("opendkim-verify/opendkim.sock")
+            && socket("opendkim-sign/opendkim.sock")
+            && socket("opendmarc/opendmarc.sock")
+            && std::fs::read_to_string(PathBuf::from(self.dir).join("dns/address"))
+                .ok()
+                .and_then(|a| a.trim().parse::<std::net::SocketAddr>().ok())
+                .is_some_and(|a| std::net::TcpStream::connect(a).is_ok())
     }
 }
 
@@ -96,6 +145,19 @@ pub fn oauth_stack() -> Stack {
     static UP: OnceLock<()> = OnceLock::new();
     UP.get_or_init(|| OAUTH.up());
     OAUTH
+}
+
+/// The milter stack, started once per test run.
+pub fn auth_stack() -> Stack {
+    static UP: OnceLock<()> = OnceLock::new();
+    UP.get_or_init(|| AUTH.up());
+    AUTH
+}
+
+/// `IP:PORT` of a milter stack's DNS server (UDP and TCP), as scripts/mailstack.sh wrote it.
+pub fn dns_address(stack: Stack) -> String {
+    let file = PathBuf::from(stack.dir).join("dns/address");
+    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display())).trim().to_string()
 }
 
 pub const PASSWORD: &str = "secret";
