@@ -1,4 +1,6 @@
-//! `security.authserv_id`: a command whose From fails DMARC at our own server is refused; other servers' results are ignored.
+//! `security.authserv_id` with hand-written headers (the real milters are in `milters`): a form or a command whose
+//! From fails DMARC at our own server is refused, answered only where SPF proved the envelope sender; other
+//! servers' results are ignored.
 use smartacct::domain::State;
 
 use crate::helpers::*;
@@ -28,6 +30,7 @@ async fn a_submit_that_fails_dmarc_is_refused_politely_and_a_passing_one_applies
     desk.poll(1).await;
     let review = inbox(&p.partner, 1).await.remove(0);
 
+    // No address proven (SPF did not pass): refused, and nobody is answered.
     reply_with(
         &review,
         &p.partner,
@@ -38,6 +41,14 @@ async fn a_submit_that_fails_dmarc_is_refused_politely_and_a_passing_one_applies
     desk.poll(2).await;
     let r = desk.one().await;
     assert_eq!(r.state, State::AwaitingReview, "nothing changed");
+    inbox_exactly(&p.partner, 1).await;
+
+    // SPF vouched for the envelope sender (the tests send with From as the envelope): it is told, once.
+    let spf_pass =
+        format!("{OURS}; spf=pass smtp.mailfrom={}; dmarc=fail (p=reject) header.from=partner.test", p.partner);
+    reply_with(&review, &p.partner, "SUBMIT", &[&spf_pass]).await;
+    desk.poll(3).await;
+    assert_eq!(desk.one().await.state, State::AwaitingReview, "nothing changed");
     let refusal = inbox_exactly(&p.partner, 2).await.remove(1);
     assert!(refusal.text.contains("DMARC") && refusal.text.contains(r.reference.as_str()), "{}", refusal.text);
     let history = desk.app.store.events(r.id.unwrap()).await.unwrap();
@@ -45,6 +56,12 @@ async fn a_submit_that_fails_dmarc_is_refused_politely_and_a_passing_one_applies
         history.iter().any(|e| e.kind == "refused" && e.detail.contains(&format!("dmarc=fail by {OURS}"))),
         "{history:?}"
     );
+
+    reply_with(&review, &p.partner, "SUBMIT", &[&spf_pass]).await;
+    desk.poll(4).await;
+    inbox_exactly(&p.partner, 2).await;
+    let last = desk.app.store.events(r.id.unwrap()).await.unwrap();
+    assert_eq!(last.iter().filter(|e| e.kind == "refused").count(), 3, "each refusal recorded: {last:?}");
 
     // Ours says pass; a "fail" another server (or the sender) wrote is ignored.
     reply_with(
@@ -54,8 +71,42 @@ async fn a_submit_that_fails_dmarc_is_refused_politely_and_a_passing_one_applies
         &[&format!("{OURS}; dmarc=pass header.from=partner.test"), "evil.test; dmarc=fail"],
     )
     .await;
-    desk.poll(3).await;
+    desk.poll(5).await;
     assert_eq!(desk.one().await.state, State::PendingCustomerAcceptance);
+}
+
+#[tokio::test]
+async fn a_form_that_fails_dmarc_creates_nothing_holds_no_domain_and_is_kept_as_evidence() {
+    let desk = checking_desk().await;
+    let p = People::new();
+    let form = p.form_en();
+    let forged = Outgoing {
+        headers: vec![(
+            "Authentication-Results".into(),
+            format!("{OURS}; spf=none smtp.mailfrom=partner.test; dmarc=fail (p=reject) header.from=partner.test"),
+        )],
+        ..Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form)
+    };
+    forged.send().await;
+    desk.poll(1).await;
+    assert!(desk.requests().await.is_empty(), "no request, no held domain");
+    // The genuine form for the same domain goes through at once.
+    let genuine = Outgoing {
+        headers: vec![("Authentication-Results".into(), format!("{OURS}; dmarc=pass header.from=partner.test"))],
+        ..Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form)
+    };
+    genuine.send().await;
+    desk.poll(2).await;
+    let r = desk.one().await;
+    assert_eq!((r.state, r.account_domain.as_str()), (State::AwaitingReview, p.domain.as_str()));
+    let mail = inbox_exactly(&p.partner, 1).await;
+    assert!(mail[0].subject.contains(r.reference.as_str()), "only the review: {}", mail[0].subject);
+    let out = desk.bin().args(["requests", "show", r.reference.as_str()]).output().unwrap();
+    let show = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        show.contains(&format!("FORM applied: key none; {} is in partners.allow; dmarc=pass by {OURS}", p.partner)),
+        "{show}"
+    );
 }
 
 #[tokio::test]
@@ -68,20 +119,26 @@ async fn an_accept_that_fails_dmarc_is_refused_and_a_decline_without_our_result_
     desk.poll(2).await;
     let activation = inbox(&p.customer, 1).await.remove(0);
 
-    reply_with(&activation, &p.customer, "ACCEPT", &[&format!("{OURS};\r\n\tdmarc=fail header.from=customer.test")])
-        .await;
+    let results =
+        format!("{OURS};\r\n\tspf=pass smtp.mailfrom={};\r\n\tdmarc=fail header.from=customer.test", p.customer);
+    reply_with(&activation, &p.customer, "ACCEPT", &[&results]).await;
     desk.poll(3).await;
     assert_eq!(desk.one().await.state, State::PendingCustomerAcceptance);
     assert!(inbox_exactly(&p.customer, 2).await[1].text.contains("DMARC"), "the customer is told why");
 
-    // A forged header naming our server but below ours has no say; ours has no dmarc result here.
-    reply_with(
-        &activation,
-        &p.customer,
-        "DECLINE",
-        &[&format!("{OURS}; spf=pass smtp.mailfrom=c"), &format!("{OURS}; dmarc=fail")],
-    )
-    .await;
+    // A header naming our server but below another server's Received (the sender's own) has no say; ours has no
+    // dmarc result here.
+    let (headers, body) = activation.reply(&p.customer, "DECLINE");
+    let to = activation.reply_to.clone().unwrap();
+    let subject = format!("Re: {}", activation.subject);
+    let mut out = Outgoing::text(&p.customer, &to, &subject, &body);
+    out.headers = vec![
+        ("Authentication-Results".into(), format!("{OURS}; spf=pass smtp.mailfrom=c")),
+        ("Received".into(), "from relay.customer.test by mx.customer.test; Mon, 7 Dec 2026 06:00:00 +0000".into()),
+        ("Authentication-Results".into(), format!("{OURS}; dmarc=fail")),
+    ];
+    out.headers.extend(headers);
+    out.send().await;
     desk.poll(4).await;
     assert_eq!(desk.one().await.state, State::Declined);
 }
@@ -106,8 +163,9 @@ async fn requests_show_gives_each_decisions_verdict_and_evidence_gives_the_raw_m
     let out = desk.bin().args(["requests", "show", r.reference.as_str()]).output().unwrap();
     let show = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let decisions: Vec<&str> = show.lines().skip_while(|l| !l.starts_with("decisions")).skip(1).collect();
-    assert_eq!(decisions.len(), 3, "{show}");
+    let mut decisions: Vec<&str> = show.lines().skip_while(|l| !l.starts_with("decisions")).skip(1).collect();
+    assert_eq!(decisions.len(), 4, "{show}");
+    assert!(decisions.remove(0).contains("FORM applied"), "the form's own proof first: {show}");
     assert!(decisions[0].contains(&format!("from {}", p.partner)), "{}", decisions[0]);
     assert!(decisions[0].contains("SUBMIT applied on the review step: key rev-"), "{}", decisions[0]);
     assert!(decisions[0].contains(&format!("is the partner of {}", r.reference)), "{}", decisions[0]);
@@ -120,16 +178,16 @@ async fn requests_show_gives_each_decisions_verdict_and_evidence_gives_the_raw_m
     assert!(out.status.success());
     let mbox = String::from_utf8(out.stdout).unwrap();
     let starts: Vec<&str> = mbox.lines().filter(|l| l.starts_with("From ")).collect();
-    assert_eq!(starts.len(), 3, "{mbox}");
+    assert_eq!(starts.len(), 4, "{mbox}");
     assert!(
-        starts[0].starts_with(&format!("From {} ", p.partner))
-            && starts[2].starts_with(&format!("From {} ", p.customer))
+        starts[1].starts_with(&format!("From {} ", p.partner))
+            && starts[3].starts_with(&format!("From {} ", p.customer))
     );
-    for (i, message) in mbox.split("\nFrom ").enumerate() {
+    for (i, message) in mbox.split("\nFrom ").enumerate().skip(1) {
         let body = message.split_once('\n').unwrap().1;
         let parsed = mail_parser::MessageParser::default().parse(body.as_bytes()).expect("each message parses");
         assert!(parsed.subject().unwrap().starts_with("Re: "), "message {i}");
-        assert!(parsed.header_raw("Authentication-Results").is_some() == (i < 2), "message {i} as received");
+        assert!(parsed.header_raw("Authentication-Results").is_some() == (i < 3), "message {i} as received");
     }
 }
 
@@ -146,6 +204,7 @@ async fn without_an_authserv_id_the_verdict_says_dmarc_was_not_checked() {
     assert_eq!(r.state, State::Cancelled, "no authserv-id: no result is trusted, none refuses");
     let out = desk.bin().args(["requests", "show", "--json", r.reference.as_str()]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let verdict = v["decisions"][0]["verdict"].as_str().unwrap();
+    assert!(v["decisions"][0]["verdict"].as_str().unwrap().starts_with("FORM applied"), "{v}");
+    let verdict = v["decisions"][1]["verdict"].as_str().unwrap();
     assert!(verdict.contains("CANCEL applied") && verdict.contains("DMARC not checked"), "{verdict}");
 }
