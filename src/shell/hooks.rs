@@ -22,6 +22,13 @@ pub enum HookError {
     Post { url: String, source: reqwest::Error },
     #[error("the webhook answered HTTP {status}")]
     Status { status: u16 },
+    /// SPEC §11: a redirect is a failed attempt. Following it would send the
+    /// event, its signature and any credentials of the URL to another place (or
+    /// turn the POST into a GET whose 200 would count as delivered).
+    #[error(
+        "the webhook answered HTTP {status}, a redirect to {location}: redirects are not followed (set hooks.webhook_url to where the receiver is)"
+    )]
+    Redirect { status: u16, location: String },
     #[error("cannot run hooks.command")]
     Spawn(#[source] std::io::Error),
     #[error("hooks.command {0}")]
@@ -54,7 +61,11 @@ pub async fn deliver_until(
         tracing::info!("another smartacct process is delivering the events; leaving it to it");
         return Ok(Delivered::default());
     };
-    let client = match reqwest::Client::builder().timeout(hooks.timeout).build() {
+    let client = match reqwest::Client::builder()
+        .timeout(hooks.timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
         Ok(client) => client,
         Err(e) => {
             // Only a broken TLS set-up does this; nothing is lost, the events wait.
@@ -98,7 +109,12 @@ pub async fn deliver_until(
                         let wait = crate::retry::delay(row.attempts as u32, RETRY_BASE, RETRY_CAP);
                         let next = now + Duration::from_std(wait).unwrap_or(Duration::hours(1));
                         store.mark_retry(Queue::Hook, row.id, &why, next).await?;
-                        tracing::debug!(event = %row.event_id, error = %why, next_attempt = %next, "event not delivered; will retry");
+                        if matches!(e, HookError::Redirect { .. }) {
+                            // Not an outage that passes: the configuration needs a change.
+                            tracing::warn!(event = %row.event_id, error = %why, next_attempt = %next, "event not delivered; will retry");
+                        } else {
+                            tracing::debug!(event = %row.event_id, error = %why, next_attempt = %next, "event not delivered; will retry");
+                        }
                         total.retrying += 1;
                     }
                 }
@@ -120,6 +136,9 @@ async fn send(client: &reqwest::Client, hooks: &HookSettings, row: &HookRow) -> 
             req = req.header(SIGNATURE_HEADER, signature(secret, row.body.as_bytes()));
         }
         let answer = req.send().await.map_err(|source| HookError::Post { url: url.clone(), source })?;
+        if answer.status().is_redirection() {
+            return Err(HookError::Redirect { status: answer.status().as_u16(), location: location(&answer) });
+        }
         if !answer.status().is_success() {
             return Err(HookError::Status { status: answer.status().as_u16() });
         }
@@ -128,6 +147,18 @@ async fn send(client: &reqwest::Client, hooks: &HookSettings, row: &HookRow) -> 
         run_command(command, row, hooks.timeout).await?;
     }
     Ok(())
+}
+
+/// Where a redirect pointed (relative to the request's URL), as a log may show it.
+fn location(answer: &reqwest::Response) -> String {
+    match answer.headers().get(reqwest::header::LOCATION).map(|v| v.to_str()) {
+        None => "nowhere (no Location)".to_string(),
+        Some(Err(_)) => "a Location that is not text".to_string(),
+        Some(Ok(to)) => match answer.url().join(to) {
+            Ok(absolute) => crate::telemetry::redacted(absolute.as_str()),
+            Err(_) => crate::telemetry::redacted(to),
+        },
+    }
 }
 
 /// `sh -c COMMAND` with the event on stdin; exit 0 means delivered.

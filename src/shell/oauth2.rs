@@ -180,7 +180,15 @@ impl Tokens {
         }
         let grant_key = if state.refresh.is_some() { "oauth2.refresh_token_file" } else { "oauth2.client_secret_file" };
         let url = token_url.clone();
-        let (status, body) = post_form(&url, &form).await.map_err(outage)?;
+        let Answer { status, location, body } = post_form(&url, &form).await.map_err(outage)?;
+        if (300..400).contains(&status) {
+            // SPEC §11: never followed. A 307 or 308 would post the client secret and the
+            // refresh token again, to wherever the Location says.
+            let to = location.as_deref().map_or("nowhere (no Location)".to_string(), crate::telemetry::redacted);
+            return Err(outage(format!(
+                "HTTP {status}, a redirect to {to}: redirects are not followed (set oauth2.token_url to the endpoint itself)"
+            )));
+        }
         let answer: serde_json::Value = serde_json::from_str(&body)
             .map_err(|_| outage(format!("HTTP {status} with a body that is not JSON ({} bytes)", body.len())))?;
         let text = |k: &str| answer.get(k).and_then(|v| v.as_str()).map(str::to_string);
@@ -229,10 +237,22 @@ fn token_life(expires_in: Option<&serde_json::Value>) -> Duration {
     Duration::from_secs(secs.clamp(1, MAX_TOKEN_LIFE.as_secs()))
 }
 
-/// One POST of a form; the status and body (any status: the caller reads RFC 6749 errors).
-async fn post_form(url: &str, form: &[(&str, String)]) -> Result<(u16, String), String> {
+/// What the token endpoint answered (any status: the caller reads RFC 6749 errors).
+struct Answer {
+    status: u16,
+    /// A redirect's target, made absolute.
+    location: Option<String>,
+    body: String,
+}
+
+/// One POST of a form; redirects are not followed.
+async fn post_form(url: &str, form: &[(&str, String)]) -> Result<Answer, String> {
     crate::tls::install_provider();
-    let client = reqwest::Client::builder().timeout(TIMEOUT).build().map_err(|e| crate::telemetry::chain(&e))?;
+    let client = reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| crate::telemetry::chain(&e))?;
     let body: Vec<String> = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect();
     let response = client
         .post(url)
@@ -243,8 +263,13 @@ async fn post_form(url: &str, form: &[(&str, String)]) -> Result<(u16, String), 
         .await
         .map_err(|e| crate::telemetry::chain(&e))?;
     let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|to| response.url().join(to).map_or_else(|_| to.to_string(), |absolute| absolute.to_string()));
     let body = response.text().await.map_err(|e| crate::telemetry::chain(&e))?;
-    Ok((status, body))
+    Ok(Answer { status, location, body })
 }
 
 /// `application/x-www-form-urlencoded`: unreserved bytes as they are, the rest %XX.
@@ -407,6 +432,25 @@ mod tests {
             assert!(until > asked + Duration::from_secs(23 * 3600), "{body}: cached for most of a day");
             assert!(until <= Instant::now() + Duration::from_secs(24 * 3600), "{body}: but no more than a day");
         }
+    }
+
+    #[tokio::test]
+    async fn a_redirect_from_the_token_endpoint_is_an_outage_and_the_secrets_are_posted_nowhere_else() {
+        let (elsewhere, taken_elsewhere) =
+            endpoint(200, String::new(), r#"{"access_token":"tok-1","expires_in":3600}"#).await;
+        for status in [302, 307, 308] {
+            let (url, taken) = endpoint(status, format!("Location: {elsewhere}\r\n"), "").await;
+            let tokens = Tokens::new(endpoint_settings(&url), None);
+            let e = tokens.access_token().await.expect_err("a redirect gives no token").to_string();
+            assert!(e.contains(&format!("HTTP {status}")) && e.contains("redirect"), "{e}");
+            assert!(e.contains(&elsewhere), "the error says where it pointed: {e}");
+            assert_eq!(taken.load(std::sync::atomic::Ordering::SeqCst), 1);
+        }
+        assert_eq!(
+            taken_elsewhere.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "neither the client secret nor a refresh token went to the redirect's target"
+        );
     }
 
     #[tokio::test]

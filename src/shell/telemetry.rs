@@ -106,6 +106,61 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
+/// A URL as a log line, an error or the database may show it (SPEC §9: no
+/// secret, not even "the userinfo or query of a URL"): the user and password
+/// become `***` (a user name can be a token too), each query value `***` (the
+/// names stay, to say which parameter), the fragment goes. Scheme, host, port
+/// and path stay, so the text still says where. Every URL that reaches a log,
+/// an error or a stored `last_error` goes through here.
+pub fn redacted(url: &str) -> String {
+    const HIDDEN: &str = "***";
+    let Ok(mut parsed) = url::Url::parse(url) else { return redacted_text(url) };
+    if !parsed.username().is_empty() {
+        let _ = parsed.set_username(HIDDEN);
+    }
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some(HIDDEN));
+    }
+    if let Some(query) = parsed.query() {
+        let hidden: Vec<String> = query.split('&').map(redacted_parameter).collect();
+        parsed.set_query(Some(&hidden.join("&")));
+    }
+    parsed.set_fragment(None);
+    parsed.to_string()
+}
+
+/// `name=***` for a plain parameter name, `***` for anything else (a bare token).
+fn redacted_parameter(pair: &str) -> String {
+    match pair.split_once('=') {
+        Some((name, _))
+            if !name.is_empty()
+                && name.len() <= 40
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.[]".contains(&b)) =>
+        {
+            format!("{name}=***")
+        }
+        _ => "***".to_string(),
+    }
+}
+
+/// What `url::Url` cannot parse is cut the same way by hand: no query or
+/// fragment, no userinfo before the host.
+fn redacted_text(text: &str) -> String {
+    let (mut out, cut) = match text.find(['?', '#']) {
+        Some(i) => (text[..i].to_string(), true),
+        None => (text.to_string(), false),
+    };
+    let start = out.find("://").map_or(0, |i| i + 3);
+    let end = out[start..].find('/').map_or(out.len(), |i| start + i);
+    if let Some(at) = out[start..end].rfind('@') {
+        out.replace_range(start..start + at, "***");
+    }
+    if cut {
+        out.push_str("?***");
+    }
+    out
+}
+
 /// Libraries whose debug and trace lines carry what was written on the wire:
 /// `AUTH` lines (a password, an access token), token endpoint answers. They
 /// say no more than `info`, whatever `RUST_LOG` asks.
@@ -117,6 +172,30 @@ fn says_secrets(target: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_url_shows_where_it_goes_and_none_of_its_credentials() {
+        for (url, shown) in [
+            (
+                "https://hooks:pa55@provisioning.example/smartacct?token=t0k&tenant=acme#frag",
+                "https://***:***@provisioning.example/smartacct?token=***&tenant=***",
+            ),
+            ("https://t0ken@provisioning.example/x", "https://***@provisioning.example/x"),
+            ("https://provisioning.example/x?t0k3n", "https://provisioning.example/x?***"),
+            ("https://provisioning.example/x?a%20b=c", "https://provisioning.example/x?***"),
+            (
+                "postgres://smartacct:pa55@db.example:5432/desk?sslmode=require",
+                "postgres://***:***@db.example:5432/desk?sslmode=***",
+            ),
+            ("http://127.0.0.1:8431/token", "http://127.0.0.1:8431/token"),
+            ("sqlite://var/smartacct.db", "sqlite://var/smartacct.db"),
+            // Not a URL to the parser (a bad port, a bad IPv6 address): cut by hand.
+            ("http://hooks:pa55@provisioning.example:99999/x?token=t0k", "http://***@provisioning.example:99999/x?***"),
+            ("http://u:pa55@[::1/x", "http://***@[::1/x"),
+        ] {
+            assert_eq!(super::redacted(url), shown, "{url}");
+        }
+    }
+
     #[test]
     fn each_cause_is_said_once() {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused (os error 111)");

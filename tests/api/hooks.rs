@@ -159,3 +159,34 @@ async fn an_event_undelivered_for_max_retry_hours_is_shown_failed_and_can_be_sen
     desk.poll(1).await;
     assert_eq!(types(&receiver.delivered()), ["request.pending_customer_acceptance"]);
 }
+
+#[tokio::test]
+async fn a_webhook_that_redirects_is_a_failed_attempt_nothing_is_followed_and_the_event_stays_queued() {
+    let target = Receiver::start().await;
+    let receiver = Receiver::start().await;
+    let secrets = tempfile::tempdir().unwrap();
+    let secret_file = secrets.path().join("webhook.secret");
+    std::fs::write(&secret_file, "s3cret-for-the-receiver\n").unwrap();
+    let desk = desk_with_hooks(false, &signed(&receiver, &secret_file)).await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    let elsewhere = format!("{}/elsewhere", target.origin());
+    // 302 would be followed as a GET, 307 and 308 would repeat the POST with its signature.
+    for (attempt, status) in [302, 307, 308].into_iter().enumerate() {
+        receiver.redirect(status, &elsewhere);
+        desk.poll(1).await;
+        assert_eq!(receiver.posted().len(), attempt + 1, "the receiver was offered the event");
+        let hooks = desk.app.store.list_hooks(false).await.unwrap();
+        assert_eq!(hooks.len(), 1);
+        assert_eq!(hooks[0].status, smartacct::store::OutboxStatus::Pending, "{status}: still queued: {hooks:?}");
+        let error = hooks[0].last_error.clone().unwrap_or_default();
+        assert!(error.contains(&format!("HTTP {status}")) && error.contains("redirect"), "{error}");
+        assert!(error.contains(&elsewhere), "the error names where it pointed: {error}");
+    }
+    assert!(target.posted().is_empty(), "nothing followed the redirect: {:?}", target.posted());
+
+    receiver.answer_with(200);
+    desk.poll(1).await;
+    assert_eq!(types(&receiver.delivered()), ["request.pending_customer_acceptance"]);
+    assert!(target.posted().is_empty());
+}

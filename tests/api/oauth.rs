@@ -281,3 +281,18 @@ async fn a_token_endpoint_stating_a_lifetime_of_2_to_the_64_seconds_stops_neithe
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }
+
+#[tokio::test]
+async fn a_token_endpoint_that_redirects_is_a_failed_attempt_and_nothing_is_posted_to_the_target() {
+    let target = Receiver::start().await;
+    target.answer_json(200, r#"{"access_token":"tok-elsewhere","token_type":"Bearer","expires_in":3600}"#);
+    let endpoint = Receiver::start().await;
+    endpoint.redirect(307, &format!("{}/collect", target.origin()));
+    let desk = desk_with_token_url(&endpoint.url).await;
+    let out = desk.bin().args(["check-config", "--connect"]).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("HTTP 307") && stdout.contains("redirect"), "{stdout}");
+    assert_eq!(endpoint.posted().len(), 1);
+    assert!(target.posted().is_empty(), "the client secret was posted to the redirect's target");
+}

@@ -80,6 +80,17 @@ impl Receiver {
         *self.answer.lock().unwrap() = Answer { status, headers, body: body.to_string() };
     }
 
+    /// From now on, answer every request with a redirect (`status` 3xx) to `location`.
+    pub fn redirect(&self, status: u16, location: &str) {
+        let headers = vec![("Location".to_string(), location.to_string())];
+        *self.answer.lock().unwrap() = Answer { status, headers, body: String::new() };
+    }
+
+    /// The origin, without the path: `http://127.0.0.1:PORT`.
+    pub fn origin(&self) -> &str {
+        self.url.trim_end_matches("/smartacct")
+    }
+
     /// Every request so far, in arrival order.
     pub fn posted(&self) -> Vec<Posted> {
         self.posted.lock().unwrap().clone()
