@@ -10,7 +10,7 @@ mod token;
 pub use account_domain::AccountDomain;
 pub use email_address::EmailAddress;
 pub use locale::Locale;
-pub use printable::{printable, strip_controls};
+pub use printable::{printable, strip_controls, strip_invisible};
 pub use reference::Reference;
 pub use state::State;
 pub use token::{Key, Step, Token};

@@ -38,6 +38,32 @@ pub fn strip_controls(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// `s` without the invisible formatting characters a sender can hide in a
+/// form field: bidirectional controls (U+202A–202E, U+2066–2069, the marks
+/// U+200E, U+200F, U+061C) and zero-width characters (U+200B–200D, U+2060–2064,
+/// U+FEFF, U+180E) and the soft hyphen. Everything else, controls included, is
+/// left to the field's own rules.
+pub fn strip_invisible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_invisible) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !is_invisible(*c)).collect())
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{061c}'
+            | '\u{feff}'
+            | '\u{180e}'
+            | '\u{00ad}'
+    )
+}
+
 /// C0 and C1 controls, DEL, and the invisible bidirectional overrides that can reorder what a reader sees.
 fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')

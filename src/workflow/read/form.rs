@@ -172,7 +172,10 @@ pub fn scan(body: &str) -> RawForm {
 
     let finish = |form: &mut RawForm, cur: Option<(Field, Vec<String>)>| {
         if let Some((field, lines)) = cur {
-            let value = lines.join("\n").trim().to_string();
+            // Invisible characters never reach a field: a U+202E in an account
+            // name reorders what the customer reads, a zero-width space makes
+            // two spellings of one name or domain.
+            let value = crate::domain::strip_invisible(&lines.join("\n")).trim().to_string();
             if !value.is_empty() && form.values.get(&field).is_none_or(|v| v.is_empty()) {
                 form.values.insert(field, value);
             }
@@ -475,6 +478,21 @@ pub fn is_help_subject(subject: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_and_zero_width_characters_are_removed_from_every_field() {
+        let f = scan(
+            "Account name: Acme\u{202e}gnp.exe\u{202c} Corp\u{200b}\nCustomer email: ja\u{200d}ne@customer.test\nAccount domain: ac\u{200b}me.example\u{feff}\nNote to customer: please\u{2066} accept\u{2069}\nUser emails: u\u{2060}@c.test\nNote to users: hi\u{00ad}\nPartner company: Re\u{200f}seller\n",
+        );
+        let v = validate(&f, Locale::En).unwrap();
+        assert_eq!(v.account_name, "Acmegnp.exe Corp");
+        assert_eq!(v.customer_email.as_str(), "jane@customer.test");
+        assert_eq!(v.account_domain.as_str(), "acme.example");
+        assert_eq!(v.note_to_customer.as_deref(), Some("please accept"));
+        assert_eq!(v.user_emails[0].as_str(), "u@c.test");
+        assert_eq!(v.note_to_users.as_deref(), Some("hi"));
+        assert_eq!(v.partner_company.as_deref(), Some("Reseller"));
+    }
 
     #[test]
     fn reads_an_english_form_with_continuations() {
