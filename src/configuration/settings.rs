@@ -40,13 +40,13 @@ pub enum OAuth2Settings {
     Command { token_command: String },
 }
 
-// The client secret is never printed, whatever the log level.
+// The client secret is never printed, whatever the log level, nor the token URL's query.
 impl std::fmt::Debug for OAuth2Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OAuth2Settings::Endpoint { token_url, client_id, scope, refresh_token_file, .. } => f
                 .debug_struct("Endpoint")
-                .field("token_url", token_url)
+                .field("token_url", &crate::telemetry::redacted(token_url))
                 .field("client_id", client_id)
                 .field("scope", scope)
                 .field("refresh_token_file", refresh_token_file)
@@ -202,7 +202,7 @@ pub struct HygieneSettings {
 }
 
 /// Where state-change events go (SPEC §11): a webhook, a command, or both.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HookSettings {
     pub webhook_url: Option<String>,
     /// Signs each body: `X-Smartacct-Signature: sha256=<hex HMAC-SHA256>`.
@@ -210,6 +210,18 @@ pub struct HookSettings {
     pub command: Option<String>,
     pub max_retry_hours: u32,
     pub timeout: Duration,
+}
+
+// Neither the signing secret nor the URL's userinfo or query is printed, whatever the log level.
+impl std::fmt::Debug for HookSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HookSettings")
+            .field("webhook_url", &self.webhook_url.as_deref().map(crate::telemetry::redacted))
+            .field("command", &self.command)
+            .field("max_retry_hours", &self.max_retry_hours)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -368,7 +380,7 @@ impl Settings {
         if crate::store::Backend::of_url(&url).is_none() {
             return Err(ConfigError::new(
                 "database.url",
-                format!("{:?} must start with sqlite:// or postgres://", crate::store::redacted_url(&url)),
+                format!("{:?} must start with sqlite:// or postgres://", crate::telemetry::redacted(&url)),
             ));
         }
         let password = s.secret_file("password_file", "SMARTACCT_DATABASE_PASSWORD", env)?;

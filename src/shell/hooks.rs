@@ -135,7 +135,12 @@ async fn send(client: &reqwest::Client, hooks: &HookSettings, row: &HookRow) -> 
         if let Some(secret) = &hooks.webhook_secret {
             req = req.header(SIGNATURE_HEADER, signature(secret, row.body.as_bytes()));
         }
-        let answer = req.send().await.map_err(|source| HookError::Post { url: url.clone(), source })?;
+        // Neither the URL's userinfo nor its query reaches the error (stored, shown by `outbox list`):
+        // reqwest's own error carries the URL, so it goes without.
+        let answer = req
+            .send()
+            .await
+            .map_err(|e| HookError::Post { url: crate::telemetry::redacted(url), source: e.without_url() })?;
         if answer.status().is_redirection() {
             return Err(HookError::Redirect { status: answer.status().as_u16(), location: location(&answer) });
         }

@@ -143,7 +143,9 @@ impl Tokens {
         else {
             unreachable!("called for an endpoint only")
         };
-        let outage = |message: String| TokenError::Outage { url: token_url.clone(), message };
+        // The URL as errors may show it (its query may hold a key; SPEC §9).
+        let shown = crate::telemetry::redacted(token_url);
+        let outage = |message: String| TokenError::Outage { url: shown.clone(), message };
         let file = match refresh_token_file {
             None => None,
             Some(path) => Some(
@@ -200,7 +202,7 @@ impl Tokens {
                     "invalid_scope" => "oauth2.scope",
                     _ => grant_key,
                 };
-                return Err(TokenError::Refused { url: token_url.clone(), error, description, key });
+                return Err(TokenError::Refused { url: shown.clone(), error, description, key });
             }
             return Err(outage(format!("HTTP {status}: {error}{description}")));
         }
@@ -261,14 +263,15 @@ async fn post_form(url: &str, form: &[(&str, String)]) -> Result<Answer, String>
         .body(body.join("&"))
         .send()
         .await
-        .map_err(|e| crate::telemetry::chain(&e))?;
+        // reqwest's error names the URL, query and all: the caller names it, redacted.
+        .map_err(|e| crate::telemetry::chain(&e.without_url()))?;
     let status = response.status().as_u16();
     let location = response
         .headers()
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(|to| response.url().join(to).map_or_else(|_| to.to_string(), |absolute| absolute.to_string()));
-    let body = response.text().await.map_err(|e| crate::telemetry::chain(&e))?;
+    let body = response.text().await.map_err(|e| crate::telemetry::chain(&e.without_url()))?;
     Ok(Answer { status, location, body })
 }
 
@@ -451,6 +454,20 @@ mod tests {
             0,
             "neither the client secret nor a refresh token went to the redirect's target"
         );
+    }
+
+    #[tokio::test]
+    async fn the_query_of_the_token_url_stays_out_of_its_errors() {
+        let (url, _) = endpoint(503, String::new(), r#"{"error":"temporarily_unavailable"}"#).await;
+        let tokens = Tokens::new(endpoint_settings(&format!("{url}?api-key=k3y-in-query")), None);
+        let e = tokens.access_token().await.expect_err("HTTP 503").to_string();
+        assert!(e.contains("HTTP 503") && e.contains("/token"), "{e}");
+        assert!(!e.contains("k3y-in-query"), "{e}");
+        // Nobody listens there: the HTTP client's own error names the URL too.
+        let tokens = Tokens::new(endpoint_settings("http://127.0.0.1:1/token?api-key=k3y-in-query"), None);
+        let e = tokens.access_token().await.expect_err("connection refused").to_string();
+        assert!(e.contains("127.0.0.1:1/token"), "{e}");
+        assert!(!e.contains("k3y-in-query"), "{e}");
     }
 
     #[tokio::test]

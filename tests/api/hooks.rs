@@ -190,3 +190,63 @@ async fn a_webhook_that_redirects_is_a_failed_attempt_nothing_is_followed_and_th
     assert_eq!(types(&receiver.delivered()), ["request.pending_customer_acceptance"]);
     assert!(target.posted().is_empty());
 }
+
+#[tokio::test]
+async fn a_password_or_token_in_the_webhook_url_shows_in_no_log_no_stored_error_and_no_outbox_list() {
+    const PASSWORD_IN_URL: &str = "pa55-in-the-url";
+    const TOKEN_IN_URL: &str = "t0ken-in-the-query";
+    let receiver = Receiver::start().await;
+    receiver.answer_with(500);
+    let with_secrets = |origin: &str| {
+        format!(
+            "{}/smartacct?token={TOKEN_IN_URL}",
+            origin.replace("http://", &format!("http://hooks:{PASSWORD_IN_URL}@"))
+        )
+    };
+    let desk = desk_with_hooks(false, &format!("webhook_url = {:?}", with_secrets(receiver.origin()))).await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    wait_total(&desk.address, 1).await;
+    let mut said = String::new();
+    let poll = |said: &mut String| {
+        let out = desk.bin().args(["poll", "--once"]).env("RUST_LOG", "trace").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        said.push_str(&String::from_utf8_lossy(&out.stderr));
+        said.push_str(&String::from_utf8_lossy(&out.stdout));
+    };
+    // The receiver answers 500; then nothing listens there at all (the HTTP client's own error names the URL).
+    poll(&mut said);
+    assert!(
+        receiver.posted().iter().any(|p| p.header("Authorization").is_some()),
+        "the userinfo is sent as Basic auth"
+    );
+    let config = std::fs::read_to_string(&desk.config).unwrap();
+    std::fs::write(&desk.config, config.replace(receiver.origin().trim_start_matches("http://"), "127.0.0.1:1"))
+        .unwrap();
+    poll(&mut said);
+    assert!(said.contains("DEBUG") || said.contains("TRACE"), "the log is verbose:\n{said}");
+    assert!(said.contains("event not delivered"), "{said}");
+
+    let hooks = desk.app.store.list_hooks(false).await.unwrap();
+    let stored = hooks[0].last_error.clone().unwrap_or_default();
+    assert!(stored.contains("127.0.0.1:1"), "the error still says where: {stored}");
+    for args in [vec!["outbox", "list"], vec!["outbox", "list", "--json"], vec!["requests", "list", "--json"]] {
+        let out = desk.bin().args(&args).output().unwrap();
+        said.push_str(&String::from_utf8_lossy(&out.stdout));
+        said.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    let reference = desk.one().await.reference.to_string();
+    for json in [false, true] {
+        let mut show = desk.bin();
+        show.args(["requests", "show", &reference]);
+        if json {
+            show.arg("--json");
+        }
+        let out = show.output().unwrap();
+        said.push_str(&String::from_utf8_lossy(&out.stdout));
+    }
+    for secret in [PASSWORD_IN_URL, TOKEN_IN_URL] {
+        assert!(!stored.contains(secret), "{secret} in the stored error: {stored}");
+        assert!(!said.contains(secret), "{secret} in the output:\n{said}");
+    }
+}

@@ -75,17 +75,6 @@ impl Backend {
     }
 }
 
-/// The URL as logs may show it: without its password.
-pub fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_string(),
-    }
-}
-
 /// The URL to connect with: PostgreSQL's with `database.password_file` (or
 /// `SMARTACCT_DATABASE_PASSWORD`) put in, so the password need not sit in the URL.
 pub(super) fn url(url: &str, password: Option<&str>, shown: &str) -> super::Result<url::Url> {

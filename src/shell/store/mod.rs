@@ -25,7 +25,7 @@ use dialect::query;
 
 pub use batch::Batch;
 pub use commit::{Committed, InboundRecord, Planned};
-pub use dialect::{Backend, redacted as redacted_url};
+pub use dialect::Backend;
 pub use due::DueKey;
 pub use evidence::EvidenceRow;
 pub use hooks::HookRow;
@@ -105,7 +105,7 @@ impl Store {
     pub async fn connect(settings: &DatabaseSettings) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let url = &settings.url;
-        let shown = dialect::redacted(url);
+        let shown = crate::telemetry::redacted(url);
         let err = |source| StoreError::Open { url: shown.clone(), source };
         let backend = Backend::of_url(url)
             .ok_or_else(|| StoreError::Url { url: shown.clone(), problem: "not sqlite:// or postgres://".into() })?;
