@@ -147,6 +147,55 @@ host = "127.0.0.1"
     }
 
     #[test]
+    fn a_token_url_is_parsed_plain_http_only_to_a_loopback_host_and_never_with_userinfo() {
+        let with = |url: &str| {
+            format!("{MINIMAL}[oauth2]\ntoken_url = {url:?}\nclient_id = \"c\"\nclient_secret_file = \"/dev/null\"")
+        };
+        for url in [
+            // Each starts as a loopback URL would, and goes elsewhere.
+            "http://127.0.0.1:@attacker.example/token",
+            "http://localhost:@attacker.example/token",
+            "http://[::1]:80@attacker.example/token",
+            "http://127.0.0.1.attacker.example/token",
+            "http://localhost.attacker.example/token",
+            "http://login.example/token",
+            "https://desk:pw-s3cret@login.example/token",
+            "https://desk@login.example/token",
+            "ftp://127.0.0.1/token",
+            "login.example/token",
+            "http://",
+        ] {
+            let err = parse(&with(url)).map(|_| ()).expect_err(url);
+            assert_eq!(err.key, "oauth2.token_url", "{url}: {err}");
+            assert!(!err.to_string().contains("pw-s3cret"), "{err}");
+        }
+        for url in [
+            "http://127.0.0.1:8431/token",
+            "http://127.1.2.3/token",
+            "http://localhost/token",
+            "http://LocalHost:8080/token",
+            "http://[::1]:8080/token",
+            "https://login.microsoftonline.com/TENANT/oauth2/v2.0/token",
+            "HTTPS://Login.Example/token?tenant=x",
+        ] {
+            assert!(parse(&with(url)).is_ok(), "{url}: {:?}", parse(&with(url)).err());
+        }
+    }
+
+    #[test]
+    fn a_webhook_url_is_parsed_and_its_secrets_stay_out_of_the_error() {
+        let with = |url: &str| format!("{MINIMAL}[hooks]\nwebhook_url = {url:?}");
+        for url in ["ftp://hooks:pw-s3cret@provisioning.example/x", "provisioning.example/x", "http://", "https://"] {
+            let err = parse(&with(url)).map(|_| ()).expect_err(url);
+            assert_eq!(err.key, "hooks.webhook_url", "{url}: {err}");
+            assert!(!err.to_string().contains("pw-s3cret"), "{err}");
+        }
+        for url in ["https://hooks:pw@provisioning.example/smartacct?token=t", "http://127.0.0.1:9/smartacct"] {
+            assert!(parse(&with(url)).is_ok(), "{url}: {:?}", parse(&with(url)).err());
+        }
+    }
+
+    #[test]
     fn the_password_comes_from_the_environment_first() {
         let s = Settings::from_table(&MINIMAL.parse().unwrap(), &|n| {
             (n == "SMARTACCT_IMAP_PASSWORD").then(|| "from-env".to_string())

@@ -508,10 +508,15 @@ impl Settings {
             Some(_) => {
                 let mut s = Section::new(root, "hooks")?;
                 let webhook_url = s.string("webhook_url")?;
-                if let Some(url) = &webhook_url
-                    && !(url.starts_with("https://") || url.starts_with("http://"))
-                {
-                    return Err(ConfigError::new("hooks.webhook_url", format!("{url:?} must be an http(s):// URL")));
+                if let Some(url) = &webhook_url {
+                    // A user and password here are the receiver's Basic auth: allowed, and never shown.
+                    let parsed = parsed_url("hooks.webhook_url", url)?;
+                    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                        return Err(ConfigError::new(
+                            "hooks.webhook_url",
+                            format!("{:?} must be an http(s):// URL", crate::telemetry::redacted(url)),
+                        ));
+                    }
                 }
                 let webhook_secret = s.secret_file("webhook_secret_file", "SMARTACCT_HOOKS_WEBHOOK_SECRET", env)?;
                 let command = s.string("command")?.filter(|c| !c.trim().is_empty());
@@ -637,13 +642,7 @@ fn oauth2_section(
     }
     let token_url =
         token_url.ok_or_else(|| ConfigError::new("oauth2.token_url", "missing (or set oauth2.token_command)"))?;
-    let loopback = ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]"];
-    if !(token_url.starts_with("https://") || loopback.iter().any(|p| token_url.starts_with(p))) {
-        return Err(ConfigError::new(
-            "oauth2.token_url",
-            format!("{token_url:?} must be an https:// URL (plain http only on this machine's loopback)"),
-        ));
-    }
+    check_token_url(&token_url)?;
     let client_id =
         client_id.filter(|c| !c.is_empty()).ok_or_else(|| ConfigError::new("oauth2.client_id", "missing"))?;
     let client_secret = match (env("SMARTACCT_OAUTH2_CLIENT_SECRET").filter(|v| !v.is_empty()), &secret_file) {
@@ -677,6 +676,44 @@ fn oauth2_section(
         }
     }
     Ok(Some(OAuth2Settings::Endpoint { token_url, client_id, client_secret, scope, refresh_token_file }))
+}
+
+/// `oauth2.token_url`: parsed, never prefix-matched (`http://127.0.0.1:@attacker.example/`
+/// starts as a loopback URL does, and goes to attacker.example). https anywhere; plain
+/// http only to this machine (a loopback address, or `localhost`), since the form
+/// carries the client secret; no user or password (the client's credentials are
+/// `client_id` and `client_secret_file`, and a URL's are shown in logs and errors).
+fn check_token_url(text: &str) -> Result<(), ConfigError> {
+    let url = parsed_url("oauth2.token_url", text)?;
+    let shown = crate::telemetry::redacted(text);
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ConfigError::new(
+            "oauth2.token_url",
+            format!(
+                "{shown:?} must not carry a user or password (the client's credentials are oauth2.client_id and oauth2.client_secret_file)"
+            ),
+        ));
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(ConfigError::new(
+            "oauth2.token_url",
+            format!("{shown:?} must be an https:// URL (plain http only to this machine's loopback)"),
+        )),
+    }
+}
+
+/// A URL setting, parsed; the error shows it without credentials.
+fn parsed_url(key: &str, text: &str) -> Result<url::Url, ConfigError> {
+    url::Url::parse(text)
+        .map_err(|e| ConfigError::new(key, format!("{:?} is not a URL ({e})", crate::telemetry::redacted(text))))
 }
 
 /// `[security]`.
