@@ -666,7 +666,7 @@ start() {
         if answers "$SMTP_PORT" && answers "$IMAP_PORT" && answers "$IMAPS_PORT" \
             && [ -S "$BASE/run/dovecot/lmtp" ] && milters_up; then
             log "up: SMTP 127.0.0.1:$SMTP_PORT, submission $SUBMISSION_PORT, IMAP $IMAP_PORT (STARTTLS), IMAPS $IMAPS_PORT; CA $BASE/tls/ca.crt"
-            [ -z "$MILTERS" ] || log "milters: OpenDKIM and OpenDMARC on SMTP $SMTP_PORT as $AUTHSERV_ID; DKIM signing port $SIGNING_PORT ($SIGNED_DOMAINS, selector $SELECTOR); DNS $(cat "$BASE/dns/address") (UDP and TCP)${STRIP_FORGED_AR:+; forged Authentication-Results stripped}"
+            [ -z "$MILTERS" ] || log "milters: OpenDKIM and OpenDMARC on SMTP $SMTP_PORT as $AUTHSERV_ID; DKIM signing port $SIGNING_PORT ($SIGNED_DOMAINS, selector $SELECTOR); DNS $(cat "$BASE/dns/address") (UDP and TCP)${STRIP_FORGED_AR:+; forged Authentication-Results stripped ($STRIP_FORGED_AR)}"
             return
         fi
         sleep 0.1
