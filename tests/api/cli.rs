@@ -143,3 +143,56 @@ async fn check_config_renders_an_overridden_template_and_names_the_variable_it_l
     let out = desk.bin().arg("check-config").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[tokio::test]
+async fn backup_refuses_a_symlink_a_sqlite_uri_and_an_existing_file_and_writes_only_a_new_private_file() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let desk = TestDesk::spawn().await;
+    if on_postgres() {
+        return; // `backup` copies SQLite only (retention.rs checks what it says on PostgreSQL).
+    }
+    let dir = desk.dir.path();
+    let backup = |path: &str| {
+        let out = desk.bin().arg("backup").arg(path).current_dir(dir).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+
+    // A dangling symbolic link: following it would write the copy where the link points.
+    std::os::unix::fs::symlink(dir.join("pointed-at.db"), dir.join("dangling.db")).unwrap();
+    let (code, stderr) = backup("dangling.db");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("dangling.db") && stderr.contains("symbolic link"), "{stderr}");
+    assert!(!dir.join("pointed-at.db").exists(), "nothing written through the link");
+
+    // A link to a file that exists is refused the same way, and the file is left as it was.
+    std::fs::write(dir.join("precious"), "keep me").unwrap();
+    std::os::unix::fs::symlink(dir.join("precious"), dir.join("link.db")).unwrap();
+    let (code, stderr) = backup("link.db");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("link.db") && stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("precious")).unwrap(), "keep me");
+
+    // SQLite would read `file:x.db?...` as a URI (and write x.db with its own mode).
+    let (code, stderr) = backup("file:x.db?mode=rwc");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("file:x.db") && stderr.contains("URI"), "{stderr}");
+    assert!(!dir.join("x.db").exists() && !dir.join("file:x.db?mode=rwc").exists());
+
+    // An existing file is named, and left alone.
+    let (code, stderr) = backup("precious");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("precious") && stderr.contains("exists already"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.join("precious")).unwrap(), "keep me");
+
+    // `?` and `#` outside a file: URI are plain characters of a file name.
+    let (code, stderr) = backup("copy?v=1#2.db");
+    assert_eq!(code, Some(0), "{stderr}");
+    let copy = dir.join("copy?v=1#2.db");
+    assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+    // Opened under a plain name: a database URL would read `?` as the start of its options.
+    std::fs::copy(&copy, dir.join("plain-copy.db")).unwrap();
+    let restored = smartacct::store::Store::open(&format!("sqlite://{}", dir.join("plain-copy.db").display())).await;
+    assert_eq!(restored.unwrap().token_secret().await.unwrap(), desk.app.store.token_secret().await.unwrap());
+    let left: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().contains("partial")), "no work file left behind: {left:?}");
+}

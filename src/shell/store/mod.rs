@@ -1,4 +1,5 @@
 //! The store on SQLite or PostgreSQL: the only module with SQL. Opening, migrations, the typed errors; `dialect` holds what differs.
+mod backup;
 mod batch;
 mod commit;
 mod dialect;
@@ -51,6 +52,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot write the backup {path}")]
     Backup { path: String, source: std::io::Error },
+    /// A path `backup` will not write to: the problem says why.
+    #[error("cannot write the backup {path}: {problem}")]
+    BackupPath { path: String, problem: String },
     #[error(
         "`backup` copies a SQLite database; back up PostgreSQL with its own tools (pg_dump, or the platform's backups)"
     )]
@@ -156,28 +160,6 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
-    }
-
-    /// A consistent copy of the database at `path` (SQLite's `VACUUM INTO`:
-    /// one read transaction, so a working `run` beside it is no problem),
-    /// readable by its owner only. Refuses to overwrite.
-    pub async fn backup(&self, path: &std::path::Path) -> Result<()> {
-        if self.backend != Backend::Sqlite {
-            return Err(StoreError::BackupNotHere);
-        }
-        let err = |source| StoreError::Backup { path: path.display().to_string(), source };
-        if path.exists() {
-            return Err(err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "it exists already")));
-        }
-        // Created empty and private first (VACUUM INTO fills an empty file and
-        // keeps its mode): the copy holds the token secret.
-        create_private(path).map_err(err)?;
-        let result = query("VACUUM INTO ?").bind(path.display().to_string()).execute(&self.pool).await;
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(path);
-            return Err(e.into());
-        }
-        Ok(())
     }
 
     /// Record an event with every state change from now on (`[hooks]` configured).
