@@ -92,6 +92,10 @@ pub struct SecuritySettings {
     pub trusted: Option<TrustedServer>,
     /// What a fail (or no pass) does to a form or a command.
     pub dmarc: DmarcPolicy,
+    /// The desk verifies DKIM and the From domain's DMARC policy itself, over DNS.
+    pub verify_dkim: bool,
+    /// Where those DNS queries go.
+    pub resolver: crate::dns_auth::Resolver,
 }
 
 #[derive(Debug, Clone)]
@@ -735,14 +739,27 @@ fn security_section(root: &toml::Table) -> Result<SecuritySettings, ConfigError>
         }
     };
     let dmarc = s.choice("dmarc", DmarcPolicy::RefuseFail, DmarcPolicy::CHOICES)?;
-    if dmarc == DmarcPolicy::RequirePass && trusted.is_none() {
+    let verify_dkim = s.boolean("verify_dkim", false)?;
+    let resolver = match s.string("resolver")?.as_deref() {
+        None | Some("system") => crate::dns_auth::Resolver::System,
+        Some(text) => match text.parse::<std::net::SocketAddr>() {
+            Ok(addr) => crate::dns_auth::Resolver::At(addr),
+            Err(_) => {
+                return Err(ConfigError::new(
+                    "security.resolver",
+                    format!("{text:?} is neither \"system\" nor an address and port like \"127.0.0.1:53\""),
+                ));
+            }
+        },
+    };
+    if dmarc == DmarcPolicy::RequirePass && trusted.is_none() && !verify_dkim {
         return Err(ConfigError::new(
             "security.dmarc",
-            "\"require-pass\" needs security.authserv_id: without a trusted server nothing could pass",
+            "\"require-pass\" needs security.authserv_id or security.verify_dkim: without a check nothing could pass",
         ));
     }
     s.finish()?;
-    Ok(SecuritySettings { trusted, dmarc })
+    Ok(SecuritySettings { trusted, dmarc, verify_dkim, resolver })
 }
 
 fn check_ca(path: &Option<PathBuf>, key: &str) -> Result<(), ConfigError> {

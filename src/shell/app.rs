@@ -50,6 +50,8 @@ pub struct App {
     pub secret: Vec<u8>,
     /// Access tokens for `auth = "xoauth2"`.
     pub tokens: Option<crate::oauth2::Tokens>,
+    /// The desk's own DKIM and DMARC check (`security.verify_dkim`).
+    pub own_checker: Option<crate::dns_auth::OwnChecker>,
 }
 
 impl App {
@@ -58,7 +60,11 @@ impl App {
         let tokens = loaded.settings.oauth2.clone().map(|o| crate::oauth2::Tokens::new(o, Some(store.clone())));
         let smtp = Smtp::new(&loaded.settings.smtp, tokens.as_ref())?;
         let secret = store.token_secret().await?;
-        Ok(App { settings: loaded.settings, templates: loaded.templates, store, smtp, secret, tokens })
+        let own_checker = match loaded.settings.security.verify_dkim {
+            true => Some(crate::dns_auth::OwnChecker::new(loaded.settings.security.resolver)?),
+            false => None,
+        };
+        Ok(App { settings: loaded.settings, templates: loaded.templates, store, smtp, secret, tokens, own_checker })
     }
 
     pub fn composer(&self) -> crate::compose::Composer<'_> {

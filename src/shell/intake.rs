@@ -399,7 +399,7 @@ async fn process(app: &App, batch: &mut Batch, f: &Fetched, uidvalidity: u32) ->
     };
 
     let now = Utc::now();
-    let known = match load_known(app, batch, &inbound, own_message_id, now).await {
+    let mut known = match load_known(app, batch, &inbound, own_message_id, now).await {
         Ok(known) => known,
         // A request that no longer reads must not hold the mailbox hostage,
         // nor lose this mail: it is recorded and set aside for the operator.
@@ -410,6 +410,13 @@ async fn process(app: &App, batch: &mut Batch, f: &Fetched, uidvalidity: u32) ->
         }
         Err(e) => return Err(e),
     };
+    if let Some(checker) = &app.own_checker
+        && inbound.dsn.is_none()
+    {
+        // A DNS failure leaves the mail for the next pass: nothing is decided on it.
+        let envelope = mail.return_path.as_ref().map(|a| a.domain());
+        known.own_check = Some(checker.check(raw, envelope).await?);
+    }
     let env = Env { settings, now, new_reference: Reference::generate() };
     let Ok(mut decision) = std::panic::catch_unwind(AssertUnwindSafe(|| decide::decide(&inbound, &known, &env))) else {
         let (record, detail) = unreadable("deciding");

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod compose;
 pub mod delivery;
 pub mod dkim;
+pub mod dns_auth;
 pub mod embedded;
 pub mod faults;
 pub mod hooks;

@@ -26,6 +26,7 @@ mod metrics;
 mod milters;
 mod oauth;
 mod operator;
+mod own_check;
 mod package;
 mod replies;
 mod retention;

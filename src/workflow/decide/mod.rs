@@ -22,7 +22,7 @@ use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Reference, State, Step};
 use crate::email::{Content, EmailPlan, Kind, Origin};
 pub use crate::read::Inbound;
-pub use crate::read::auth_results::{Authentication, Dmarc, DmarcPolicy, DmarcVerdict, TrustedServer};
+pub use crate::read::auth_results::{Authentication, Dmarc, DmarcPolicy, DmarcVerdict, OwnCheck, TrustedServer};
 use crate::read::automatic;
 use crate::request::Request;
 
@@ -48,6 +48,8 @@ pub struct Known {
     /// mail's envelope sender (Return-Path), where a refusal of a mail that
     /// failed authentication may go: at most one a day.
     pub envelope_answers_today: u32,
+    /// The desk's own DKIM and DMARC check over DNS (`security.verify_dkim`), made by the shell.
+    pub own_check: Option<OwnCheck>,
     /// Live requests of the sender as a partner.
     pub partner_open: u32,
     /// Requests the sender made as a partner in the last 24 hours.
@@ -360,7 +362,7 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
     };
 
     // One verdict per mail, applied alike to forms and to every command.
-    let auth = Authentication::read(mail, s.security.trusted.as_ref());
+    let auth = Authentication::read(mail, s.security.trusted.as_ref(), known.own_check.clone());
     let partner = s.is_partner(&sender);
     let fresh_form = partner && !inbound.own_form.is_empty();
     let as_reply = reply::Reply { inbound, sender: &sender, known, env, auth: &auth };

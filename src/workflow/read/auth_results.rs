@@ -105,35 +105,60 @@ pub enum DmarcVerdict {
     },
 }
 
+/// The desk's own DKIM and DMARC check over DNS (`security.verify_dkim`),
+/// made by the shell before the decision: a fail counts as a DMARC fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnCheck {
+    pub dmarc: Dmarc,
+    /// What was found: the From domain's result and each signature's.
+    pub detail: String,
+}
+
 /// One inbound mail's authentication, read once: what the trusted server
-/// said of its From, and the address its sender proved, if any.
+/// said of its From, the desk's own check, and the address its sender proved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Authentication {
     pub dmarc: DmarcVerdict,
+    pub own: Option<OwnCheck>,
     /// The envelope sender (the topmost Return-Path), when the trusted server's
     /// SPF passed for it: the one address an answer to a refused mail may go to.
     pub proven: Option<EmailAddress>,
 }
 
 impl Authentication {
-    pub fn read(mail: &Mail, trusted: Option<&TrustedServer>) -> Authentication {
+    pub fn read(mail: &Mail, trusted: Option<&TrustedServer>, own: Option<OwnCheck>) -> Authentication {
         let headers = mail.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
         let (dmarc, spf_pass_from) = DmarcVerdict::read_with_spf(headers, trusted);
         let proven = mail.return_path.clone().filter(|rp| spf_pass_from.as_deref().is_some_and(|m| vouches_for(m, rp)));
-        Authentication { dmarc, proven }
+        Authentication { dmarc, own, proven }
+    }
+
+    /// A fail from the trusted server (or its unreadable header), or from the desk's own check.
+    pub fn failed(&self) -> bool {
+        self.dmarc.failed() || self.own.as_ref().is_some_and(|o| o.dmarc == Dmarc::Fail)
+    }
+
+    /// A pass, and no fail from either source.
+    pub fn passed(&self) -> bool {
+        !self.failed() && (self.dmarc.passed() || self.own.as_ref().is_some_and(|o| o.dmarc == Dmarc::Pass))
     }
 
     /// Whether `policy` refuses a form or a command with this verdict.
     pub fn refused(&self, policy: DmarcPolicy) -> bool {
+        let checked = self.dmarc != DmarcVerdict::NotChecked || self.own.is_some();
         match policy {
             DmarcPolicy::Off => false,
-            DmarcPolicy::RefuseFail => self.dmarc.failed(),
-            DmarcPolicy::RequirePass => self.dmarc != DmarcVerdict::NotChecked && !self.dmarc.passed(),
+            DmarcPolicy::RefuseFail => self.failed(),
+            DmarcPolicy::RequirePass => checked && !self.passed(),
         }
     }
 
     pub fn describe(&self) -> String {
-        self.dmarc.describe()
+        match (&self.dmarc, &self.own) {
+            (_, None) => self.dmarc.describe(),
+            (DmarcVerdict::NotChecked, Some(own)) => format!("own check: {}", own.detail),
+            (header, Some(own)) => format!("{}; own check: {}", header.describe(), own.detail),
+        }
     }
 }
 
