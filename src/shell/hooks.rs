@@ -5,7 +5,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use tokio::io::AsyncWriteExt as _;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use crate::app::App;
 use crate::configuration::HookSettings;
@@ -166,7 +166,17 @@ fn location(answer: &reqwest::Response) -> String {
     }
 }
 
+/// How long a command's stderr is still read once it exited: a child it left
+/// behind may hold the pipe open for as long as it lives.
+const STDERR_AFTER_EXIT: StdDuration = StdDuration::from_millis(200);
+/// How much of a command's stderr is kept (only its first line is said).
+const STDERR_KEPT: usize = 64 * 1024;
+
 /// `sh -c COMMAND` with the event on stdin; exit 0 means delivered.
+///
+/// Judged by the command's exit status alone: once it has exited, its stderr
+/// is read for a moment more, never until every process holding the pipe
+/// (a `sleep 60 &` it started) has closed it.
 async fn run_command(command: &str, row: &HookRow, timeout: StdDuration) -> Result<(), HookError> {
     let mut child = tokio::process::Command::new("/bin/sh")
         .arg("-c")
@@ -181,34 +191,88 @@ async fn run_command(command: &str, row: &HookRow, timeout: StdDuration) -> Resu
         .map_err(HookError::Spawn)?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let body = row.body.clone();
-    let run = async move {
-        // A command that does not read its input must not block us.
+    // A command that does not read its input (or leaves it to a child that never
+    // does) must not hold us: the input is written beside the wait, and given up with it.
+    let writer = tokio::spawn(async move {
         let _ = stdin.write_all(body.as_bytes()).await;
-        drop(stdin);
-        child.wait_with_output().await
-    };
-    let out = tokio::time::timeout(timeout, run)
-        .await
-        .map_err(|_| HookError::Timeout(timeout.as_secs()))?
-        .map_err(HookError::Spawn)?;
-    if out.status.success() {
+    });
+    let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut reader = tokio::spawn(read_into(child.stderr.take().expect("stderr is piped"), stderr.clone()));
+    let status = tokio::time::timeout(timeout, child.wait()).await;
+    writer.abort();
+    // What it said by its exit (and a moment after): enough for the first line.
+    if tokio::time::timeout(STDERR_AFTER_EXIT, &mut reader).await.is_err() {
+        reader.abort();
+    }
+    let status = status.map_err(|_| HookError::Timeout(timeout.as_secs()))?.map_err(HookError::Spawn)?;
+    if status.success() {
         return Ok(());
     }
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = String::from_utf8_lossy(&stderr.lock().expect("no reader panics holding it")).into_owned();
     let first = crate::domain::printable(stderr.lines().next().unwrap_or("").trim()).into_owned();
-    Err(HookError::Command(match out.status.code() {
+    Err(HookError::Command(match status.code() {
         Some(code) => format!("exited with status {code}: {first}"),
         None => format!("was killed by a signal: {first}"),
     }))
 }
 
+/// Reads `from` into `kept` (its first STDERR_KEPT bytes) until end of file.
+async fn read_into(mut from: tokio::process::ChildStderr, kept: std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+    let mut chunk = [0u8; 4096];
+    while let Ok(n) = from.read(&mut chunk).await {
+        if n == 0 {
+            return;
+        }
+        let mut kept = kept.lock().expect("no reader panics holding it");
+        let room = STDERR_KEPT.saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..n.min(room)]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn row() -> HookRow {
+        HookRow {
+            id: 1,
+            event_id: "SA-7K3QX9PD.active".into(),
+            request_id: 1,
+            kind: "request.active".into(),
+            body: "{}".into(),
+            status: crate::store::OutboxStatus::Pending,
+            attempts: 0,
+            next_attempt_at: Utc::now(),
+            last_error: None,
+            created_at: Utc::now(),
+            sent_at: None,
+            retry_since: Utc::now(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_command_is_judged_by_its_exit_even_when_a_child_it_left_holds_its_stderr() {
+        let started = std::time::Instant::now();
+        let e = run_command("echo 'provisioning API down' >&2; sleep 30 & exit 3", &row(), StdDuration::from_secs(20))
+            .await
+            .expect_err("exit 3")
+            .to_string();
+        assert!(e.contains("exited with status 3: provisioning API down"), "{e}");
+        run_command("sleep 30 & exit 0", &row(), StdDuration::from_secs(20)).await.expect("exit 0 is delivered");
+        assert!(
+            started.elapsed() < StdDuration::from_secs(10),
+            "neither waited for the sleep: {:?}",
+            started.elapsed()
+        );
+        let e = run_command("sleep 30", &row(), StdDuration::from_secs(1)).await.expect_err("too slow").to_string();
+        assert_eq!(e, "no answer within 1 s");
+    }
+
     #[test]
     fn the_signature_is_the_hex_hmac_sha256_of_the_body() {
         // RFC 4231 test case 2.
         assert_eq!(
-            super::signature("Jefe", b"what do ya want for nothing?"),
+            signature("Jefe", b"what do ya want for nothing?"),
             "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }

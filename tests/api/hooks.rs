@@ -250,3 +250,41 @@ async fn a_password_or_token_in_the_webhook_url_shows_in_no_log_no_stored_error_
         assert!(!said.contains(secret), "{secret} in the output:\n{said}");
     }
 }
+
+#[tokio::test]
+async fn a_command_hook_that_exits_0_leaving_a_child_with_its_output_open_is_delivered_once_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, pid) = (dir.path().join("events.jsonl"), dir.path().join("child.pid"));
+    let script = dir.path().join("provision.sh");
+    // The background sleep inherits stdout and stderr and holds them open long after the exit.
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncat >> {l:?}\necho >> {l:?}\nsleep 120 &\necho $! > {p:?}\necho 'provisioning started'\nexit 0\n",
+            l = log.display().to_string(),
+            p = pid.display().to_string()
+        ),
+    )
+    .unwrap();
+    let desk = desk_with_hooks(false, &format!("command = \"/bin/sh {}\"\ntimeout_secs = 20", script.display())).await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    let started = std::time::Instant::now();
+    desk.poll(1).await;
+    let took = started.elapsed();
+    let kill = || {
+        if let Ok(pid) = std::fs::read_to_string(&pid) {
+            let _ = std::process::Command::new("kill").arg(pid.trim()).status();
+        }
+    };
+    let hooks = desk.app.store.list_hooks(false).await.unwrap();
+    kill();
+    assert_eq!(hooks.len(), 1);
+    assert_eq!(hooks[0].status, smartacct::store::OutboxStatus::Sent, "judged by its exit status: {hooks:?}");
+    assert!(took < std::time::Duration::from_secs(10), "without waiting for the child it left: {took:?}");
+
+    desk.poll(1).await;
+    kill();
+    let lines = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(lines.lines().filter(|l| !l.is_empty()).count(), 1, "run once, not again: {lines}");
+}
