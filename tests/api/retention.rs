@@ -39,7 +39,7 @@ async fn the_sweep_erases_personal_data_of_requests_closed_longer_than_closed_da
         assert!(desk.app.store.outbox_raw(o.id).await.unwrap().is_empty());
     }
     let proofs = desk.app.store.evidence(erased.id.unwrap()).await.unwrap();
-    assert_eq!(proofs.len(), 1, "the DECLINE's proof stays, without its message");
+    assert_eq!(proofs.len(), 2, "the form's and the DECLINE's proofs stay, without their messages");
     assert!(proofs.iter().all(|e| e.raw.is_empty() && e.sender == "erased" && !e.verdict.contains(&old.customer)));
     let out = desk.bin().args(["requests", "show", erased.reference.as_str()]).output().unwrap();
     let shown = String::from_utf8_lossy(&out.stdout);
