@@ -208,3 +208,55 @@ async fn without_an_authserv_id_the_verdict_says_dmarc_was_not_checked() {
     let verdict = v["decisions"][1]["verdict"].as_str().unwrap();
     assert!(verdict.contains("CANCEL applied") && verdict.contains("DMARC not checked"), "{verdict}");
 }
+
+#[tokio::test]
+async fn a_quoted_local_part_in_our_servers_header_cannot_hide_its_dmarc_fail() {
+    let desk = checking_desk().await;
+    let p = People::new();
+    let form = p.form_en();
+    // As Gmail and rspamd write it: the envelope's quoted local part inside the comment and outside.
+    for local in ["\"a)b\"", "\"x(\"", "\"q\\\"q\""] {
+        Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form)
+            .header(
+                "Authentication-Results",
+                &format!(
+                    "{OURS}; spf=pass ({OURS}: domain of {local}@evil.test designates 192.0.2.1 as permitted sender) smtp.mailfrom={local}@evil.test; dmarc=fail (p=reject) header.from=partner.test"
+                ),
+            )
+            .send()
+            .await;
+    }
+    desk.poll(3).await;
+    assert!(desk.requests().await.is_empty(), "each read as the fail it is");
+    inbox_exactly(&p.partner, 0).await;
+}
+
+#[tokio::test]
+async fn with_microsoft_365_its_id_less_header_is_trusted_and_a_forged_form_is_refused() {
+    let desk = TestDesk::with(DeskOptions {
+        extra: "[security]\nauthserv_id = \"microsoft365\"\n".into(),
+        ..Default::default()
+    })
+    .await;
+    let p = People::new();
+    let form = p.form_en();
+    let exchange = |dmarc: &str| {
+        format!(
+            "spf=fail (sender IP is 192.0.2.1) smtp.mailfrom=partner.test; dkim=none (message not signed) header.d=none;dmarc={dmarc} header.from=partner.test;compauth=fail reason=000"
+        )
+    };
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form)
+        .header("Authentication-Results", &exchange("fail action=oreject"))
+        .send()
+        .await;
+    desk.poll(1).await;
+    assert!(desk.requests().await.is_empty(), "Exchange Online's fail is read");
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form)
+        .header("Authentication-Results", &exchange("pass action=none"))
+        .send()
+        .await;
+    desk.poll(2).await;
+    let r = desk.one().await;
+    let history = desk.app.store.events(r.id.unwrap()).await.unwrap();
+    assert!(history[0].detail.contains("dmarc=pass by Microsoft 365"), "{history:?}");
+}

@@ -103,3 +103,22 @@ async fn an_oversized_message_is_moved_aside_unread_and_not_answered() {
     desk.poll(2).await;
     assert_eq!(count(&desk.address, "Rejected").await, 1);
 }
+
+#[tokio::test]
+async fn bidi_overrides_and_zero_width_characters_never_reach_the_emails_or_the_history() {
+    let desk = TestDesk::spawn().await;
+    let p = People::new();
+    let form = p
+        .form_en()
+        .replace("Account name: Acme Corp", "Account name: Acme\u{202e}gnp.exe\u{202c} C\u{200b}orp\u{2066}");
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form).send().await;
+    desk.poll(1).await;
+    let r = desk.one().await;
+    assert_eq!(r.account_name, "Acmegnp.exe Corp");
+    let review = inbox(&p.partner, 1).await.remove(0);
+    let invisible = ['\u{202e}', '\u{202c}', '\u{200b}', '\u{2066}'];
+    for text in [&review.text, &review.html, &review.subject] {
+        assert!(!text.contains(invisible), "{text}");
+    }
+    assert!(review.text.contains("Acmegnp.exe Corp"), "{}", review.text);
+}
