@@ -4,10 +4,11 @@
 //! Prometheus exporter renders them); the request and outbox gauges are read
 //! from the database on each scrape, so they are true after a restart and
 //! beside other processes (an operator's command).
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -16,6 +17,7 @@ use hyper::body::Bytes;
 use hyper::{Method, Request, Response, StatusCode};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, oneshot};
 
 use crate::decide::Outcome;
 use crate::email::Kind;
@@ -126,7 +128,20 @@ pub async fn bind(addr: SocketAddr) -> Result<(TcpListener, PrometheusHandle), M
     Ok((listener, handle))
 }
 
+/// Connections served at once. Each is a descriptor, taken from the same
+/// limit as the database, the lock files, IMAP and SMTP: idle connections
+/// without a cap would stop the desk's own work.
+const MAX_CONNECTIONS: usize = 64;
+/// How long a connection may take to send a request's head, and so how long it
+/// may sit idle before or between requests (a scrape sends its head at once).
+const IDLE: Duration = Duration::from_secs(5);
+
 /// Serves /metrics, /healthz and /readyz until `stop` is set.
+///
+/// At most MAX_CONNECTIONS at once: a new connection beyond them asks the
+/// oldest to close (at once when idle, after its answer when busy) and waits
+/// for its place, so a scraper still gets its answer beside idle connections
+/// that fill the cap. A connection that says nothing for IDLE is closed.
 pub async fn serve(
     listener: TcpListener,
     handle: PrometheusHandle,
@@ -134,31 +149,69 @@ pub async fn serve(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     tracing::info!(listen = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "serving /metrics, /healthz, /readyz");
+    let places = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    // The open connections by age, each with the sender that asks it to close.
+    let open: Arc<Mutex<BTreeMap<u64, oneshot::Sender<()>>>> = Default::default();
+    let mut next_id = 0u64;
+    let mut accept_failing = false;
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(e) => {
-                    tracing::warn!(error = %e, "metrics listener: cannot accept a connection");
+                    // Said once (with what to do if descriptors ran out), not every 100 ms.
+                    let why = crate::telemetry::chain(&e);
+                    if !std::mem::replace(&mut accept_failing, true) {
+                        tracing::warn!(error = %why, "metrics listener: cannot accept a connection");
+                    } else {
+                        tracing::debug!(error = %why, "metrics listener: still cannot accept a connection");
+                    }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
             },
             _ = stop.changed() => return,
         };
-        let (handle, store) = (handle.clone(), store.clone());
+        accept_failing = false;
+        let place = match places.clone().try_acquire_owned() {
+            Ok(place) => place,
+            Err(_) => {
+                if let Some((_, close)) = open.lock().expect("no holder panics").pop_first() {
+                    let _ = close.send(());
+                }
+                tokio::select! {
+                    place = places.clone().acquire_owned() => place.expect("the semaphore is never closed"),
+                    _ = stop.changed() => return,
+                }
+            }
+        };
+        let id = next_id;
+        next_id += 1;
+        let (close, closing) = oneshot::channel();
+        open.lock().expect("no holder panics").insert(id, close);
+        let (handle, store, open) = (handle.clone(), store.clone(), open.clone());
         tokio::spawn(async move {
+            let _place = place;
             let service = hyper::service::service_fn(move |req| {
                 let (handle, store) = (handle.clone(), store.clone());
                 async move { Ok::<_, Infallible>(route(&req, &handle, &store).await) }
             });
             let io = hyper_util::rt::TokioIo::new(stream);
-            // A scraper that hangs up early is no error of ours.
-            let _ = hyper::server::conn::http1::Builder::new()
+            let connection = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
-                .serve_connection(io, service)
-                .await;
+                .header_read_timeout(IDLE)
+                .serve_connection(io, service);
+            tokio::pin!(connection);
+            // A scraper that hangs up early is no error of ours.
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = closing => {
+                    connection.as_mut().graceful_shutdown();
+                    // A client that does not read its answer is not waited for long.
+                    let _ = tokio::time::timeout(IDLE, connection).await;
+                }
+            }
+            open.lock().expect("no holder panics").remove(&id);
         });
     }
 }

@@ -30,6 +30,8 @@ fn layer(format: LogFormat) -> Boxed {
 
 /// Text logging from the start; the configuration may switch it to JSON (`use_format`).
 pub fn init() {
+    // Known before descriptors could run out, when it can no longer be read.
+    let _ = open_files_limit();
     let (layer, handle) = reload::Layer::new(layer(LogFormat::Text));
     // Libraries that log what they write on the wire say no more than `info`.
     let no_secrets =
@@ -92,6 +94,8 @@ impl tracing::field::Visit for Fields {
 /// An error and its causes, each said once: "cannot open the database X:
 /// unable to open database file". A cause whose text the message already
 /// holds (some libraries repeat their source in their own message) is skipped.
+/// A cause that is the OS running out of descriptors is named as such, with
+/// what to do: otherwise the message blames whatever could not be opened.
 pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
@@ -103,7 +107,44 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
         }
         source = cause.source();
     }
+    let shortage = std::iter::successors(Some(e), |c| c.source())
+        .find_map(|c| c.downcast_ref::<std::io::Error>().and_then(out_of_descriptors));
+    if let Some(hint) = shortage
+        && !out.contains(&hint)
+    {
+        out.push_str(" (");
+        out.push_str(&hint);
+        out.push(')');
+    }
     out
+}
+
+/// What to do when the OS has no descriptor left for this process (EMFILE) or
+/// for anyone (ENFILE); `None` for any other error.
+pub fn out_of_descriptors(e: &std::io::Error) -> Option<String> {
+    match e.raw_os_error() {
+        Some(24) => Some(match open_files_limit() {
+            Some(n) => format!("too many open files: raise LimitNOFILE (the service's limit is {n})"),
+            None => "too many open files: raise LimitNOFILE".to_string(),
+        }),
+        Some(23) => Some("the system's table of open files is full: raise fs.file-max".to_string()),
+        _ => None,
+    }
+}
+
+/// This process's limit on open files: read afresh when it can be, else as it
+/// was at start (with no descriptor left, /proc/self/limits cannot be opened).
+fn open_files_limit() -> Option<u64> {
+    static AT_START: OnceLock<Option<u64>> = OnceLock::new();
+    let fresh = read_open_files_limit();
+    let at_start = *AT_START.get_or_init(|| fresh);
+    fresh.or(at_start)
+}
+
+/// The soft limit: "Max open files  1024  524288  files" in /proc/self/limits.
+fn read_open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    limits.lines().find(|l| l.starts_with("Max open files"))?.split_whitespace().nth(3)?.parse().ok()
 }
 
 /// A URL as a log line, an error or the database may show it (SPEC §9: no
@@ -172,6 +213,24 @@ fn says_secrets(target: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn running_out_of_descriptors_is_named_with_the_limit_instead_of_blaming_the_file() {
+        let emfile = std::io::Error::from_raw_os_error(24);
+        let e = anyhow::Error::new(emfile).context("cannot use the outbox lock file /var/lib/smartacct/x.db.send-lock");
+        let said = super::chain(e.as_ref());
+        assert!(said.starts_with("cannot use the outbox lock file"), "{said}");
+        let limit = super::read_open_files_limit().expect("Linux has /proc/self/limits");
+        assert!(
+            said.ends_with(&format!("(too many open files: raise LimitNOFILE (the service's limit is {limit}))")),
+            "{said}"
+        );
+        assert_eq!(said.matches("LimitNOFILE").count(), 1, "{said}");
+        let enfile = anyhow::Error::new(std::io::Error::from_raw_os_error(23)).context("cannot accept");
+        assert!(super::chain(enfile.as_ref()).contains("fs.file-max"));
+        let other = anyhow::Error::new(std::io::Error::from_raw_os_error(13)).context("cannot open x");
+        assert!(!super::chain(other.as_ref()).contains("open files"));
+    }
+
     #[test]
     fn a_url_shows_where_it_goes_and_none_of_its_credentials() {
         for (url, shown) in [

@@ -164,3 +164,50 @@ async fn every_series_the_alert_rules_and_the_dashboard_use_is_in_the_scrape() {
         assert!(exported, "{file} uses {name}, which /metrics does not have:\n{scrape}");
     }
 }
+
+#[tokio::test]
+async fn idle_connections_beyond_the_cap_neither_exhaust_descriptors_nor_keep_scrapes_out_and_are_closed() {
+    use std::time::{Duration, Instant};
+    let port = free_port();
+    let desk = TestDesk::with(with_metrics(DeskOptions::default(), port)).await;
+    let mut run = desk.start(&["run"], &[]);
+    wait_status(port, "/readyz", 200).await;
+    // A descriptor limit that idle connections alone would use up, were they not capped.
+    let limited = std::process::Command::new("prlimit")
+        .args(["--pid", &run.child.id().to_string(), "--nofile=128:128"])
+        .status()
+        .expect("prlimit (util-linux) runs");
+    assert!(limited.success());
+
+    // Connections that say nothing (the kernel completes them whether or not the server accepts).
+    let opened = Instant::now();
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        idle.push(tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+    }
+    // A scraper still gets its answer, at once rather than when the idle ones are given up.
+    for path in ["/healthz", "/metrics"] {
+        let answer = tokio::time::timeout(Duration::from_secs(3), get(port, path)).await;
+        assert!(
+            matches!(answer, Ok(Some((200, _)))),
+            "{path} within 3 s beside 200 idle connections: {answer:?}\n{}",
+            run.log()
+        );
+    }
+    // Every idle connection is closed by the server within a few seconds.
+    for (i, mut conn) in idle.into_iter().enumerate() {
+        let left = Duration::from_secs(10).saturating_sub(opened.elapsed());
+        let mut byte = [0u8; 1];
+        let read = tokio::time::timeout(left, conn.read(&mut byte)).await;
+        assert!(
+            matches!(read, Ok(Ok(0) | Err(_))),
+            "idle connection {i} still open {:?} after it was opened: {read:?}",
+            opened.elapsed()
+        );
+    }
+    assert_eq!(get(port, "/healthz").await.map(|(c, _)| c), Some(200));
+    let log = run.log();
+    assert!(!log.contains("cannot accept"), "no descriptor ran out:\n{log}");
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}

@@ -110,7 +110,7 @@ pub(super) fn claimer_name() -> String {
 
 /// An OS file lock, waited for up to `wait`: a killed process releases it at once.
 async fn lock_file(path: &std::path::Path, wait: Duration) -> Result<Option<std::fs::File>> {
-    let err = |source| StoreError::LockFile { path: path.display().to_string(), source };
+    let err = |source| lock_file_error(path, source);
     // A lock file another user made (an operator's command run as root)
     // still locks when opened for reading: flock needs no write access.
     let file = std::fs::OpenOptions::new()
@@ -133,6 +133,17 @@ async fn lock_file(path: &std::path::Path, wait: Duration) -> Result<Option<std:
             Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
             Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
         }
+    }
+}
+
+/// Why a lock file could not be used. Short of descriptors, the advice about
+/// the file's owner would send the operator the wrong way.
+fn lock_file_error(path: &std::path::Path, source: std::io::Error) -> StoreError {
+    let path = path.display().to_string();
+    if crate::telemetry::out_of_descriptors(&source).is_some() {
+        StoreError::Descriptors { what: format!("the lock file {path}"), source }
+    } else {
+        StoreError::LockFile { path, source }
     }
 }
 
@@ -200,5 +211,19 @@ impl Store {
             })
         })
         .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_lock_file_that_cannot_be_opened_for_want_of_descriptors_blames_the_limit_not_the_file() {
+        let path = std::path::Path::new("/var/lib/smartacct/smartacct.db.send-lock");
+        let said = crate::telemetry::chain(&super::lock_file_error(path, std::io::Error::from_raw_os_error(24)));
+        assert!(said.starts_with("cannot open the lock file /var/lib/smartacct/smartacct.db.send-lock: too many open files: raise LimitNOFILE (the service's limit is "), "{said}");
+        assert!(!said.contains("runuser"), "{said}");
+        assert_eq!(said.matches("LimitNOFILE").count(), 1, "{said}");
+        let said = crate::telemetry::chain(&super::lock_file_error(path, std::io::Error::from_raw_os_error(13)));
+        assert!(said.contains("runuser"), "a file of another user is still named as such: {said}");
     }
 }

@@ -65,6 +65,9 @@ pub enum StoreError {
         "cannot use the outbox lock file {path} (run operator commands as the service's user, e.g. `runuser -u smartacct -- smartacct …`, or give that user the file)"
     )]
     LockFile { path: String, source: std::io::Error },
+    /// The OS had no descriptor left to open it with: the file is not the problem.
+    #[error("cannot open {what}: {}", crate::telemetry::out_of_descriptors(.source).unwrap_or_default())]
+    Descriptors { what: String, source: std::io::Error },
     #[error("request {0} changed state meanwhile; the message will be read again")]
     Conflict(String),
 }
