@@ -73,6 +73,8 @@ async fn the_debian_package_installs_runs_against_its_config_and_purges_cleanly(
     ] {
         assert!(std::path::Path::new(f).exists(), "{f} is installed");
     }
+    let unit = std::fs::read_to_string("/lib/systemd/system/smartacct.service").unwrap();
+    assert!(unit.lines().any(|l| l == "LimitNOFILE=65536"), "the installed unit raises the open files limit:\n{unit}");
     let (_, page, _) = sh(Command::new("zcat").arg("/usr/share/man/man1/smartacct.1.gz"));
     let page = page.replace("\\-", "-");
     let (_, help, _) = sh(&mut installed(&["--help"]));
@@ -101,4 +103,12 @@ async fn the_debian_package_installs_runs_against_its_config_and_purges_cleanly(
     assert!(!std::path::Path::new("/etc/smartacct/smartacct.toml").exists(), "purge removes the conffile");
     assert_ne!(sh(Command::new("getent").args(["passwd", "smartacct"])).0, 0, "purge removes the user");
     assert!(!std::path::Path::new("/var/lib/smartacct").exists(), "{:?}", std::fs::read_dir("/var/lib/smartacct"));
+}
+
+#[test]
+fn the_shipped_unit_raises_the_open_files_limit_above_systemd_s_default_1024() {
+    // Each SMTP, IMAP, database and scrape connection is a descriptor; 1024 runs out under load.
+    let unit = std::fs::read_to_string(repo().join("config/smartacct.service")).unwrap();
+    let limit = unit.lines().find_map(|l| l.strip_prefix("LimitNOFILE=")).map(|v| v.trim().to_string());
+    assert_eq!(limit.as_deref(), Some("65536"), "config/smartacct.service sets LimitNOFILE");
 }
