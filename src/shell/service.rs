@@ -353,7 +353,7 @@ async fn send_outbox(app: &App, mut stop: Stop, wake: &Notify, queue: Queue) {
 async fn run_sweeps(app: &App, mut stop: Stop, outbox: &Wake) {
     let sweep = &app.settings.sweep;
     let never = chrono::DateTime::<Utc>::MAX_UTC;
-    let last = app.store.last_sweep().await.ok().flatten();
+    let last = app.store.last_scheduled_sweep().await.ok().flatten();
     let mut next = if schedule::missed(&sweep.schedule, sweep.timezone, last, Utc::now()) {
         tracing::info!(last = ?last.map(rfc3339), "a scheduled sweep was missed; sweeping now (unless another process is)");
         Utc::now()
@@ -396,12 +396,12 @@ async fn sweep_unless_done(app: &App, mut stop: Stop) -> anyhow::Result<()> {
     let Some(_held) = held else {
         anyhow::bail!("another process has held the sweep lock for 6 hours");
     };
-    let last = app.store.last_sweep().await?;
+    let last = app.store.last_scheduled_sweep().await?;
     if !schedule::missed(&sweep.schedule, sweep.timezone, last, Utc::now()) {
         tracing::info!(last = ?last.map(rfc3339), "the scheduled sweep is done already (by another process)");
         return Ok(());
     }
-    crate::sweep::sweep_once(app, Utc::now()).await?;
+    crate::sweep::scheduled_sweep(app).await?;
     Ok(())
 }
 

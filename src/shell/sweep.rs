@@ -33,6 +33,16 @@ pub async fn sweep_and_deliver(
 /// emails together, so running it twice, concurrently with a poll, or again
 /// after a crash half-way sends each notice once.
 pub async fn sweep_once(app: &App, now: DateTime<Utc>) -> anyhow::Result<SweepReport> {
+    sweep_recorded(app, now, false).await
+}
+
+/// The sweep `run`'s schedule fires, as the wall clock: the one its record of
+/// the last scheduled sweep is kept from.
+pub async fn scheduled_sweep(app: &App) -> anyhow::Result<SweepReport> {
+    sweep_recorded(app, Utc::now(), true).await
+}
+
+async fn sweep_recorded(app: &App, now: DateTime<Utc>, by_schedule: bool) -> anyhow::Result<SweepReport> {
     let mut report = SweepReport::default();
     for step in SweepStep::all(&app.settings) {
         let changed = run_step(app, step, now).await?;
@@ -43,7 +53,9 @@ pub async fn sweep_once(app: &App, now: DateTime<Utc>) -> anyhow::Result<SweepRe
             SweepStep::Erase => report.erased += changed,
         }
     }
-    app.store.record_sweep(now, Utc::now(), [report.expired, report.reminded, report.review_expired]).await?;
+    app.store
+        .record_sweep(now, Utc::now(), [report.expired, report.reminded, report.review_expired], by_schedule)
+        .await?;
     tracing::info!(now = %crate::request::rfc3339(now), expired = report.expired, reminded = report.reminded, review_expired = report.review_expired, erased = report.erased, "sweep done");
     Ok(report)
 }

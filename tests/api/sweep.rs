@@ -158,12 +158,41 @@ async fn run_catches_up_a_missed_sweep_on_start_and_stops_cleanly_on_sigterm() {
     let mut run = desk.start(&["run"], &[]);
     let store = &desk.app.store;
     wait_until("run to catch up the missed sweep", || async {
-        store.last_sweep().await.unwrap().unwrap() > two_days_ago + Duration::hours(1)
+        store.last_scheduled_sweep().await.unwrap().is_some_and(|t| t > two_days_ago + Duration::hours(1))
     })
     .await;
     assert!(run.wait_log("a scheduled sweep was missed").await, "{}", run.log());
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+#[tokio::test]
+async fn a_sweep_as_of_a_future_time_never_postpones_the_scheduled_sweeps() {
+    let desk = no_review().await;
+    let p = People::new();
+    pending(&desk, &p).await;
+    let started = Utc::now();
+    let out = desk.bin().args(["sweep", "--now", "2030-01-01T00:00:00Z"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(desk.one().await.state, State::Expired, "the operator's sweep did its work as of 2030");
+    let store = &desk.app.store;
+    assert_eq!(store.last_scheduled_sweep().await.unwrap(), None, "and left the schedule's record alone");
+
+    // `run` owes tonight's sweep all the same (before: "done already" every night until 2030).
+    let mut run = desk.start(&["run"], &[]);
+    wait_until("run to sweep on its schedule", || async {
+        store.last_scheduled_sweep().await.unwrap().is_some_and(|t| t >= started - Duration::seconds(1))
+    })
+    .await;
+    assert!(run.wait_log("a scheduled sweep was missed").await, "{}", run.log());
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+    let last = store.last_scheduled_sweep().await.unwrap().unwrap();
+    assert!(last < started + Duration::hours(1), "the wall clock, not 2030: {last}");
+
+    // And a past --now neither.
+    desk.sweep(Utc::now() - Duration::days(30)).await;
+    assert_eq!(store.last_scheduled_sweep().await.unwrap(), Some(last));
 }
 
 #[tokio::test]

@@ -52,28 +52,35 @@ impl Store {
         Ok((readable_requests(&rows), key))
     }
 
-    /// Records a completed sweep (what `run` catches up from).
+    /// Records a completed sweep. Only the ones `run`'s schedule fired
+    /// (`by_schedule`, run as the wall clock) are what `run` catches up from.
     pub async fn record_sweep(
         &self,
         swept_at: DateTime<Utc>,
         finished_at: DateTime<Utc>,
         counts: [usize; 3],
+        by_schedule: bool,
     ) -> Result<()> {
         let _writer = self.writer.lock().await;
-        query("INSERT INTO sweeps (swept_at, finished_at, expired, reminded, review_expired) VALUES (?, ?, ?, ?, ?)")
-            .bind(ts(swept_at))
-            .bind(ts(finished_at))
-            .bind(counts[0] as i64)
-            .bind(counts[1] as i64)
-            .bind(counts[2] as i64)
-            .execute(&self.pool)
-            .await?;
+        query(
+            "INSERT INTO sweeps (swept_at, finished_at, expired, reminded, review_expired, by_schedule) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(ts(swept_at))
+        .bind(ts(finished_at))
+        .bind(counts[0] as i64)
+        .bind(counts[1] as i64)
+        .bind(counts[2] as i64)
+        .bind(by_schedule as i64)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    /// The time the last completed sweep ran as, if any.
-    pub async fn last_sweep(&self) -> Result<Option<DateTime<Utc>>> {
-        let row = query("SELECT MAX(swept_at) FROM sweeps").fetch_one(&self.pool).await?;
+    /// When `run`'s schedule last completed a sweep (wall clock), if ever: an
+    /// operator's `sweep --now`, past or future, never moves it (SPEC §6).
+    pub async fn last_scheduled_sweep(&self) -> Result<Option<DateTime<Utc>>> {
+        let row = query("SELECT MAX(swept_at) FROM sweeps WHERE by_schedule = 1").fetch_one(&self.pool).await?;
         parse_opt_ts(row.try_get(0)?)
     }
 }
