@@ -203,6 +203,9 @@ pub struct TemplateSettings {
 #[derive(Debug, Clone)]
 pub struct HygieneSettings {
     pub max_auto_replies_per_day: u32,
+    /// Emails sent in answer to mail to one mailbox in 24 hours, whatever
+    /// their kind (the sweep's notices aside): past it, the email is not sent.
+    pub max_emails_per_recipient_per_day: u32,
 }
 
 /// Where state-change events go (SPEC §11): a webhook, a command, or both.
@@ -504,7 +507,11 @@ impl Settings {
 
         let mut s = Section::new(root, "hygiene")?;
         let hygiene =
-            HygieneSettings { max_auto_replies_per_day: s.int("max_auto_replies_per_day", 10, 0, 100_000)? as u32 };
+            HygieneSettings {
+                max_auto_replies_per_day: s.int("max_auto_replies_per_day", 10, 0, 100_000)? as u32,
+                max_emails_per_recipient_per_day: s.int("max_emails_per_recipient_per_day", 100, 1, 1_000_000)?
+                    as u32,
+            };
         s.finish()?;
 
         let hooks = match root.get("hooks") {

@@ -136,6 +136,11 @@ pub enum MailCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The raw message behind one mail's decision, as an mbox (a refused form's too)
+    Evidence {
+        /// The mail's id, from `mail list`
+        id: i64,
+    },
     /// Read a set-aside mail again, from the rejected folder (after fixing the cause)
     Reprocess {
         /// The mail's id, from `mail list --set-aside`
@@ -181,7 +186,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
         cli.command,
         Command::Requests { command: RequestsCommand::List { .. } | RequestsCommand::Show { .. } }
             | Command::Outbox { command: OutboxCommand::List { .. } }
-            | Command::Mail { command: MailCommand::List { .. } }
+            | Command::Mail { command: MailCommand::List { .. } | MailCommand::Evidence { .. } }
             | Command::Templates
             | Command::Backup { .. }
     );
@@ -380,6 +385,18 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         }
         Command::Mail { command: MailCommand::List { set_aside, json } } => ops::mail_list(app, set_aside, json).await,
         Command::Mail { command: MailCommand::Reprocess { id } } => ops::reprocess(app, id).await,
+        Command::Mail { command: MailCommand::Evidence { id } } => {
+            let proofs = app.store.evidence_of_mail(id).await?;
+            if proofs.is_empty() {
+                return Err(
+                    anyhow::anyhow!("mail {id} has no evidence kept (only forms and commands keep theirs)").into()
+                );
+            }
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&mbox(&proofs)).and_then(|()| out.flush()).map_err(anyhow::Error::from)?;
+            Ok(())
+        }
         Command::Requests { command: RequestsCommand::Evidence { reference } } => {
             let r = Reference::parse(&reference)
                 .ok_or_else(|| usage(format!("{reference:?} is not a reference like SA-7K3QX9PD")))?;

@@ -74,13 +74,6 @@ impl OwnChecker {
                 format!("dkim={} d={domain}", dkim_word(d.result()))
             })
             .collect();
-        if let Some(t) = dkim.iter().find_map(|d| match d.result() {
-            DkimResult::TempError(e) => Some(e.to_string()),
-            _ => None,
-        }) && !dkim.iter().any(|d| d.result() == &DkimResult::Pass)
-        {
-            return Err(DnsAuthError::Temporary(format!("DKIM key lookup: {t}")));
-        }
         // No session, so no SPF: DMARC is decided by an aligned DKIM signature alone.
         let mail_from = envelope_domain.unwrap_or_default().to_string();
         let spf = mail_auth::SpfOutput::new(mail_from.clone());

@@ -236,6 +236,46 @@ fn by_size(sizes: &[(u32, u32)], limit: u64) -> Vec<Vec<u32>> {
     groups
 }
 
+/// The desk's own DKIM and DMARC check of each message (`security.verify_dkim`), by UID:
+/// its result, or why it could not be made now.
+type OwnChecks = std::collections::HashMap<u32, Result<crate::decide::OwnCheck, String>>;
+
+/// Made before the batch's transaction begins: DNS never holds the database.
+/// Mail no decision will authenticate (automatic mail, bounces, no From) is
+/// not checked; each check is bounded in time.
+async fn own_checks(app: &App, fetched: &[Fetched]) -> OwnChecks {
+    let mut checks = OwnChecks::new();
+    let Some(checker) = &app.own_checker else {
+        return checks;
+    };
+    for f in fetched {
+        let Some(raw) = f.body.as_deref() else { continue };
+        let Ok(mail) = std::panic::catch_unwind(AssertUnwindSafe(|| crate::read::Mail::parse(raw))) else { continue };
+        let desk = &app.settings.mailbox.address;
+        if mail.from.is_none()
+            || mail.sender_problem.is_some()
+            || crate::read::automatic::is_bounce(&mail)
+            || crate::read::automatic::reason(&mail, desk, false).is_some()
+        {
+            continue;
+        }
+        let envelope = mail.return_path.as_ref().map(|a| a.domain());
+        let result = match tokio::time::timeout(OWN_CHECK_LIMIT, checker.check(raw, envelope)).await {
+            Ok(Ok(check)) => Ok(check),
+            Ok(Err(e)) => Err(crate::telemetry::chain(&e)),
+            Err(_) => Err(format!(
+                "cannot check DKIM and DMARC over DNS within {} s; the mail is left for the next pass",
+                OWN_CHECK_LIMIT.as_secs()
+            )),
+        };
+        checks.insert(f.uid, result);
+    }
+    checks
+}
+
+/// The most one message's own check may take (every DNS query of it).
+const OWN_CHECK_LIMIT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Reads, decides and applies `fetched` in order in one transaction, then
 /// commits it (SPEC §5 per batch: nothing moves before its commit). Once
 /// `stopped`, the message in hand is finished and the rest are left. A failure
@@ -247,8 +287,9 @@ async fn process_batch(
     uidvalidity: u32,
     stopped: &dyn Fn() -> bool,
 ) -> Vec<(u32, anyhow::Result<Committed>)> {
+    let checks = own_checks(app, fetched).await;
     if fetched.len() > 1 {
-        match commit_batch(app, fetched, uidvalidity, stopped).await {
+        match commit_batch(app, fetched, uidvalidity, stopped, &checks).await {
             Ok(handled) => return handled.into_iter().map(|h| (h.uid, Ok(h.finish()))).collect(),
             // Said here too: a cause that depends on timing (a conflict, a
             // busy database) may not come back when the messages go alone.
@@ -264,7 +305,7 @@ async fn process_batch(
         if stopped() {
             break;
         }
-        match commit_batch(app, std::slice::from_ref(f), uidvalidity, stopped).await {
+        match commit_batch(app, std::slice::from_ref(f), uidvalidity, stopped, &checks).await {
             Ok(handled) => results.extend(handled.into_iter().map(|h| (h.uid, Ok(h.finish())))),
             Err(e) => results.push((f.uid, Err(e))),
         }
@@ -278,6 +319,7 @@ async fn commit_batch(
     fetched: &[Fetched],
     uidvalidity: u32,
     stopped: &dyn Fn() -> bool,
+    checks: &OwnChecks,
 ) -> anyhow::Result<Vec<Handled>> {
     let mut batch = app.store.begin_batch().await?;
     let mut handled = Vec::with_capacity(fetched.len());
@@ -285,7 +327,7 @@ async fn commit_batch(
         if i > 0 && stopped() {
             break;
         }
-        match process(app, &mut batch, f, uidvalidity).await {
+        match process(app, &mut batch, f, uidvalidity, checks).await {
             Ok(h) => handled.push(h),
             Err(e) => {
                 // Undone now, before the messages are tried again alone.
@@ -350,7 +392,13 @@ impl Handled {
 }
 
 /// Reads, decides and applies one message inside `batch`.
-async fn process(app: &App, batch: &mut Batch, f: &Fetched, uidvalidity: u32) -> anyhow::Result<Handled> {
+async fn process(
+    app: &App,
+    batch: &mut Batch,
+    f: &Fetched,
+    uidvalidity: u32,
+    checks: &OwnChecks,
+) -> anyhow::Result<Handled> {
     let started = Instant::now();
     let settings = &app.settings;
     let raw = f.body.as_deref().context("the server returned no body")?;
@@ -410,12 +458,11 @@ async fn process(app: &App, batch: &mut Batch, f: &Fetched, uidvalidity: u32) ->
         }
         Err(e) => return Err(e),
     };
-    if let Some(checker) = &app.own_checker
-        && inbound.dsn.is_none()
-    {
+    match checks.get(&f.uid) {
+        Some(Ok(check)) => known.own_check = Some(check.clone()),
         // A DNS failure leaves the mail for the next pass: nothing is decided on it.
-        let envelope = mail.return_path.as_ref().map(|a| a.domain());
-        known.own_check = Some(checker.check(raw, envelope).await?);
+        Some(Err(why)) => anyhow::bail!("{why}"),
+        None => {}
     }
     let env = Env { settings, now, new_reference: Reference::generate() };
     let Ok(mut decision) = std::panic::catch_unwind(AssertUnwindSafe(|| decide::decide(&inbound, &known, &env))) else {
@@ -494,6 +541,8 @@ async fn load_known(
             (known.partner_open, known.partner_created_today) = batch.partner_counts(sender, since).await?;
         }
     }
+    let mailboxes: Vec<String> = crate::decide::recipients_of(inbound, &known).iter().map(|a| a.mailbox()).collect();
+    known.emails_today = batch.emails_since(&mailboxes, now - Duration::hours(24)).await?;
     // Where a refusal of a mail that failed authentication may go (the envelope sender, once a day).
     if let Some(envelope) = inbound.mail.return_path.as_ref().filter(|_| app.settings.security.trusted.is_some()) {
         let since = now - Duration::hours(24);

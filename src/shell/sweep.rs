@@ -16,6 +16,8 @@ pub struct SweepReport {
     pub reminded: usize,
     pub review_expired: usize,
     pub erased: usize,
+    /// Rows of mail that belonged to no request, erased by retention.
+    pub erased_unowned: usize,
 }
 
 /// `sweep [--now]`: one sweep, then every pending email sent.
@@ -53,10 +55,14 @@ async fn sweep_recorded(app: &App, now: DateTime<Utc>, by_schedule: bool) -> any
             SweepStep::Erase => report.erased += changed,
         }
     }
+    if let Some(days) = app.settings.retention.closed_days {
+        // What no request owns goes after the same time (refusals, help answers, refused forms).
+        report.erased_unowned = app.store.erase_unowned(now - chrono::Duration::days(days as i64)).await? as usize;
+    }
     app.store
         .record_sweep(now, Utc::now(), [report.expired, report.reminded, report.review_expired], by_schedule)
         .await?;
-    tracing::info!(now = %crate::request::rfc3339(now), expired = report.expired, reminded = report.reminded, review_expired = report.review_expired, erased = report.erased, "sweep done");
+    tracing::info!(now = %crate::request::rfc3339(now), expired = report.expired, reminded = report.reminded, review_expired = report.review_expired, erased = report.erased, erased_unowned = report.erased_unowned, "sweep done");
     Ok(report)
 }
 

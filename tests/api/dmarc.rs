@@ -107,6 +107,16 @@ async fn a_form_that_fails_dmarc_creates_nothing_holds_no_domain_and_is_kept_as_
         show.contains(&format!("FORM applied: key none; {} is in partners.allow; dmarc=pass by {OURS}", p.partner)),
         "{show}"
     );
+    // The refused one is kept as evidence: `mail list` names it, `mail evidence ID` gives the message.
+    let out = desk.bin().args(["mail", "list", "--json"]).output().unwrap();
+    let mail: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let refused = mail.as_array().unwrap().iter().find(|m| m["outcome"] == "refused").expect("the refused form");
+    assert!(refused["detail"].as_str().unwrap().contains("dmarc=fail by"), "{refused}");
+    let id = refused["id"].as_i64().unwrap().to_string();
+    let out = desk.bin().args(["mail", "evidence", &id]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mbox = String::from_utf8(out.stdout).unwrap();
+    assert!(mbox.starts_with(&format!("From {} ", p.partner)) && mbox.contains("dmarc=fail (p=reject)"), "{mbox}");
 }
 
 #[tokio::test]

@@ -122,3 +122,82 @@ async fn bidi_overrides_and_zero_width_characters_never_reach_the_emails_or_the_
     }
     assert!(review.text.contains("Acmegnp.exe Corp"), "{}", review.text);
 }
+
+/// `local+tag@domain` from `local@domain`.
+fn tagged(address: &str, tag: &str) -> String {
+    let (local, domain) = address.split_once('@').unwrap();
+    format!("{local}+{tag}@{domain}")
+}
+
+#[tokio::test]
+async fn refusals_to_plus_tagged_spellings_of_one_mailbox_share_its_daily_cap() {
+    let desk =
+        TestDesk::with(DeskOptions { extra: "[hygiene]\nmax_auto_replies_per_day = 2\n".into(), ..Default::default() })
+            .await;
+    let p = People::new();
+    for i in 0..5 {
+        let from = tagged(&p.stranger, &i.to_string());
+        Outgoing::text(&from, &desk.address, &format!("request {i}"), &p.form_en()).send().await;
+    }
+    desk.poll(5).await;
+    // Dovecot delivers every +tag to the one mailbox: two answers in all, not five.
+    inbox_exactly(&p.stranger, 2).await;
+}
+
+#[tokio::test]
+async fn a_partners_daily_limit_counts_the_mailbox_whatever_the_plus_tag() {
+    let options = DeskOptions { partners_extra: "max_new_requests_per_day = 2".into(), ..Default::default() };
+    let desk = TestDesk::with(options).await;
+    let p = People::new();
+    for i in 0..4 {
+        let form = p.form_en().replace(&p.domain, &format!("d{i}-{}", p.domain));
+        Outgoing::text(&tagged(&p.partner, &i.to_string()), &desk.address, "Smart Account request", &form).send().await;
+    }
+    desk.poll(4).await;
+    assert_eq!(desk.requests().await.len(), 2, "p+0 … p+3 are one partner");
+}
+
+#[tokio::test]
+async fn user_emails_naming_one_mailbox_many_times_are_one_user() {
+    let desk = TestDesk::with(DeskOptions { review: false, ..Default::default() }).await;
+    let p = People::new();
+    let victims: Vec<String> = (0..30).map(|i| tagged(&p.user1, &i.to_string())).collect();
+    let form = p.form_en().replace(&format!("{}, {}", p.user1, p.user2), &victims.join(", "));
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form).send().await;
+    desk.poll(1).await;
+    let r = desk.one().await;
+    assert_eq!(r.user_emails.len(), 1, "{:?}", r.user_emails);
+    inbox(&p.customer, 1).await.remove(0).send_reply(&p.customer, "ACCEPT").await;
+    desk.poll(2).await;
+    assert_eq!(desk.one().await.state, smartacct::domain::State::Active);
+    inbox_exactly(&p.user1, 1).await;
+}
+
+#[tokio::test]
+async fn no_mailbox_gets_more_than_the_daily_cap_of_emails_in_answer_to_mail() {
+    let desk = TestDesk::with(DeskOptions {
+        review: false,
+        extra: "[hygiene]\nmax_emails_per_recipient_per_day = 3\n".into(),
+        ..Default::default()
+    })
+    .await;
+    let p = People::new();
+    // Five forms from five partners, each naming the same customer (spelt five ways).
+    for i in 0..5 {
+        let partner = format!("p{i}-{}", p.partner);
+        let form = p
+            .form_en()
+            .replace(&p.domain, &format!("d{i}-{}", p.domain))
+            .replace(&p.customer, &tagged(&p.customer, &i.to_string()));
+        Outgoing::text(&partner, &desk.address, "Smart Account request", &form).send().await;
+    }
+    desk.poll(5).await;
+    assert_eq!(desk.requests().await.len(), 5, "the requests are made");
+    inbox_exactly(&p.customer, 3).await;
+    let mut withheld = 0;
+    for r in desk.requests().await {
+        let history = desk.app.store.events(r.id.unwrap()).await.unwrap();
+        withheld += history.iter().filter(|e| e.kind == "email_withheld").count();
+    }
+    assert_eq!(withheld, 2, "each email left out is in its request's history");
+}

@@ -80,3 +80,105 @@ async fn a_backup_taken_while_the_desk_works_is_a_complete_private_database() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 }
+
+/// Every text and blob value of every table of an SQLite database, as (table.column, text).
+async fn every_value(file: &std::path::Path) -> Vec<(String, String)> {
+    use sqlx::{Connection as _, Row as _};
+    let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+    let tables: Vec<String> =
+        sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'")
+            .fetch_all(&mut db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+    let mut values = Vec::new();
+    for table in tables {
+        let columns: Vec<String> =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{table}')")))
+                .fetch_all(&mut db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+        for column in columns {
+            let sql = format!("SELECT CAST(\"{column}\" AS BLOB) FROM \"{table}\" WHERE \"{column}\" IS NOT NULL");
+            for row in sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut db).await.unwrap() {
+                let bytes: Vec<u8> = row.get(0);
+                values.push((format!("{table}.{column}"), String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+    }
+    values
+}
+
+#[tokio::test]
+async fn after_retention_no_table_or_column_holds_the_personal_data_of_closed_requests_or_of_mail_no_request_owns() {
+    if sqlite_only("reading every table of the file") {
+        return;
+    }
+    let desk = TestDesk::with(DeskOptions {
+        review: false,
+        extra: "\n[retention]\nclosed_days = 30\n[security]\nauthserv_id = \"mx.example.test\"\n".into(),
+        ..Default::default()
+    })
+    .await;
+    let p = People::new();
+    // A request with every personal field, declined and so closed.
+    let form = format!("{}Partner company: Reseller Unique-{}\n", p.form_en(), uid());
+    Outgoing::text(&format!("Bob Quux-{} <{}>", uid(), p.partner), &desk.address, "Smart Account request", &form)
+        .send()
+        .await;
+    desk.poll(1).await;
+    let r = desk.one().await;
+    inbox(&p.customer, 1).await.remove(0).send_reply(&p.customer, "DECLINE").await;
+    desk.poll(2).await;
+    // Mail no request owns: an unknown sender's form (refused and answered), a partner's help
+    // request (answered with the blank form), a form that fails DMARC (refused, kept as evidence).
+    Outgoing::text(&p.stranger, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    Outgoing::text(&p.other_partner, &desk.address, "help", "").send().await;
+    Outgoing::text(&p.other_partner, &desk.address, "Smart Account request", &People::new().form_en())
+        .header("Authentication-Results", "mx.example.test; dmarc=fail header.from=partner.test")
+        .send()
+        .await;
+    desk.poll(5).await;
+    inbox(&p.stranger, 1).await;
+    inbox(&p.other_partner, 1).await;
+
+    let file = desk.dir.path().join("smartacct.db");
+    let personal = [
+        p.customer.clone(),
+        p.user1.clone(),
+        p.user2.clone(),
+        p.stranger.clone(),
+        p.other_partner.clone(),
+        "Please accept, thanks.".to_string(),
+        "Welcome aboard.".to_string(),
+        r.partner_name.clone().unwrap(),
+        r.partner_company.clone().unwrap(),
+    ];
+    let before = every_value(&file).await;
+    for needle in &personal {
+        assert!(before.iter().any(|(_, v)| v.contains(needle.as_str())), "the test's data is there first: {needle}");
+    }
+
+    let report = desk.sweep(Utc::now() + Duration::days(31)).await;
+    assert_eq!(report.erased, 1);
+    assert!(report.erased_unowned > 0, "{report:?}");
+    let after = every_value(&file).await;
+    for needle in &personal {
+        let left: Vec<&String> = after.iter().filter(|(_, v)| v.contains(needle.as_str())).map(|(c, _)| c).collect();
+        assert!(left.is_empty(), "{needle} is still in {left:?}");
+    }
+    // The partner's address stays only where the request keeps who asked (SPEC §11: reference, state, dates
+    // and the partner stay, so the history still counts).
+    let partner: Vec<&String> = after.iter().filter(|(_, v)| v.contains(p.partner.as_str())).map(|(c, _)| c).collect();
+    assert!(partner.iter().all(|c| *c == "requests.partner_email" || *c == "requests.partner_mailbox"), "{partner:?}");
+    let erased = desk.app.store.request_by_reference(&r.reference).await.unwrap().unwrap();
+    assert_eq!((erased.state, erased.partner_company, erased.partner_name), (State::Declined, None, None));
+    // A second sweep finds nothing more.
+    let again = desk.sweep(Utc::now() + Duration::days(31)).await;
+    assert_eq!((again.erased, again.erased_unowned), (0, 0));
+}

@@ -150,25 +150,26 @@ impl Batch {
     /// A partner's live requests, and the requests they made since `since`.
     pub async fn partner_counts(&mut self, partner: &EmailAddress, since: DateTime<Utc>) -> Result<(u32, u32)> {
         let sql = format!(
-            "SELECT COUNT(CASE WHEN state IN ({}) THEN 1 END), COUNT(CASE WHEN created_at >= ? THEN 1 END) FROM requests WHERE partner_email = ?",
+            "SELECT COUNT(CASE WHEN state IN ({}) THEN 1 END), COUNT(CASE WHEN created_at >= ? THEN 1 END) FROM requests WHERE partner_mailbox = ?",
             live_states()
         );
-        let row = query(&sql).bind(ts(since)).bind(partner.as_str()).fetch_one(&mut *self.tx).await?;
+        let row = query(&sql).bind(ts(since)).bind(partner.mailbox()).fetch_one(&mut *self.tx).await?;
         Ok((row.get::<i64, _>(0) as u32, row.get::<i64, _>(1) as u32))
     }
 
-    /// Refusals and error answers queued to `recipient` since `since`: how many
-    /// (the daily cap), and which (kind, request) they were (one a day each).
+    /// Refusals and error answers queued to `recipient`'s mailbox since
+    /// `since`: how many (the daily cap), and which (kind, request) they were
+    /// (one a day each).
     pub async fn answers_since(
         &mut self,
         recipient: &EmailAddress,
         since: DateTime<Utc>,
     ) -> Result<(u32, Vec<(crate::email::Kind, i64)>)> {
         let sql = format!(
-            "SELECT kind, request_id FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN ({})",
+            "SELECT kind, request_id FROM outbox WHERE mailbox = ? AND created_at >= ? AND kind IN ({})",
             refusal_kinds()
         );
-        let rows = query(&sql).bind(recipient.as_str()).bind(ts(since)).fetch_all(&mut *self.tx).await?;
+        let rows = query(&sql).bind(recipient.mailbox()).bind(ts(since)).fetch_all(&mut *self.tx).await?;
         let mut refusals: Vec<(crate::email::Kind, i64)> = rows
             .iter()
             .filter_map(|r| Some((crate::email::Kind::parse(r.get(0))?, r.get::<Option<i64>, _>(1)?)))
@@ -176,6 +177,24 @@ impl Batch {
         refusals.sort_by_key(|(k, id)| (k.name(), *id));
         refusals.dedup();
         Ok((rows.len() as u32, refusals))
+    }
+
+    /// Emails sent in answer to mail to each of these mailboxes since `since`
+    /// (the cap per recipient mailbox); mailboxes with none are left out.
+    pub async fn emails_since(&mut self, mailboxes: &[String], since: DateTime<Utc>) -> Result<Vec<(String, u32)>> {
+        if mailboxes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; mailboxes.len()].join(", ");
+        let sql = format!(
+            "SELECT mailbox, COUNT(*) FROM outbox WHERE mailbox IN ({marks}) AND created_at >= ? GROUP BY mailbox"
+        );
+        let mut q = query(&sql);
+        for m in mailboxes {
+            q = q.bind(m.clone());
+        }
+        let rows = q.bind(ts(since)).fetch_all(&mut *self.tx).await?;
+        Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1) as u32)).collect())
     }
 
     /// Applies everything a message caused. A message already recorded changes

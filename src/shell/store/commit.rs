@@ -145,7 +145,7 @@ async fn erase_records(tx: &mut Transaction<'static, Any>, backend: Backend, ids
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         for statement in [
             "DELETE FROM outbox_bodies WHERE outbox_id IN (SELECT id FROM outbox WHERE request_id IN (",
-            "UPDATE outbox SET plan = NULL, subject = '', recipient = 'erased' WHERE request_id IN (",
+            "UPDATE outbox SET plan = NULL, subject = '', recipient = 'erased', mailbox = NULL, last_error = NULL WHERE request_id IN (",
             "UPDATE events SET detail = '' WHERE request_id IN (",
             "UPDATE hook_events SET body = '' WHERE request_id IN (",
             "UPDATE inbound SET sender = NULL, subject = NULL, detail = NULL WHERE request_id IN (",
@@ -222,6 +222,7 @@ fn patch(before: &Request, after: &Request) -> Patch {
         ("note_to_customer", &before.note_to_customer, &after.note_to_customer),
         ("note_to_users", &before.note_to_users, &after.note_to_users),
         ("partner_name", &before.partner_name, &after.partner_name),
+        ("partner_company", &before.partner_company, &after.partner_company),
     ] {
         if b != a {
             set.push((column, Value::Text(a.clone())));
@@ -376,13 +377,15 @@ async fn apply(
     for chunk in emails.chunks(ROWS_PER_STATEMENT / 2) {
         let mut q = Builder::new(
             backend,
-            "INSERT INTO outbox (request_id, kind, recipient, message_id, bounce_id, envelope_from, subject, plan, next_attempt_at, created_at) ",
+            "INSERT INTO outbox (request_id, kind, recipient, mailbox, message_id, bounce_id, envelope_from, subject, plan, next_attempt_at, created_at) ",
         );
         q.push_values(chunk, |mut b, (rid, o)| {
             let plan = o.deferred.as_ref().map(|d| serde_json::to_string(d).expect("a plan serializes"));
             b.push_bind(*rid)
                 .push_bind(o.kind.name())
                 .push_bind(o.to.as_str())
+                // The caps count mail sent in answer to mail; the sweep's notices (deferred) are never capped.
+                .push_bind(o.deferred.is_none().then(|| o.to.mailbox()))
                 .push_bind(&o.message_id)
                 .push_bind(&o.bounce_id)
                 .push_bind(o.envelope_from.as_str())
@@ -428,8 +431,8 @@ async fn insert_request(tx: &mut Transaction<'static, Any>, r: &Request, now: Da
     let row = query(
         "INSERT INTO requests (reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
          note_to_customer, note_to_users, locale, created_at, submitted_at, expires_at, activated_at, closed_at, updated_at, \
-         partner_name, partner_company) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         partner_name, partner_company, partner_mailbox) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(r.reference.as_str())
     .bind(r.state.as_str())
@@ -449,6 +452,7 @@ async fn insert_request(tx: &mut Transaction<'static, Any>, r: &Request, now: Da
     .bind(ts(now))
     .bind(&r.partner_name)
     .bind(&r.partner_company)
+    .bind(r.partner_email.mailbox())
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.get(0))

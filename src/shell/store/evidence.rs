@@ -22,12 +22,19 @@ pub struct EvidenceRow {
 impl Store {
     /// A request's proofs, oldest first.
     pub async fn evidence(&self, request_id: i64) -> Result<Vec<EvidenceRow>> {
-        let rows = query(
-            "SELECT created_at, command, applied, verdict, sender, raw FROM evidence WHERE request_id = ? ORDER BY id",
-        )
-        .bind(request_id)
-        .fetch_all(&self.pool)
-        .await?;
+        self.evidence_where("request_id", request_id).await
+    }
+
+    /// The proof kept for one inbound mail (`mail list`'s id), a refused form's included.
+    pub async fn evidence_of_mail(&self, inbound_id: i64) -> Result<Vec<EvidenceRow>> {
+        self.evidence_where("inbound_id", inbound_id).await
+    }
+
+    async fn evidence_where(&self, column: &'static str, id: i64) -> Result<Vec<EvidenceRow>> {
+        let sql = format!(
+            "SELECT created_at, command, applied, verdict, sender, raw FROM evidence WHERE {column} = ? ORDER BY id"
+        );
+        let rows = query(&sql).bind(id).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(EvidenceRow {

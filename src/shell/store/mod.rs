@@ -12,6 +12,7 @@ mod metrics;
 mod oauth2;
 mod outbox;
 mod requests;
+mod retention;
 
 use std::time::Duration;
 

@@ -29,8 +29,7 @@ pub(super) fn live_states() -> String {
     State::ALL.iter().filter(|s| s.is_live()).map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
 }
 
-/// The refusal kinds as an SQL list, word for word as the partial index
-/// `outbox_refusals` names them (migration 0011), so the index serves the query.
+/// The refusal kinds as an SQL list.
 pub(super) fn refusal_kinds() -> String {
     let kinds: Vec<String> =
         crate::email::Kind::ALL.iter().filter(|k| k.is_refusal()).map(|k| format!("'{}'", k.name())).collect();
@@ -147,21 +146,5 @@ impl Store {
                 Ok(EventRow { at: parse_ts(&r.try_get::<String, _>(0)?)?, kind, detail: r.try_get(2)? })
             })
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_refusals_index_names_the_refusal_kinds_as_the_query_does() {
-        let term = format!("WHERE kind IN ({})", super::refusal_kinds());
-        let files: Vec<_> = crate::shell::embedded::MIGRATIONS
-            .iter()
-            .filter(|(name, _)| name.ends_with("0011_outbox_refusals_index.sql"))
-            .collect();
-        assert_eq!(files.len(), 2, "one per backend");
-        for (name, sql) in files {
-            assert!(sql.contains(&term), "{name} must say {term}");
-        }
     }
 }

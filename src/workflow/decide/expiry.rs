@@ -167,6 +167,7 @@ pub fn sweep(step: SweepStep, request: &Request, env: &super::Env<'_>) -> Decisi
             after.note_to_customer = None;
             after.note_to_users = None;
             after.partner_name = None;
+            after.partner_company = None;
             after.erased_at = Some(now);
             let mut d =
                 Decision::about(request, Outcome::Erased, format!("{} personal data erased", request.reference));

@@ -48,6 +48,10 @@ pub struct Known {
     /// mail's envelope sender (Return-Path), where a refusal of a mail that
     /// failed authentication may go: at most one a day.
     pub envelope_answers_today: u32,
+    /// Emails sent in answer to mail in the last 24 hours, per recipient
+    /// mailbox (`EmailAddress::mailbox`), for the addresses this mail could
+    /// make the desk write to; a mailbox not listed had none.
+    pub emails_today: Vec<(String, u32)>,
     /// The desk's own DKIM and DMARC check over DNS (`security.verify_dkim`), made by the shell.
     pub own_check: Option<OwnCheck>,
     /// Live requests of the sender as a partner.
@@ -174,10 +178,12 @@ pub enum EventKind {
     ReplyNotApplied,
     LateReply,
     Erased,
+    /// An email left out by the cap per recipient mailbox.
+    EmailWithheld,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 17] = [
+    pub const ALL: [EventKind; 18] = [
         EventKind::Received,
         EventKind::ReviewSent,
         EventKind::Submitted,
@@ -195,6 +201,7 @@ impl EventKind {
         EventKind::ReplyNotApplied,
         EventKind::LateReply,
         EventKind::Erased,
+        EventKind::EmailWithheld,
     ];
 
     pub fn name(self) -> &'static str {
@@ -216,6 +223,7 @@ impl EventKind {
             EventKind::ReplyNotApplied => "reply_not_applied",
             EventKind::LateReply => "late_reply",
             EventKind::Erased => "erased",
+            EventKind::EmailWithheld => "email_withheld",
         }
     }
 
@@ -280,7 +288,7 @@ pub struct Verdict {
     pub key: String,
     /// Who sent it and whom the step binds it to.
     pub sender: String,
-    pub dmarc: DmarcVerdict,
+    pub auth: Authentication,
     pub applied: bool,
 }
 
@@ -294,7 +302,7 @@ impl Verdict {
             if self.applied { "applied" } else { "refused" },
             self.key,
             self.sender,
-            self.dmarc.describe()
+            self.auth.describe()
         )
     }
 }
@@ -338,6 +346,71 @@ pub struct Env<'a> {
 
 /// A mail: a bounce, automatic mail, a reply on a step, or a new form.
 pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
+    let mut d = decide_mail(inbound, known, env);
+    cap_per_mailbox(&mut d, known, env.settings.hygiene.max_emails_per_recipient_per_day);
+    d
+}
+
+/// The addresses a decision on this mail could write to: its sender, the
+/// parties of the request it names, and the customer and users its form names.
+pub fn recipients_of(inbound: &Inbound, known: &Known) -> Vec<EmailAddress> {
+    let mut out: Vec<EmailAddress> = inbound.mail.from.iter().cloned().collect();
+    out.extend(inbound.mail.return_path.iter().cloned());
+    for r in [known.keyed.as_ref().map(|(r, _)| r), known.by_thread.as_ref(), known.pending_for_customer.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        out.push(r.partner_email.clone());
+        out.push(r.customer_email.clone());
+        out.extend(r.user_emails.iter().cloned());
+    }
+    if let Some(b) = known.bounced.as_ref().and_then(|b| b.request.as_ref()) {
+        out.push(b.partner_email.clone());
+    }
+    for form in [&inbound.form, &inbound.own_form] {
+        if let Some(c) = form.get(crate::read::form::Field::CustomerEmail) {
+            out.extend(EmailAddress::parse(c).ok());
+        }
+        if let Some(users) = form.get(crate::read::form::Field::UserEmails) {
+            out.extend(crate::read::form::split_addresses(users).iter().filter_map(|u| EmailAddress::parse(u).ok()));
+        }
+    }
+    out.sort_by_key(|a| a.mailbox());
+    out.dedup_by_key(|a| a.mailbox());
+    out
+}
+
+/// No mailbox gets more than `cap` emails a day in answer to mail, whatever
+/// their kind or spelling: past it an email is left out, and the decision
+/// (and the request's history) says so. An operator can `requests resend`.
+fn cap_per_mailbox(d: &mut Decision, known: &Known, cap: u32) {
+    let mut counts: std::collections::HashMap<String, u32> = known.emails_today.iter().cloned().collect();
+    let mut kept = Vec::with_capacity(d.emails.len());
+    let mut dropped = Vec::new();
+    for plan in std::mem::take(&mut d.emails) {
+        let n = counts.entry(plan.to.mailbox()).or_insert(0);
+        if *n >= cap {
+            dropped.push(plan);
+        } else {
+            *n += 1;
+            kept.push(plan);
+        }
+    }
+    d.emails = kept;
+    for plan in dropped {
+        let why = format!(
+            "{} email to {} not sent: its mailbox had {cap} emails from the desk in 24 hours (hygiene.max_emails_per_recipient_per_day)",
+            plan.kind().name(),
+            plan.to
+        );
+        d.detail.push_str(&format!(" ({why})"));
+        if plan.request().is_some() {
+            d.event(EventKind::EmailWithheld, why);
+        }
+    }
+}
+
+fn decide_mail(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
     let s = env.settings;
     let mail = &inbound.mail;
 
@@ -365,15 +438,33 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
     let auth = Authentication::read(mail, s.security.trusted.as_ref(), known.own_check.clone());
     let partner = s.is_partner(&sender);
     let fresh_form = partner && !inbound.own_form.is_empty();
+    // A mail of unproven origin changes nothing and is answered nowhere it
+    // says it comes from, whatever it asks (a form: see `from_form`).
+    let refused = auth.refused(s.security.dmarc);
     let as_reply = reply::Reply { inbound, sender: &sender, known, env, auth: &auth };
     if let Some((request, step)) = &known.keyed {
         // A partner answering an old thread (the CANCEL acknowledgement, say)
         // with a new form in their own words is sending a new request.
         if !(fresh_form && request.state.is_terminal()) {
-            return reply::on_step(&as_reply, request, *step);
+            return match refused {
+                true => reply::refused_on_step(&as_reply, request, *step),
+                false => reply::on_step(&as_reply, request, *step),
+            };
         }
     }
-    if !fresh_form && (known.by_thread.is_some() || inbound.subject_reference.is_some()) {
+    let about_a_request = !fresh_form && (known.by_thread.is_some() || inbound.subject_reference.is_some());
+    if refused && (about_a_request || !partner) {
+        let about = known.by_thread.as_ref().or(known.by_subject.as_ref()).or(known.pending_for_customer.as_ref());
+        let why = auth.describe();
+        let mut d =
+            Decision::new(Outcome::Refused, format!("mail from {sender} not authenticated ({why}); nothing done"));
+        if let Some(r) = about {
+            d.request_id = r.id;
+            d.event(EventKind::Refused, format!("a mail from {sender} about it was refused: {why}"));
+        }
+        return refuse_unauthenticated(d, inbound, &auth, about, known, env);
+    }
+    if about_a_request {
         return reply::about_a_request(&as_reply);
     }
     if let (false, Some(r)) = (partner, &known.pending_for_customer) {
@@ -381,10 +472,7 @@ pub fn decide(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
     }
     if !partner {
         let mut d = Decision::new(Outcome::Refused, format!("{sender} is not in partners.allow"));
-        if auth.refused(s.security.dmarc) {
-            // An answer would go to an address the sender did not prove.
-            d.detail.push_str(&format!(" (no answer: {})", auth.describe()));
-        } else if s.partners.unknown_sender == crate::configuration::UnknownSender::Reply {
+        if s.partners.unknown_sender == crate::configuration::UnknownSender::Reply {
             let content = Content::NotAuthorized {
                 refusal: crate::email::Refusal::UnknownSender,
                 sender: sender.to_string(),

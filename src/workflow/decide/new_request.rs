@@ -22,7 +22,7 @@ pub(super) fn from_form(
         step: None,
         key: "none".into(),
         sender: format!("{sender} is in partners.allow"),
-        dmarc: auth.dmarc.clone(),
+        auth: auth.clone(),
         applied,
     };
     if auth.refused(s.security.dmarc) {

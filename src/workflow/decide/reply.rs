@@ -2,7 +2,7 @@
 use super::new_request::{submit, submitted_emails};
 use super::{
     Authentication, Decision, EventKind, Inbound, Known, Outcome, Verdict, answer, deadline_passed, expiry,
-    queue_capped, refuse_unauthenticated, waiting_on,
+    queue_capped, waiting_on,
 };
 use crate::domain::{EmailAddress, State, Step};
 use crate::email::{CancelledBy, Content, EmailPlan, Origin, Refusal, Unmatched};
@@ -34,16 +34,12 @@ fn party(request: &Request, step: Step) -> (&EmailAddress, State, Refusal, &'sta
 /// waits in, its deadline), then the command read from the sender's own text.
 pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision {
     let Reply { inbound, sender, known, env, auth } = *c;
+    debug_assert!(!auth.refused(env.settings.security.dmarc), "refused mail takes refused_on_step");
     let (allowed, waiting, refusal, role) = party(request, step);
     if sender != allowed {
         let mut d =
             Decision::about(request, Outcome::Refused, format!("{sender} is not the {role} of {}", request.reference));
         d.event(EventKind::Refused, format!("{sender} tried to answer the {}; only {allowed} may", step.name()));
-        if auth.refused(env.settings.security.dmarc) {
-            // An answer would go to an address the sender did not prove.
-            d.detail.push_str(&format!(" (no answer: {})", auth.describe()));
-            return d;
-        }
         let content = Content::NotAuthorized { refusal, sender: sender.to_string(), request: Some(request.clone()) };
         queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
         return d;
@@ -71,31 +67,7 @@ pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision 
         Command::Decline => (Outcome::Declined, EventKind::Declined, "DECLINE"),
         Command::None | Command::Ambiguous => return no_command(c, request, step, command),
     };
-    let key = inbound
-        .keys
-        .iter()
-        .find(|k| k.step == step)
-        .map_or_else(|| "none".to_string(), |k| format!("{}-… (sha256 {}…)", step.prefix(), &k.token.hash()[..12]));
-    let mut verdict = Verdict {
-        command: word,
-        step: Some(step),
-        key,
-        sender: format!("{sender} is the {role} of {}", request.reference),
-        dmarc: auth.dmarc.clone(),
-        applied: false,
-    };
-    if auth.refused(env.settings.security.dmarc) {
-        // The From may be forged: refused, recorded, and answered only where the sender proved an address.
-        let why = auth.describe();
-        let mut d = Decision::about(
-            request,
-            Outcome::Refused,
-            format!("{word} for {} refused: {sender} not authenticated ({why})", request.reference),
-        );
-        d.event(EventKind::Refused, format!("{word} from {sender} refused: {why}; nothing changed"));
-        d.verdict = Some(verdict);
-        return refuse_unauthenticated(d, inbound, auth, Some(request), known, env);
-    }
+    let mut verdict = command_verdict(c, request, step, word);
     verdict.applied = true;
     let mut d = Decision::about(request, outcome, format!("{} {}", request.reference, outcome.name()));
     d.event(event, format!("{word} from {sender} ({})", auth.describe()));
@@ -140,6 +112,51 @@ pub(super) fn on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision 
     }
     d.update(request, after);
     d
+}
+
+/// The proof a command's decision keeps: the key that named the request and
+/// step (never the token), the sender's binding, and the mail's authentication.
+fn command_verdict(c: &Reply<'_>, request: &Request, step: Step, word: &'static str) -> Verdict {
+    let Reply { inbound, sender, auth, .. } = *c;
+    let (allowed, _, _, role) = party(request, step);
+    let key = inbound
+        .keys
+        .iter()
+        .find(|k| k.step == step)
+        .map_or_else(|| "none".to_string(), |k| format!("{}-… (sha256 {}…)", step.prefix(), &k.token.hash()[..12]));
+    let binding = match sender == allowed {
+        true => format!("{sender} is the {role} of {}", request.reference),
+        false => format!("{sender} is not the {role} of {}", request.reference),
+    };
+    Verdict { command: word, step: Some(step), key, sender: binding, auth: auth.clone(), applied: false }
+}
+
+/// A reply on a step from a mail that failed authentication: nothing changes
+/// (not even a deadline closes on it), the attempt is in the history with its
+/// verdict when it holds a command, and only an address the sender proved is answered.
+pub(super) fn refused_on_step(c: &Reply<'_>, request: &Request, step: Step) -> Decision {
+    let Reply { inbound, sender, known, env, auth } = *c;
+    let command = match step {
+        Step::Review => inbound.words.for_review(),
+        Step::Activation => inbound.words.for_activation(),
+    };
+    let word = match command {
+        Command::Submit => Some("SUBMIT"),
+        Command::Cancel => Some("CANCEL"),
+        Command::Accept => Some("ACCEPT"),
+        Command::Decline => Some("DECLINE"),
+        Command::None | Command::Ambiguous => None,
+    };
+    let why = auth.describe();
+    let what = word.unwrap_or("a reply");
+    let mut d = Decision::about(
+        request,
+        Outcome::Refused,
+        format!("{what} for {} refused: {sender} not authenticated ({why})", request.reference),
+    );
+    d.event(EventKind::Refused, format!("{what} from {sender} refused: {why}; nothing changed"));
+    d.verdict = word.map(|w| command_verdict(c, request, step, w));
+    super::refuse_unauthenticated(d, inbound, auth, Some(request), known, env)
 }
 
 /// A reply to a step the request no longer waits on: nothing changes; say where it stands.

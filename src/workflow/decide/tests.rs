@@ -477,7 +477,7 @@ fn a_command_that_fails_dmarc_at_our_server_is_refused_changes_nothing_and_answe
         assert_eq!(d.events[0].kind, EventKind::Refused);
         assert!(d.events[0].detail.contains("dmarc=fail by mx.example.test"), "{:?}", d.events);
         let v = d.verdict.expect("a refused command keeps its verdict");
-        assert!(!v.applied && v.dmarc.failed() && v.command == word && v.step == Some(step));
+        assert!(!v.applied && v.auth.failed() && v.command == word && v.step == Some(step));
 
         // Pass, none, another server's fail or no header: as without the check.
         for results in
@@ -487,6 +487,37 @@ fn a_command_that_fails_dmarc_at_our_server_is_refused_changes_nothing_and_answe
             assert!(d.change.is_some(), "{word} with {results:?} applies: {d:?}");
             assert!(d.verdict.as_ref().is_some_and(|v| v.applied));
         }
+    }
+}
+
+#[test]
+fn a_mail_that_fails_dmarc_changes_nothing_and_answers_no_from_whatever_it_asks() {
+    let now = Utc::now();
+    let s = checking("refuse-fail");
+    let fail = ["mx.example.test; dmarc=fail header.from=customer.test"];
+    let keyed =
+        |state, timing| Known { keyed: Some((request(state, timing, now), Step::Activation)), ..Known::default() };
+    for (what, body, known) in [
+        ("no command word", "thanks!", keyed(State::PendingCustomerAcceptance, InTime)),
+        ("past its deadline", "ACCEPT", keyed(State::PendingCustomerAcceptance, PastDeadline)),
+        ("no longer waiting", "ACCEPT", keyed(State::Active, InTime)),
+        (
+            "a subject reference only",
+            "ACCEPT",
+            Known { by_subject: Some(request(State::PendingCustomerAcceptance, InTime, now)), ..Known::default() },
+        ),
+        (
+            "the customer writing afresh",
+            "hello",
+            Known {
+                pending_for_customer: Some(request(State::PendingCustomerAcceptance, InTime, now)),
+                ..Known::default()
+            },
+        ),
+    ] {
+        let d = decide(&mail_with_results(CUSTOMER, body, &fail), &known, &env(&s, now));
+        assert_eq!((d.outcome, d.change.is_none()), (Outcome::Refused, true), "{what}: {d:?}");
+        assert!(d.emails.is_empty(), "{what}: nothing to the From: {:?}", d.emails);
     }
 }
 
@@ -547,7 +578,7 @@ fn a_form_that_fails_dmarc_creates_nothing_and_keeps_its_verdict() {
     let inbound = mail_with_results(PARTNER, form, &["mx.example.test; dmarc=pass header.from=partner.test"]);
     let d = decide(&inbound, &Known::default(), &env(&s, now));
     assert_eq!(d.outcome, Outcome::RequestCreated);
-    assert!(d.verdict.is_some_and(|v| v.applied && v.dmarc.passed()));
+    assert!(d.verdict.is_some_and(|v| v.applied && v.auth.passed()));
     assert!(d.events[0].detail.contains("dmarc=pass by mx.example.test"), "{:?}", d.events);
 }
 
@@ -579,6 +610,6 @@ fn without_an_authserv_id_a_dmarc_fail_is_not_read() {
     let d = decide(&mail_with_results(PARTNER, "SUBMIT", &["mx.example.test; dmarc=fail"]), &known, &env(&s, now));
     assert!(d.change.is_some());
     let v = d.verdict.unwrap();
-    assert_eq!(v.dmarc, DmarcVerdict::NotChecked);
+    assert_eq!(v.auth.dmarc, DmarcVerdict::NotChecked);
     assert!(v.describe().contains("not checked"), "{}", v.describe());
 }

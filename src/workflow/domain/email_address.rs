@@ -78,6 +78,12 @@ impl EmailAddress {
         EmailAddress(format!("{base}+{tag}@{}", self.domain()))
     }
 
+    /// The mailbox this address delivers to, the one notion every cap and
+    /// limit counts (SPEC §4): lower-case (as stored) and without a `+tag`.
+    pub fn mailbox(&self) -> String {
+        format!("{}@{}", self.split_plus().0, self.domain())
+    }
+
     /// Same mailbox, ignoring any plus tag.
     pub fn same_mailbox(&self, other: &EmailAddress) -> bool {
         self.split_plus().0 == other.split_plus().0 && self.domain() == other.domain()
@@ -135,5 +141,7 @@ mod tests {
         assert_eq!(tagged.as_str(), "desk+act-abc@example.test");
         assert_eq!(tagged.split_plus(), ("desk", Some("act-abc")));
         assert!(tagged.same_mailbox(&desk));
+        assert_eq!(EmailAddress::parse("Victim+42@X.test").unwrap().mailbox(), "victim@x.test");
+        assert_eq!(tagged.mailbox(), desk.as_str());
     }
 }

@@ -128,7 +128,8 @@ pub struct Authentication {
 impl Authentication {
     pub fn read(mail: &Mail, trusted: Option<&TrustedServer>, own: Option<OwnCheck>) -> Authentication {
         let headers = mail.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
-        let (dmarc, spf_pass_from) = DmarcVerdict::read_with_spf(headers, trusted);
+        let from_domain = mail.from.as_ref().map(|a| a.domain());
+        let (dmarc, spf_pass_from) = DmarcVerdict::read_for(headers, trusted, from_domain);
         let proven = mail.return_path.clone().filter(|rp| spf_pass_from.as_deref().is_some_and(|m| vouches_for(m, rp)));
         Authentication { dmarc, own, proven }
     }
@@ -162,26 +163,41 @@ impl Authentication {
     }
 }
 
-/// `smtp.mailfrom` names the envelope sender: the address itself, or (as
-/// Microsoft 365 writes it) its domain.
+/// `smtp.mailfrom` names the envelope sender: the address itself (rspamd
+/// quotes it whole), or (as Microsoft 365 and OpenDMARC write it) its domain.
 fn vouches_for(mailfrom: &str, return_path: &EmailAddress) -> bool {
-    let m = mailfrom.trim().trim_start_matches('<').trim_end_matches('>');
+    let m = mailfrom.trim().trim_start_matches('<').trim_end_matches('>').trim_matches('"');
     match EmailAddress::parse(m) {
-        Ok(a) => a.same_mailbox(return_path) || a.as_str().eq_ignore_ascii_case(return_path.as_str()),
+        Ok(a) => a == *return_path,
         Err(_) => !m.contains('@') && m.eq_ignore_ascii_case(return_path.domain()),
     }
+}
+
+/// `evaluated` (a result's `header.from`) is the From's domain or a parent of
+/// it (rspamd names the organizational domain). Names that are not plain
+/// ASCII are not compared: the two sides may spell an IDN differently.
+fn same_or_parent(from: &str, evaluated: &str) -> bool {
+    let evaluated = evaluated.trim().trim_matches('"').trim_end_matches('.').to_ascii_lowercase();
+    if !from.is_ascii() || !evaluated.is_ascii() || evaluated.is_empty() {
+        return true;
+    }
+    let from = from.to_ascii_lowercase();
+    from == evaluated || from.ends_with(&format!(".{evaluated}"))
 }
 
 impl DmarcVerdict {
     /// Reads every header (name, value), topmost first, for the trusted server.
     pub fn read<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>, trusted: Option<&TrustedServer>) -> Self {
-        Self::read_with_spf(headers, trusted).0
+        Self::read_for(headers, trusted, None).0
     }
 
-    /// As `read`, with the trusted server's SPF result: its `smtp.mailfrom` when SPF passed.
-    pub fn read_with_spf<'a>(
+    /// As `read`, for a mail whose From has `from_domain` (a result for
+    /// another domain is a fail), with the envelope sender the trusted
+    /// server's SPF vouched for (its `smtp.mailfrom`), if it did so plainly.
+    pub fn read_for<'a>(
         headers: impl IntoIterator<Item = (&'a str, &'a str)>,
         trusted: Option<&TrustedServer>,
+        from_domain: Option<&str>,
     ) -> (Self, Option<String>) {
         let Some(trusted) = trusted else {
             return (DmarcVerdict::NotChecked, None);
@@ -189,7 +205,7 @@ impl DmarcVerdict {
         let by = trusted.name().to_string();
         let block = trusted_block(headers, trusted);
         let mut dmarc: Option<Dmarc> = None;
-        let mut spf_pass_from = None;
+        let mut spf: Vec<(String, Option<String>)> = Vec::new();
         for value in &block {
             if mentions_dmarc_fail(value) {
                 dmarc = Some(Dmarc::Fail);
@@ -201,22 +217,26 @@ impl DmarcVerdict {
             for r in results {
                 match r.method.as_str() {
                     "dmarc" => {
-                        let result = Dmarc::parse(&r.result);
-                        // A fail among several (several From domains, several headers) wins; then a pass.
+                        let mut result = Dmarc::parse(&r.result);
+                        if let (Some(from), Some(evaluated)) = (from_domain, r.property("header.from"))
+                            && !same_or_parent(from, evaluated)
+                        {
+                            // A result about another domain than the From the desk acts on.
+                            result = Dmarc::Fail;
+                        }
+                        // Several results (several From domains, several headers): a fail
+                        // wins, then anything short of a pass; a pass needs every one to pass.
                         let keep = match (&dmarc, &result) {
                             (Some(Dmarc::Fail), _) => false,
                             (_, Dmarc::Fail) | (None, _) => true,
-                            (Some(Dmarc::Pass), _) => false,
-                            (_, Dmarc::Pass) => true,
+                            (Some(Dmarc::Pass), _) => true,
                             _ => false,
                         };
                         if keep {
                             dmarc = Some(result);
                         }
                     }
-                    "spf" if r.result == "pass" => {
-                        spf_pass_from = spf_pass_from.or_else(|| r.property("smtp.mailfrom").map(str::to_string));
-                    }
+                    "spf" => spf.push((r.result.clone(), r.property("smtp.mailfrom").map(str::to_string))),
                     _ => {}
                 }
             }
@@ -225,7 +245,13 @@ impl DmarcVerdict {
             Some(result) => DmarcVerdict::Checked { result, by },
             None => DmarcVerdict::NoResult { by },
         };
-        (verdict, spf_pass_from)
+        // Proof only from one plain pass: any other SPF result, or passes for
+        // two envelopes, proves nothing.
+        let vouched = match spf.as_slice() {
+            [(result, Some(mailfrom))] if result == "pass" => Some(mailfrom.clone()),
+            _ => None,
+        };
+        (verdict, vouched)
     }
 
     /// A fail, or a trusted header that could not be read.
@@ -267,6 +293,15 @@ fn trusted_block<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>, trus
     };
     let mut block = Vec::new();
     for (name, value) in headers {
+        // Below the Received our server wrote as it took the mail, every
+        // header is the sender's: our results stand above it, or nowhere.
+        if block.is_empty()
+            && name.eq_ignore_ascii_case("received")
+            && let TrustedServer::Id(id) = trusted
+            && received_by(value, id)
+        {
+            break;
+        }
         let ar = name.eq_ignore_ascii_case("authentication-results");
         if ar && is_ours(value) {
             block.push(value);
@@ -279,6 +314,12 @@ fn trusted_block<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>, trus
         }
     }
     block
+}
+
+/// A `Received` header's `by` clause names `host`.
+fn received_by(value: &str, host: &str) -> bool {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    words.windows(2).any(|w| w[0].eq_ignore_ascii_case("by") && w[1].trim_end_matches(';').eq_ignore_ascii_case(host))
 }
 
 fn starts_with_id(value: &str, id: &str) -> bool {

@@ -395,7 +395,8 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
         for item in &items {
             match EmailAddress::parse(item) {
                 Ok(a) => {
-                    if seen.insert(a.clone()) {
+                    // `victim+0@…`, `victim+1@…` are one mailbox: one user.
+                    if seen.insert(a.mailbox()) {
                         user_emails.push(a);
                     }
                 }
@@ -438,7 +439,7 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
 
 /// Splits a list of addresses on commas, semicolons, spaces and lines, keeping
 /// `Name <addr>` items whole (only the address is kept).
-fn split_addresses(v: &str) -> Vec<String> {
+pub fn split_addresses(v: &str) -> Vec<String> {
     let mut out = Vec::new();
     for item in v.split([',', ';', '\n']) {
         let item = item.trim();

@@ -111,12 +111,18 @@ impl Mail {
                 (h.name().to_ascii_lowercase(), without_nul(value))
             })
             .collect::<Vec<_>>();
-        let return_path = msg
-            .header_raw("Return-Path")
-            .and_then(|r| EmailAddress::parse(r.trim().trim_start_matches('<').trim_end_matches('>').trim()).ok());
-        let return_path_empty = msg
-            .header_raw("Return-Path")
-            .is_some_and(|r| r.trim().trim_start_matches('<').trim_end_matches('>').trim().is_empty());
+        // The topmost Return-Path, the one the delivering server wrote (mail-parser's
+        // `header_raw` gives the last one, which a sender can write).
+        let return_path_raw = msg
+            .headers()
+            .iter()
+            .find(|h| h.name().eq_ignore_ascii_case("Return-Path"))
+            .and_then(|h| msg.raw_message().get(h.offset_start() as usize..h.offset_end() as usize))
+            .map(|b| {
+                String::from_utf8_lossy(b).trim().trim_start_matches('<').trim_end_matches('>').trim().to_string()
+            });
+        let return_path = return_path_raw.as_deref().and_then(|r| EmailAddress::parse(r).ok());
+        let return_path_empty = return_path_raw.as_deref().is_some_and(str::is_empty);
 
         let (content_type, report_type) = match msg.content_type() {
             Some(ct) => (

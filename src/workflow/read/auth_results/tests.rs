@@ -136,6 +136,48 @@ fn microsoft_365_is_trusted_in_its_own_form_and_only_topmost() {
 }
 
 #[test]
+fn a_pass_needs_every_result_in_our_block_to_pass() {
+    assert_eq!(verdict(&["mx.example.test; dmarc=none; dmarc=pass"]), checked(Dmarc::None));
+    assert_eq!(verdict(&["mx.example.test; dmarc=pass", "mx.example.test; dmarc=temperror"]).passed(), false);
+    assert_eq!(verdict(&["mx.example.test; dmarc=pass; dmarc=pass"]), checked(Dmarc::Pass));
+}
+
+#[test]
+fn a_result_for_another_domain_than_the_from_is_a_fail() {
+    let read =
+        |h: &str, from: &str| DmarcVerdict::read_for([("Authentication-Results", h)], Some(&ours()), Some(from)).0;
+    assert_eq!(read("mx.example.test; dmarc=pass header.from=evil.test", "partner.test"), checked(Dmarc::Fail));
+    assert_eq!(read("mx.example.test; dmarc=pass header.from=partner.test", "partner.test"), checked(Dmarc::Pass));
+    // rspamd names the organizational domain.
+    assert_eq!(read("mx.example.test; dmarc=pass header.from=qualcomm.com", "oss.qualcomm.com"), checked(Dmarc::Pass));
+}
+
+#[test]
+fn spf_proves_an_envelope_only_by_one_plain_pass_of_ours() {
+    let spf =
+        |h: &[&str]| DmarcVerdict::read_for(h.iter().map(|v| ("Authentication-Results", *v)), Some(&ours()), None).1;
+    assert_eq!(spf(&["mx.example.test; spf=pass smtp.mailfrom=a@b.test; dmarc=fail"]).as_deref(), Some("a@b.test"));
+    // Our fail, then a pass text the sender slipped in: no proof.
+    assert_eq!(
+        spf(&["mx.example.test; spf=fail smtp.mailfrom=a@b.test", "mx.example.test; spf=pass smtp.mailfrom=a@b.test"]),
+        None
+    );
+    assert_eq!(spf(&["mx.example.test; spf=pass smtp.mailfrom=a@b.test; spf=pass smtp.mailfrom=c@d.test"]), None);
+    assert_eq!(spf(&["mx.example.test; spf=softfail smtp.mailfrom=a@b.test"]), None);
+}
+
+#[test]
+fn a_senders_header_below_our_servers_received_is_never_ours_even_when_ours_wrote_none() {
+    let headers = [
+        ("Received", "from mx.example.test by vm with LMTP"),
+        ("Received", "from evil.test (evil.test [192.0.2.1]) by mx.example.test (Postfix) with ESMTP id 1"),
+        ("Authentication-Results", "mx.example.test; dmarc=pass header.from=partner.test"),
+    ];
+    let v = DmarcVerdict::read(headers, Some(&ours()));
+    assert!(matches!(v, DmarcVerdict::NoResult { .. }), "{v:?}");
+}
+
+#[test]
 fn without_a_trusted_server_nothing_is_read() {
     let v = DmarcVerdict::read([("Authentication-Results", "mx.example.test; dmarc=fail")], None);
     assert_eq!(v, DmarcVerdict::NotChecked);
@@ -261,11 +303,13 @@ const FAIL_LAYOUTS: [(&str, bool); 6] = [
     ("mx.example.test; spf=pass smtp.mailfrom={A}@{B}; dkim=fail header.d={B}; dmarc=fail header.from={B}", false),
 ];
 
-/// At least 100,000 cases of each property in CI (SMARTACCT_FUZZ_CASES to change it).
-const FUZZ_CASES: u32 = 100_000;
+/// 100,000 cases of each property by default, as CI runs them (SMARTACCT_FUZZ_CASES to change it).
+fn fuzz_cases() -> u32 {
+    std::env::var("SMARTACCT_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100_000)
+}
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: FUZZ_CASES, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: fuzz_cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Whatever a sender writes where our server copies its text, our `dmarc=fail` is read as a fail.
     #[test]
@@ -287,6 +331,27 @@ proptest! {
         ];
         let v = DmarcVerdict::read(headers, Some(&trusted));
         prop_assert!(v.failed(), "{ours}\n{v:?}");
+    }
+
+    /// Nor can it turn our server's `none` (a domain without DMARC) into a pass, which `require-pass` relies on.
+    #[test]
+    fn no_text_a_sender_controls_turns_our_dmarc_none_into_a_pass(
+        layout in 0..FAIL_LAYOUTS.len(),
+        a in sender_text(),
+        b in sender_text(),
+        forged in sender_text(),
+    ) {
+        let (template, microsoft) = FAIL_LAYOUTS[layout];
+        let ours = template.replace("dmarc=fail", "dmarc=none").replace("{A}", &a).replace("{B}", &b);
+        let trusted = if microsoft { TrustedServer::Microsoft365 } else { super::tests::ours() };
+        let forged = format!("mx.example.test; dmarc=pass {forged}");
+        let headers = [
+            ("Authentication-Results", ours.as_str()),
+            ("Received", "from evil.test by mx.example.test"),
+            ("Authentication-Results", forged.as_str()),
+        ];
+        let v = DmarcVerdict::read(headers, Some(&trusted));
+        prop_assert!(!v.passed(), "{ours}\n{v:?}");
     }
 
     /// Any header text at all: no panic, and a verdict that describes itself.
