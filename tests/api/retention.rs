@@ -85,24 +85,19 @@ async fn a_backup_taken_while_the_desk_works_is_a_complete_private_database() {
 async fn every_value(file: &std::path::Path) -> Vec<(String, String)> {
     use sqlx::{Connection as _, Row as _};
     let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display())).await.unwrap();
-    let tables: Vec<String> =
-        sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'")
-            .fetch_all(&mut db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+    async fn names(db: &mut sqlx::SqliteConnection, sql: String) -> Vec<String> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(db).await.unwrap();
+        rows.iter().map(|r| r.get(0)).collect()
+    }
+    let tables = names(
+        &mut db,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'"
+            .into(),
+    )
+    .await;
     let mut values = Vec::new();
     for table in tables {
-        let columns: Vec<String> =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{table}')")))
-                .fetch_all(&mut db)
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
+        let columns = names(&mut db, format!("SELECT name FROM pragma_table_info('{table}')")).await;
         for column in columns {
             let sql = format!("SELECT CAST(\"{column}\" AS BLOB) FROM \"{table}\" WHERE \"{column}\" IS NOT NULL");
             for row in sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut db).await.unwrap() {

@@ -281,6 +281,21 @@ fn sender_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..10).prop_map(|v| v.concat())
 }
 
+/// Our server's header in `FAIL_LAYOUTS[layout]` saying `dmarc=RESULT`, with the sender's text in it, and below
+/// our server's Received the sender's own header claiming a pass.
+fn ours_then_a_forgery(layout: usize, result: &str, a: &str, b: &str, forged: &str) -> DmarcVerdict {
+    let (template, microsoft) = FAIL_LAYOUTS[layout];
+    let ours = template.replace("dmarc=fail", &format!("dmarc={result}")).replace("{A}", a).replace("{B}", b);
+    let trusted = if microsoft { TrustedServer::Microsoft365 } else { self::ours() };
+    let forged = format!("mx.example.test; dmarc=pass {forged}");
+    let headers = [
+        ("Authentication-Results", ours.as_str()),
+        ("Received", "from evil.test by mx.example.test"),
+        ("Authentication-Results", forged.as_str()),
+    ];
+    DmarcVerdict::read(headers, Some(&trusted))
+}
+
 /// Real servers' header layouts with `dmarc=fail`, `{A}` a local part and `{B}` a domain the sender chose.
 const FAIL_LAYOUTS: [(&str, bool); 6] = [
     ("mx.example.test; dmarc=fail (p=reject dis=none) header.from={B}", false),
@@ -319,18 +334,8 @@ proptest! {
         b in sender_text(),
         forged in sender_text(),
     ) {
-        let (template, microsoft) = FAIL_LAYOUTS[layout];
-        let ours = template.replace("{A}", &a).replace("{B}", &b);
-        let trusted = if microsoft { TrustedServer::Microsoft365 } else { super::tests::ours() };
-        // The sender's own header, below our server's Received.
-        let forged = format!("mx.example.test; dmarc=pass {forged}");
-        let headers = [
-            ("Authentication-Results", ours.as_str()),
-            ("Received", "from evil.test by mx.example.test"),
-            ("Authentication-Results", forged.as_str()),
-        ];
-        let v = DmarcVerdict::read(headers, Some(&trusted));
-        prop_assert!(v.failed(), "{ours}\n{v:?}");
+        let v = ours_then_a_forgery(layout, "fail", &a, &b, &forged);
+        prop_assert!(v.failed(), "{v:?}");
     }
 
     /// Nor can it turn our server's `none` (a domain without DMARC) into a pass, which `require-pass` relies on.
@@ -341,17 +346,8 @@ proptest! {
         b in sender_text(),
         forged in sender_text(),
     ) {
-        let (template, microsoft) = FAIL_LAYOUTS[layout];
-        let ours = template.replace("dmarc=fail", "dmarc=none").replace("{A}", &a).replace("{B}", &b);
-        let trusted = if microsoft { TrustedServer::Microsoft365 } else { super::tests::ours() };
-        let forged = format!("mx.example.test; dmarc=pass {forged}");
-        let headers = [
-            ("Authentication-Results", ours.as_str()),
-            ("Received", "from evil.test by mx.example.test"),
-            ("Authentication-Results", forged.as_str()),
-        ];
-        let v = DmarcVerdict::read(headers, Some(&trusted));
-        prop_assert!(!v.passed(), "{ours}\n{v:?}");
+        let v = ours_then_a_forgery(layout, "none", &a, &b, &forged);
+        prop_assert!(!v.passed(), "{v:?}");
     }
 
     /// Any header text at all: no panic, and a verdict that describes itself.
