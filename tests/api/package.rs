@@ -33,35 +33,53 @@ fn installed(args: &[&str]) -> Command {
     c
 }
 
+/// The .deb of this build, and the lock that keeps other package tests off
+/// the machine meanwhile; `None` (the test skipped, saying why) without root
+/// and dpkg, or where smartacct is installed already.
+struct Package {
+    deb: String,
+    _out: tempfile::TempDir,
+    _lock: std::fs::File,
+}
+
+impl Package {
+    fn build() -> Option<Package> {
+        let is_root = sh(Command::new("id").arg("-u")).1.trim() == "0";
+        if !is_root || sh(Command::new("dpkg").arg("--version")).0 != 0 {
+            eprintln!("skipped: building and installing the .deb needs root and dpkg");
+            return None;
+        }
+        let lock = std::fs::File::create(std::env::temp_dir().join("smartacct-deb.lock")).unwrap();
+        lock.lock().unwrap();
+        if sh(Command::new("dpkg").args(["-s", "smartacct"])).0 == 0 {
+            eprintln!("skipped: smartacct is installed on this machine; the test never replaces it");
+            return None;
+        }
+        let out = tempfile::tempdir().unwrap();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let started = std::time::Instant::now();
+        let (code, stdout, stderr) = sh(Command::new(cargo)
+            .current_dir(repo())
+            .args(["xtask", "deb", "--binary"])
+            .args([env!("CARGO_BIN_EXE_smartacct"), "--out", out.path().to_str().unwrap()]));
+        assert_eq!(code, 0, "{stderr}");
+        eprintln!("package built in {:?}", started.elapsed());
+        let deb = stdout.lines().last().unwrap().to_string();
+        Some(Package { deb, _out: out, _lock: lock })
+    }
+
+    fn install(&self) {
+        let (code, _, stderr) =
+            sh(Command::new("dpkg").args(["-i", &self.deb]).env("DEBIAN_FRONTEND", "noninteractive"));
+        assert_eq!(code, 0, "dpkg -i: {stderr}");
+    }
+}
+
 #[tokio::test]
 async fn the_debian_package_installs_runs_against_its_config_and_purges_cleanly() {
-    let is_root = sh(Command::new("id").arg("-u")).1.trim() == "0";
-    if !is_root || sh(Command::new("dpkg").arg("--version")).0 != 0 {
-        eprintln!("skipped: building and installing the .deb needs root and dpkg");
-        return;
-    }
-    let lock = std::fs::File::create(std::env::temp_dir().join("smartacct-deb.lock")).unwrap();
-    lock.lock().unwrap();
-    if sh(Command::new("dpkg").args(["-s", "smartacct"])).0 == 0 {
-        eprintln!("skipped: smartacct is installed on this machine; the test never replaces it");
-        return;
-    }
-
-    let out = tempfile::tempdir().unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let started = std::time::Instant::now();
-    let (code, stdout, stderr) = sh(Command::new(cargo).current_dir(repo()).args(["xtask", "deb", "--binary"]).args([
-        env!("CARGO_BIN_EXE_smartacct"),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]));
-    assert_eq!(code, 0, "{stderr}");
-    eprintln!("package built in {:?}", started.elapsed());
-    let deb = stdout.lines().last().unwrap().to_string();
-
+    let Some(package) = Package::build() else { return };
     let _cleanup = Installed;
-    let (code, _, stderr) = sh(Command::new("dpkg").args(["-i", &deb]).env("DEBIAN_FRONTEND", "noninteractive"));
-    assert_eq!(code, 0, "dpkg -i: {stderr}");
+    package.install();
     let (code, conffiles, _) = sh(Command::new("dpkg-query").args(["-W", "-f=${Conffiles}", "smartacct"]));
     assert_eq!(code, 0);
     assert!(conffiles.contains("/etc/smartacct/smartacct.toml"), "{conffiles}");
@@ -103,6 +121,97 @@ async fn the_debian_package_installs_runs_against_its_config_and_purges_cleanly(
     assert!(!std::path::Path::new("/etc/smartacct/smartacct.toml").exists(), "purge removes the conffile");
     assert_ne!(sh(Command::new("getent").args(["passwd", "smartacct"])).0, 0, "purge removes the user");
     assert!(!std::path::Path::new("/var/lib/smartacct").exists(), "{:?}", std::fs::read_dir("/var/lib/smartacct"));
+}
+
+/// Purges whatever the test left (the package, a kept database, a debconf answer), passed or not.
+struct PurgedAtTheEnd;
+
+impl Drop for PurgedAtTheEnd {
+    fn drop(&mut self) {
+        let _ = sh(Command::new("dpkg").args(["--purge", "smartacct"]).env("DEBIAN_FRONTEND", "noninteractive"));
+        let _ = std::fs::remove_dir_all("/var/lib/smartacct");
+        let _ = sh(Command::new("sh").args(["-c", "echo PURGE | debconf-communicate smartacct"]));
+    }
+}
+
+/// Each file in `dir` (and `dir` itself), with its owner and mode.
+fn owners(dir: &str) -> Vec<(String, u32, u32, u32)> {
+    use std::os::unix::fs::MetadataExt as _;
+    let mut all = vec![dir.to_string()];
+    all.extend(std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path().display().to_string()));
+    all.into_iter()
+        .map(|path| {
+            let m = std::fs::symlink_metadata(&path).unwrap();
+            (path, m.uid(), m.gid(), m.mode() & 0o7777)
+        })
+        .collect()
+}
+
+/// The database as the service makes it: `requests list` as the service user creates and migrates it.
+fn service_user_opens_the_database() {
+    let (code, stdout, stderr) = sh(Command::new("runuser")
+        .args(["-u", "smartacct", "--", "/usr/bin/smartacct", "requests", "list"])
+        .current_dir("/"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("REFERENCE"), "{stdout}");
+}
+
+fn inode(path: &str) -> u64 {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path).unwrap().ino()
+}
+
+#[tokio::test]
+async fn purge_keeps_the_database_owned_by_root_unless_debconf_says_to_delete_it() {
+    // The system user is deleted on purge and its uid given to the next one
+    // made: a database left with that uid would be the new user's to read,
+    // token secret and all.
+    let Some(package) = Package::build() else { return };
+    let _cleanup = PurgedAtTheEnd;
+    package.install();
+    service_user_opens_the_database();
+    let service_uid = owners("/var/lib/smartacct")[0].1;
+    assert_ne!(service_uid, 0, "the state directory is the service user's");
+    let database = inode("/var/lib/smartacct/smartacct.db");
+
+    // The question's default (DEBIAN_FRONTEND=noninteractive): the database stays, root's alone.
+    let (code, _, stderr) =
+        sh(Command::new("dpkg").args(["--purge", "smartacct"]).env("DEBIAN_FRONTEND", "noninteractive"));
+    assert_eq!(code, 0, "dpkg --purge: {stderr}");
+    assert_ne!(sh(Command::new("getent").args(["passwd", "smartacct"])).0, 0, "purge removes the user");
+    let kept = owners("/var/lib/smartacct");
+    assert!(kept.iter().any(|(p, ..)| p == "/var/lib/smartacct/smartacct.db"), "the database is kept: {kept:?}");
+    for (path, uid, gid, mode) in &kept {
+        assert_eq!((*uid, *gid), (0, 0), "{path} belongs to root, not to the deleted user's uid {service_uid}");
+        assert_eq!(mode & 0o077, 0, "{path} is root's alone: {mode:o}");
+    }
+    assert_eq!(kept[0].3, 0o700, "the directory is 0700");
+    let db = kept.iter().find(|(p, ..)| p == "/var/lib/smartacct/smartacct.db").unwrap();
+    assert_eq!(db.3, 0o600, "the database is 0600");
+
+    // A reinstall gives the kept database to the new service user, who opens it.
+    package.install();
+    service_user_opens_the_database();
+    assert_eq!(inode("/var/lib/smartacct/smartacct.db"), database, "the same database, not a new one");
+    let back = owners("/var/lib/smartacct");
+    let new_uid = back[0].1;
+    assert_ne!(new_uid, 0);
+    for (path, uid, ..) in &back {
+        assert_eq!(*uid, new_uid, "{path} is the new service user's again");
+    }
+
+    // Answered yes (preseeded, as an unattended purge would be), purge deletes it.
+    let (code, _, stderr) = sh(Command::new("sh")
+        .args(["-c", "echo 'smartacct smartacct/purge_database boolean true' | debconf-set-selections"]));
+    assert_eq!(code, 0, "debconf-set-selections: {stderr}");
+    let (code, _, stderr) =
+        sh(Command::new("dpkg").args(["--purge", "smartacct"]).env("DEBIAN_FRONTEND", "noninteractive"));
+    assert_eq!(code, 0, "dpkg --purge: {stderr}");
+    assert!(
+        !std::path::Path::new("/var/lib/smartacct").exists(),
+        "purge deleted the database as asked: {:?}",
+        std::fs::read_dir("/var/lib/smartacct").map(|d| d.count())
+    );
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Build tasks: `cargo xtask deb` builds the Debian package (binary, systemd unit, conffile, man pages, completions); `cargo xtask man DIR` / `completions DIR` write those alone.
+//! Build tasks: `cargo xtask deb` builds the Debian package (binary, systemd unit, conffile, man pages, completions, maintainer scripts with the purge question); `cargo xtask man DIR` / `completions DIR` write those alone.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -142,6 +142,7 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>) -> Result {
     for f in ["smartacct.rules.yml", "grafana-dashboard.json"] {
         write(&doc.join("examples/monitoring").join(f), read(&root.join("config/monitoring").join(f))?, 0o644)?;
     }
+    write(&stage.join("usr/share/lintian/overrides/smartacct"), LINTIAN_OVERRIDES, 0o644)?;
     write(&doc.join("copyright"), "smartacct\nLicense: MIT OR Apache-2.0\n", 0o644)?;
 
     let man_dir = stage.join("usr/share/man/man1");
@@ -165,7 +166,7 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>) -> Result {
     let control = format!(
         "Package: smartacct\nVersion: {version}\nSection: mail\nPriority: optional\nArchitecture: {arch}\n\
          Maintainer: smartacct maintainers <smartacct@example.com>\nInstalled-Size: {size_kb}\n\
-         Depends: adduser, libc6\nHomepage: https://www.cisco.com/go/scm\n\
+         Depends: adduser, debconf (>= 0.5) | debconf-2.0, libc6\nHomepage: https://www.cisco.com/go/scm\n\
          Description: Smart Account request desk, run over email\n \
          smartacct runs the \"request a Smart Account\" workflow over email: IMAP in,\n \
          SMTP out, SQLite store. Configure /etc/smartacct/smartacct.toml, put the\n \
@@ -175,6 +176,8 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>) -> Result {
     let debian = stage.join("DEBIAN");
     write(&debian.join("control"), control, 0o644)?;
     write(&debian.join("conffiles"), "/etc/smartacct/smartacct.toml\n", 0o644)?;
+    write(&debian.join("templates"), TEMPLATES, 0o644)?;
+    write(&debian.join("config"), CONFIG, 0o755)?;
     write(&debian.join("postinst"), POSTINST, 0o755)?;
     write(&debian.join("prerm"), PRERM, 0o755)?;
     write(&debian.join("postrm"), POSTRM, 0o755)?;
@@ -185,13 +188,58 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>) -> Result {
     Ok(())
 }
 
+/// Each with its reason, which `lintian --show-overrides` prints.
+const LINTIAN_OVERRIDES: &str = "\
+# postrm gives what is in /var/lib/smartacct to root on purge (the smartacct
+# uid is freed, and the next user created may get it), and postinst gives it
+# back to smartacct on a reinstall. find never follows a symbolic link (-h),
+# stays on the file system (-xdev) and skips files with more than one link, so
+# no hard link to a file elsewhere changes owner; postrm makes the directory
+# root's (0700) before it descends, postinst only takes back what root owns in
+# a directory only root could write to.
+smartacct: recursive-privilege-change * [postinst:*]
+smartacct: recursive-privilege-change * [postrm:*]
+";
+
+/// The one debconf question: asked at purge only (postrm), when there is a database to ask about.
+const TEMPLATES: &str = "\
+Template: smartacct/purge_database
+Type: boolean
+Default: false
+Description: Delete the smartacct database when purging the package?
+ The database in /var/lib/smartacct holds every request, its history, the
+ raw messages kept as evidence and the secret the reply addresses are made
+ from.
+ .
+ If it is kept, it is left to root alone (owner root, mode 0600, in a 0700
+ directory): the smartacct user is deleted, and the next user created may get
+ its uid. Installing the package again gives the database back to the
+ service.
+";
+
+const CONFIG: &str = r#"#!/bin/sh
+# Nothing to ask at install: smartacct/purge_database is asked at purge, by postrm.
+set -e
+. /usr/share/debconf/confmodule
+exit 0
+"#;
+
 const POSTINST: &str = r#"#!/bin/sh
 # The service user, its state directory, and the config readable by it alone (with root).
 set -e
+# Loads the templates, so smartacct/purge_database can be preseeded before a purge.
+. /usr/share/debconf/confmodule
+db_stop
 if [ "$1" = configure ]; then
     if ! getent passwd smartacct >/dev/null; then
         adduser --system --group --quiet --home /var/lib/smartacct --no-create-home \
             --shell /usr/sbin/nologin smartacct
+    fi
+    # A database kept by an earlier purge is root's (postrm): the service takes
+    # it back. Directories and singly linked files only, never through a link.
+    if [ -d /var/lib/smartacct ] && [ "$(stat -c %u /var/lib/smartacct)" = 0 ]; then
+        find /var/lib/smartacct -xdev -user root \( -type d -o -type f -links 1 \) \
+            -exec chown -h smartacct:smartacct {} +
     fi
     install -d -o smartacct -g smartacct -m 0700 /var/lib/smartacct
     chown root:smartacct /etc/smartacct/smartacct.toml
@@ -213,15 +261,41 @@ exit 0
 "#;
 
 const POSTRM: &str = r#"#!/bin/sh
-# Purge removes the user and an empty state directory; a database is never deleted.
+# Purge removes the user and its group. The database goes only if
+# smartacct/purge_database says so (default: no); kept, it becomes root's alone,
+# since the deleted user's uid goes to the next user created.
 set -e
 if [ "$1" = purge ]; then
-    rmdir /var/lib/smartacct 2>/dev/null || true
+    delete=false
+    if [ -e /usr/share/debconf/confmodule ]; then
+        . /usr/share/debconf/confmodule
+        if [ -n "$(ls -A /var/lib/smartacct 2>/dev/null)" ]; then
+            db_input high smartacct/purge_database || true
+            db_go || true
+            if db_get smartacct/purge_database; then
+                delete="$RET"
+            fi
+        fi
+    fi
+    if [ "$delete" = true ]; then
+        rm -rf /var/lib/smartacct
+    elif [ -d /var/lib/smartacct ] && ! rmdir /var/lib/smartacct 2>/dev/null; then
+        # The directory first: from then on no other user reaches what is in it.
+        # Then its directories and singly linked files (a hard link to a file
+        # elsewhere is never changed), never through a symbolic link.
+        chown root:root /var/lib/smartacct
+        chmod 0700 /var/lib/smartacct
+        find /var/lib/smartacct -xdev \( -type d -o -type f -links 1 \) \
+            -exec chown -h root:root {} + -exec chmod go-rwx {} +
+    fi
     if getent passwd smartacct >/dev/null; then
         deluser --system --quiet smartacct >/dev/null 2>&1 || true
     fi
     if getent group smartacct >/dev/null; then
         delgroup --system --quiet smartacct >/dev/null 2>&1 || true
+    fi
+    if [ -e /usr/share/debconf/confmodule ]; then
+        db_purge
     fi
 fi
 if [ -d /run/systemd/system ]; then
