@@ -1,4 +1,5 @@
 //! Settings (SPEC §7): a TOML file layered with environment overrides, checked once; every error names its key.
+mod lmtp;
 mod operations;
 mod reader;
 mod settings;

@@ -77,6 +77,8 @@ pub struct Settings {
     pub hooks: Option<HookSettings>,
     pub retention: RetentionSettings,
     pub metrics: Option<MetricsSettings>,
+    /// `[lmtp]`: present, `run` takes mail straight from the MTA (SPEC §13).
+    pub lmtp: Option<super::lmtp::LmtpSettings>,
     pub log: LogSettings,
     /// `[dkim]`: every outgoing email signed when present.
     pub dkim: Option<std::sync::Arc<crate::dkim::DkimSigner>>,
@@ -267,6 +269,7 @@ const SECTIONS: &[&str] = &[
     "dkim",
     "security",
     "oauth2",
+    "lmtp",
 ];
 
 impl Settings {
@@ -550,6 +553,7 @@ impl Settings {
         let retention = RetentionSettings { closed_days };
 
         let (metrics, log) = super::operations::read(root)?;
+        let lmtp = super::lmtp::read(root)?;
         let dkim = dkim_section(root, &mailbox.address)?;
         let security = security_section(root)?;
         let oauth2 = oauth2_section(root, env, imap.auth == Auth::Xoauth2 || smtp.auth == Auth::Xoauth2)?;
@@ -570,6 +574,7 @@ impl Settings {
             hooks,
             retention,
             metrics,
+            lmtp,
             log,
         })
     }

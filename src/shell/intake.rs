@@ -142,7 +142,7 @@ pub async fn process_waiting(
                     "{size} bytes, over imap.max_message_bytes ({}); moved unread to {}",
                     s.max_message_bytes, s.rejected_folder
                 );
-                batch.record_set_aside(&record, "oversized", &detail, Utc::now()).await?;
+                batch.record_set_aside(&record, "oversized", &detail, None, Utc::now()).await?;
             }
             batch.commit().await?;
             for (uid, size) in &big {
@@ -289,7 +289,7 @@ async fn process_batch(
 ) -> Vec<(u32, anyhow::Result<Committed>)> {
     let checks = own_checks(app, fetched).await;
     if fetched.len() > 1 {
-        match commit_batch(app, fetched, uidvalidity, stopped, &checks).await {
+        match commit_batch(app, fetched, Door::Mailbox { uidvalidity }, stopped, &checks).await {
             Ok(handled) => return handled.into_iter().map(|h| (h.uid, Ok(h.finish()))).collect(),
             // Said here too: a cause that depends on timing (a conflict, a
             // busy database) may not come back when the messages go alone.
@@ -305,7 +305,7 @@ async fn process_batch(
         if stopped() {
             break;
         }
-        match commit_batch(app, std::slice::from_ref(f), uidvalidity, stopped, &checks).await {
+        match commit_batch(app, std::slice::from_ref(f), Door::Mailbox { uidvalidity }, stopped, &checks).await {
             Ok(handled) => results.extend(handled.into_iter().map(|h| (h.uid, Ok(h.finish())))),
             Err(e) => results.push((f.uid, Err(e))),
         }
@@ -317,7 +317,7 @@ async fn process_batch(
 async fn commit_batch(
     app: &App,
     fetched: &[Fetched],
-    uidvalidity: u32,
+    door: Door,
     stopped: &dyn Fn() -> bool,
     checks: &OwnChecks,
 ) -> anyhow::Result<Vec<Handled>> {
@@ -327,7 +327,7 @@ async fn commit_batch(
         if i > 0 && stopped() {
             break;
         }
-        match process(app, &mut batch, f, uidvalidity, checks).await {
+        match process(app, &mut batch, f, door, checks).await {
             Ok(h) => handled.push(h),
             Err(e) => {
                 // Undone now, before the messages are tried again alone.
@@ -340,6 +340,72 @@ async fn commit_batch(
     batch.commit().await?;
     crate::faults::checkpoint("committed").await;
     Ok(handled)
+}
+
+/// Where a message came in: one intake, two doors.
+#[derive(Debug, Clone, Copy)]
+enum Door {
+    /// Fetched from the watched folder (its UIDVALIDITY).
+    Mailbox { uidvalidity: u32 },
+    /// Handed over by the MTA (SPEC §13).
+    Lmtp,
+}
+
+impl Door {
+    fn folder(self, settings: &crate::configuration::Settings) -> String {
+        match self {
+            Door::Mailbox { .. } => settings.imap.folder.clone(),
+            Door::Lmtp => LMTP_FOLDER.to_string(),
+        }
+    }
+
+    fn uidvalidity(self) -> u32 {
+        match self {
+            Door::Mailbox { uidvalidity } => uidvalidity,
+            Door::Lmtp => 0,
+        }
+    }
+
+    /// Where a message set aside unread waits for the operator.
+    fn aside(self, settings: &crate::configuration::Settings) -> String {
+        match self {
+            Door::Mailbox { .. } => format!("moved to {}", settings.imap.rejected_folder),
+            Door::Lmtp => "kept in the database for `smartacct mail reprocess`".to_string(),
+        }
+    }
+}
+
+/// The folder name the inbound records of LMTP mail carry.
+pub const LMTP_FOLDER: &str = "lmtp";
+
+fn hex_digest(raw: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(raw).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What became of a message handed over by the LMTP door, once committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    Decided,
+    /// The same message was decided before (the MTA delivered it twice).
+    Duplicate,
+    /// Read as no mail (a reader failure): recorded and kept for the operator.
+    SetAside,
+}
+
+/// The LMTP door: one message read, decided and committed in its own
+/// transaction, the same path as a fetched batch. `Ok` only once committed:
+/// the MTA is told 250 then, and an error (the store down) is its 451.
+pub async fn take(app: &App, raw: &[u8]) -> anyhow::Result<Taken> {
+    let fetched = [Fetched { uid: 0, size: raw.len() as u32, body: Some(raw.to_vec()) }];
+    let checks = own_checks(app, &fetched).await;
+    let mut handled = commit_batch(app, &fetched, Door::Lmtp, &|| false, &checks).await?;
+    let h = handled.pop().context("a batch of one message handled none")?;
+    Ok(match h.finish() {
+        Committed::Applied { .. } => Taken::Decided,
+        Committed::Duplicate => Taken::Duplicate,
+        Committed::SetAside => Taken::SetAside,
+    })
 }
 
 /// A message applied in a batch, and what the log and metrics say of it once the batch commits.
@@ -392,21 +458,15 @@ impl Handled {
 }
 
 /// Reads, decides and applies one message inside `batch`.
-async fn process(
-    app: &App,
-    batch: &mut Batch,
-    f: &Fetched,
-    uidvalidity: u32,
-    checks: &OwnChecks,
-) -> anyhow::Result<Handled> {
+async fn process(app: &App, batch: &mut Batch, f: &Fetched, door: Door, checks: &OwnChecks) -> anyhow::Result<Handled> {
     let started = Instant::now();
     let settings = &app.settings;
     let raw = f.body.as_deref().context("the server returned no body")?;
     let record_of = |message_id: String, content_hash: String, sender: Option<String>, subject: String| InboundRecord {
         message_id,
         content_hash,
-        folder: settings.imap.folder.clone(),
-        uidvalidity,
+        folder: door.folder(settings),
+        uidvalidity: door.uidvalidity(),
         uid: f.uid,
         sender,
         subject,
@@ -415,18 +475,19 @@ async fn process(
     // A message that makes the reader panic must not stop the desk, nor come
     // back on every pass: it is recorded and set aside, unanswered.
     let unreadable = |what: &str| {
-        let record = record_of(
-            format!("unreadable:{}:{uidvalidity}:{}", settings.imap.folder, f.uid),
-            String::new(),
-            None,
-            String::new(),
-        );
-        (record, format!("{what} failed on this message; moved to {}", settings.imap.rejected_folder))
+        let id = match door {
+            Door::Mailbox { uidvalidity } => format!("unreadable:{}:{uidvalidity}:{}", settings.imap.folder, f.uid),
+            Door::Lmtp => format!("unreadable:lmtp:{}", hex_digest(raw)),
+        };
+        let record = record_of(id, String::new(), None, String::new());
+        (record, format!("{what} failed on this message; {}", door.aside(settings)))
     };
+    // Mail from the LMTP door has no folder to wait in: its bytes are kept with its record.
+    let kept = matches!(door, Door::Lmtp).then_some(raw);
     let Ok(inbound) = std::panic::catch_unwind(AssertUnwindSafe(|| Inbound::read(raw, &settings.mailbox.address)))
     else {
         let (record, detail) = unreadable("reading");
-        batch.record_set_aside(&record, "unreadable", &detail, Utc::now()).await?;
+        batch.record_set_aside(&record, "unreadable", &detail, kept, Utc::now()).await?;
         return Ok(handled(Committed::SetAside, Said::SetAside(detail)));
     };
     let mail = &inbound.mail;
@@ -452,8 +513,8 @@ async fn process(
         // A request that no longer reads must not hold the mailbox hostage,
         // nor lose this mail: it is recorded and set aside for the operator.
         Err(e) if is_unreadable(&e) => {
-            let detail = format!("{}; moved to {}", crate::telemetry::chain(e.as_ref()), settings.imap.rejected_folder);
-            batch.record_set_aside(&record, "unreadable_request", &detail, now).await?;
+            let detail = format!("{}; {}", crate::telemetry::chain(e.as_ref()), door.aside(settings));
+            batch.record_set_aside(&record, "unreadable_request", &detail, kept, now).await?;
             return Ok(handled(Committed::SetAside, Said::SetAside(detail)));
         }
         Err(e) => return Err(e),
@@ -467,7 +528,7 @@ async fn process(
     let env = Env { settings, now, new_reference: Reference::generate() };
     let Ok(mut decision) = std::panic::catch_unwind(AssertUnwindSafe(|| decide::decide(&inbound, &known, &env))) else {
         let (record, detail) = unreadable("deciding");
-        batch.record_set_aside(&record, "unreadable", &detail, now).await?;
+        batch.record_set_aside(&record, "unreadable", &detail, kept, now).await?;
         return Ok(handled(Committed::SetAside, Said::SetAside(detail)));
     };
     if clash {

@@ -10,6 +10,7 @@ pub mod faults;
 pub mod hooks;
 pub mod imap;
 pub mod intake;
+pub mod lmtp;
 pub mod metrics;
 pub mod oauth2;
 pub mod operator;

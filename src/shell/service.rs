@@ -56,7 +56,16 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
             crate::metrics::serve(listener, handle, app.store.clone(), stop.clone()).await;
         }
     };
+    let lmtp = match &s.lmtp {
+        Some(l) => Some(crate::lmtp::server::bind(&l.listen).await?),
+        None => None,
+    };
     let outbox = Wake::default();
+    let serve_lmtp = async {
+        if let Some(listener) = lmtp {
+            crate::lmtp::server::serve(app, listener, stop.clone(), &|| outbox.committed()).await;
+        }
+    };
     systemd::notify("READY=1");
     let events = async {
         if app.settings.hooks.is_some() {
@@ -70,6 +79,7 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         run_sweeps(app, stop.clone(), &outbox),
         watchdog(stop.clone()),
         serve_metrics,
+        serve_lmtp,
     );
     tracing::info!("stopped");
     Ok(())

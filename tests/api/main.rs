@@ -22,6 +22,7 @@ mod hooks;
 mod hygiene;
 mod installed;
 mod intake;
+mod lmtp;
 mod metrics;
 mod milters;
 mod oauth;

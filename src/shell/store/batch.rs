@@ -236,14 +236,23 @@ impl Batch {
     }
 
     /// Records a message that was not read as mail (too large, unreadable) so it is never taken again.
+    /// `kept`: the message's bytes, for mail that has no folder to wait in (the LMTP door).
     pub async fn record_set_aside(
         &mut self,
         record: &InboundRecord,
         outcome: &str,
         detail: &str,
+        kept: Option<&[u8]>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        insert_inbound(&mut *self.tx, record, outcome, detail, None, now).await?;
+        let id = insert_inbound(&mut *self.tx, record, outcome, detail, None, now).await?;
+        if let (Some(id), Some(raw)) = (id, kept) {
+            query("INSERT INTO inbound_raw (inbound_id, raw) VALUES (?, ?)")
+                .bind(id)
+                .bind(raw.to_vec())
+                .execute(&mut *self.tx)
+                .await?;
+        }
         Ok(())
     }
 }

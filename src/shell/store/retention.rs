@@ -19,6 +19,8 @@ impl Store {
         let before = ts(before);
         let mut changed = 0;
         for statement in [
+            "DELETE FROM inbound_raw WHERE inbound_id IN (SELECT id FROM inbound \
+             WHERE request_id IS NULL AND received_at < ?)",
             "DELETE FROM outbox_bodies WHERE outbox_id IN (SELECT id FROM outbox \
              WHERE request_id IS NULL AND created_at < ? AND status <> 'pending')",
             "UPDATE outbox SET plan = NULL, subject = '', recipient = 'erased', mailbox = NULL, last_error = NULL \

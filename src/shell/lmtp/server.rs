@@ -1,0 +1,228 @@
+//! The LMTP listener: connections (TCP or a Unix socket), capped and timed out; each message handed to the intake, answered per recipient once it is committed.
+use std::time::Duration;
+
+use futures::StreamExt as _;
+use futures::stream::FuturesUnordered;
+use tokio::io::{AsyncBufReadExt as _, AsyncRead, AsyncWrite, AsyncWriteExt as _, BufReader};
+use tokio::sync::watch;
+
+use super::protocol::{Next, Session};
+use super::{Listen, LmtpError};
+use crate::app::App;
+use crate::intake::Taken;
+
+/// Connections served at once; past it a new one is told to come back (421).
+pub const MAX_CONNECTIONS: usize = 64;
+/// A client that says nothing for this long is let go (RFC 5321 §4.5.3.2 suggests minutes; an MTA pipelines).
+const IDLE: Duration = Duration::from_secs(60);
+/// The longest command line taken; a data line may be longer (8BITMIME text is not wrapped).
+const MAX_COMMAND: usize = 2048;
+const MAX_DATA_LINE: usize = 1 << 20;
+
+/// A bound listener of either kind.
+pub enum Listener {
+    Tcp(tokio::net::TcpListener),
+    Unix(tokio::net::UnixListener, std::path::PathBuf),
+}
+
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+/// Binds before the service says READY: a taken port or a bad socket path fails the start.
+pub async fn bind(listen: &Listen) -> Result<Listener, LmtpError> {
+    match listen {
+        Listen::Tcp(addr) => tokio::net::TcpListener::bind(addr)
+            .await
+            .map(Listener::Tcp)
+            .map_err(|source| LmtpError::Bind { at: addr.to_string(), source }),
+        Listen::Unix(path) => {
+            // A socket left by a process that died is replaced; any other file is not.
+            if std::fs::symlink_metadata(path).is_ok_and(|m| {
+                use std::os::unix::fs::FileTypeExt as _;
+                m.file_type().is_socket()
+            }) {
+                let _ = std::fs::remove_file(path);
+            }
+            let listener = tokio::net::UnixListener::bind(path)
+                .map_err(|source| LmtpError::Bind { at: path.display().to_string(), source })?;
+            // The MTA (postfix) must be able to connect; who may is the directory's business.
+            use std::os::unix::fs::PermissionsExt as _;
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o666));
+            Ok(Listener::Unix(listener, path.clone()))
+        }
+    }
+}
+
+/// Serves until `stop`: the connections in hand finish their message (the
+/// MTA is answered for everything it handed over), then close.
+pub async fn serve(app: &App, listener: Listener, mut stop: watch::Receiver<bool>, committed: &(dyn Fn() + Sync)) {
+    let host = app.settings.mailbox.address.domain().to_string();
+    let max_bytes = app.settings.lmtp.as_ref().map_or(10 << 20, |l| l.max_message_bytes);
+    let mut connections = FuturesUnordered::new();
+    loop {
+        let accepted: std::io::Result<Box<dyn Stream>> = tokio::select! {
+            _ = stop.changed() => break,
+            Some(()) = connections.next(), if !connections.is_empty() => continue,
+            a = accept(&listener) => a,
+        };
+        let mut stream = match accepted {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = crate::telemetry::chain(&e), "LMTP: cannot accept a connection");
+                // Descriptors run out, say: give the others a moment instead of spinning.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        if connections.len() >= MAX_CONNECTIONS {
+            let _ = stream.write_all(b"421 4.3.2 too many connections; try again later\r\n").await;
+            continue;
+        }
+        let session = Session::new(&host, &app.settings.mailbox.address, max_bytes);
+        connections.push(converse(app, stream, session, stop.clone(), committed));
+    }
+    // Stopping: what is in hand is finished.
+    while connections.next().await.is_some() {}
+    if let Listener::Unix(_, path) = &listener {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+async fn accept(listener: &Listener) -> std::io::Result<Box<dyn Stream>> {
+    Ok(match listener {
+        Listener::Tcp(l) => {
+            let (s, _) = l.accept().await?;
+            let _ = s.set_nodelay(true);
+            Box::new(s)
+        }
+        Listener::Unix(l, _) => Box::new(l.accept().await?.0),
+    })
+}
+
+/// One connection, command by command (pipelined commands are read as they come).
+async fn converse(
+    app: &App,
+    stream: Box<dyn Stream>,
+    mut session: Session,
+    mut stop: watch::Receiver<bool>,
+    committed: &(dyn Fn() + Sync),
+) {
+    let mut stream = BufReader::new(stream);
+    if stream.get_mut().write_all(session.greeting().as_bytes()).await.is_err() {
+        return;
+    }
+    loop {
+        // Between transactions a stop closes the door; inside one the message is finished first.
+        let line = tokio::select! {
+            line = tokio::time::timeout(IDLE, read_line(&mut stream, MAX_COMMAND)) => line,
+            _ = stop.changed() => {
+                let _ = stream.get_mut().write_all(b"421 4.3.2 shutting down\r\n").await;
+                return;
+            }
+        };
+        let line = match line {
+            Err(_) => {
+                let _ = stream.get_mut().write_all(b"421 4.4.2 idle too long; closing\r\n").await;
+                return;
+            }
+            Ok(Ok(Some(line))) => line,
+            Ok(Ok(None)) | Ok(Err(_)) => return,
+        };
+        let Ok(line) = String::from_utf8(line) else {
+            if stream.get_mut().write_all(b"500 5.5.2 a command is ASCII\r\n").await.is_err() {
+                return;
+            }
+            continue;
+        };
+        let reply = match session.command(&line) {
+            Next::Reply(r) => r,
+            Next::Close(r) => {
+                let _ = stream.get_mut().write_all(r.as_bytes()).await;
+                return;
+            }
+            Next::Data { recipients } => {
+                if stream.get_mut().write_all(b"354 2.0.0 go ahead; end with <CRLF>.<CRLF>\r\n").await.is_err() {
+                    return;
+                }
+                let answer = match tokio::time::timeout(IDLE * 5, read_message(&mut stream, session.max_bytes())).await
+                {
+                    Err(_) | Ok(Err(_)) => return, // The MTA keeps the message: nothing was answered.
+                    Ok(Ok(None)) => {
+                        format!("552 5.3.4 message too big: this desk takes at most {} bytes\r\n", session.max_bytes())
+                    }
+                    Ok(Ok(Some(raw))) => answer(app, raw, committed).await,
+                };
+                session.finish_transaction();
+                answer.repeat(recipients)
+            }
+        };
+        if stream.get_mut().write_all(reply.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The reply every recipient gets: 250 only once the decision is committed.
+async fn answer(app: &App, raw: Vec<u8>, committed: &(dyn Fn() + Sync)) -> String {
+    match crate::intake::take(app, &raw).await {
+        Ok(taken) => {
+            committed();
+            match taken {
+                Taken::Decided => "250 2.0.0 decided\r\n".into(),
+                Taken::Duplicate => "250 2.0.0 decided before\r\n".into(),
+                Taken::SetAside => "250 2.0.0 kept unread for the operator\r\n".into(),
+            }
+        }
+        Err(e) => {
+            tracing::error!(
+                error = crate::telemetry::chain(e.as_ref()),
+                "LMTP: cannot commit a message; answered 451 so the MTA keeps it"
+            );
+            "451 4.3.0 cannot store the decision now; try again later\r\n".into()
+        }
+    }
+}
+
+/// A line with its CRLF (or LF) taken off; `None` at the end of the stream. A
+/// longer line than `max` is an error.
+async fn read_line(stream: &mut BufReader<Box<dyn Stream>>, max: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    let n = (&mut *stream).take(max as u64 + 2).read_until(b'\n', &mut line).await?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if !line.ends_with(b"\n") {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "line too long"));
+    }
+    line.pop();
+    if line.ends_with(b"\r") {
+        line.pop();
+    }
+    Ok(Some(line))
+}
+
+/// The message up to the lone dot, dot-stuffing undone, lines ending CRLF.
+/// `None` when it is over `max` bytes (read to its end all the same).
+async fn read_message(stream: &mut BufReader<Box<dyn Stream>>, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut raw = Vec::new();
+    let mut over = false;
+    loop {
+        let Some(line) = read_line(stream, MAX_DATA_LINE).await? else {
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the connection ended inside DATA"));
+        };
+        if line == b"." {
+            return Ok((!over).then_some(raw));
+        }
+        let line = line.strip_prefix(b".").unwrap_or(&line);
+        if !over {
+            raw.extend_from_slice(line);
+            raw.extend_from_slice(b"\r\n");
+            over = raw.len() as u64 > max;
+            if over {
+                raw = Vec::new();
+            }
+        }
+    }
+}
+
+use tokio::io::AsyncReadExt as _;

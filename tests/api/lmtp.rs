@@ -1,0 +1,159 @@
+//! The LMTP door (SPEC §13): Postfix hands the desk's mail to `run` over LMTP; the same intake decides it, and the
+//! MTA is told 250 only once the decision is committed.
+use smartacct::domain::State;
+use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+
+use crate::helpers::*;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A desk whose address Postfix routes to its LMTP door on `port` (scripts/mailstack.sh maps
+/// `lmtp-PORT-…@example.test` there), beside the IMAP watcher.
+async fn lmtp_desk(port: u16, review: bool) -> TestDesk {
+    let prefix: &'static str = Box::leak(format!("lmtp-{port}").into_boxed_str());
+    TestDesk::with(DeskOptions {
+        review,
+        address_prefix: prefix,
+        extra: format!("[lmtp]\nlisten = \"127.0.0.1:{port}\"\n"),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Waits until `run`'s door takes connections.
+async fn door_open(port: u16) {
+    wait_until("the LMTP door to open", || async { tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() })
+        .await;
+}
+
+/// A bare LMTP client: each command's full reply (all its lines).
+struct Client {
+    io: BufReader<tokio::net::TcpStream>,
+}
+
+impl Client {
+    async fn connect(port: u16) -> (Client, String) {
+        let s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let mut c = Client { io: BufReader::new(s) };
+        let greeting = c.reply().await;
+        (c, greeting)
+    }
+
+    async fn reply(&mut self) -> String {
+        let mut all = String::new();
+        loop {
+            let mut line = String::new();
+            let n =
+                tokio::time::timeout(MAIL_WAIT, self.io.read_line(&mut line)).await.expect("a reply in time").unwrap();
+            assert!(n > 0, "the server closed the connection; so far: {all:?}");
+            all.push_str(&line);
+            if line.as_bytes().get(3) == Some(&b' ') {
+                return all;
+            }
+        }
+    }
+
+    async fn say(&mut self, line: &str) -> String {
+        self.io.get_mut().write_all(format!("{line}\r\n").as_bytes()).await.unwrap();
+        self.reply().await
+    }
+
+    /// DATA and the message; the replies that follow the dot, one per recipient.
+    async fn data(&mut self, raw: &[u8], recipients: usize) -> Vec<String> {
+        assert!(self.say("DATA").await.starts_with("354"));
+        let text = String::from_utf8_lossy(raw).replace("\r\n", "\n");
+        let mut body = String::new();
+        for line in text.lines() {
+            if line.starts_with('.') {
+                body.push('.');
+            }
+            body.push_str(line);
+            body.push_str("\r\n");
+        }
+        body.push_str(".\r\n");
+        self.io.get_mut().write_all(body.as_bytes()).await.unwrap();
+        let mut replies = Vec::new();
+        for _ in 0..recipients {
+            replies.push(self.reply().await);
+        }
+        replies
+    }
+}
+
+#[tokio::test]
+async fn postfix_hands_a_form_to_the_lmtp_door_and_the_partner_gets_the_review() {
+    let port = free_port();
+    let desk = lmtp_desk(port, true).await;
+    let p = People::new();
+    let mut run = desk.start(&["run"], &[]);
+    door_open(port).await;
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    let review = inbox(&p.partner, 1).await.remove(0);
+    let r = desk.one().await;
+    assert!(review.subject.contains(r.reference.as_str()), "{}", review.subject);
+    // The reply goes the same way: Postfix, the door, the same decision.
+    review.send_reply(&p.partner, "SUBMIT").await;
+    inbox(&p.customer, 1).await;
+    assert_eq!(desk.one().await.state, State::PendingCustomerAcceptance);
+    assert_eq!(count(&desk.address, "INBOX").await, 0, "nothing went through the mailbox");
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+#[tokio::test]
+async fn the_door_takes_only_the_desks_address_and_decides_a_message_delivered_twice_once() {
+    let port = free_port();
+    let desk = lmtp_desk(port, true).await;
+    let p = People::new();
+    let mut run = desk.start(&["run"], &[]);
+    door_open(port).await;
+    let (mut c, greeting) = Client::connect(port).await;
+    assert!(greeting.starts_with("220 "), "{greeting}");
+    let lhlo = c.say("LHLO mx.example.test").await;
+    for ext in ["PIPELINING", "8BITMIME", "SIZE", "ENHANCEDSTATUSCODES"] {
+        assert!(lhlo.contains(ext), "{lhlo}");
+    }
+    let (_, raw) = Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).build();
+    for _ in 0..2 {
+        assert!(c.say(&format!("MAIL FROM:<{}>", p.partner)).await.starts_with("250"));
+        assert!(c.say(&format!("RCPT TO:<{}>", desk.address)).await.starts_with("250"));
+        let other = c.say("RCPT TO:<someone-else@example.test>").await;
+        assert!(other.starts_with("550 5.1.1"), "{other}");
+        let replies = c.data(&raw, 1).await;
+        assert!(replies[0].starts_with("250 2.0.0"), "{replies:?}");
+    }
+    assert_eq!(desk.requests().await.len(), 1, "the same message twice is one decision");
+    inbox_exactly(&p.partner, 1).await;
+    assert!(c.say("QUIT").await.starts_with("221"));
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+#[tokio::test]
+async fn a_message_that_cannot_be_committed_is_answered_451_and_one_too_big_552() {
+    let port = free_port();
+    let desk = lmtp_desk(port, true).await;
+    let p = People::new();
+    let mut run = desk.start(&["run"], &[("SMARTACCT_TEST_FAIL_SUBJECT", "cannot commit")]);
+    door_open(port).await;
+    let (mut c, _) = Client::connect(port).await;
+    c.say("LHLO mx.example.test").await;
+    let (_, failing) = Outgoing::text(&p.partner, &desk.address, "cannot commit this", &p.form_en()).build();
+    c.say(&format!("MAIL FROM:<{}>", p.partner)).await;
+    c.say(&format!("RCPT TO:<{}>", desk.address)).await;
+    let replies = c.data(&failing, 1).await;
+    assert!(replies[0].starts_with("451 4.3.0"), "the MTA keeps it: {replies:?}");
+    assert!(desk.requests().await.is_empty(), "nothing of it was committed");
+    // Too big: 552, and the connection goes on.
+    let big = format!("{}\n{}", p.form_en(), "x".repeat(11 << 20));
+    let (_, huge) = Outgoing::text(&p.partner, &desk.address, "huge", &big).build();
+    c.say(&format!("MAIL FROM:<{}>", p.partner)).await;
+    c.say(&format!("RCPT TO:<{}>", desk.address)).await;
+    let replies = c.data(&huge, 1).await;
+    assert!(replies[0].starts_with("552 5.3.4"), "{replies:?}");
+    assert!(c.say("NOOP").await.starts_with("250"));
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
