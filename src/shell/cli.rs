@@ -1,5 +1,6 @@
 //! The command line of SPEC §6: parse arguments, run a command, map failures to exit statuses.
 mod ops;
+mod service_user;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -193,6 +194,17 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
     let loaded = if read_only { Loaded::read_only(&path) } else { Loaded::from_path(&path) }
         .map_err(|e| Failure { status: 2, error: e.into() })?;
     crate::telemetry::use_format(loaded.settings.log.format);
+    // Before anything opens the database: as root, on the service's, nothing is
+    // created. Every command opens it but these (check-config --connect keeps
+    // an OAuth2 provider's rotated refresh token there).
+    let opens_database = match cli.command {
+        Command::Templates => false,
+        Command::CheckConfig { connect } => connect && loaded.settings.oauth2.is_some(),
+        _ => true,
+    };
+    if opens_database {
+        service_user::check(&loaded.settings.database.url).map_err(|e| Failure { status: 2, error: e.into() })?;
+    }
     if let Command::Templates = cli.command {
         print!("{}", crate::compose::template_reference(&loaded.settings, &loaded.templates));
         return Ok(());

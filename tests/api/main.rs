@@ -33,6 +33,7 @@ mod replies;
 mod retention;
 mod review;
 mod service;
+mod service_user;
 mod several_hosts;
 mod sweep;
 mod trust;
