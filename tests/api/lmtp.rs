@@ -157,3 +157,105 @@ async fn a_message_that_cannot_be_committed_is_answered_451_and_one_too_big_552(
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }
+
+#[tokio::test]
+async fn killed_between_commit_and_reply_the_desk_decides_postfixs_second_delivery_as_the_same_message() {
+    let port = free_port();
+    let desk = lmtp_desk(port, true).await;
+    let p = People::new();
+    // Frozen right after the commit, before the 250: then killed, as a crash would catch it.
+    let mut run = desk.start(&["run"], &[("SMARTACCT_TEST_FREEZE_AT", "committed:1")]);
+    door_open(port).await;
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    assert!(run.wait_log("FROZEN at committed").await, "{}", run.log());
+    run.signal("-KILL");
+    run.exit().await;
+    assert_eq!(desk.requests().await.len(), 1, "the decision was committed");
+    // Postfix got no answer: it tries again, and the desk, back, knows the message.
+    let mut run = desk.start(&["run"], &[]);
+    inbox(&p.partner, 1).await;
+    assert!(run.wait_log("already processed").await, "Postfix's second delivery taken: {}", run.log());
+    assert_eq!(desk.requests().await.len(), 1, "decided once");
+    inbox_exactly(&p.partner, 1).await;
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+#[tokio::test]
+async fn mail_sent_while_the_desk_is_down_waits_at_postfix_and_is_answered_once_it_is_back() {
+    let port = free_port();
+    let desk = lmtp_desk(port, true).await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    assert_eq!(count(&p.partner, "INBOX").await, 0);
+    let mut run = desk.start(&["run"], &[]);
+    // Postfix retries deferred mail within seconds on this stack (queue_run_delay, backoff up to 5 s).
+    inbox(&p.partner, 1).await;
+    assert_eq!(desk.requests().await.len(), 1);
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+#[tokio::test]
+async fn idle_connections_by_the_hundred_never_keep_the_mta_out() {
+    let port = free_port();
+    let desk = lmtp_desk(port, true).await;
+    let p = People::new();
+    let mut run = desk.start(&["run"], &[]);
+    door_open(port).await;
+    // 200 clients that connect, read the greeting and say nothing: over the cap of 64.
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        let (c, greeting) = Client::connect(port).await;
+        assert!(greeting.starts_with("220"), "{greeting}");
+        idle.push(c);
+    }
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    inbox(&p.partner, 1).await;
+    // The oldest idle ones were told why they were closed.
+    let (first, _) = idle.split_at_mut(1);
+    let mut line = String::new();
+    let n = tokio::time::timeout(MAIL_WAIT, first[0].io.read_line(&mut line)).await.unwrap().unwrap();
+    assert!(n == 0 || line.starts_with("421"), "{line:?}");
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+#[tokio::test]
+async fn on_postgresql_every_process_takes_mail_and_one_message_at_two_doors_is_decided_once() {
+    let (a, b) = (free_port(), free_port());
+    let prefix: &'static str = Box::leak(format!("lmtp-{a}").into_boxed_str());
+    let desk = TestDesk::with(DeskOptions {
+        postgres: Some(cluster()),
+        address_prefix: prefix,
+        extra: format!("[lmtp]\nlisten = \"127.0.0.1:{a}\"\n"),
+        ..Default::default()
+    })
+    .await;
+    let p = People::new();
+    let mut first = desk.start(&["run"], &[]);
+    let second_door = format!("127.0.0.1:{b}");
+    let mut second = desk.start(&["run"], &[("SMARTACCT__LMTP__LISTEN", second_door.as_str())]);
+    door_open(a).await;
+    door_open(b).await;
+    let (_, raw) = Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).build();
+    // The MTA hands the same message to both (a retry that went to the other host).
+    let deliver = |port: u16| {
+        let (raw, p, to) = (raw.clone(), p.partner.clone(), desk.address.clone());
+        async move {
+            let (mut c, _) = Client::connect(port).await;
+            c.say("LHLO mx.example.test").await;
+            c.say(&format!("MAIL FROM:<{p}>")).await;
+            c.say(&format!("RCPT TO:<{to}>")).await;
+            c.data(&raw, 1).await.remove(0)
+        }
+    };
+    let (ra, rb) = tokio::join!(deliver(a), deliver(b));
+    assert!(ra.starts_with("250") && rb.starts_with("250"), "{ra} {rb}");
+    assert_eq!(desk.requests().await.len(), 1, "one decision whichever process took it");
+    inbox_exactly(&p.partner, 1).await;
+    for run in [&mut first, &mut second] {
+        run.signal("-TERM");
+        assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+    }
+}

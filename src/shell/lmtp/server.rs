@@ -58,6 +58,7 @@ pub async fn bind(listen: &Listen) -> Result<Listener, LmtpError> {
 pub async fn serve(app: &App, listener: Listener, mut stop: watch::Receiver<bool>, committed: &(dyn Fn() + Sync)) {
     let host = app.settings.mailbox.address.domain().to_string();
     let max_bytes = app.settings.lmtp.as_ref().map_or(10 << 20, |l| l.max_message_bytes);
+    let idle = Idle::default();
     let mut connections = FuturesUnordered::new();
     loop {
         let accepted: std::io::Result<Box<dyn Stream>> = tokio::select! {
@@ -74,12 +75,13 @@ pub async fn serve(app: &App, listener: Listener, mut stop: watch::Receiver<bool
                 continue;
             }
         };
-        if connections.len() >= MAX_CONNECTIONS {
+        // At the cap, the connection idle the longest makes room: idle clients never keep the MTA out.
+        if connections.len() >= MAX_CONNECTIONS && !idle.evict_oldest() {
             let _ = stream.write_all(b"421 4.3.2 too many connections; try again later\r\n").await;
             continue;
         }
         let session = Session::new(&host, &app.settings.mailbox.address, max_bytes);
-        connections.push(converse(app, stream, session, stop.clone(), committed));
+        connections.push(converse(app, stream, session, stop.clone(), committed, &idle));
     }
     // Stopping: what is in hand is finished.
     while connections.next().await.is_some() {}
@@ -106,20 +108,31 @@ async fn converse(
     mut session: Session,
     mut stop: watch::Receiver<bool>,
     committed: &(dyn Fn() + Sync),
+    idle: &Idle,
 ) {
     let mut stream = BufReader::new(stream);
     if stream.get_mut().write_all(session.greeting().as_bytes()).await.is_err() {
         return;
     }
+    let me = idle.join();
+    let _leave = Leave(idle, me.0);
     loop {
-        // Between transactions a stop closes the door; inside one the message is finished first.
+        // Waiting for a command, the connection may be closed: by a stop, by
+        // its idle time, or to make room for another. A message being read or
+        // decided is always finished first.
+        idle.set(me.0, true);
         let line = tokio::select! {
             line = tokio::time::timeout(IDLE, read_line(&mut stream, MAX_COMMAND)) => line,
             _ = stop.changed() => {
                 let _ = stream.get_mut().write_all(b"421 4.3.2 shutting down\r\n").await;
                 return;
             }
+            _ = me.1.notified() => {
+                let _ = stream.get_mut().write_all(b"421 4.4.2 closing an idle connection to make room\r\n").await;
+                return;
+            }
         };
+        idle.set(me.0, false);
         let line = match line {
             Err(_) => {
                 let _ = stream.get_mut().write_all(b"421 4.4.2 idle too long; closing\r\n").await;
@@ -180,6 +193,53 @@ async fn answer(app: &App, raw: Vec<u8>, committed: &(dyn Fn() + Sync)) -> Strin
             );
             "451 4.3.0 cannot store the decision now; try again later\r\n".into()
         }
+    }
+}
+
+/// The connections and since when each has waited for a command (none while it works).
+#[derive(Default)]
+struct Idle {
+    entries: std::sync::Mutex<(u64, Vec<(u64, Option<std::time::Instant>, std::sync::Arc<tokio::sync::Notify>)>)>,
+}
+
+impl Idle {
+    fn join(&self) -> (u64, std::sync::Arc<tokio::sync::Notify>) {
+        let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        e.0 += 1;
+        let (id, kick) = (e.0, std::sync::Arc::new(tokio::sync::Notify::new()));
+        e.1.push((id, None, kick.clone()));
+        (id, kick)
+    }
+
+    fn set(&self, id: u64, waiting: bool) {
+        let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = e.1.iter_mut().find(|x| x.0 == id) {
+            entry.1 = waiting.then(std::time::Instant::now);
+        }
+    }
+
+    /// Asks the connection idle the longest to close; false when every one is at work.
+    fn evict_oldest(&self) -> bool {
+        let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let oldest = e.1.iter().enumerate().filter_map(|(i, x)| Some((i, x.1?))).min_by_key(|(_, since)| *since);
+        match oldest {
+            Some((i, _)) => {
+                let (_, _, kick) = e.1.remove(i);
+                kick.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Takes a connection out of `Idle` when it ends, however it ends.
+struct Leave<'a>(&'a Idle, u64);
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        let mut e = self.0.entries.lock().unwrap_or_else(|p| p.into_inner());
+        e.1.retain(|x| x.0 != self.1);
     }
 }
 
