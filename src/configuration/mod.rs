@@ -1,4 +1,5 @@
 //! Settings (SPEC §7): a TOML file layered with environment overrides, checked once; every error names its key.
+mod console;
 mod lmtp;
 mod operations;
 mod reader;
@@ -6,6 +7,7 @@ mod settings;
 
 use std::path::{Path, PathBuf};
 
+pub use console::{ConsoleSettings, DEFAULT_USERS_FILE, Network};
 pub use operations::{LogFormat, LogSettings, MetricsSettings};
 pub use reader::ConfigError;
 use reader::{apply_env_overrides, error_key};

@@ -79,6 +79,8 @@ pub struct Settings {
     pub metrics: Option<MetricsSettings>,
     /// `[lmtp]`: present, `run` takes mail straight from the MTA (SPEC §13).
     pub lmtp: Option<super::lmtp::LmtpSettings>,
+    /// `[console]`: present, `run` serves the operator console (SPEC §12).
+    pub console: Option<super::console::ConsoleSettings>,
     pub log: LogSettings,
     /// `[dkim]`: every outgoing email signed when present.
     pub dkim: Option<std::sync::Arc<crate::dkim::DkimSigner>>,
@@ -270,6 +272,7 @@ const SECTIONS: &[&str] = &[
     "security",
     "oauth2",
     "lmtp",
+    "console",
 ];
 
 impl Settings {
@@ -554,6 +557,7 @@ impl Settings {
 
         let (metrics, log) = super::operations::read(root)?;
         let lmtp = super::lmtp::read(root)?;
+        let console = super::console::read(root)?;
         let dkim = dkim_section(root, &mailbox.address)?;
         let security = security_section(root)?;
         let oauth2 = oauth2_section(root, env, imap.auth == Auth::Xoauth2 || smtp.auth == Auth::Xoauth2)?;
@@ -575,6 +579,7 @@ impl Settings {
             retention,
             metrics,
             lmtp,
+            console,
             log,
         })
     }

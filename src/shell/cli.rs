@@ -67,6 +67,23 @@ pub enum Command {
     },
     /// Apply database migrations, then exit
     Migrate,
+    /// The operator console's users (SPEC §12)
+    Console {
+        #[command(subcommand)]
+        command: ConsoleCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConsoleCommand {
+    /// Add an operator to console.users_file, or give them a new password and role; the password is read from stdin
+    AddUser {
+        /// The name they sign in with (letters, digits, '.', '_', '@', '+', '-')
+        name: String,
+        /// viewer: reads every page; operator: also cancels, resends, retries and reprocesses
+        #[arg(long, value_parser = ["viewer", "operator"])]
+        role: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -190,6 +207,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
             | Command::Mail { command: MailCommand::List { .. } | MailCommand::Evidence { .. } }
             | Command::Templates
             | Command::Backup { .. }
+            | Command::Console { .. }
     );
     let loaded = if read_only { Loaded::read_only(&path) } else { Loaded::from_path(&path) }
         .map_err(|e| Failure { status: 2, error: e.into() })?;
@@ -198,7 +216,8 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
     // created. Every command opens it but these (check-config --connect keeps
     // an OAuth2 provider's rotated refresh token there).
     let opens_database = match cli.command {
-        Command::Templates => false,
+        // `console add-user` writes the users file only (root may run it for a file in /etc).
+        Command::Templates | Command::Console { .. } => false,
         Command::CheckConfig { connect } => connect && loaded.settings.oauth2.is_some(),
         _ => true,
     };
@@ -208,6 +227,9 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
     if let Command::Templates = cli.command {
         print!("{}", crate::compose::template_reference(&loaded.settings, &loaded.templates));
         return Ok(());
+    }
+    if let Command::Console { command: ConsoleCommand::AddUser { name, role } } = &cli.command {
+        return add_user(&loaded.settings, name, role);
     }
     if let Command::CheckConfig { connect } = cli.command {
         println!("{}: configuration and templates are valid", path.display());
@@ -224,7 +246,7 @@ async fn dispatch(cli: Cli) -> Result<(), Failure> {
 
 async fn command(app: &App, command: Command) -> Result<(), Failure> {
     match command {
-        Command::CheckConfig { .. } | Command::Templates => Ok(()),
+        Command::CheckConfig { .. } | Command::Templates | Command::Console { .. } => Ok(()),
         Command::Backup { path } => {
             app.store.backup(&path).await?;
             println!(
@@ -445,22 +467,55 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
         }
         Command::Outbox { command: OutboxCommand::Retry { id, event } } => {
             let (queue, what) = if event { (Queue::Hook, "event") } else { (Queue::Email, "email") };
-            if !event && !app.store.list_outbox(false).await?.iter().any(|o| o.id == id) {
-                return Err(usage(format!("no such email #{id} (see `smartacct outbox list`)")));
-            }
-            if app.store.retry_outbox(queue, id, chrono::Utc::now()).await? {
-                println!("{what} #{id} is queued again");
-                Ok(())
-            } else {
-                Err(usage(format!("{what} #{id} is not a failed {what} (see `smartacct outbox list --failed`)")))
+            match crate::operator::retry(app, queue, id, &ops::unix_user(), chrono::Utc::now()).await {
+                Ok(()) => {
+                    println!("{what} #{id} is queued again");
+                    Ok(())
+                }
+                Err(crate::operator::RetryError::Store(e)) => Err(e.into()),
+                Err(e) => Err(usage(e.to_string())),
             }
         }
     }
 }
 
+/// `console add-user NAME --role ROLE`: the password from stdin, hashed into `console.users_file`. Needs
+/// neither the database nor the mail servers' secrets.
+fn add_user(settings: &crate::configuration::Settings, name: &str, role: &str) -> Result<(), Failure> {
+    use crate::console::users;
+    let Some(console) = &settings.console else {
+        return Err(usage("console: there is no [console] section (listen, users_file) in the configuration".into()));
+    };
+    let role = users::Role::parse(role).ok_or_else(|| usage(format!("--role: {role:?} is not viewer or operator")))?;
+    if !users::valid_name(name) {
+        return Err(usage(users::UsersError::BadName(name.to_string()).to_string()));
+    }
+    use std::io::{BufRead as _, IsTerminal as _};
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "password for {name} (the first line; it shows as you type: prefer `read -rs PW; printf '%s\\n' \"$PW\" | smartacct console add-user …`):"
+        );
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut input)
+        .map_err(|e| usage(format!("cannot read the password from stdin: {e}")))?;
+    let password = users::password_from(&input).map_err(|e| usage(e.to_string()))?;
+    let path = &console.users_file;
+    let replaced = users::add(path, name, role, &password)?;
+    println!(
+        "{name} {} as {} in {} (the console reads it at each sign-in: no restart needed)",
+        if replaced { "changed" } else { "added" },
+        role.name(),
+        path.display()
+    );
+    Ok(())
+}
+
 /// mboxrd: a `From ` line per message (sender, time), LF line ends, `>`
 /// added before any line that starts with `>*From `, a blank line after each.
-fn mbox(rows: &[crate::store::EvidenceRow]) -> Vec<u8> {
+pub(crate) fn mbox(rows: &[crate::store::EvidenceRow]) -> Vec<u8> {
     let mut out = Vec::new();
     for e in rows {
         let envelope: String = e.sender.chars().filter(|c| c.is_ascii_graphic()).collect();

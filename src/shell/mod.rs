@@ -2,6 +2,7 @@
 pub mod app;
 pub mod cli;
 pub mod compose;
+pub mod console;
 pub mod delivery;
 pub mod dkim;
 pub mod dns_auth;

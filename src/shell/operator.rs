@@ -1,12 +1,13 @@
-//! The operator's commands on requests (`requests cancel`, `requests resend`): load, decide, compose, commit — the path mail takes.
+//! The operator's commands, from the command line and the console alike: `requests cancel` and `resend` (load,
+//! decide, compose, commit: the path mail takes), `outbox retry`, `mail reprocess`; each written to the actions log.
 use chrono::{DateTime, Utc};
 
 use crate::app::App;
 use crate::compose::{ComposeError, Outgoing};
-use crate::decide::{self, Decision, Env, NotApplicable};
+use crate::decide::{self, Actor, Decision, Env, NotApplicable};
 use crate::domain::Reference;
 use crate::request::Request;
-use crate::store::StoreError;
+use crate::store::{ActionRecord, Queue, StoreError};
 
 /// Why an operator's command changed nothing.
 #[derive(Debug, thiserror::Error)]
@@ -41,14 +42,44 @@ pub async fn cancel(
     app: &App,
     reference: &Reference,
     reason: Option<&str>,
+    by: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Done, OperatorError> {
-    apply(app, reference, now, |r, env| decide::cancel(r, reason, env)).await
+    let done = apply(app, reference, now, |r, env| decide::cancel(r, reason, by, env)).await;
+    let reason = reason.map(str::trim).unwrap_or_default();
+    logged(app, by, "cancel", reference.as_str(), now, done, |_| reason.to_string()).await
 }
 
 /// `requests resend REF`.
-pub async fn resend(app: &App, reference: &Reference, now: DateTime<Utc>) -> Result<Done, OperatorError> {
-    apply(app, reference, now, decide::resend).await
+pub async fn resend(app: &App, reference: &Reference, by: &Actor, now: DateTime<Utc>) -> Result<Done, OperatorError> {
+    let done = apply(app, reference, now, |r, env| decide::resend(r, by, env)).await;
+    logged(app, by, "resend", reference.as_str(), now, done, |d| {
+        d.outgoing.iter().map(|o| format!("{} email to {}", o.kind, o.to)).collect::<Vec<_>>().join(", ")
+    })
+    .await
+}
+
+/// Writes the action, done or refused, to the actions log, and hands back what came of it. The log is
+/// the operators' record, not the change's: should it fail, the change stands and the failure is logged.
+async fn logged<T, E: std::fmt::Display>(
+    app: &App,
+    by: &Actor,
+    action: &str,
+    target: &str,
+    now: DateTime<Utc>,
+    result: Result<T, E>,
+    detail: impl FnOnce(&T) -> String,
+) -> Result<T, E> {
+    let (done, detail) = match &result {
+        Ok(t) => (true, detail(t)),
+        Err(e) => (false, e.to_string()),
+    };
+    let record =
+        ActionRecord { at: now, operator: &by.name, via: by.via.name(), action, target, done, detail: &detail };
+    if let Err(e) = app.store.record_action(&record).await {
+        tracing::warn!(error = crate::telemetry::chain(&e), action, target, "cannot write the operators' actions log");
+    }
+    result
 }
 
 async fn apply(
@@ -75,6 +106,36 @@ async fn apply(
     }
 }
 
+/// Why `outbox retry ID` did nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum RetryError {
+    #[error("no such email #{0} (see `smartacct outbox list`)")]
+    NoSuchEmail(i64),
+    #[error("{what} #{id} is not a failed {what} (see `smartacct outbox list --failed`)")]
+    NotFailed { what: &'static str, id: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// `outbox retry ID [--event]`: a failed email (or event) goes back in the queue, with a fresh retry window.
+pub async fn retry(app: &App, queue: Queue, id: i64, by: &Actor, now: DateTime<Utc>) -> Result<(), RetryError> {
+    let (what, action) = match queue {
+        Queue::Email => ("email", "retry_email"),
+        Queue::Hook => ("event", "retry_event"),
+    };
+    let done = async {
+        if queue == Queue::Email && app.store.outbox_email(id).await?.is_none() {
+            return Err(RetryError::NoSuchEmail(id));
+        }
+        match app.store.retry_outbox(queue, id, now).await? {
+            true => Ok(()),
+            false => Err(RetryError::NotFailed { what, id }),
+        }
+    }
+    .await;
+    logged(app, by, action, &format!("#{id}"), now, done, |_| format!("{what} queued again")).await
+}
+
 /// Why `mail reprocess ID` did nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum ReprocessError {
@@ -89,7 +150,25 @@ pub enum ReprocessError {
 /// `mail reprocess ID`: the set-aside mail goes back from the rejected folder
 /// to the inbox, its record no longer marks it as read, and a pass reads it
 /// (a running service may read it first: the message's identity makes that harmless).
-pub async fn reprocess(app: &App, id: i64) -> anyhow::Result<crate::intake::PollReport> {
+pub async fn reprocess(app: &App, id: i64, by: &Actor) -> anyhow::Result<crate::intake::PollReport> {
+    release(app, id, by).await?;
+    let (report, _) = crate::intake::poll_and_deliver(app).await?;
+    Ok(report)
+}
+
+/// The first half of `mail reprocess ID`, and all of the console's: the set-aside mail goes back to the
+/// inbox and its record no longer marks it as read; the mailbox watcher (or a pass) reads it next.
+pub async fn release(app: &App, id: i64, by: &Actor) -> anyhow::Result<()> {
+    let done = move_back(app, id).await;
+    let shown = done.as_ref().map_err(|e| crate::telemetry::chain(e.as_ref()));
+    let folder = &app.settings.imap.folder;
+    logged(app, by, "reprocess", &format!("#{id}"), Utc::now(), shown, |_| format!("moved back to {folder}"))
+        .await
+        .ok();
+    done
+}
+
+async fn move_back(app: &App, id: i64) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let s = &app.settings.imap;
     let row = app.store.inbound_by_id(id).await?;
@@ -116,6 +195,5 @@ pub async fn reprocess(app: &App, id: i64) -> anyhow::Result<crate::intake::Poll
     imap.logout().await;
     moved?;
     tracing::info!(id, folder = %s.folder, "set-aside mail moved back to be read again");
-    let (report, _) = crate::intake::poll_and_deliver(app).await?;
-    Ok(report)
+    Ok(())
 }

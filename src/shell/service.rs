@@ -60,7 +60,16 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         Some(l) => Some(crate::lmtp::server::bind(&l.listen).await?),
         None => None,
     };
+    let console = match &s.console {
+        Some(c) => Some(crate::console::bind(app, c).await?),
+        None => None,
+    };
     let outbox = Wake::default();
+    let serve_console = async {
+        if let Some(bound) = console {
+            crate::console::serve(bound, app, stop.clone(), &|| outbox.committed()).await;
+        }
+    };
     let serve_lmtp = async {
         if let Some(listener) = lmtp {
             crate::lmtp::server::serve(app, listener, stop.clone(), &|| outbox.committed()).await;
@@ -79,6 +88,7 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
         run_sweeps(app, stop.clone(), &outbox),
         watchdog(stop.clone()),
         serve_metrics,
+        serve_console,
         serve_lmtp,
     );
     tracing::info!("stopped");

@@ -11,6 +11,7 @@ mod activation;
 mod bench;
 mod bounces;
 mod cli;
+mod console;
 mod delivery;
 mod dkim;
 mod dmarc;

@@ -221,7 +221,8 @@ async fn a_request_changed_between_the_sweeps_read_and_its_commit_is_left_out_an
         .collect();
     // ...while the second request changes (as a reply or an operator would change it)...
     let raced = desk.requests().await.into_iter().find(|r| r.account_domain.as_str() == people[1].domain).unwrap();
-    smartacct::operator::cancel(app, &raced.reference, Some("raced the sweep"), now).await.unwrap();
+    let by = smartacct::decide::Actor { name: "test".into(), via: smartacct::decide::Via::CommandLine };
+    smartacct::operator::cancel(app, &raced.reference, Some("raced the sweep"), &by, now).await.unwrap();
 
     // ...and its commit applies the other two, with their notices only.
     assert_eq!(app.store.commit_batch(&batch, now).await.unwrap(), 2);

@@ -1,18 +1,31 @@
 //! The operator's commands: `requests cancel`, `requests resend`. Committed like mail, then the outbox is delivered.
 use super::Failure;
 use crate::app::App;
+use crate::decide::{Actor, Via};
 use crate::domain::{Reference, printable};
 use crate::operator::{self, Done};
 use crate::request::rfc3339;
 
+/// Who runs the command, for the history and the actions log: the Unix user
+/// (the one behind `sudo`, when it is used), else "operator".
+pub(super) fn unix_user() -> Actor {
+    let name = ["SUDO_USER", "USER", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|n| n.chars().filter(|c| c.is_ascii_alphanumeric() || "._@-".contains(*c)).take(64).collect::<String>())
+        .find(|n| !n.is_empty())
+        .unwrap_or_else(|| "operator".to_string());
+    Actor { name, via: Via::CommandLine }
+}
+
 pub(super) async fn cancel(app: &App, reference: &Reference, reason: Option<&str>) -> Result<(), Failure> {
-    let done = operator::cancel(app, reference, reason, chrono::Utc::now()).await?;
+    let done = operator::cancel(app, reference, reason, &unix_user(), chrono::Utc::now()).await?;
     println!("{reference} cancelled; the partner is told");
     report(app, &done).await
 }
 
 pub(super) async fn resend(app: &App, reference: &Reference) -> Result<(), Failure> {
-    let done = operator::resend(app, reference, chrono::Utc::now()).await?;
+    let done = operator::resend(app, reference, &unix_user(), chrono::Utc::now()).await?;
     for o in &done.outgoing {
         println!("{reference}: the {} email to {} is sent again", o.kind, o.to);
     }
@@ -71,7 +84,7 @@ pub(super) async fn mail_list(app: &App, set_aside: bool, json: bool) -> Result<
 
 /// `mail reprocess ID`.
 pub(super) async fn reprocess(app: &App, id: i64) -> Result<(), Failure> {
-    let report = operator::reprocess(app, id).await?;
+    let report = operator::reprocess(app, id, &unix_user()).await?;
     println!(
         "mail #{id} read again: {} processed, {} set aside again (see `smartacct mail list --set-aside`)",
         report.processed, report.set_aside

@@ -29,10 +29,10 @@ pub struct HookRow {
     pub retry_since: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, event_id, request_id, type, body, status, attempts, next_attempt_at, last_error, \
+pub(super) const COLUMNS: &str = "id, event_id, request_id, type, body, status, attempts, next_attempt_at, last_error, \
      created_at, sent_at, COALESCE(retry_since, created_at)";
 
-fn row_to_hook(r: &AnyRow) -> Result<HookRow> {
+pub(super) fn row_to_hook(r: &AnyRow) -> Result<HookRow> {
     let d = delivery_state(r, 5, "event")?;
     Ok(HookRow {
         id: r.try_get(0)?,

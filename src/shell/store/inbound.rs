@@ -25,9 +25,9 @@ pub struct InboundRow {
     pub uid: u32,
 }
 
-const COLUMNS: &str = "id, received_at, outcome, sender, subject, detail, folder, uidvalidity, uid";
+pub(super) const COLUMNS: &str = "id, received_at, outcome, sender, subject, detail, folder, uidvalidity, uid";
 
-fn row_of(r: &AnyRow) -> Result<InboundRow> {
+pub(super) fn row_of(r: &AnyRow) -> Result<InboundRow> {
     Ok(InboundRow {
         id: r.try_get(0)?,
         received_at: parse_ts(&r.try_get::<String, _>(1)?)?,

@@ -2,6 +2,7 @@
 mod backup;
 mod batch;
 mod commit;
+mod console;
 mod dialect;
 mod due;
 mod evidence;
@@ -27,6 +28,9 @@ use dialect::query;
 
 pub use batch::Batch;
 pub use commit::{Committed, InboundRecord, Planned};
+pub use console::{
+    ACCEPT_SAMPLE, ActionRecord, ActionRow, Funnel, Overview, RequestPage, RequestQuery, Sort, SweepRecord,
+};
 pub use dialect::Backend;
 pub use due::DueKey;
 pub use evidence::EvidenceRow;

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 
 pub use bounce::{Bounced, delivery_failed};
 pub use expiry::{Due, DueColumn, SweepStep, deadline_passed, sweep};
-pub use operator::{NotApplicable, cancel, resend};
+pub use operator::{Actor, NotApplicable, Via, cancel, resend};
 
 use crate::configuration::Settings;
 use crate::domain::{EmailAddress, Reference, State, Step};

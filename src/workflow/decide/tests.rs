@@ -378,6 +378,11 @@ fn a_partner_at_the_limit_of_open_requests_is_refused_with_the_limit() {
     assert_eq!(*refusal, crate::email::Refusal::TooManyOpen { max: 20 });
 }
 
+/// An operator signed in to the console.
+fn alice() -> crate::decide::Actor {
+    crate::decide::Actor { name: "alice".into(), via: crate::decide::Via::Console }
+}
+
 /// The operator's commands: (state, timing) -> applies, with the email kind and its reader.
 #[test]
 fn an_operator_cancels_a_live_request_and_the_partner_gets_the_reason() {
@@ -385,7 +390,7 @@ fn an_operator_cancels_a_live_request_and_the_partner_gets_the_reason() {
     for state in [State::AwaitingReview, State::PendingCustomerAcceptance] {
         for timing in [InTime, PastDeadline] {
             let r = request(state, timing, now);
-            let d = cancel(&r, Some("  duplicate of SA-2  "), &env(&s, now)).unwrap();
+            let d = cancel(&r, Some("  duplicate of SA-2  "), &alice(), &env(&s, now)).unwrap();
             assert_eq!(d.outcome, Outcome::Cancelled);
             let Some(Change::Update { after, .. }) = &d.change else { panic!("{d:?}") };
             assert_eq!((after.state, after.closed_at), (State::Cancelled, Some(now)));
@@ -393,7 +398,10 @@ fn an_operator_cancels_a_live_request_and_the_partner_gets_the_reason() {
             assert_eq!(d.emails[0].to, a(PARTNER));
             let Content::Cancelled { by, .. } = &d.emails[0].content else { panic!("{d:?}") };
             assert_eq!(*by, crate::email::CancelledBy::Operator { reason: Some("duplicate of SA-2".into()) });
-            assert!(d.events[0].detail.contains("operator") && d.events[0].detail.contains("duplicate of SA-2"));
+            assert_eq!(
+                d.events[0].detail,
+                format!("cancelled by the operator alice on the console (was {}): duplicate of SA-2", state.as_str())
+            );
         }
     }
 }
@@ -404,9 +412,9 @@ fn an_operator_cannot_cancel_a_closed_request_and_is_told_its_state() {
     for state in
         [State::Active, State::Declined, State::Expired, State::Cancelled, State::ReviewExpired, State::Undeliverable]
     {
-        let e = cancel(&request(state, InTime, now), None, &env(&s, now)).unwrap_err();
+        let e = cancel(&request(state, InTime, now), None, &alice(), &env(&s, now)).unwrap_err();
         assert!(e.to_string().contains(state.as_str()), "{e}");
-        assert!(resend(&request(state, InTime, now), &env(&s, now)).is_err());
+        assert!(resend(&request(state, InTime, now), &alice(), &env(&s, now)).is_err());
     }
 }
 
@@ -417,13 +425,17 @@ fn a_resend_is_the_email_the_request_waits_on_with_the_same_reply_step() {
         (State::AwaitingReview, Kind::Review, PARTNER, Step::Review),
         (State::PendingCustomerAcceptance, Kind::Activation, CUSTOMER, Step::Activation),
     ] {
-        let d = resend(&request(state, InTime, now), &env(&s, now)).unwrap();
+        let d = resend(&request(state, InTime, now), &alice(), &env(&s, now)).unwrap();
         assert_eq!(d.outcome, Outcome::Resent);
         let Some(Change::Update { before, after }) = &d.change else { panic!("{d:?}") };
         assert_eq!(before, after, "nothing changes but the history; the commit is guarded by the state read");
         assert_eq!((d.emails[0].kind(), d.emails[0].to.as_str()), (kind, to));
         assert_eq!(d.emails[0].content.reply_step(), Some(step));
-        assert!(d.events[0].detail.contains("operator"));
+        assert!(
+            d.events[0].detail.ends_with("sent again by the operator alice on the console"),
+            "{}",
+            d.events[0].detail
+        );
     }
 }
 
@@ -431,7 +443,7 @@ fn a_resend_is_the_email_the_request_waits_on_with_the_same_reply_step() {
 fn a_resend_past_the_deadline_is_refused_for_the_sweep_closes_it() {
     let (s, now) = (settings(), Utc::now());
     for state in [State::AwaitingReview, State::PendingCustomerAcceptance] {
-        let e = resend(&request(state, PastDeadline, now), &env(&s, now)).unwrap_err();
+        let e = resend(&request(state, PastDeadline, now), &alice(), &env(&s, now)).unwrap_err();
         assert!(matches!(e, NotApplicable::PastDeadline { .. }), "{e}");
     }
 }
