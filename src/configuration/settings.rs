@@ -35,6 +35,8 @@ pub enum OAuth2Settings {
         client_secret: Option<String>,
         scope: Option<String>,
         refresh_token_file: Option<PathBuf>,
+        /// An extra CA (PEM) trusted for `token_url`'s https, beside the system's roots.
+        ca_file: Option<PathBuf>,
     },
     /// A command that prints an access token (and nothing else) on stdout.
     Command { token_command: String },
@@ -44,12 +46,13 @@ pub enum OAuth2Settings {
 impl std::fmt::Debug for OAuth2Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OAuth2Settings::Endpoint { token_url, client_id, scope, refresh_token_file, .. } => f
+            OAuth2Settings::Endpoint { token_url, client_id, scope, refresh_token_file, ca_file, .. } => f
                 .debug_struct("Endpoint")
                 .field("token_url", &crate::telemetry::redacted(token_url))
                 .field("client_id", client_id)
                 .field("scope", scope)
                 .field("refresh_token_file", refresh_token_file)
+                .field("ca_file", ca_file)
                 .finish_non_exhaustive(),
             OAuth2Settings::Command { .. } => f.write_str("Command"),
         }
@@ -221,6 +224,8 @@ pub struct HookSettings {
     pub command: Option<String>,
     pub max_retry_hours: u32,
     pub timeout: Duration,
+    /// An extra CA (PEM) trusted for the webhook's https, beside the system's roots.
+    pub ca_file: Option<PathBuf>,
 }
 
 // Neither the signing secret nor the URL's userinfo or query is printed, whatever the log level.
@@ -231,6 +236,7 @@ impl std::fmt::Debug for HookSettings {
             .field("command", &self.command)
             .field("max_retry_hours", &self.max_retry_hours)
             .field("timeout", &self.timeout)
+            .field("ca_file", &self.ca_file)
             .finish_non_exhaustive()
     }
 }
@@ -539,11 +545,13 @@ impl Settings {
                 let command = s.string("command")?.filter(|c| !c.trim().is_empty());
                 let max_retry_hours = s.int("max_retry_hours", 48, 1, 24 * 365)? as u32;
                 let timeout = Duration::from_secs(s.int("timeout_secs", 10, 1, 300)? as u64);
+                let ca_file = s.path("ca_file")?;
                 s.finish()?;
                 if webhook_url.is_none() && command.is_none() {
                     return Err(ConfigError::new("hooks", "set hooks.webhook_url, hooks.command or both"));
                 }
-                Some(HookSettings { webhook_url, webhook_secret, command, max_retry_hours, timeout })
+                check_ca(&ca_file, "hooks.ca_file")?;
+                Some(HookSettings { webhook_url, webhook_secret, command, max_retry_hours, timeout, ca_file })
             }
         };
 
@@ -643,6 +651,7 @@ fn oauth2_section(
     let secret_file = s.path("client_secret_file")?;
     let scope = s.string("scope")?.filter(|c| !c.trim().is_empty());
     let refresh_token_file = s.path("refresh_token_file")?;
+    let ca_file = s.path("ca_file")?;
     s.finish()?;
     if let Some(token_command) = token_command {
         if let Some(key) = [
@@ -650,6 +659,7 @@ fn oauth2_section(
             ("oauth2.client_id", client_id.is_some()),
             ("oauth2.client_secret_file", secret_file.is_some()),
             ("oauth2.refresh_token_file", refresh_token_file.is_some()),
+            ("oauth2.ca_file", ca_file.is_some()),
         ]
         .iter()
         .find_map(|(k, set)| set.then_some(*k))
@@ -664,6 +674,7 @@ fn oauth2_section(
     let token_url =
         token_url.ok_or_else(|| ConfigError::new("oauth2.token_url", "missing (or set oauth2.token_command)"))?;
     check_token_url(&token_url)?;
+    check_ca(&ca_file, "oauth2.ca_file")?;
     let client_id =
         client_id.filter(|c| !c.is_empty()).ok_or_else(|| ConfigError::new("oauth2.client_id", "missing"))?;
     let client_secret = match (env("SMARTACCT_OAUTH2_CLIENT_SECRET").filter(|v| !v.is_empty()), &secret_file) {
@@ -696,7 +707,7 @@ fn oauth2_section(
             ));
         }
     }
-    Ok(Some(OAuth2Settings::Endpoint { token_url, client_id, client_secret, scope, refresh_token_file }))
+    Ok(Some(OAuth2Settings::Endpoint { token_url, client_id, client_secret, scope, refresh_token_file, ca_file }))
 }
 
 /// `oauth2.token_url`: parsed, never prefix-matched (`http://127.0.0.1:@attacker.example/`

@@ -61,14 +61,11 @@ pub async fn deliver_until(
         tracing::info!("another smartacct process is delivering the events; leaving it to it");
         return Ok(Delivered::default());
     };
-    let client = match reqwest::Client::builder()
-        .timeout(hooks.timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-    {
+    let builder = reqwest::Client::builder().timeout(hooks.timeout).redirect(reqwest::redirect::Policy::none());
+    let client = match crate::tls::http_client(builder, hooks.ca_file.as_deref(), "hooks.ca_file") {
         Ok(client) => client,
         Err(e) => {
-            // Only a broken TLS set-up does this; nothing is lost, the events wait.
+            // A broken TLS set-up, or hooks.ca_file gone since the start; nothing is lost, the events wait.
             tracing::error!(error = crate::telemetry::chain(&e), "cannot set up the HTTP client for hooks.webhook_url");
             return Ok(Delivered::default());
         }

@@ -138,7 +138,7 @@ impl Tokens {
     }
 
     async fn fetch_from_endpoint(&self, state: &mut State) -> Result<(AccessToken, Duration), TokenError> {
-        let OAuth2Settings::Endpoint { token_url, client_id, client_secret, scope, refresh_token_file } =
+        let OAuth2Settings::Endpoint { token_url, client_id, client_secret, scope, refresh_token_file, ca_file } =
             &self.inner.settings
         else {
             unreachable!("called for an endpoint only")
@@ -182,7 +182,7 @@ impl Tokens {
         }
         let grant_key = if state.refresh.is_some() { "oauth2.refresh_token_file" } else { "oauth2.client_secret_file" };
         let url = token_url.clone();
-        let Answer { status, location, body } = post_form(&url, &form).await.map_err(outage)?;
+        let Answer { status, location, body } = post_form(&url, &form, ca_file.as_deref()).await.map_err(outage)?;
         if (300..400).contains(&status) {
             // SPEC §11: never followed. A 307 or 308 would post the client secret and the
             // refresh token again, to wherever the Location says.
@@ -247,14 +247,11 @@ struct Answer {
     body: String,
 }
 
-/// One POST of a form; redirects are not followed.
-async fn post_form(url: &str, form: &[(&str, String)]) -> Result<Answer, String> {
-    crate::tls::install_provider();
-    let client = reqwest::Client::builder()
-        .timeout(TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| crate::telemetry::chain(&e))?;
+/// One POST of a form; redirects are not followed. `ca_file`: a CA trusted beside the system's roots.
+async fn post_form(url: &str, form: &[(&str, String)], ca_file: Option<&std::path::Path>) -> Result<Answer, String> {
+    let builder = reqwest::Client::builder().timeout(TIMEOUT).redirect(reqwest::redirect::Policy::none());
+    let client =
+        crate::tls::http_client(builder, ca_file, "oauth2.ca_file").map_err(|e| crate::telemetry::chain(&e))?;
     let body: Vec<String> = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect();
     let response = client
         .post(url)
@@ -405,6 +402,7 @@ mod tests {
             client_secret: Some("client-s3cret".into()),
             scope: None,
             refresh_token_file: None,
+            ca_file: None,
         }
     }
 

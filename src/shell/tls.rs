@@ -1,4 +1,4 @@
-//! The rustls client configuration: the system's roots plus an optional extra CA file.
+//! The rustls client configuration and the HTTP clients' trust: the system's roots plus an optional extra CA file.
 use std::{path::Path, sync::Arc};
 
 use rustls::pki_types::{CertificateDer, pem::PemObject};
@@ -21,4 +21,42 @@ pub fn client_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>
         }
     }
     Ok(Arc::new(rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth()))
+}
+
+/// Why an HTTP client (webhook, token endpoint) could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpClientError {
+    #[error("{key}: cannot read {path}")]
+    CaFile { key: &'static str, path: String, source: std::io::Error },
+    #[error("{key}: {path} holds no certificate that can be trusted")]
+    Certificate { key: &'static str, path: String, source: reqwest::Error },
+    #[error("cannot set up the HTTP client")]
+    Build(#[source] reqwest::Error),
+}
+
+/// The client `builder` makes, trusting the system's roots and, when the
+/// setting `key` names a `ca_file`, the certificates in it (PEM) too: a
+/// receiver whose certificate a private CA signed is reached without
+/// `SSL_CERT_FILE`, which would replace the system's roots for every server.
+pub fn http_client(
+    builder: reqwest::ClientBuilder,
+    ca_file: Option<&Path>,
+    key: &'static str,
+) -> Result<reqwest::Client, HttpClientError> {
+    install_provider();
+    let builder = match ca_file {
+        None => builder,
+        Some(path) => {
+            let shown = path.display().to_string();
+            let pem =
+                std::fs::read(path).map_err(|source| HttpClientError::CaFile { key, path: shown.clone(), source })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|source| HttpClientError::Certificate {
+                key,
+                path: shown,
+                source,
+            })?;
+            builder.tls_certs_merge(certs)
+        }
+    };
+    builder.build().map_err(HttpClientError::Build)
 }

@@ -40,9 +40,26 @@ impl Receiver {
     /// Listens on its own thread and runtime, so a test that blocks on a
     /// child process (`Command::output`) never stalls the receiver.
     pub async fn start() -> Receiver {
+        Self::serve("http", None)
+    }
+
+    /// The same over https, with the mail stack's certificate for 127.0.0.1,
+    /// which only its private CA (`ca_file()`) vouches for: no system root does.
+    pub async fn start_https() -> Receiver {
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject as _};
+        super::mailstack();
+        smartacct::tls::install_provider();
+        let tls = super::mailstack_dir().join("tls");
+        let chain = CertificateDer::pem_file_iter(tls.join("server.crt")).unwrap().map(|c| c.unwrap()).collect();
+        let key = PrivateKeyDer::from_pem_file(tls.join("server.key")).unwrap();
+        let config = rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(chain, key).unwrap();
+        Self::serve("https", Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))))
+    }
+
+    fn serve(scheme: &str, tls: Option<tokio_rustls::TlsAcceptor>) -> Receiver {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         std_listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}/smartacct", std_listener.local_addr().unwrap());
+        let url = format!("{scheme}://{}/smartacct", std_listener.local_addr().unwrap());
         let posted = Arc::new(Mutex::new(Vec::new()));
         let answer = Arc::new(Mutex::new(Answer { status: 200, headers: Vec::new(), body: String::new() }));
         let (log, answering) = (posted.clone(), answer.clone());
@@ -50,18 +67,18 @@ impl Receiver {
         std::thread::spawn(move || {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
-                while let Ok((mut conn, _)) = listener.accept().await {
-                    let (log, answer) = (log.clone(), answering.clone());
+                while let Ok((conn, _)) = listener.accept().await {
+                    let (log, answer, tls) = (log.clone(), answering.clone(), tls.clone());
                     tokio::spawn(async move {
-                        let Some((headers, body)) = read_request(&mut conn).await else { return };
-                        let Answer { status, headers: extra, body: reply_body } = answer.lock().unwrap().clone();
-                        log.lock().unwrap().push(Posted { headers, body, status });
-                        let extra: String = extra.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect();
-                        let reply = format!(
-                            "HTTP/1.1 {status} X\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{reply_body}",
-                            reply_body.len()
-                        );
-                        let _ = conn.write_all(reply.as_bytes()).await;
+                        match tls {
+                            None => take(conn, &log, &answer).await,
+                            // A client that does not trust the certificate ends here: nothing is taken.
+                            Some(tls) => {
+                                if let Ok(conn) = tls.accept(conn).await {
+                                    take(conn, &log, &answer).await
+                                }
+                            }
+                        }
                     });
                 }
             })
@@ -86,7 +103,7 @@ impl Receiver {
         *self.answer.lock().unwrap() = Answer { status, headers, body: String::new() };
     }
 
-    /// The origin, without the path: `http://127.0.0.1:PORT`.
+    /// The origin, without the path: `http://127.0.0.1:PORT` (or `https://`).
     pub fn origin(&self) -> &str {
         self.url.trim_end_matches("/smartacct")
     }
@@ -102,8 +119,25 @@ impl Receiver {
     }
 }
 
+/// Takes one request, records it, and answers it as the test set.
+async fn take<S>(mut conn: S, log: &Mutex<Vec<Posted>>, answer: &Mutex<Answer>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let Some((headers, body)) = read_request(&mut conn).await else { return };
+    let Answer { status, headers: extra, body: reply_body } = answer.lock().unwrap().clone();
+    log.lock().unwrap().push(Posted { headers, body, status });
+    let extra: String = extra.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect();
+    let reply = format!(
+        "HTTP/1.1 {status} X\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{reply_body}",
+        reply_body.len()
+    );
+    let _ = conn.write_all(reply.as_bytes()).await;
+    let _ = conn.shutdown().await;
+}
+
 /// Headers and body of one HTTP/1.1 request (test-side only: enough for reqwest's POSTs).
-async fn read_request(conn: &mut tokio::net::TcpStream) -> Option<(Vec<(String, String)>, String)> {
+async fn read_request<S: tokio::io::AsyncRead + Unpin>(conn: &mut S) -> Option<(Vec<(String, String)>, String)> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
