@@ -26,6 +26,8 @@ pub enum Sort {
     Domain,
     State,
     Expires,
+    /// The order rows were stored in (of creation, by id): a scan of every row reads them in place.
+    Stored,
 }
 
 impl Sort {
@@ -38,6 +40,7 @@ impl Sort {
             Sort::Domain => "domain",
             Sort::State => "state",
             Sort::Expires => "expires",
+            Sort::Stored => "stored",
         }
     }
 
@@ -55,6 +58,7 @@ impl Sort {
             Sort::State => format!("state {dir}, created_at {dir}, id {dir}"),
             // Requests without an expiry (in review, closed before submission) come last either way.
             Sort::Expires => format!("(expires_at IS NULL) ASC, expires_at {dir}, id {dir}"),
+            Sort::Stored => format!("id {dir}"),
         }
     }
 }
@@ -150,11 +154,11 @@ pub struct ActionRow {
     pub detail: String,
 }
 
-/// `%` and `_` in an operator's text are literal.
+/// `%TEXT%`, its `%` and `_` literal.
 fn like_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
     p.push('%');
-    for c in text.to_lowercase().chars() {
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             p.push('\\');
         }
@@ -191,19 +195,16 @@ impl Store {
             {
                 return Ok(RequestPage { exact: true, ..page });
             }
-            let pattern = like_pattern(text);
+            // Reading every row: in the order rows are stored (the order of creation), not through an
+            // index, which would fetch each row from elsewhere (ten times slower at 100,000 requests).
+            let q = &RequestQuery { sort: if q.sort == Sort::Created { Sort::Stored } else { q.sort }, ..q.clone() };
+            let (lower, upper) = (like_pattern(&text.to_lowercase()), like_pattern(&text.to_uppercase()));
             let page = self
                 .requests_where(q, |b| {
-                    b.push("(");
-                    for (i, column) in
-                        ["reference", "account_domain", "customer_email", "partner_email", "account_name"]
-                            .iter()
-                            .enumerate()
-                    {
-                        if i > 0 {
-                            b.push(" OR ");
-                        }
-                        b.push("LOWER(").push(*column).push(") LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+                    // Stored lower-case (the reference upper-case), so only the account name needs folding.
+                    b.push("(reference LIKE ").push_bind(upper).push(" ESCAPE '\\'");
+                    for column in ["account_domain", "customer_email", "partner_email", "LOWER(account_name)"] {
+                        b.push(" OR ").push(column).push(" LIKE ").push_bind(lower.clone()).push(" ESCAPE '\\'");
                     }
                     b.push(")");
                     true
@@ -515,7 +516,7 @@ mod tests {
 
     #[test]
     fn an_operators_percent_and_underscore_are_searched_as_themselves() {
-        assert_eq!(like_pattern("ACME_1%"), "%acme\\_1\\%%");
+        assert_eq!(like_pattern("acme_1%"), "%acme\\_1\\%%");
     }
 
     #[test]
