@@ -14,6 +14,11 @@ use recorder::Recorder;
 /// Temporary failures wait 30 s, doubling per attempt, up to an hour.
 pub(crate) const RETRY_BASE: std::time::Duration = std::time::Duration::from_secs(30);
 pub(crate) const RETRY_CAP: std::time::Duration = std::time::Duration::from_secs(3600);
+/// An email held up by the database (a restart, a failover) waits 5 s,
+/// doubling, up to 5 minutes: such trouble passes in seconds, and the email
+/// is not the cause.
+const STORE_RETRY_BASE: std::time::Duration = std::time::Duration::from_secs(5);
+const STORE_RETRY_CAP: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// What one delivery pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +56,10 @@ pub async fn deliver_until(
         tracing::info!("another smartacct process is delivering the outbox; leaving it to it");
         return Ok(Delivered::default());
     };
+    // Claims an earlier pass could not give back (it ended on a database
+    // error, with the database gone) would hold their emails for a whole
+    // lease: this process sends one pass at a time, so none is in flight.
+    store.release_claims().await?;
     let passes = async {
         let mut total = Delivered::default();
         let mut after = 0;
@@ -128,8 +137,17 @@ async fn send_pages(
                     }
                     (Some(plan), _) => match render_deferred(app, &row, plan, now).await {
                         Ok(raw) => raw,
+                        // The database's trouble, not the email's: it stays pending, like a 4xx.
+                        Err(e) if e.is_temporary() => {
+                            let why = crate::telemetry::chain(&e);
+                            let wait = crate::retry::delay(row.attempts as u32, STORE_RETRY_BASE, STORE_RETRY_CAP);
+                            let next = now + Duration::from_std(wait).unwrap_or(Duration::minutes(5));
+                            store.mark_retry(Queue::Email, row.id, &why, next).await?;
+                            tracing::warn!(outbox = row.id, kind = %row.kind, error = %why, next_attempt = %next, "cannot render a queued email: the database did not answer; will retry");
+                            return Ok(Outcome::Retrying);
+                        }
                         Err(e) => {
-                            let why = crate::telemetry::chain(e.as_ref());
+                            let why = crate::telemetry::chain(&e);
                             store.mark_failed(Queue::Email, row.id, &why).await?;
                             tracing::error!(outbox = row.id, kind = %row.kind, error = %why, "cannot render a queued email; marked failed (`smartacct outbox retry` once the cause is fixed)");
                             return Ok(Outcome::Failed);
@@ -170,16 +188,42 @@ async fn send_pages(
     sent
 }
 
+/// Why a sweep's notice could not be rendered at its send.
+#[derive(Debug, thiserror::Error)]
+enum RenderError {
+    /// Reading its request or keeping its bytes: the database's trouble.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the queued plan does not parse")]
+    Plan(#[source] serde_json::Error),
+    /// The row lacks what the notice is made from.
+    #[error("{0}")]
+    Missing(&'static str),
+    #[error(transparent)]
+    Compose(#[from] crate::compose::ComposeError),
+}
+
+impl RenderError {
+    /// Whether the same rendering can succeed later: only when the database
+    /// was in the way. What was queued, or its request as stored, that cannot
+    /// become an email stays so until an operator steps in.
+    fn is_temporary(&self) -> bool {
+        match self {
+            RenderError::Store(e) => e.is_temporary(),
+            RenderError::Plan(_) | RenderError::Missing(_) | RenderError::Compose(_) => false,
+        }
+    }
+}
+
 /// A sweep's notice, rendered now from what was decided about its request;
 /// its bytes are kept before the send, so a retry sends the same email.
-async fn render_deferred(app: &App, row: &OutboxRow, plan: &str, now: DateTime<Utc>) -> anyhow::Result<Vec<u8>> {
-    use anyhow::Context as _;
-    let deferred: crate::compose::Deferred = serde_json::from_str(plan).context("the queued plan does not parse")?;
-    let id = row.request_id.context("a queued email without its request")?;
-    let request = app.store.request_by_id(id).await?.context("its request is gone")?;
+async fn render_deferred(app: &App, row: &OutboxRow, plan: &str, now: DateTime<Utc>) -> Result<Vec<u8>, RenderError> {
+    let deferred: crate::compose::Deferred = serde_json::from_str(plan).map_err(RenderError::Plan)?;
+    let id = row.request_id.ok_or(RenderError::Missing("a queued email without its request"))?;
+    let request = app.store.request_by_id(id).await?.ok_or(RenderError::Missing("its request is gone"))?;
     let bounce_id = row.envelope_from.split_once("+bounce-").and_then(|(_, r)| r.split_once('@')).map(|(b, _)| b);
-    let ids = Some((row.message_id.as_str(), bounce_id.context("a queued email without its bounce address")?));
-    let email = app.composer().compose_as(&deferred.plan(request)?, now, ids)?;
+    let bounce_id = bounce_id.ok_or(RenderError::Missing("a queued email without its bounce address"))?;
+    let email = app.composer().compose_as(&deferred.plan(request)?, now, Some((row.message_id.as_str(), bounce_id)))?;
     app.store.store_rendered(row.id, &email.subject, &email.raw).await?;
     Ok(email.raw)
 }
@@ -211,19 +255,22 @@ async fn record(
             tracing::info!(outbox = row.id, kind = %row.kind, to = %row.recipient, "email sent");
             Ok(Outcome::Sent)
         }
+        // What the email's failure means is committed before the email is marked
+        // failed: a database error in between leaves it pending (tried again, refused
+        // again), never failed with its request left open and the partner not told.
         Err(SendError::Permanent(e)) => {
-            store.mark_failed(Queue::Email, row.id, &e).await?;
+            let told = undeliverable(app, row, &e, now).await?;
+            store.mark_failed(Queue::Email, row.id, told.as_deref().unwrap_or(&e)).await?;
             crate::metrics::email_failed(row.kind);
             tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email refused permanently; marked failed");
-            undeliverable(app, row, &e, now).await?;
             Ok(Outcome::Failed)
         }
         Err(SendError::Temporary(e)) if now - row.retry_since > Duration::hours(max_retry_hours as i64) => {
             let why = format!("gave up after {max_retry_hours} h: {e}");
-            store.mark_failed(Queue::Email, row.id, &why).await?;
+            let told = undeliverable(app, row, &why, now).await?;
+            store.mark_failed(Queue::Email, row.id, told.as_deref().unwrap_or(&why)).await?;
             crate::metrics::email_failed(row.kind);
             tracing::error!(outbox = row.id, kind = %row.kind, to = %row.recipient, error = %e, "email still undeliverable after smtp.max_retry_hours; marked failed");
-            undeliverable(app, row, &why, now).await?;
             Ok(Outcome::Failed)
         }
         Err(SendError::Temporary(e)) => {
@@ -239,7 +286,13 @@ async fn record(
 /// An email that will never be sent: delivery reports it, and the core
 /// decides what it means (an activation email makes its request
 /// `undeliverable` and the partner is told), committed like any decision.
-async fn undeliverable(app: &App, row: &OutboxRow, why: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+/// The error its commit recorded on the email, when there was one.
+async fn undeliverable(
+    app: &App,
+    row: &OutboxRow,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, StoreError> {
     let request = match row.request_id {
         Some(id) => app.store.request_by_id(id).await?,
         None => None,
@@ -249,7 +302,7 @@ async fn undeliverable(app: &App, row: &OutboxRow, why: &str, now: DateTime<Utc>
     let env = crate::decide::Env { settings: &app.settings, now, new_reference: crate::domain::Reference::generate() };
     let decision = crate::decide::delivery_failed(&bounced, &format!("{}: {why}", row.recipient), &env);
     if decision.change.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     let composer = app.composer();
     // The state change commits with its emails or not at all: never a closed
@@ -262,16 +315,38 @@ async fn undeliverable(app: &App, row: &OutboxRow, why: &str, now: DateTime<Utc>
                 error = crate::telemetry::chain(&e),
                 "cannot compose the email that tells the partner; the request is left as it is"
             );
-            return Ok(());
+            return Ok(None);
         }
     };
     match app.store.commit_decision(&decision, &outgoing, now).await {
         Ok(()) => {
             tracing::warn!(outbox = row.id, detail = %decision.detail, "activation email undeliverable; request closed, partner told");
-            Ok(())
+            Ok(decision.fail_outbox.map(|(_, why)| why))
         }
         // The request moved on meanwhile (an answer, the sweep): nothing to close.
-        Err(StoreError::Conflict(_)) => Ok(()),
+        Err(StoreError::Conflict(_)) => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RenderError;
+    use crate::store::StoreError;
+
+    #[test]
+    fn a_notice_the_database_kept_from_rendering_waits_and_one_that_cannot_become_an_email_fails() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(RenderError::Store(StoreError::Query(sqlx::Error::Io(refused))).is_temporary());
+        assert!(RenderError::Store(StoreError::Query(sqlx::Error::PoolTimedOut)).is_temporary());
+        let unparsable = serde_json::from_str::<crate::compose::Deferred>("{").unwrap_err();
+        for permanent in [
+            RenderError::Store(StoreError::Unreadable { request: "SA-7K3QX9PD".into(), problem: "a bad state".into() }),
+            RenderError::Plan(unparsable),
+            RenderError::Missing("its request is gone"),
+            RenderError::Compose(crate::compose::ComposeError::Deferred("an unknown kind".into())),
+        ] {
+            assert!(!permanent.is_temporary(), "{permanent:?}");
+        }
     }
 }

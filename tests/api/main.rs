@@ -12,6 +12,7 @@ mod bench;
 mod bounces;
 mod cli;
 mod console;
+mod database_outage;
 mod delivery;
 mod dkim;
 mod dmarc;

@@ -77,6 +77,50 @@ pub enum StoreError {
     Conflict(String),
 }
 
+impl StoreError {
+    /// Whether the same work can succeed later, unchanged, once the database
+    /// answers again: it was down or restarting, ended the session ("terminating
+    /// connection due to administrator command"), ran out of connections, or a
+    /// concurrent writer got in the way. False when what is stored cannot be
+    /// read, or the configuration or the files are wrong: waiting mends neither.
+    /// A caller keeps temporary work pending (an email, a message in the
+    /// mailbox) instead of calling it failed.
+    pub fn is_temporary(&self) -> bool {
+        match self {
+            StoreError::Query(e) => sqlx_is_temporary(e),
+            StoreError::Open { source, .. } => sqlx_is_temporary(source),
+            // A volume not mounted yet, descriptors used up, a row changed meanwhile: all pass.
+            StoreError::Missing { .. } | StoreError::Descriptors { .. } | StoreError::Conflict(_) => true,
+            StoreError::Url { .. }
+            | StoreError::Migrate(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Unreadable { .. }
+            | StoreError::Backup { .. }
+            | StoreError::BackupPath { .. }
+            | StoreError::BackupNotHere
+            | StoreError::LockFile { .. } => false,
+        }
+    }
+}
+
+/// sqlx's side of `StoreError::is_temporary`: reaching the database and
+/// anything it answers with pass; a value that does not decode, or a query or
+/// setting that sqlx itself refuses, does not.
+fn sqlx_is_temporary(e: &sqlx::Error) -> bool {
+    use sqlx::Error as E;
+    matches!(
+        e,
+        E::Io(_)
+            | E::Tls(_)
+            | E::Protocol(_)
+            | E::PoolTimedOut
+            | E::PoolClosed
+            | E::WorkerCrashed
+            | E::BeginFailed
+            | E::Database(_)
+    )
+}
+
 /// What the store knows of an inbound message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
@@ -258,4 +302,75 @@ pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
 
 pub(crate) fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
     s.as_deref().map(parse_ts).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    /// What PostgreSQL says to each session when it shuts down (SQLSTATE 57P01).
+    #[derive(Debug)]
+    struct AdminShutdown;
+
+    impl std::fmt::Display for AdminShutdown {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("terminating connection due to administrator command")
+        }
+    }
+
+    impl std::error::Error for AdminShutdown {}
+
+    impl sqlx::error::DatabaseError for AdminShutdown {
+        fn message(&self) -> &str {
+            "terminating connection due to administrator command"
+        }
+        fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+            Some("57P01".into())
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            sqlx::error::ErrorKind::Other
+        }
+    }
+
+    #[test]
+    fn a_database_that_is_down_restarting_or_out_of_connections_is_temporary() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let reset = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+        for e in [
+            StoreError::Query(sqlx::Error::Io(refused)),
+            StoreError::Query(sqlx::Error::Io(reset)),
+            StoreError::Query(sqlx::Error::Database(Box::new(AdminShutdown))),
+            StoreError::Query(sqlx::Error::PoolTimedOut),
+            StoreError::Query(sqlx::Error::PoolClosed),
+            StoreError::Query(sqlx::Error::WorkerCrashed),
+            StoreError::Open { url: "postgres://db/smartacct".into(), source: sqlx::Error::PoolTimedOut },
+            StoreError::Conflict("SA-7K3QX9PD".into()),
+        ] {
+            assert!(e.is_temporary(), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn what_is_stored_and_cannot_be_read_or_a_wrong_setting_is_not_temporary() {
+        for e in [
+            StoreError::Corrupt("timestamp \"yesterday\"".into()),
+            StoreError::Unreadable { request: "SA-7K3QX9PD".into(), problem: "state \"lost\"".into() },
+            StoreError::Query(sqlx::Error::ColumnNotFound("plan".into())),
+            StoreError::Query(sqlx::Error::Decode("not UTF-8".into())),
+            StoreError::Query(sqlx::Error::RowNotFound),
+            StoreError::Url { url: "mysql://db".into(), problem: "not sqlite:// or postgres://".into() },
+            StoreError::BackupNotHere,
+        ] {
+            assert!(!e.is_temporary(), "{e:?}");
+        }
+    }
 }
