@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::{Notify, watch};
 
-use crate::store::{Held, Lock, Queue};
+use crate::store::{Held, Lock, Queue, StoreError};
 
 use crate::app::App;
 use crate::imap::{Imap, Woke};
@@ -126,14 +126,46 @@ async fn pause(d: Duration, stop: &mut Stop) -> bool {
 const LEADER_TRY: Duration = Duration::from_secs(2);
 const LEADER_CHECK: Duration = Duration::from_secs(5);
 
+/// How long one step of taking (or giving up) the watch may wait for the
+/// database. Without a bound, a step waits out the pool's 30 s for a
+/// connection while the database is down, trying to connect less and less
+/// often (every 6 s in the end): the watch came back long after the database
+/// did. Within 5 s the pool tries again at most 2.6 s apart.
+const LEADER_STEP: Duration = Duration::from_secs(5);
+
+/// How soon a process whose database did not answer tries the watch again.
+const LEADER_RETRY: Duration = Duration::from_secs(1);
+
+/// Says the first of a run of unanswered attempts as an error, the rest quietly.
+fn not_answered(unanswered: &mut u32, e: anyhow::Error, what: &str) {
+    if *unanswered == 0 {
+        tracing::error!(error = crate::telemetry::chain(e.as_ref()), "{what}; trying again");
+    } else {
+        tracing::debug!(error = crate::telemetry::chain(e.as_ref()), attempt = *unanswered, "{what}");
+    }
+    *unanswered += 1;
+}
+
+/// `step`, unless the database does not answer within `LEADER_STEP`.
+async fn bounded<T>(step: impl Future<Output = crate::store::Result<T>>) -> anyhow::Result<T> {
+    match tokio::time::timeout(LEADER_STEP, step).await {
+        Ok(done) => Ok(done?),
+        Err(_) => anyhow::bail!("the database did not answer within {} s", LEADER_STEP.as_secs()),
+    }
+}
+
 /// Watches the mailbox while this process holds the mailbox lock (SPEC §10:
 /// one watcher among the processes on a database); stands by otherwise.
 /// A leader whose lock connection fails stops watching at once, finishing
-/// the step in hand, and stands by again.
+/// the step in hand, and stands by again: it takes the watch again as soon as
+/// the database answers (within seconds; SPEC §10's 30 s is for another
+/// process taking over).
 async fn lead_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
     let mut standing_by = false;
+    // Attempts in a row the database did not answer: said once, then quietly.
+    let mut unanswered = 0u32;
     while !*stop.borrow() {
-        let held = match app.store.lock(Lock::Mailbox, Duration::ZERO).await {
+        let held = match bounded(app.store.lock(Lock::Mailbox, Duration::ZERO)).await {
             Ok(Some(held)) => held,
             Ok(None) => {
                 if !standing_by {
@@ -146,18 +178,15 @@ async fn lead_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
                 continue;
             }
             Err(e) => {
-                tracing::error!(
-                    error = crate::telemetry::chain(&e),
-                    "cannot take the mailbox watch: the database does not answer; trying again"
-                );
-                if pause(LEADER_CHECK, &mut stop).await {
+                not_answered(&mut unanswered, e, "cannot take the mailbox watch: the database does not answer");
+                if pause(LEADER_RETRY, &mut stop).await {
                     break;
                 }
                 continue;
             }
         };
         standing_by = false;
-        match app.store.takeover_wait().await {
+        match bounded(app.store.takeover_wait()).await {
             Ok(Some(wait)) => {
                 tracing::info!(
                     wait_ms = wait.as_millis() as u64,
@@ -169,28 +198,31 @@ async fn lead_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
             }
             Ok(None) => {}
             Err(e) => {
-                tracing::error!(
-                    error = crate::telemetry::chain(&e),
-                    "cannot read who watched the mailbox; trying again"
-                );
-                if pause(LEADER_CHECK, &mut stop).await {
+                not_answered(&mut unanswered, e, "cannot read who watched the mailbox");
+                if pause(LEADER_RETRY, &mut stop).await {
                     break;
                 }
                 continue;
             }
         }
+        if unanswered > 0 {
+            tracing::info!(attempts = unanswered, "the database answers again");
+            unanswered = 0;
+        }
         crate::metrics::leading(true);
         tracing::info!("this process watches the mailbox");
         let (lost_tx, lost) = watch::channel(false);
         let (held, _) = tokio::join!(keep_lead(app, held, stop.clone(), lost_tx), watch_mailbox(app, lost, outbox));
-        // Let go only now: the watcher has finished its step. (When the
-        // database is gone, the word is not written and the next leader waits.)
-        let _ = app.store.release_watcher().await;
-        drop(held);
         crate::metrics::leading(false);
         if !*stop.borrow() {
             tracing::warn!("lost the database connection that holds the mailbox watch; stopped watching the mailbox");
         }
+        // Let go only now: the watcher has finished its step. (When the
+        // database is gone, the word is not written, and another process
+        // that takes the watch waits for this one to have stopped; this one
+        // need not wait for itself.)
+        let _ = bounded(app.store.release_watcher()).await;
+        drop(held);
     }
 }
 
@@ -253,21 +285,44 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
         }
         crate::metrics::imap_connected(true);
         tracing::info!(idle = imap.has_idle, "watching the mailbox");
+        // Passes in a row that left mail in the folder (a message whose
+        // transaction failed: the database restarting, a DNS check) or that
+        // the database failed. Such mail is read again, once the database
+        // answers, after a short wait that grows while it does not; never
+        // only when the next mail happens to end the wait in IDLE.
+        let mut behind = 0u32;
         // Ends with the session (when it is still usable) and the error, if any.
         let (session, error) = loop {
-            match intake::process_waiting(app, &mut imap, Some(&stop)).await {
-                Ok(report) => {
-                    if report.processed > 0 {
-                        outbox.committed();
+            if behind == 0 || database_answers(app, &mut stop).await {
+                match intake::process_waiting(app, &mut imap, Some(&stop)).await {
+                    Ok(report) => {
+                        if report.processed > 0 {
+                            outbox.committed();
+                        }
+                        behind = if report.failed > 0 { behind + 1 } else { 0 };
                     }
+                    // The session is fine: only the database failed the pass.
+                    Err(e) if database_trouble(&e) => {
+                        if behind == 0 {
+                            tracing::error!(
+                                error = crate::telemetry::chain(e.as_ref()),
+                                "cannot read the mail waiting: the database does not answer; trying again shortly"
+                            );
+                        }
+                        behind += 1;
+                    }
+                    Err(e) => break (Some(imap), Some(e)),
                 }
-                Err(e) => break (Some(imap), Some(e)),
+            } else {
+                behind += 1;
             }
             if *stop.borrow() {
                 break (Some(imap), None);
             }
+            let again = (behind > 0).then(|| retry::delay(behind - 1, AGAIN_BASE, AGAIN_CAP));
             if imap.has_idle {
-                match imap.idle(s.idle_timeout, &mut stop).await {
+                // New mail still ends the wait at once.
+                match imap.idle(again.unwrap_or(s.idle_timeout).min(s.idle_timeout), &mut stop).await {
                     Ok((back, woke)) => {
                         imap = back;
                         if woke == Woke::Stopped {
@@ -277,7 +332,7 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
                     // The session went with the error.
                     Err(e) => break (None, Some(anyhow::Error::new(e))),
                 }
-            } else if pause(s.poll_interval, &mut stop).await {
+            } else if pause(again.unwrap_or(s.poll_interval).min(s.poll_interval), &mut stop).await {
                 break (Some(imap), None);
             }
         };
@@ -306,6 +361,25 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
             }
         }
     }
+}
+
+/// Mail a pass left in the folder is read again after 1 s, doubling, up to a minute.
+const AGAIN_BASE: Duration = Duration::from_secs(1);
+const AGAIN_CAP: Duration = Duration::from_secs(60);
+
+/// Whether the database answers now (within `LEADER_STEP`); false at once when `stop` is set.
+async fn database_answers(app: &App, stop: &mut Stop) -> bool {
+    tokio::select! {
+        answered = tokio::time::timeout(LEADER_STEP, app.store.ping()) => matches!(answered, Ok(Ok(()))),
+        _ = stop.changed() => false,
+    }
+}
+
+/// Whether a failed pass failed on the database alone (down, restarting, a
+/// session it ended): the IMAP session is still good, and the pass is worth
+/// trying again as soon as the database answers.
+fn database_trouble(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| cause.downcast_ref::<StoreError>().is_some_and(StoreError::is_temporary))
 }
 
 /// How soon a sender looks again at work it cannot see being committed:
@@ -441,5 +515,23 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_trouble;
+    use crate::store::StoreError;
+
+    #[test]
+    fn a_pass_the_database_failed_is_told_from_one_the_mail_server_failed() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let down =
+            anyhow::Error::new(StoreError::Query(sqlx::Error::Io(refused))).context("cannot read the folder's record");
+        assert!(database_trouble(&down));
+        let corrupt = anyhow::Error::new(StoreError::Corrupt("timestamp \"yesterday\"".into()));
+        assert!(!database_trouble(&corrupt), "waiting mends no unreadable row");
+        let imap = anyhow::Error::new(crate::imap::ImapError::Timeout { what: "search the folder".into(), secs: 20 });
+        assert!(!database_trouble(&imap), "a mail server that stopped answering needs a new session");
     }
 }

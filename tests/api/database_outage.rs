@@ -6,10 +6,13 @@
 // Each test holds its cluster's lock for its whole run: that is the point, so
 // that two tests never stop it under each other.
 #![allow(clippy::await_holding_lock)]
+use std::time::{Duration, Instant};
+
 use chrono::Utc;
 use smartacct::domain::State;
 use sqlx::Connection as _;
 
+use crate::helpers::process::Running;
 use crate::helpers::*;
 
 /// scripts/pgstack.sh's environment for this cluster: a data directory and a
@@ -141,6 +144,115 @@ async fn a_database_restart_while_a_sweep_notice_is_rendered_leaves_it_pending_a
     assert!(customer.iter().any(|m| m.subject.contains("expired")), "the expiry notice reached the customer");
     inbox_exactly(&p.partner, 2).await;
     assert_eq!(desk.one().await.state, State::Expired);
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+/// Waits until `f` holds, at most `bound`; how long it took.
+async fn within<F, Fut>(bound: Duration, what: &str, run: &Running, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !f().await {
+        assert!(start.elapsed() < bound, "not within {bound:?}: {what}; run said:\n{}", run.log());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    start.elapsed()
+}
+
+/// `run` watching the mailbox in IDLE, its start-up sweep done.
+async fn watching(desk: &TestDesk) -> Running {
+    let mut run = desk.start(&["run"], &[]);
+    assert!(run.wait_log("IDLE: waiting for new mail").await, "{}", run.log());
+    assert!(run.wait_log("next sweep").await, "{}", run.log());
+    run
+}
+
+/// A form whose processing is in flight: its read of the requests waits on
+/// the returned connection's lock on the table (until that ends).
+async fn a_form_in_flight(cluster: &Cluster, desk: &TestDesk) -> (People, sqlx::PgConnection) {
+    let mut lock = cluster.connect(desk).await;
+    sqlx::query("BEGIN").execute(&mut lock).await.unwrap();
+    sqlx::query("LOCK TABLE requests IN ACCESS EXCLUSIVE MODE").execute(&mut lock).await.unwrap();
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    let probe = cluster.probe(desk).await;
+    waiting_on_a_lock(&probe, "FROM requests").await;
+    probe.close().await;
+    (p, lock)
+}
+
+/// How long `run` may take to read mail once the database answers again.
+const PROMPTLY: Duration = Duration::from_secs(10);
+
+#[tokio::test]
+async fn a_message_whose_transaction_the_database_ended_is_read_again_within_seconds_without_waiting_for_more_mail() {
+    let cluster = Cluster::take();
+    let desk = cluster.desk().await;
+    let mut run = watching(&desk).await;
+    let (p, mut lock) = a_form_in_flight(&cluster, &desk).await;
+    // Its session alone is ended, as a restart ends every session: the
+    // watch's own connection (and so the lead) is untouched.
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() \
+         AND wait_event_type = 'Lock' AND query LIKE '%FROM requests%'",
+    )
+    .fetch_all(&mut lock)
+    .await
+    .unwrap();
+    assert_eq!(ended, [true]);
+    sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
+    let at = Instant::now();
+    assert!(run.wait_log("cannot process message").await, "{}", run.log());
+
+    // No other mail comes to wake the watcher: it looks again by itself.
+    let took =
+        within(PROMPTLY, "the message to be read again", &run, || async { desk.requests().await.len() == 1 }).await;
+    eprintln!("read again {took:?} after its transaction was ended");
+    let _ = at;
+    inbox_exactly(&p.customer, 1).await;
+    assert_eq!(count(&desk.address, "INBOX").await, 0, "nothing left in the inbox");
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+#[tokio::test]
+async fn mail_in_hand_arriving_during_and_right_after_a_database_restart_is_read_within_seconds() {
+    let cluster = Cluster::take();
+    let desk = cluster.desk().await;
+    let mut run = watching(&desk).await;
+    let (in_hand, lock) = a_form_in_flight(&cluster, &desk).await;
+    cluster.stop();
+    drop(lock);
+    let during = People::new();
+    Outgoing::text(&during.partner, &desk.address, "Smart Account request", &during.form_en()).send().await;
+    wait_until("the mail sent during the restart in the desk's inbox", || async {
+        count(&desk.address, "INBOX").await == 2
+    })
+    .await;
+    // Down long enough that `run` saw its watch go with the database.
+    assert!(run.wait_log("lost the database connection that holds the mailbox watch").await, "{}", run.log());
+    cluster.start();
+    assert!(run.log().contains("cannot process message"), "the mail in hand met the outage:\n{}", run.log());
+
+    // No other mail comes to wake the watcher: it looks again by itself.
+    let took = within(PROMPTLY, "the mail in hand and the mail sent during the restart read", &run, || async {
+        desk.requests().await.len() == 2
+    })
+    .await;
+    let after = People::new();
+    Outgoing::text(&after.partner, &desk.address, "Smart Account request", &after.form_en()).send().await;
+    let then = within(PROMPTLY, "the mail sent right after the restart read", &run, || async {
+        desk.requests().await.len() == 3
+    })
+    .await;
+    eprintln!("read {took:?} after the database was back; the next one {then:?} after it was sent");
+    for p in [&in_hand, &during, &after] {
+        inbox_exactly(&p.customer, 1).await;
+    }
+    assert_eq!(count(&desk.address, "INBOX").await, 0, "nothing left in the inbox");
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }
