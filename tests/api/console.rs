@@ -14,7 +14,11 @@ fn free_port() -> u16 {
 
 /// A desk whose `run` serves the console on `port`, its users file in the desk's own directory.
 async fn desk_with_console(port: u16, more: &str) -> TestDesk {
-    let desk = TestDesk::spawn().await;
+    desk_with_console_and(DeskOptions::default(), port, more).await
+}
+
+async fn desk_with_console_and(options: DeskOptions, port: u16, more: &str) -> TestDesk {
+    let desk = TestDesk::with(options).await;
     let users = desk.dir.path().join("console-users");
     let section =
         format!("\n[console]\nlisten = \"127.0.0.1:{port}\"\nusers_file = {:?}\n{more}\n", users.display().to_string());
@@ -275,6 +279,62 @@ async fn an_operator_finds_a_request_by_domain_cancels_it_with_a_reason_and_the_
     assert!(out.set_cookies().join("").contains("Max-Age=0"));
     browser.cookie = None;
     assert_eq!(browser.get("/").await.status, 303);
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+#[tokio::test]
+async fn an_operator_retries_a_failed_email_and_reprocesses_set_aside_mail_from_their_pages() {
+    let port = free_port();
+    let options = DeskOptions { review: false, imap_extra: "max_message_bytes = 2048".into(), ..Default::default() };
+    let desk = desk_with_console_and(options, port, "").await;
+    add_user(&desk, "alice", "operator", "correct horse battery");
+    let p = People::new();
+    // Postfix refuses mail for domains it does not serve (554): the activation email fails for good.
+    let form = p.form_en().replace(&p.customer, "jane@unserved.example");
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form).send().await;
+    let padding = "This line only makes the message larger than the limit.\n".repeat(60);
+    Outgoing::text(&p.other_partner, &desk.address, "Too large", &padding).send().await;
+    let mut run = desk.start(&["run"], &[]);
+    let store = &desk.app.store;
+    wait_until("the activation email to fail", || async { !store.failed_emails(10).await.unwrap().is_empty() }).await;
+    wait_until("the large mail to be set aside", || async { !store.set_aside_mail(10).await.unwrap().is_empty() })
+        .await;
+    let email = store.failed_emails(10).await.unwrap().remove(0);
+    let aside = store.set_aside_mail(10).await.unwrap().remove(0);
+
+    let mut browser = Browser::new(port);
+    browser.wait_ready().await;
+    browser.sign_in("alice", "correct horse battery", "/").await;
+    let outbox = browser.get("/outbox").await;
+    let retry = format!("/outbox/emails/{}/retry", email.id);
+    assert!(outbox.body.contains(&format!("<form method=\"post\" action=\"{retry}\">")), "{}", outbox.body);
+    assert!(outbox.body.contains("jane@unserved.example"), "{}", outbox.body);
+    let done = browser.post(&retry, &[("csrf", &outbox.csrf())]).await;
+    assert_eq!((done.status, done.location()), (303, "/outbox?done=retried"), "{}", done.body);
+    // Queued again at once, and the running sender tries it again (and fails again, for good).
+    wait_until("the email to be tried again", || async {
+        store.outbox_email(email.id).await.unwrap().unwrap().attempts > email.attempts
+    })
+    .await;
+    assert_eq!(browser.post("/outbox/emails/99999/retry", &[("csrf", &outbox.csrf())]).await.status, 404);
+
+    let mail = browser.get("/mail").await;
+    let reprocess = format!("/mail/{}/reprocess", aside.id);
+    assert!(mail.body.contains(&format!("<form method=\"post\" action=\"{reprocess}\">")), "{}", mail.body);
+    let done = browser.post(&reprocess, &[("csrf", &mail.csrf())]).await;
+    assert_eq!((done.status, done.location()), (303, "/mail?done=reprocessed"), "{}", done.body);
+    // Back in the inbox, the watcher reads it again: still too large, it is set aside once more.
+    wait_until("the mail to be read again", || async {
+        store.set_aside_mail(10).await.unwrap().iter().any(|m| m.id != aside.id)
+    })
+    .await;
+    assert_eq!(browser.post("/mail/99999/reprocess", &[("csrf", &mail.csrf())]).await.status, 404);
+
+    let actions = browser.get("/actions").await;
+    for action in ["retry_email", "reprocess"] {
+        assert!(actions.body.contains(action), "{action}: {}", actions.body);
+    }
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }
