@@ -214,6 +214,35 @@ async fn purge_keeps_the_database_owned_by_root_unless_debconf_says_to_delete_it
     );
 }
 
+/// What lintian said of the package before this test was written, each with
+/// why it stays for now; anything else is new and fails the test.
+const KNOWN_LINTIAN_TAGS: &[(&str, &str)] = &[
+    ("copyright-not-using-common-license-for-apache2", "the copyright file is one line"),
+    ("copyright-without-copyright-notice", "the copyright file is one line"),
+    ("no-changelog", "the package has no changelog yet"),
+    ("unstripped-binary-or-object", "the test packages the test build, with its symbols"),
+    ("maintainer-script-calls-systemctl", "prerm stops the unit itself: no debhelper here"),
+    ("non-standard-file-perm", "the conffile is root:smartacct 0640, readable by the service alone"),
+];
+
+#[tokio::test]
+async fn lintian_finds_nothing_new_in_the_package_its_maintainer_scripts_or_its_debconf_question() {
+    if sh(Command::new("lintian").arg("--version")).0 != 0 {
+        eprintln!("skipped: lintian is not installed (apt-get install lintian)");
+        return;
+    }
+    let Some(package) = Package::build() else { return };
+    // Exit status 0 whatever the tags (they are judged below); 2 only when lintian itself failed.
+    let (code, stdout, stderr) = sh(Command::new("lintian").args(["--fail-on", "none"]).arg(&package.deb));
+    assert_eq!(code, 0, "lintian ran: {stdout}{stderr}");
+    let tags: Vec<&str> = stdout.lines().filter(|l| l.starts_with("E: ") || l.starts_with("W: ")).collect();
+    let new: Vec<&&str> = tags
+        .iter()
+        .filter(|l| !KNOWN_LINTIAN_TAGS.iter().any(|(tag, _)| l.split_whitespace().nth(2) == Some(tag)))
+        .collect();
+    assert!(new.is_empty(), "new lintian tags: {new:#?}\n{stdout}{stderr}");
+}
+
 #[test]
 fn the_shipped_unit_raises_the_open_files_limit_above_systemd_s_default_1024() {
     // Each SMTP, IMAP, database and scrape connection is a descriptor; 1024 runs out under load.
