@@ -63,6 +63,8 @@ pub(crate) struct Console<'a> {
     settings: &'a ConsoleSettings,
     key: Vec<u8>,
     limiter: Mutex<limiter::Limiter>,
+    /// What was last wrong with the users file, said once.
+    users_problem: Mutex<Option<String>>,
     /// Wakes the service's senders after an action committed emails.
     committed: &'a (dyn Fn() + Sync),
 }
@@ -79,12 +81,30 @@ pub(crate) struct Who {
 }
 
 impl Console<'_> {
-    /// The users of the file, or none (said in the log) when it cannot be read.
+    /// The users of the file, or none when it cannot be read. What is wrong
+    /// with it is logged when it changes, not at every request.
     fn users(&self) -> Vec<users::User> {
-        users::read(&self.settings.users_file).unwrap_or_else(|e| {
-            tracing::error!(error = crate::telemetry::chain(&e), "console: nobody can sign in");
-            Vec::new()
-        })
+        let (users, problem) = match users::read(&self.settings.users_file) {
+            Ok((users, lines)) if lines.is_empty() => (users, None),
+            Ok((users, lines)) => {
+                let said = format!(
+                    "console.users_file {}: {} (skipped)",
+                    self.settings.users_file.display(),
+                    lines.join("; ")
+                );
+                (users, Some(said))
+            }
+            Err(e) => (Vec::new(), Some(format!("console: nobody can sign in: {}", crate::telemetry::chain(&e)))),
+        };
+        let mut last = self.users_problem.lock().expect("no holder panics");
+        if *last != problem {
+            match &problem {
+                Some(p) => tracing::error!("{p}"),
+                None => tracing::info!("console.users_file reads well again"),
+            }
+            *last = problem;
+        }
+        users
     }
 
     /// Who sent this request: the trusted proxy's header, else a valid session cookie of a user still in the file.

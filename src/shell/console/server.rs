@@ -28,7 +28,7 @@ pub async fn serve(
     let Some(settings) = app.settings.console.as_ref() else { return };
     let Bound { listener, key } = bound;
     tracing::info!(listen = %settings.listen, "serving the operator console");
-    let console = Console { app, settings, key, limiter: Mutex::default(), committed };
+    let console = Console { app, settings, key, limiter: Mutex::default(), users_problem: Mutex::default(), committed };
     let console = &console;
     let mut connections = FuturesUnordered::new();
     // The open connections by age, each with the sender that asks it to close.
@@ -37,7 +37,7 @@ pub async fn serve(
     let mut accept_failing = false;
     loop {
         if *stop.borrow() {
-            return;
+            break;
         }
         let (stream, peer) = tokio::select! {
             accepted = listener.accept(), if connections.len() < MAX_CONNECTIONS => match accepted {
@@ -48,7 +48,7 @@ pub async fn serve(
                     }
                     tokio::select! {
                         _ = tokio::time::sleep(Duration::from_millis(100)) => {}
-                        _ = stop.changed() => return,
+                        _ = stop.changed() => break,
                     }
                     continue;
                 }
@@ -57,7 +57,7 @@ pub async fn serve(
                 open.remove(&id);
                 continue;
             }
-            _ = stop.changed() => return,
+            _ = stop.changed() => break,
         };
         accept_failing = false;
         if connections.len() + 1 >= MAX_CONNECTIONS
@@ -91,4 +91,10 @@ pub async fn serve(
             id
         });
     }
+    // Stopping: an action in hand finishes (its answer sent), idle connections close at once.
+    for (_, close) in std::mem::take(&mut open) {
+        let _ = close.send(());
+    }
+    let drained = async { while connections.next().await.is_some() {} };
+    let _ = tokio::time::timeout(IDLE, drained).await;
 }

@@ -160,17 +160,11 @@ pub fn decoy_hash() -> &'static str {
     })
 }
 
-/// The users a file holds; none when it does not exist (yet).
-pub fn read(path: &Path) -> Result<Vec<User>, UsersError> {
+/// The users a file holds (none when it does not exist yet), and the lines it could not read.
+pub fn read(path: &Path) -> Result<(Vec<User>, Vec<String>), UsersError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let (users, problems) = parse(&text);
-            for p in problems {
-                tracing::warn!(file = %path.display(), "console.users_file {p}: skipped");
-            }
-            Ok(users)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Ok(text) => Ok(parse(&text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Vec::new(), Vec::new())),
         Err(source) => Err(UsersError::Read { path: path.to_path_buf(), source }),
     }
 }
@@ -273,8 +267,8 @@ mod tests {
         assert_eq!(std::fs::metadata(&path).unwrap().mode() & 0o777, 0o600);
         assert!(add(&path, "alice", Role::Viewer, "battery staple").unwrap());
         add(&path, "bob@example.com", Role::Viewer, "battery staple").unwrap();
-        let users = read(&path).unwrap();
-        assert_eq!(users.len(), 2);
+        let (users, problems) = read(&path).unwrap();
+        assert_eq!((users.len(), problems.len()), (2, 0));
         assert_eq!(users[0].role, Role::Viewer);
         assert!(verify(&users[0].hash, "battery staple") && !verify(&users[0].hash, "correct horse"));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
@@ -282,7 +276,7 @@ mod tests {
             add(&path, "eve:operator", Role::Viewer, "x".repeat(9).as_str()),
             Err(UsersError::BadName(_))
         ));
-        assert!(read(&dir.path().join("missing")).unwrap().is_empty());
+        assert!(read(&dir.path().join("missing")).unwrap().0.is_empty());
     }
 
     #[test]
