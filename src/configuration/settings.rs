@@ -68,7 +68,8 @@ pub enum UnknownSender {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub mailbox: MailboxSettings,
-    pub imap: ImapSettings,
+    /// `[imap]`: absent when the desk takes its mail over LMTP only (SPEC §13).
+    pub imap: Option<ImapSettings>,
     pub smtp: SmtpSettings,
     pub database: DatabaseSettings,
     pub partners: PartnerSettings,
@@ -312,52 +313,11 @@ impl Settings {
         s.finish()?;
         let mailbox = MailboxSettings { address, display_name, organization };
 
-        let mut s = Section::new(root, "imap")?;
-        let host = s.required("host")?;
-        let security = s.choice("security", Security::Tls, SECURITY)?;
-        let default_port = if security == Security::Tls { 993 } else { 143 };
-        let imap_auth = s.choice("auth", Auth::Password, AUTH)?;
-        let imap_password = s.secret("SMARTACCT_IMAP_PASSWORD", env)?;
-        let imap = ImapSettings {
-            host,
-            port: s.int("port", default_port, 1, 65535)? as u16,
-            security,
-            username: s.required("username")?,
-            password: match (imap_auth, imap_password) {
-                (Auth::Xoauth2, p) => p.unwrap_or_default(),
-                (Auth::Password, Some(p)) => p,
-                (Auth::Password, None) => {
-                    return Err(ConfigError::new(
-                        "imap.password",
-                        "missing (set imap.password, imap.password_file or SMARTACCT_IMAP_PASSWORD)",
-                    ));
-                }
-            },
-            auth: imap_auth,
-            ca_file: s.path("ca_file")?,
-            folder: s.string("folder")?.unwrap_or_else(|| "INBOX".into()),
-            processed_folder: s.string("processed_folder")?.unwrap_or_else(|| "Processed".into()),
-            rejected_folder: s.string("rejected_folder")?.unwrap_or_else(|| "Rejected".into()),
-            max_message_bytes: s.int("max_message_bytes", 10 * 1024 * 1024, 1024, i64::MAX)? as u64,
-            batch_size: s.int("batch_size", 50, 1, 1000)? as usize,
-            timeout: Duration::from_secs(s.int("timeout_secs", 60, 1, 3600)? as u64),
-            poll_interval: Duration::from_secs(s.int("poll_interval_secs", 60, 1, 86400)? as u64),
-            idle_timeout: Duration::from_secs(s.int("idle_secs", 300, 5, 1740)? as u64),
+        // [imap] is required, unless the desk takes its mail over LMTP only (SPEC §13).
+        let imap = match root.contains_key("imap") || !root.contains_key("lmtp") {
+            true => Some(imap_section(root, env)?),
+            false => None,
         };
-        for (key, folder) in [
-            ("imap.folder", &imap.folder),
-            ("imap.processed_folder", &imap.processed_folder),
-            ("imap.rejected_folder", &imap.rejected_folder),
-        ] {
-            if folder.trim().is_empty() || folder.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
-                return Err(ConfigError::new(key, format!("{folder:?} is not a usable folder name")));
-            }
-        }
-        if imap.processed_folder == imap.folder {
-            return Err(ConfigError::new("imap.processed_folder", "must differ from imap.folder"));
-        }
-        check_ca(&imap.ca_file, "imap.ca_file")?;
-        s.finish()?;
 
         let mut s = Section::new(root, "smtp")?;
         let host = s.required("host")?;
@@ -518,12 +478,10 @@ impl Settings {
         let templates = TemplateSettings { dir };
 
         let mut s = Section::new(root, "hygiene")?;
-        let hygiene =
-            HygieneSettings {
-                max_auto_replies_per_day: s.int("max_auto_replies_per_day", 10, 0, 100_000)? as u32,
-                max_emails_per_recipient_per_day: s.int("max_emails_per_recipient_per_day", 100, 1, 1_000_000)?
-                    as u32,
-            };
+        let hygiene = HygieneSettings {
+            max_auto_replies_per_day: s.int("max_auto_replies_per_day", 10, 0, 100_000)? as u32,
+            max_emails_per_recipient_per_day: s.int("max_emails_per_recipient_per_day", 100, 1, 1_000_000)? as u32,
+        };
         s.finish()?;
 
         let hooks = match root.get("hooks") {
@@ -568,7 +526,11 @@ impl Settings {
         let console = super::console::read(root)?;
         let dkim = dkim_section(root, &mailbox.address)?;
         let security = security_section(root)?;
-        let oauth2 = oauth2_section(root, env, imap.auth == Auth::Xoauth2 || smtp.auth == Auth::Xoauth2)?;
+        let oauth2 = oauth2_section(
+            root,
+            env,
+            imap.as_ref().is_some_and(|i| i.auth == Auth::Xoauth2) || smtp.auth == Auth::Xoauth2,
+        )?;
 
         Ok(Settings {
             mailbox,
@@ -593,9 +555,68 @@ impl Settings {
     }
 
     /// Whether `sender` may request accounts: an exact address or a `*` pattern of `partners.allow`.
+    /// `[imap]`, for what reads the mailbox; an error naming the key when the
+    /// desk takes its mail over LMTP only.
+    pub fn imap(&self) -> Result<&ImapSettings, ConfigError> {
+        self.imap.as_ref().ok_or_else(|| {
+            ConfigError::new("imap", "not set: this desk takes its mail over LMTP ([lmtp]), not from a mailbox")
+        })
+    }
+
     pub fn is_partner(&self, sender: &EmailAddress) -> bool {
         self.partners.allow.iter().any(|p| glob(p.as_bytes(), sender.as_str().as_bytes()))
     }
+}
+
+/// `[imap]`: the watched mailbox.
+fn imap_section(root: &toml::Table, env: &dyn Fn(&str) -> Option<String>) -> Result<ImapSettings, ConfigError> {
+    let mut s = Section::new(root, "imap")?;
+    let host = s.required("host")?;
+    let security = s.choice("security", Security::Tls, SECURITY)?;
+    let default_port = if security == Security::Tls { 993 } else { 143 };
+    let imap_auth = s.choice("auth", Auth::Password, AUTH)?;
+    let imap_password = s.secret("SMARTACCT_IMAP_PASSWORD", env)?;
+    let imap = ImapSettings {
+        host,
+        port: s.int("port", default_port, 1, 65535)? as u16,
+        security,
+        username: s.required("username")?,
+        password: match (imap_auth, imap_password) {
+            (Auth::Xoauth2, p) => p.unwrap_or_default(),
+            (Auth::Password, Some(p)) => p,
+            (Auth::Password, None) => {
+                return Err(ConfigError::new(
+                    "imap.password",
+                    "missing (set imap.password, imap.password_file or SMARTACCT_IMAP_PASSWORD)",
+                ));
+            }
+        },
+        auth: imap_auth,
+        ca_file: s.path("ca_file")?,
+        folder: s.string("folder")?.unwrap_or_else(|| "INBOX".into()),
+        processed_folder: s.string("processed_folder")?.unwrap_or_else(|| "Processed".into()),
+        rejected_folder: s.string("rejected_folder")?.unwrap_or_else(|| "Rejected".into()),
+        max_message_bytes: s.int("max_message_bytes", 10 * 1024 * 1024, 1024, i64::MAX)? as u64,
+        batch_size: s.int("batch_size", 50, 1, 1000)? as usize,
+        timeout: Duration::from_secs(s.int("timeout_secs", 60, 1, 3600)? as u64),
+        poll_interval: Duration::from_secs(s.int("poll_interval_secs", 60, 1, 86400)? as u64),
+        idle_timeout: Duration::from_secs(s.int("idle_secs", 300, 5, 1740)? as u64),
+    };
+    for (key, folder) in [
+        ("imap.folder", &imap.folder),
+        ("imap.processed_folder", &imap.processed_folder),
+        ("imap.rejected_folder", &imap.rejected_folder),
+    ] {
+        if folder.trim().is_empty() || folder.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+            return Err(ConfigError::new(key, format!("{folder:?} is not a usable folder name")));
+        }
+    }
+    if imap.processed_folder == imap.folder {
+        return Err(ConfigError::new("imap.processed_folder", "must differ from imap.folder"));
+    }
+    check_ca(&imap.ca_file, "imap.ca_file")?;
+    s.finish()?;
+    Ok(imap)
 }
 
 /// `[dkim]`: the key is read and parsed here, so `check-config` names a bad one.

@@ -278,7 +278,7 @@ async fn command(app: &App, command: Command) -> Result<(), Failure> {
                 return Err(anyhow::anyhow!(
                     "{} message(s) could not be processed and stay in {} for the next pass",
                     report.failed,
-                    app.settings.imap.folder
+                    app.settings.imap.as_ref().map_or("the mailbox", |i| i.folder.as_str())
                 )
                 .into());
             }

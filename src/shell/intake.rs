@@ -76,7 +76,11 @@ pub async fn poll_and_deliver(app: &App) -> anyhow::Result<(PollReport, crate::d
 
 /// Processes every message waiting in `imap.folder` now, on a new connection.
 pub async fn poll_once(app: &App) -> anyhow::Result<PollReport> {
-    let mut imap = Imap::connect(&app.settings.imap, app.tokens.as_ref()).await?;
+    let Some(settings) = &app.settings.imap else {
+        tracing::info!("no [imap]: mail comes over LMTP; nothing to poll");
+        return Ok(PollReport::default());
+    };
+    let mut imap = Imap::connect(settings, app.tokens.as_ref()).await?;
     let result = async {
         prepare(app, &mut imap).await?;
         process_waiting(app, &mut imap, None).await
@@ -88,7 +92,7 @@ pub async fn poll_once(app: &App) -> anyhow::Result<PollReport> {
 
 /// Creates the folders the desk moves mail to, once per connection.
 pub async fn prepare(app: &App, imap: &mut Imap) -> anyhow::Result<()> {
-    let s = &app.settings.imap;
+    let s = app.settings.imap()?;
     imap.ensure_folder(&s.processed_folder).await?;
     imap.ensure_folder(&s.rejected_folder).await?;
     Ok(())
@@ -102,7 +106,7 @@ pub async fn process_waiting(
     imap: &mut Imap,
     stop: Option<&tokio::sync::watch::Receiver<bool>>,
 ) -> anyhow::Result<PollReport> {
-    let s = &app.settings.imap;
+    let s = app.settings.imap()?;
     let stopped = || stop.is_some_and(|s| *s.borrow());
     let selected = imap.select(&s.folder).await?;
     if let Some(before) = app.store.last_uidvalidity(&s.folder).await?.filter(|v| *v != selected.uidvalidity) {
@@ -354,7 +358,7 @@ enum Door {
 impl Door {
     fn folder(self, settings: &crate::configuration::Settings) -> String {
         match self {
-            Door::Mailbox { .. } => settings.imap.folder.clone(),
+            Door::Mailbox { .. } => settings.imap.as_ref().map_or_else(String::new, |i| i.folder.clone()),
             Door::Lmtp => LMTP_FOLDER.to_string(),
         }
     }
@@ -369,7 +373,9 @@ impl Door {
     /// Where a message set aside unread waits for the operator.
     fn aside(self, settings: &crate::configuration::Settings) -> String {
         match self {
-            Door::Mailbox { .. } => format!("moved to {}", settings.imap.rejected_folder),
+            Door::Mailbox { .. } => {
+                format!("moved to {}", settings.imap.as_ref().map_or("", |i| i.rejected_folder.as_str()))
+            }
             Door::Lmtp => "kept in the database for `smartacct mail reprocess`".to_string(),
         }
     }
@@ -476,7 +482,7 @@ async fn process(app: &App, batch: &mut Batch, f: &Fetched, door: Door, checks: 
     // back on every pass: it is recorded and set aside, unanswered.
     let unreadable = |what: &str| {
         let id = match door {
-            Door::Mailbox { uidvalidity } => format!("unreadable:{}:{uidvalidity}:{}", settings.imap.folder, f.uid),
+            Door::Mailbox { uidvalidity } => format!("unreadable:{}:{uidvalidity}:{}", door.folder(settings), f.uid),
             Door::Lmtp => format!("unreadable:lmtp:{}", hex_digest(raw)),
         };
         let record = record_of(id, String::new(), None, String::new());

@@ -93,6 +93,13 @@ pub fn imap_is_connected() -> bool {
     IMAP_CONNECTED.load(Ordering::Relaxed)
 }
 
+/// Whether the desk has a mailbox to watch at all (without `[imap]` its mail comes over LMTP).
+static MAILBOX: AtomicBool = AtomicBool::new(true);
+
+pub fn mailbox_watched(yes: bool) {
+    MAILBOX.store(yes, Ordering::Relaxed);
+}
+
 /// Whether this process watches the mailbox (SPEC §10's leader): `smartacct_mailbox_leader`.
 pub fn leading(on: bool) {
     LEADING.store(on, Ordering::Relaxed);
@@ -240,7 +247,9 @@ async fn route<B>(req: &Request<B>, handle: &PrometheusHandle, store: &Store) ->
                 Ok(Err(e)) => reasons.push(format!("the database does not answer: {}", crate::telemetry::chain(&e))),
                 Err(_) => reasons.push("the database does not answer within 5 s".to_string()),
             }
-            if LEADING.load(Ordering::Relaxed) {
+            if !MAILBOX.load(Ordering::Relaxed) {
+                // LMTP only: the database answering is all there is to be ready.
+            } else if LEADING.load(Ordering::Relaxed) {
                 if !IMAP_CONNECTED.load(Ordering::Relaxed) {
                     reasons.push("the mailbox watcher is not connected to IMAP".to_string());
                 }

@@ -161,7 +161,7 @@ pub async fn reprocess(app: &App, id: i64, by: &Actor) -> anyhow::Result<crate::
 pub async fn release(app: &App, id: i64, by: &Actor) -> anyhow::Result<()> {
     let done = move_back(app, id).await;
     let shown = done.as_ref().map_err(|e| crate::telemetry::chain(e.as_ref()));
-    let folder = &app.settings.imap.folder;
+    let folder = app.settings.imap.as_ref().map_or("the LMTP door", |i| i.folder.as_str());
     logged(app, by, "reprocess", &format!("#{id}"), Utc::now(), shown, |_| format!("moved back to {folder}"))
         .await
         .ok();
@@ -170,11 +170,22 @@ pub async fn release(app: &App, id: i64, by: &Actor) -> anyhow::Result<()> {
 
 async fn move_back(app: &App, id: i64) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    let s = &app.settings.imap;
     let row = app.store.inbound_by_id(id).await?;
     let row = row
         .filter(|r| crate::store::SET_ASIDE.contains(&r.outcome.as_str()) || r.outcome == crate::store::REPROCESSED)
         .ok_or(ReprocessError::NotSetAside(id))?;
+    if row.folder == crate::intake::LMTP_FOLDER {
+        // Mail from the LMTP door waits in the database, not in a folder: it is read again here.
+        if row.outcome == crate::store::REPROCESSED {
+            return Err(ReprocessError::AlreadyReprocessed(id).into());
+        }
+        let raw = app.store.inbound_raw(id).await?.context("its bytes were not kept (erased by retention?)")?;
+        app.store.release_set_aside(id, Utc::now()).await?;
+        crate::intake::take(app, &raw).await?;
+        tracing::info!(id, "set-aside mail from the LMTP door read again");
+        return Ok(());
+    }
+    let s = app.settings.imap()?;
     let keyword = crate::intake::aside_keyword(row.uidvalidity, row.uid);
     let mut imap = crate::imap::Imap::connect(s, app.tokens.as_ref()).await?;
     let moved = async {

@@ -31,7 +31,7 @@ pub async fn run(app: &App) -> anyhow::Result<()> {
     let s = &app.settings;
     tracing::info!(
         mailbox = %s.mailbox.address,
-        imap = %format!("{}:{}", s.imap.host, s.imap.port),
+        imap = %s.imap.as_ref().map_or_else(|| "none (LMTP only)".to_string(), |i| format!("{}:{}", i.host, i.port)),
         smtp = %format!("{}:{}", s.smtp.host, s.smtp.port),
         sweep = %s.sweep.schedule_text,
         timezone = %s.sweep.timezone,
@@ -161,6 +161,11 @@ async fn bounded<T>(step: impl Future<Output = crate::store::Result<T>>) -> anyh
 /// the database answers (within seconds; SPEC §10's 30 s is for another
 /// process taking over).
 async fn lead_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
+    if app.settings.imap.is_none() {
+        // LMTP only: no mailbox to watch, and readiness does not wait for a watcher.
+        crate::metrics::mailbox_watched(false);
+        return;
+    }
     let mut standing_by = false;
     // Attempts in a row the database did not answer: said once, then quietly.
     let mut unanswered = 0u32;
@@ -247,7 +252,7 @@ async fn keep_lead(app: &App, mut held: Held, mut stop: Stop, lost: watch::Sende
 /// `imap.poll_interval_secs` where the server has no IDLE) and reads again by
 /// UID search after every wait, so mail arriving around DONE is not missed.
 async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
-    let s = &app.settings.imap;
+    let Some(s) = app.settings.imap.as_ref() else { return };
     let mut failures = 0u32;
     while !*stop.borrow() {
         let session = async {

@@ -5,8 +5,23 @@ use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 
 use crate::helpers::*;
 
+/// A free port in 24000-24199, the range scripts/mailstack.sh maps `lmtp-PORT-…@example.test` into.
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    let mut b = [0u8; 2];
+    loop {
+        getrandom::fill(&mut b).unwrap();
+        let port = 24000 + u16::from_le_bytes(b) % 200;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// Every message the desk recorded came through the LMTP door (none through the mailbox).
+async fn all_through_the_door(desk: &TestDesk, at_least: usize) {
+    let rows = desk.app.store.list_inbound(false).await.unwrap();
+    assert!(rows.len() >= at_least, "{} messages recorded", rows.len());
+    assert!(rows.iter().all(|r| r.folder == "lmtp"), "{:?}", rows.iter().map(|r| &r.folder).collect::<Vec<_>>());
 }
 
 /// A desk whose address Postfix routes to its LMTP door on `port` (scripts/mailstack.sh maps
@@ -97,7 +112,7 @@ async fn postfix_hands_a_form_to_the_lmtp_door_and_the_partner_gets_the_review()
     review.send_reply(&p.partner, "SUBMIT").await;
     inbox(&p.customer, 1).await;
     assert_eq!(desk.one().await.state, State::PendingCustomerAcceptance);
-    assert_eq!(count(&desk.address, "INBOX").await, 0, "nothing went through the mailbox");
+    all_through_the_door(&desk, 2).await;
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }
@@ -175,6 +190,7 @@ async fn killed_between_commit_and_reply_the_desk_decides_postfixs_second_delive
     let mut run = desk.start(&["run"], &[]);
     inbox(&p.partner, 1).await;
     assert!(run.wait_log("already processed").await, "Postfix's second delivery taken: {}", run.log());
+    all_through_the_door(&desk, 1).await;
     assert_eq!(desk.requests().await.len(), 1, "decided once");
     inbox_exactly(&p.partner, 1).await;
     run.signal("-TERM");
@@ -192,6 +208,7 @@ async fn mail_sent_while_the_desk_is_down_waits_at_postfix_and_is_answered_once_
     // Postfix retries deferred mail within seconds on this stack (queue_run_delay, backoff up to 5 s).
     inbox(&p.partner, 1).await;
     assert_eq!(desk.requests().await.len(), 1);
+    all_through_the_door(&desk, 1).await;
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }
@@ -212,6 +229,7 @@ async fn idle_connections_by_the_hundred_never_keep_the_mta_out() {
     }
     Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
     inbox(&p.partner, 1).await;
+    all_through_the_door(&desk, 1).await;
     // The oldest idle ones were told why they were closed.
     let (first, _) = idle.split_at_mut(1);
     let mut line = String::new();
@@ -258,4 +276,37 @@ async fn on_postgresql_every_process_takes_mail_and_one_message_at_two_doors_is_
         run.signal("-TERM");
         assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
     }
+}
+
+#[tokio::test]
+async fn without_an_imap_section_the_desk_runs_on_its_lmtp_door_alone() {
+    let port = free_port();
+    let desk = lmtp_desk(port, true).await;
+    // The same desk, its [imap] section taken out: no mailbox credentials at all.
+    let text = std::fs::read_to_string(&desk.config).unwrap();
+    let start = text.find("[imap]").unwrap();
+    let end = start + text[start..].find("[smtp]").unwrap();
+    std::fs::write(&desk.config, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let check = desk.bin().arg("check-config").output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    let poll = desk.bin().args(["poll", "--once"]).output().unwrap();
+    assert_eq!(poll.status.code(), Some(0), "{}", String::from_utf8_lossy(&poll.stderr));
+    let p = People::new();
+    let mut run = desk.start(&["run"], &[]);
+    door_open(port).await;
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    inbox(&p.partner, 1).await;
+    all_through_the_door(&desk, 1).await;
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+
+    // Neither door: the mailbox is required, and the error names its key.
+    let text = std::fs::read_to_string(&desk.config).unwrap();
+    let start = text.find("[lmtp]").unwrap();
+    let end = start + text[start..].find('\n').unwrap() + 1;
+    let end = end + text[end..].find('\n').unwrap() + 1;
+    std::fs::write(&desk.config, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let check = desk.bin().arg("check-config").output().unwrap();
+    assert_eq!(check.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&check.stderr).contains("imap.host"), "{}", String::from_utf8_lossy(&check.stderr));
 }

@@ -68,7 +68,7 @@ async fn a_desk_with_xoauth2_only_takes_a_request_over_imap_and_answers_over_sub
     let password = smartacct::configuration::ImapSettings {
         auth: Auth::Password,
         password: PASSWORD.into(),
-        ..desk.app.settings.imap.clone()
+        ..desk.app.settings.imap.clone().expect("the test desk watches a mailbox")
     };
     assert!(Imap::connect(&password, None).await.is_err(), "the password is refused");
 

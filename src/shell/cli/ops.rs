@@ -101,29 +101,31 @@ pub(super) async fn check_connect(s: &crate::configuration::Settings) -> Result<
         None => None,
     };
     let tokens = s.oauth2.clone().map(|o| crate::oauth2::Tokens::new(o, store.clone()));
-    let i = &s.imap;
-    match crate::imap::Imap::connect(i, tokens.as_ref()).await {
-        Err(e) => {
-            println!("imap: FAILED {}:{} ({}) as {}: {}", i.host, i.port, sec(i.security), i.username, chain(&e));
-            failed.push("imap");
-        }
-        Ok(mut imap) => {
-            println!("imap: ok, logged in to {}:{} ({}) as {}", i.host, i.port, sec(i.security), i.username);
-            match imap.select(&i.folder).await {
-                Ok(sel) => println!("imap: ok, folder {} holds {} message(s)", i.folder, sel.exists),
-                Err(e) => {
-                    println!("imap: FAILED, cannot open imap.folder {}: {}", i.folder, chain(&e));
-                    failed.push("imap.folder");
-                }
+    match &s.imap {
+        None => println!("imap: none ([lmtp] takes the mail)"),
+        Some(i) => match crate::imap::Imap::connect(i, tokens.as_ref()).await {
+            Err(e) => {
+                println!("imap: FAILED {}:{} ({}) as {}: {}", i.host, i.port, sec(i.security), i.username, chain(&e));
+                failed.push("imap");
             }
-            for folder in [&i.processed_folder, &i.rejected_folder] {
-                match imap.select(folder).await {
-                    Ok(_) => println!("imap: ok, folder {folder} exists"),
-                    Err(_) => println!("imap: folder {folder} does not exist yet; the service creates it"),
+            Ok(mut imap) => {
+                println!("imap: ok, logged in to {}:{} ({}) as {}", i.host, i.port, sec(i.security), i.username);
+                match imap.select(&i.folder).await {
+                    Ok(sel) => println!("imap: ok, folder {} holds {} message(s)", i.folder, sel.exists),
+                    Err(e) => {
+                        println!("imap: FAILED, cannot open imap.folder {}: {}", i.folder, chain(&e));
+                        failed.push("imap.folder");
+                    }
                 }
+                for folder in [&i.processed_folder, &i.rejected_folder] {
+                    match imap.select(folder).await {
+                        Ok(_) => println!("imap: ok, folder {folder} exists"),
+                        Err(_) => println!("imap: folder {folder} does not exist yet; the service creates it"),
+                    }
+                }
+                imap.logout().await;
             }
-            imap.logout().await;
-        }
+        },
     }
     let m = &s.smtp;
     let login = m.username.as_deref().map_or_else(|| "without AUTH".to_string(), |u| format!("as {u}"));

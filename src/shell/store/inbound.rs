@@ -65,6 +65,12 @@ impl Store {
     /// Releases a set-aside record so its message is read as new: its
     /// identity is renamed (kept for the history) and its outcome becomes
     /// `reprocessed`. False when it is not a set-aside record (any more).
+    /// The bytes kept of a set-aside mail that came over LMTP (it has no folder to wait in).
+    pub async fn inbound_raw(&self, id: i64) -> Result<Option<Vec<u8>>> {
+        let row = query("SELECT raw FROM inbound_raw WHERE inbound_id = ?").bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
     pub async fn release_set_aside(&self, id: i64, now: DateTime<Utc>) -> Result<bool> {
         let done = query(
             "UPDATE inbound SET outcome = ?, message_id = 'reprocessed:' || id || ':' || message_id, \
