@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The throughput benchmark's driver (see scripts/bench.sh): smartacct against a bare-I/O client, in one run."""
-import imaplib, os, re, signal, smtplib, statistics, subprocess, sys, tempfile, time, uuid
+import imaplib, os, re, signal, smtplib, socket, statistics, subprocess, sys, tempfile, time, uuid
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -202,4 +202,81 @@ if LATENCY:
     finally:
         svc.send_signal(signal.SIGTERM)
         svc.wait(timeout=30)
+
+
+def latency_samples(desk, tag, n):
+    """Postfix's 250 for each form, one at a time, to the activation in the customer's INBOX."""
+    samples = []
+    with smtplib.SMTP(HOST, SMTP) as s:
+        for i in range(n):
+            partner, m = form(i, tag)
+            m["To"] = desk
+            customer = f"c{i}-{tag}@customer.test"
+            count(customer)
+            t0 = time.time()
+            s.send_message(m, from_addr=partner, to_addrs=[desk])
+            deadline = t0 + 30
+            while count(customer) < 1:
+                if time.time() > deadline:
+                    sys.exit(f"no activation email for form {i} within 30 s")
+                time.sleep(0.002)
+            samples.append(time.time() - t0)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+
+
+def lmtp_desk(port, name):
+    """A desk whose mail the stack's Postfix hands to its LMTP door (lmtp-PORT-… in 24000-24199)."""
+    desk = f"lmtp-{port}-{run}{name}@example.test"
+    cfg = config(desk, db_url("lmtp" + name))
+    with open(cfg, "a") as f:
+        f.write(f'[lmtp]\nlisten = "127.0.0.1:{port}"\n')
+    svc = subprocess.Popen([BIN, "--config", cfg, "run"], stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while True:
+        try:
+            socket.create_connection((HOST, port), timeout=1).close()
+            return desk, svc
+        except OSError:
+            if time.time() > deadline:
+                sys.exit(f"the LMTP door on {port} did not open")
+            time.sleep(0.05)
+
+
+if LATENCY:
+    print(f"== LMTP door: latency over {LATENCY} forms, and {N} forms through Postfix", flush=True)
+    desk, svc = lmtp_desk(24198, "l")
+    try:
+        p50, p95 = latency_samples(desk, f"{run}m", LATENCY)
+        print(f"LMTP latency, Postfix's 250 -> activation in INBOX: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    finally:
+        svc.send_signal(signal.SIGTERM)
+        svc.wait(timeout=30)
+    # The floor: the same Postfix delivering the same messages into a Dovecot mailbox over LMTP.
+    floor_desk = f"floor-{run}@example.test"
+    count(floor_desk)
+    t0 = time.time()
+    backlog(floor_desk, f"{run}f", N)
+    floor_s = time.time() - t0
+    desk, svc = lmtp_desk(24199, "t")
+    try:
+        t0 = time.time()
+        with smtplib.SMTP(HOST, SMTP) as s:
+            for i in range(N):
+                partner, m = form(i, f"{run}t")
+                m["To"] = desk
+                s.send_message(m, from_addr=partner, to_addrs=[desk])
+        # Answered: every form's partner has its "request complete" (review = false).
+        deadline = time.time() + 900
+        while sum(count(f"p{i}-{run}t@partner.test") for i in range(0, N, max(1, N // 20))) < len(range(0, N, max(1, N // 20))):
+            if time.time() > deadline:
+                sys.exit("the LMTP forms were not all answered within 900 s")
+            time.sleep(0.2)
+        wait_count(f"p{N - 1}-{run}t@partner.test", 1)
+        lmtp_s = time.time() - t0
+    finally:
+        svc.send_signal(signal.SIGTERM)
+        svc.wait(timeout=60)
+    print(f"{N} forms through Postfix into the LMTP door, answered: {lmtp_s:.2f} s; "
+          f"Postfix into a Dovecot mailbox: {floor_s:.2f} s; ratio {lmtp_s / floor_s:.2f}x")
 print(f"(backend: {'PostgreSQL' if PG else 'SQLite'}; files in {work})")

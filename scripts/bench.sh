@@ -5,6 +5,8 @@
 # same IMAP fetch+move and SMTP sends on an identical backlog, in the same
 # run, and prints both, the ratio, the split, smartacct's peak RSS, and the
 # latency of `run` (form accepted -> activation in the customer's INBOX).
+# Then the LMTP door: latency (Postfix's 250 -> activation) and N forms through
+# Postfix into the door against the same Postfix delivering them into Dovecot.
 #   scripts/bench.sh [N] [LATENCY_FORMS] [sqlite|postgres]   (defaults 2000, 50, sqlite)
 # With `postgres` the desks' databases are on the test cluster (scripts/pgstack.sh).
 set -euo pipefail
