@@ -310,3 +310,34 @@ async fn without_an_imap_section_the_desk_runs_on_its_lmtp_door_alone() {
     assert_eq!(check.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&check.stderr).contains("imap.host"), "{}", String::from_utf8_lossy(&check.stderr));
 }
+
+#[tokio::test]
+async fn killed_in_the_middle_of_data_the_desk_has_taken_nothing_and_takes_the_message_when_sent_again() {
+    let port = free_port();
+    let desk = lmtp_desk(port, true).await;
+    let p = People::new();
+    let mut run = desk.start(&["run"], &[]);
+    door_open(port).await;
+    let (_, raw) = Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).build();
+    let (mut c, _) = Client::connect(port).await;
+    c.say("LHLO mx.example.test").await;
+    c.say(&format!("MAIL FROM:<{}>", p.partner)).await;
+    c.say(&format!("RCPT TO:<{}>", desk.address)).await;
+    assert!(c.say("DATA").await.starts_with("354"));
+    // Half the message, then the desk dies: the MTA has no answer, so it keeps the message.
+    c.io.get_mut().write_all(&raw[..raw.len() / 2]).await.unwrap();
+    run.signal("-KILL");
+    run.exit().await;
+    assert!(desk.requests().await.is_empty(), "nothing of a message not all read");
+    let mut run = desk.start(&["run"], &[]);
+    door_open(port).await;
+    let (mut c, _) = Client::connect(port).await;
+    c.say("LHLO mx.example.test").await;
+    c.say(&format!("MAIL FROM:<{}>", p.partner)).await;
+    c.say(&format!("RCPT TO:<{}>", desk.address)).await;
+    assert!(c.data(&raw, 1).await[0].starts_with("250"));
+    assert_eq!(desk.requests().await.len(), 1);
+    inbox_exactly(&p.partner, 1).await;
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
