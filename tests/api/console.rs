@@ -514,3 +514,72 @@ async fn console_add_user_writes_a_private_file_without_reading_the_mail_servers
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("[console]"), "{stderr}");
 }
+
+/// The console at 100,000 requests (ignored by default; run with
+/// `cargo test --release --test api -- --ignored --nocapture console_benchmark`): each page's
+/// median time over HTTP from a running `run`, the list's queries through the store alone.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run by hand in release mode"]
+async fn console_benchmark() {
+    use std::time::{Duration, Instant};
+    let n = std::env::var("SMARTACCT_BENCH_REQUESTS").ok().and_then(|n| n.parse().ok()).unwrap_or(100_000i64);
+    let port = free_port();
+    let desk = desk_with_console(port, "").await;
+    let pool = crate::bench::seed(&desk, n).await;
+    // Spread over the states and the last 700 days, as a desk's years look.
+    for (modulo, state) in [(2, "active"), (5, "expired"), (7, "cancelled"), (11, "declined"), (13, "awaiting_review")]
+    {
+        let sql = format!(
+            "UPDATE requests SET state = '{state}' WHERE id % {modulo} = 0 AND state = 'pending_customer_acceptance'"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    }
+    sqlx::query("UPDATE requests SET activated_at = created_at WHERE state = 'active'").execute(&pool).await.unwrap();
+    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    let some = desk.requests().await.into_iter().nth(n as usize / 2).unwrap();
+    add_user(&desk, "alice", "operator", "correct horse battery");
+    let mut run = desk.start(&["run"], &[]);
+    let mut browser = Browser::new(port);
+    browser.wait_ready().await;
+    browser.sign_in("alice", "correct horse battery", "/").await;
+
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    println!("console at {n} requests (median of 5, over HTTP from `run`):");
+    let pages = [
+        "/".to_string(),
+        "/requests".into(),
+        "/requests?state=active".into(),
+        "/requests?state=pending_customer_acceptance&sort=expires&order=asc".into(),
+        "/requests?sort=domain&order=asc".into(),
+        format!("/requests?q={}", some.account_domain),
+        format!("/requests?q={}", some.reference),
+        format!("/requests?q={}", some.customer_email),
+        "/requests?q=Account%2012345".into(),
+        "/requests?q=no-such-text".into(),
+        "/requests?page=1000".into(),
+        format!("/requests/{}", some.reference),
+        "/outbox".into(),
+        "/mail".into(),
+        "/actions".into(),
+    ];
+    let mut slowest = Duration::ZERO;
+    for path in &pages {
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let started = Instant::now();
+            let page = browser.get(path).await;
+            times.push(started.elapsed());
+            assert_eq!(page.status, 200, "{path}: {}", page.body);
+        }
+        let m = median(times);
+        slowest = slowest.max(m);
+        println!("  {:>8.1} ms  {path}", m.as_secs_f64() * 1000.0);
+    }
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+    // No page reads every row: even the search that matches nothing stays well under a second.
+    assert!(slowest < Duration::from_secs(1), "slowest page {slowest:?}");
+}
