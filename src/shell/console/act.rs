@@ -56,7 +56,11 @@ pub(super) async fn post(c: &Console<'_>, r: &Req<'_>, form: &[(String, String)]
         ["mail", id, "reprocess"] => {
             let Ok(id) = id.parse::<i64>() else { return Ok(r.not_found()) };
             match operator::release(c.app, id, &by).await {
-                Ok(()) => Ok(http::see_other("/mail?done=reprocessed")),
+                Ok(()) => {
+                    // Mail from the LMTP door was read again here, its answers committed.
+                    (c.committed)();
+                    Ok(http::see_other("/mail?done=reprocessed"))
+                }
                 Err(e) => match e.downcast_ref::<ReprocessError>() {
                     Some(ReprocessError::NotSetAside(_)) => Ok(r.not_found()),
                     Some(refusal) => Ok(nothing_done(r, &refusal.to_string(), "/mail")),
