@@ -25,8 +25,9 @@ pub fn negotiate(accept_language: Option<&str>) -> Locale {
 
 pub fn words(locale: Locale) -> &'static Words {
     match locale {
-        Locale::En => &EN,
         Locale::Fr => &FR,
+        // The console speaks English and French; the other languages are requests'.
+        _ => &EN,
     }
 }
 
@@ -64,6 +65,7 @@ pub struct Words {
     pub health: &'static str,
     pub watcher: &'static str,
     pub watcher_none: &'static str,
+    pub watcher_lmtp: &'static str,
     /// `{holder}`
     pub watcher_connected: &'static str,
     /// `{holder}`
@@ -233,6 +235,7 @@ pub static EN: Words = Words {
     health: "Health",
     watcher: "Mailbox watcher",
     watcher_none: "No process has watched the mailbox yet.",
+    watcher_lmtp: "No mailbox to watch: mail comes in by the LMTP door.",
     watcher_connected: "{holder} watches the mailbox, connected to IMAP.",
     watcher_disconnected: "{holder} watches the mailbox but is not connected to IMAP.",
     watcher_stale: "Nobody has watched the mailbox since {seen} (last: {holder}).",
@@ -393,6 +396,7 @@ pub static FR: Words = Words {
     health: "État de santé",
     watcher: "Surveillance de la boîte",
     watcher_none: "Aucun processus n'a encore surveillé la boîte.",
+    watcher_lmtp: "Pas de boîte à surveiller : le courrier arrive par la porte LMTP.",
     watcher_connected: "{holder} surveille la boîte, connecté en IMAP.",
     watcher_disconnected: "{holder} surveille la boîte mais n'est pas connecté en IMAP.",
     watcher_stale: "Personne ne surveille la boîte depuis {seen} (dernier : {holder}).",

@@ -63,6 +63,7 @@ pub(super) async fn page(c: &Console<'_>, r: &Req<'_>) -> anyhow::Result<Answer>
 
     // The mailbox watcher, as the leader last said, and the last sweep.
     let watcher = match &o.watcher {
+        _ if c.app.settings.imap.is_none() => format!("<p>{}</p>", w.watcher_lmtp),
         None => format!("<p class=\"warn\">{}</p>", w.watcher_none),
         Some(x) if now - x.seen_at > WATCHER_STALE => format!(
             "<p class=\"warn\">{}</p>",
