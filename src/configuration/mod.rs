@@ -78,12 +78,12 @@ host = "127.0.0.1"
     #[test]
     fn a_short_config_gets_every_default() {
         let s = parse(MINIMAL).unwrap();
-        assert_eq!(s.imap.port, 993);
-        assert_eq!(s.imap.security, Security::Tls);
+        assert_eq!(s.imap().unwrap().port, 993);
+        assert_eq!(s.imap().unwrap().security, Security::Tls);
         assert_eq!(s.smtp.port, 587);
         assert_eq!(s.workflow.acceptance_days, 90);
         assert_eq!(s.workflow.reminder_days_before, vec![30, 7]);
-        assert_eq!(s.imap.processed_folder, "Processed");
+        assert_eq!(s.imap().unwrap().processed_folder, "Processed");
         assert_eq!(s.hygiene.max_auto_replies_per_day, 10);
     }
 
@@ -208,7 +208,7 @@ host = "127.0.0.1"
             (n == "SMARTACCT_IMAP_PASSWORD").then(|| "from-env".to_string())
         })
         .unwrap();
-        assert_eq!(s.imap.password, "from-env");
+        assert_eq!(s.imap().unwrap().password, "from-env");
     }
 
     #[test]
@@ -229,7 +229,7 @@ host = "127.0.0.1"
             (n == "SMARTACCT_OAUTH2_CLIENT_SECRET").then(|| "from-env".to_string())
         })
         .unwrap();
-        assert_eq!(s.imap.auth, Auth::Xoauth2);
+        assert_eq!(s.imap().unwrap().auth, Auth::Xoauth2);
         match s.oauth2.unwrap() {
             OAuth2Settings::Endpoint { client_secret, refresh_token_file, .. } => {
                 assert_eq!(client_secret.as_deref(), Some("from-env"));
@@ -244,7 +244,7 @@ host = "127.0.0.1"
         let mut t: toml::Table = MINIMAL.parse().unwrap();
         apply_env_overrides(&mut t, [("SMARTACCT__IMAP__PORT".to_string(), "1993".to_string())].into_iter()).unwrap();
         let s = Settings::from_table(&t, &|_| None).unwrap();
-        assert_eq!(s.imap.port, 1993);
+        assert_eq!(s.imap().unwrap().port, 1993);
     }
 
     #[test]
