@@ -97,7 +97,7 @@ host = "127.0.0.1"
             (format!("{MINIMAL}[sweep]\ntimezone = \"Mars/Olympus\""), "sweep.timezone"),
             (format!("{MINIMAL}[workflow]\nacceptence_days = 3"), "workflow.acceptence_days"),
             (format!("{MINIMAL}[workflow]\nacceptance_days = \"ninety\""), "workflow.acceptance_days"),
-            (format!("{MINIMAL}[workflow]\ndefault_locale = \"de\""), "workflow.default_locale"),
+            (format!("{MINIMAL}[workflow]\ndefault_locale = \"ko\""), "workflow.default_locale"),
             (MINIMAL.replace("desk@example.test\"\n[imap]", "not-an-address\"\n[imap]"), "mailbox.address"),
             (format!("{MINIMAL}[security]\nauthserv_id = \"mx example\""), "security.authserv_id"),
             (format!("{MINIMAL}[security]\nauthserv_id = \"mx.test\"\ndmarc = \"strict\""), "security.dmarc"),

@@ -431,13 +431,14 @@ impl Settings {
         let review_days = s.int("review_days", 14, 1, 3650)? as u32;
         let default_locale = match s.string("default_locale")? {
             None => Locale::En,
-            Some(l) => match l.as_str() {
-                "en" => Locale::En,
-                "fr" => Locale::Fr,
-                _ => {
+            // The codes only: a name ("Deutsch") belongs in a form, not in a configuration.
+            Some(l) => match Locale::ALL.into_iter().find(|loc| loc.as_str() == l) {
+                Some(locale) => locale,
+                None => {
+                    let codes: Vec<String> = Locale::ALL.iter().map(|l| format!("{:?}", l.as_str())).collect();
                     return Err(ConfigError::new(
                         "workflow.default_locale",
-                        format!("{l:?} is not one of \"en\", \"fr\""),
+                        format!("{l:?} is not one of {}", codes.join(", ")),
                     ));
                 }
             },

@@ -300,15 +300,13 @@ impl Composer<'_> {
             mailto: reply_address.map(|a| {
                 let subject = request.map_or_else(String::new, |r| format!("Re: [{}]", r.reference));
                 let link = |word: &str| format!("mailto:{a}?subject={}&body={}", percent(&subject), percent(word));
-                let (accept, decline) = match plan.locale {
-                    crate::domain::Locale::En => ("ACCEPT", "DECLINE"),
-                    crate::domain::Locale::Fr => ("ACCEPTER", "REFUSER"),
-                };
-                let (submit, cancel) = match plan.locale {
-                    crate::domain::Locale::En => ("SUBMIT", "CANCEL"),
-                    crate::domain::Locale::Fr => ("ENVOYER", "ANNULER"),
-                };
-                Mailto { accept: link(accept), decline: link(decline), submit: link(submit), cancel: link(cancel) }
+                let w = i18n::command_words(plan.locale);
+                Mailto {
+                    accept: link(w.accept),
+                    decline: link(w.decline),
+                    submit: link(w.submit),
+                    cancel: link(w.cancel),
+                }
             }),
         };
         match &plan.content {

@@ -66,10 +66,12 @@ impl Templates {
                         .map_err(|source| TemplateError::Read { path: path.display().to_string(), source });
                 }
             }
-            crate::shell::embedded::TEMPLATES
-                .iter()
-                .find(|(name, _)| *name == rel)
-                .map(|(_, body)| body.to_string())
+            let built_in = |rel: &str| {
+                crate::shell::embedded::TEMPLATES.iter().find(|(name, _)| *name == rel).map(|(_, body)| body.to_string())
+            };
+            // The languages of the third release speak English until their catalogs land.
+            built_in(rel)
+                .or_else(|| built_in(&format!("en/{}", rel.split_once('/').map_or(rel, |(_, r)| r))))
                 .ok_or_else(|| TemplateError::Missing { name: rel.to_string() })
         };
         let parse_err = |name: &str, e: handlebars::TemplateError| TemplateError::Parse {

@@ -64,7 +64,7 @@ async fn an_invalid_form_names_every_problem_and_creates_nothing() {
     let desk = TestDesk::spawn().await;
     let p = People::new();
     let form = format!(
-        "Customer email: jane@\nAccount domain: not a domain\nUser emails: {}, broken@\nLanguage: de\n",
+        "Customer email: jane@\nAccount domain: not a domain\nUser emails: {}, broken@\nLanguage: ko\n",
         p.user1
     );
     Outgoing::text(&p.partner, &desk.address, "request", &form).send().await;

@@ -1,5 +1,5 @@
 //! The request form of SPEC §3: `Label: value` lines in either language, read then validated.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::text::{fold, squash};
 use crate::domain::{AccountDomain, EmailAddress, Locale};
@@ -41,25 +41,74 @@ impl Field {
         }
     }
 
-    /// The label printed in the blank form and in answers.
+    /// The label printed in the blank form and in answers: SPEC §3's, in each language.
     pub fn label(self, locale: Locale) -> &'static str {
+        use Locale::*;
         match (self, locale) {
-            (Field::AccountName, Locale::En) => "Account name",
-            (Field::CustomerEmail, Locale::En) => "Customer email",
-            (Field::AccountDomain, Locale::En) => "Account domain",
-            (Field::NoteToCustomer, Locale::En) => "Note to customer",
-            (Field::UserEmails, Locale::En) => "User emails",
-            (Field::NoteToUsers, Locale::En) => "Note to users",
-            (Field::Language, Locale::En) => "Language",
-            (Field::AccountName, Locale::Fr) => "Nom du compte",
-            (Field::CustomerEmail, Locale::Fr) => "E-mail du client",
-            (Field::AccountDomain, Locale::Fr) => "Domaine du compte",
-            (Field::NoteToCustomer, Locale::Fr) => "Note au client",
-            (Field::UserEmails, Locale::Fr) => "E-mails des utilisateurs",
-            (Field::NoteToUsers, Locale::Fr) => "Remarque à l'intention des utilisateurs ajoutés",
-            (Field::Language, Locale::Fr) => "Langue",
-            (Field::PartnerCompany, Locale::En) => "Partner company",
-            (Field::PartnerCompany, Locale::Fr) => "Société du partenaire",
+            (Field::AccountName, En) => "Account name",
+            (Field::CustomerEmail, En) => "Customer email",
+            (Field::AccountDomain, En) => "Account domain",
+            (Field::NoteToCustomer, En) => "Note to customer",
+            (Field::UserEmails, En) => "User emails",
+            (Field::NoteToUsers, En) => "Note to users",
+            (Field::Language, En) => "Language",
+            (Field::PartnerCompany, En) => "Partner company",
+            (Field::AccountName, Fr) => "Nom du compte",
+            (Field::CustomerEmail, Fr) => "E-mail du client",
+            (Field::AccountDomain, Fr) => "Domaine du compte",
+            (Field::NoteToCustomer, Fr) => "Note au client",
+            (Field::UserEmails, Fr) => "E-mails des utilisateurs",
+            (Field::NoteToUsers, Fr) => "Remarque à l'intention des utilisateurs ajoutés",
+            (Field::Language, Fr) => "Langue",
+            (Field::PartnerCompany, Fr) => "Société du partenaire",
+            (Field::AccountName, De) => "Kontoname",
+            (Field::CustomerEmail, De) => "E-Mail des Kunden",
+            (Field::AccountDomain, De) => "Kontodomäne",
+            (Field::NoteToCustomer, De) => "Hinweis für den Kunden",
+            (Field::UserEmails, De) => "E-Mails der Benutzer",
+            (Field::NoteToUsers, De) => "Hinweis für die Benutzer",
+            (Field::Language, De) => "Sprache",
+            (Field::PartnerCompany, De) => "Partnerunternehmen",
+            (Field::AccountName, Es) => "Nombre de la cuenta",
+            (Field::CustomerEmail, Es) => "Correo electrónico del cliente",
+            (Field::AccountDomain, Es) => "Dominio de la cuenta",
+            (Field::NoteToCustomer, Es) => "Nota para el cliente",
+            (Field::UserEmails, Es) => "Correos electrónicos de los usuarios",
+            (Field::NoteToUsers, Es) => "Nota para los usuarios",
+            (Field::Language, Es) => "Idioma",
+            (Field::PartnerCompany, Es) => "Empresa del socio",
+            (Field::AccountName, It) => "Nome dell'account",
+            (Field::CustomerEmail, It) => "E-mail del cliente",
+            (Field::AccountDomain, It) => "Dominio dell'account",
+            (Field::NoteToCustomer, It) => "Nota per il cliente",
+            (Field::UserEmails, It) => "E-mail degli utenti",
+            (Field::NoteToUsers, It) => "Nota per gli utenti",
+            (Field::Language, It) => "Lingua",
+            (Field::PartnerCompany, It) => "Azienda del partner",
+            (Field::AccountName, Pt) => "Nome da conta",
+            (Field::CustomerEmail, Pt) => "E-mail do cliente",
+            (Field::AccountDomain, Pt) => "Domínio da conta",
+            (Field::NoteToCustomer, Pt) => "Nota para o cliente",
+            (Field::UserEmails, Pt) => "E-mails dos usuários",
+            (Field::NoteToUsers, Pt) => "Nota para os usuários",
+            (Field::Language, Pt) => "Idioma",
+            (Field::PartnerCompany, Pt) => "Empresa do parceiro",
+            (Field::AccountName, Ja) => "アカウント名",
+            (Field::CustomerEmail, Ja) => "顧客のメールアドレス",
+            (Field::AccountDomain, Ja) => "アカウントドメイン",
+            (Field::NoteToCustomer, Ja) => "顧客へのメモ",
+            (Field::UserEmails, Ja) => "ユーザーのメールアドレス",
+            (Field::NoteToUsers, Ja) => "ユーザーへのメモ",
+            (Field::Language, Ja) => "言語",
+            (Field::PartnerCompany, Ja) => "パートナー企業",
+            (Field::AccountName, Zh) => "帐户名称",
+            (Field::CustomerEmail, Zh) => "客户电子邮件",
+            (Field::AccountDomain, Zh) => "帐户域",
+            (Field::NoteToCustomer, Zh) => "给客户的备注",
+            (Field::UserEmails, Zh) => "用户电子邮件",
+            (Field::NoteToUsers, Zh) => "给用户的备注",
+            (Field::Language, Zh) => "语言",
+            (Field::PartnerCompany, Zh) => "合作伙伴公司",
         }
     }
 
@@ -69,42 +118,164 @@ impl Field {
     }
 }
 
-/// Labels as `squash` leaves them (letters and digits only, folded).
-const LABELS: &[(&str, Field, Locale)] = &[
-    ("accountname", Field::AccountName, Locale::En),
-    ("smartaccountname", Field::AccountName, Locale::En),
-    ("customeremail", Field::CustomerEmail, Locale::En),
-    ("customeremailaddress", Field::CustomerEmail, Locale::En),
-    ("accountdomain", Field::AccountDomain, Locale::En),
-    ("notetocustomer", Field::NoteToCustomer, Locale::En),
-    ("notetothecustomer", Field::NoteToCustomer, Locale::En),
-    ("useremails", Field::UserEmails, Locale::En),
-    ("useremail", Field::UserEmails, Locale::En),
-    ("useremailaddresses", Field::UserEmails, Locale::En),
-    ("notetousers", Field::NoteToUsers, Locale::En),
-    ("notetotheusers", Field::NoteToUsers, Locale::En),
-    ("language", Field::Language, Locale::En),
-    ("nomducompte", Field::AccountName, Locale::Fr),
-    ("nomdecompte", Field::AccountName, Locale::Fr),
-    ("emailduclient", Field::CustomerEmail, Locale::Fr),
-    ("courrielduclient", Field::CustomerEmail, Locale::Fr),
-    ("adresseemailduclient", Field::CustomerEmail, Locale::Fr),
-    ("domaineducompte", Field::AccountDomain, Locale::Fr),
-    ("noteauclient", Field::NoteToCustomer, Locale::Fr),
-    ("emailsdelutilisateur", Field::UserEmails, Locale::Fr),
-    ("emailsdesutilisateurs", Field::UserEmails, Locale::Fr),
-    ("emaildelutilisateur", Field::UserEmails, Locale::Fr),
-    ("emaildesutilisateurs", Field::UserEmails, Locale::Fr),
-    ("courrielsdesutilisateurs", Field::UserEmails, Locale::Fr),
-    ("remarquealintentiondesutilisateursajoutes", Field::NoteToUsers, Locale::Fr),
-    ("remarquealintentiondesutilisateurs", Field::NoteToUsers, Locale::Fr),
-    ("noteauxutilisateurs", Field::NoteToUsers, Locale::Fr),
-    ("langue", Field::Language, Locale::Fr),
-    ("partnercompany", Field::PartnerCompany, Locale::En),
-    ("partnerorganization", Field::PartnerCompany, Locale::En),
-    ("societedupartenaire", Field::PartnerCompany, Locale::Fr),
-    ("entreprisedupartenaire", Field::PartnerCompany, Locale::Fr),
-];
+/// Labels as `squash` leaves them (letters and digits only, folded), with
+/// the languages they are written in: SPEC §3's, then the spellings people
+/// also use (German without umlauts, Simplified Chinese's 账户 beside 帐户…).
+/// `Idioma` is Spanish and Portuguese, `E-mail del cliente` Italian and
+/// Spanish: such a label counts for each, and the other labels decide.
+const LABELS: &[(&str, Field, &[Locale])] = {
+    use Field::*;
+    use Locale::*;
+    &[
+        ("accountname", AccountName, &[En]),
+        ("smartaccountname", AccountName, &[En]),
+        ("customeremail", CustomerEmail, &[En]),
+        ("customeremailaddress", CustomerEmail, &[En]),
+        ("accountdomain", AccountDomain, &[En]),
+        ("notetocustomer", NoteToCustomer, &[En]),
+        ("notetothecustomer", NoteToCustomer, &[En]),
+        ("useremails", UserEmails, &[En]),
+        ("useremail", UserEmails, &[En]),
+        ("useremailaddresses", UserEmails, &[En]),
+        ("notetousers", NoteToUsers, &[En]),
+        ("notetotheusers", NoteToUsers, &[En]),
+        ("language", Language, &[En]),
+        ("partnercompany", PartnerCompany, &[En]),
+        ("partnerorganization", PartnerCompany, &[En]),
+        ("nomducompte", AccountName, &[Fr]),
+        ("nomdecompte", AccountName, &[Fr]),
+        ("emailduclient", CustomerEmail, &[Fr]),
+        ("courrielduclient", CustomerEmail, &[Fr]),
+        ("adresseemailduclient", CustomerEmail, &[Fr]),
+        ("domaineducompte", AccountDomain, &[Fr]),
+        ("noteauclient", NoteToCustomer, &[Fr]),
+        ("emailsdelutilisateur", UserEmails, &[Fr]),
+        ("emailsdesutilisateurs", UserEmails, &[Fr]),
+        ("emaildelutilisateur", UserEmails, &[Fr]),
+        ("emaildesutilisateurs", UserEmails, &[Fr]),
+        ("courrielsdesutilisateurs", UserEmails, &[Fr]),
+        ("remarquealintentiondesutilisateursajoutes", NoteToUsers, &[Fr]),
+        ("remarquealintentiondesutilisateurs", NoteToUsers, &[Fr]),
+        ("noteauxutilisateurs", NoteToUsers, &[Fr]),
+        ("langue", Language, &[Fr]),
+        ("societedupartenaire", PartnerCompany, &[Fr]),
+        ("entreprisedupartenaire", PartnerCompany, &[Fr]),
+        // German
+        ("kontoname", AccountName, &[De]),
+        ("namedeskontos", AccountName, &[De]),
+        ("emaildeskunden", CustomerEmail, &[De]),
+        ("emailadressedeskunden", CustomerEmail, &[De]),
+        ("kundenemail", CustomerEmail, &[De]),
+        ("kundenemailadresse", CustomerEmail, &[De]),
+        ("kontodomane", AccountDomain, &[De]),
+        ("kontodomaene", AccountDomain, &[De]),
+        ("kontodomain", AccountDomain, &[De]),
+        ("domanedeskontos", AccountDomain, &[De]),
+        ("domaenedeskontos", AccountDomain, &[De]),
+        ("domaindeskontos", AccountDomain, &[De]),
+        ("hinweisfurdenkunden", NoteToCustomer, &[De]),
+        ("hinweisfuerdenkunden", NoteToCustomer, &[De]),
+        ("hinweisandenkunden", NoteToCustomer, &[De]),
+        ("notizfurdenkunden", NoteToCustomer, &[De]),
+        ("notizfuerdenkunden", NoteToCustomer, &[De]),
+        ("emailsderbenutzer", UserEmails, &[De]),
+        ("emailadressenderbenutzer", UserEmails, &[De]),
+        ("benutzeremails", UserEmails, &[De]),
+        ("benutzeremailadressen", UserEmails, &[De]),
+        ("hinweisfurdiebenutzer", NoteToUsers, &[De]),
+        ("hinweisfuerdiebenutzer", NoteToUsers, &[De]),
+        ("hinweisandiebenutzer", NoteToUsers, &[De]),
+        ("notizfurdiebenutzer", NoteToUsers, &[De]),
+        ("notizfuerdiebenutzer", NoteToUsers, &[De]),
+        ("sprache", Language, &[De]),
+        ("partnerunternehmen", PartnerCompany, &[De]),
+        ("firmadespartners", PartnerCompany, &[De]),
+        ("unternehmendespartners", PartnerCompany, &[De]),
+        // Spanish
+        ("nombredelacuenta", AccountName, &[Es]),
+        ("nombredecuenta", AccountName, &[Es]),
+        ("correoelectronicodelcliente", CustomerEmail, &[Es]),
+        ("correodelcliente", CustomerEmail, &[Es]),
+        ("emaildelcliente", CustomerEmail, &[It, Es]),
+        ("dominiodelacuenta", AccountDomain, &[Es]),
+        ("notaparaelcliente", NoteToCustomer, &[Es]),
+        ("notaalcliente", NoteToCustomer, &[Es, It]),
+        ("correoselectronicosdelosusuarios", UserEmails, &[Es]),
+        ("correoelectronicodelosusuarios", UserEmails, &[Es]),
+        ("correosdelosusuarios", UserEmails, &[Es]),
+        ("notaparalosusuarios", NoteToUsers, &[Es]),
+        ("idioma", Language, &[Es, Pt]),
+        ("empresadelsocio", PartnerCompany, &[Es]),
+        ("empresadelpartner", PartnerCompany, &[Es]),
+        // Italian
+        ("nomedellaccount", AccountName, &[It]),
+        ("nomeaccount", AccountName, &[It]),
+        ("indirizzoemaildelcliente", CustomerEmail, &[It]),
+        ("dominiodellaccount", AccountDomain, &[It]),
+        ("notaperilcliente", NoteToCustomer, &[It]),
+        ("emaildegliutenti", UserEmails, &[It]),
+        ("indirizziemaildegliutenti", UserEmails, &[It]),
+        ("notapergliutenti", NoteToUsers, &[It]),
+        ("lingua", Language, &[It]),
+        ("aziendadelpartner", PartnerCompany, &[It]),
+        ("societadelpartner", PartnerCompany, &[It]),
+        // Portuguese
+        ("nomedaconta", AccountName, &[Pt]),
+        ("emaildocliente", CustomerEmail, &[Pt]),
+        ("enderecodeemaildocliente", CustomerEmail, &[Pt]),
+        ("dominiodaconta", AccountDomain, &[Pt]),
+        ("notaparaocliente", NoteToCustomer, &[Pt]),
+        ("notaaocliente", NoteToCustomer, &[Pt]),
+        ("emailsdosusuarios", UserEmails, &[Pt]),
+        ("emaildosusuarios", UserEmails, &[Pt]),
+        ("emailsdosutilizadores", UserEmails, &[Pt]),
+        ("notaparaosusuarios", NoteToUsers, &[Pt]),
+        ("notaparaosutilizadores", NoteToUsers, &[Pt]),
+        ("empresadoparceiro", PartnerCompany, &[Pt]),
+        ("empresaparceira", PartnerCompany, &[Pt]),
+        // Japanese
+        ("アカウント名", AccountName, &[Ja]),
+        ("顧客のメールアドレス", CustomerEmail, &[Ja]),
+        ("顧客メールアドレス", CustomerEmail, &[Ja]),
+        ("お客様のメールアドレス", CustomerEmail, &[Ja]),
+        ("顧客のメール", CustomerEmail, &[Ja]),
+        ("アカウントドメイン", AccountDomain, &[Ja]),
+        ("アカウントのドメイン", AccountDomain, &[Ja]),
+        ("顧客へのメモ", NoteToCustomer, &[Ja]),
+        ("お客様へのメモ", NoteToCustomer, &[Ja]),
+        ("ユーザーのメールアドレス", UserEmails, &[Ja]),
+        ("ユーザのメールアドレス", UserEmails, &[Ja]),
+        ("ユーザーメールアドレス", UserEmails, &[Ja]),
+        ("ユーザーへのメモ", NoteToUsers, &[Ja]),
+        ("ユーザへのメモ", NoteToUsers, &[Ja]),
+        ("言語", Language, &[Ja]),
+        ("パートナー企業", PartnerCompany, &[Ja]),
+        ("パートナー企業名", PartnerCompany, &[Ja]),
+        ("パートナー会社", PartnerCompany, &[Ja]),
+        // Chinese (帐户 as SPEC §3 writes it, 账户 and 账号 as most people do)
+        ("帐户名称", AccountName, &[Zh]),
+        ("账户名称", AccountName, &[Zh]),
+        ("帐号名称", AccountName, &[Zh]),
+        ("账号名称", AccountName, &[Zh]),
+        ("客户电子邮件", CustomerEmail, &[Zh]),
+        ("客户电子邮件地址", CustomerEmail, &[Zh]),
+        ("客户电子邮箱", CustomerEmail, &[Zh]),
+        ("客户邮箱", CustomerEmail, &[Zh]),
+        ("帐户域", AccountDomain, &[Zh]),
+        ("账户域", AccountDomain, &[Zh]),
+        ("帐户域名", AccountDomain, &[Zh]),
+        ("账户域名", AccountDomain, &[Zh]),
+        ("给客户的备注", NoteToCustomer, &[Zh]),
+        ("客户备注", NoteToCustomer, &[Zh]),
+        ("用户电子邮件", UserEmails, &[Zh]),
+        ("用户电子邮件地址", UserEmails, &[Zh]),
+        ("用户邮箱", UserEmails, &[Zh]),
+        ("给用户的备注", NoteToUsers, &[Zh]),
+        ("用户备注", NoteToUsers, &[Zh]),
+        ("语言", Language, &[Zh]),
+        ("合作伙伴公司", PartnerCompany, &[Zh]),
+    ]
+};
 
 pub const MAX_NAME: usize = 100;
 pub const MAX_NOTE: usize = 2000;
@@ -116,45 +287,46 @@ pub const MAX_NAMED_PROBLEMS: usize = 10;
 #[derive(Debug, Clone, Default)]
 pub struct RawForm {
     pub values: HashMap<Field, String>,
-    pub english_labels: usize,
-    pub french_labels: usize,
+    /// How many different fields were labelled in each language.
+    pub labels: BTreeMap<Locale, usize>,
 }
 
 impl RawForm {
     /// Whether the message held any form label at all.
     pub fn is_empty(&self) -> bool {
-        self.english_labels + self.french_labels == 0
+        self.labels.values().all(|n| *n == 0)
     }
 
     pub fn get(&self, f: Field) -> Option<&str> {
         self.values.get(&f).map(String::as_str).filter(|v| !v.is_empty())
     }
 
-    /// The language of the labels used (majority), if any were.
+    /// The language of the labels used (the one with most fields; on a tie
+    /// English, then French, then the order of `Locale::ALL`), if any were.
     pub fn label_locale(&self) -> Option<Locale> {
-        match (self.english_labels, self.french_labels) {
-            (0, 0) => None,
-            (e, f) if f > e => Some(Locale::Fr),
-            _ => Some(Locale::En),
-        }
+        let best = self.labels.values().copied().max().filter(|n| *n > 0)?;
+        Locale::ALL.into_iter().find(|l| self.labels.get(l) == Some(&best))
     }
 }
 
-fn label_of(line: &str) -> Option<(Field, Locale, &str)> {
-    let sep = line.find([':', '='])?;
-    let (label, value) = (&line[..sep], &line[sep + 1..]);
+/// `Label: value`, `Label = value`, and the full-width `ラベル：値` of Japanese and Chinese input.
+fn label_of(line: &str) -> Option<(Field, &'static [Locale], &str)> {
+    let (sep, c) = line.char_indices().find(|(_, c)| matches!(c, ':' | '=' | '：' | '＝'))?;
+    let (label, value) = (&line[..sep], &line[sep + c.len_utf8()..]);
     if label.chars().count() > 60 {
         return None;
     }
     let key = squash(label);
-    LABELS.iter().find(|(l, _, _)| *l == key).map(|(_, f, loc)| (*f, *loc, value.trim()))
+    LABELS.iter().find(|(l, _, _)| *l == key).map(|(_, f, locales)| (*f, *locales, value.trim()))
 }
 
 /// Strips quote marks (`>`), bullets and spaces from the start of a line.
 fn unbullet(line: &str) -> &str {
     let mut s = line.trim_start();
     loop {
-        let t = s.trim_start_matches(['>', '-', '*', '•', '·', '–', '\u{a0}', ' ', '\t']);
+        let t = s.trim_start_matches([
+            '>', '-', '*', '•', '·', '–', '・', '●', '■', '◆', '○', '\u{a0}', '\u{3000}', ' ', '\t',
+        ]);
         if t.len() == s.len() {
             return s.trim_end();
         }
@@ -166,8 +338,7 @@ fn unbullet(line: &str) -> &str {
 /// field wins (a corrected form above a quoted old one is what counts).
 pub fn scan(body: &str) -> RawForm {
     let mut form = RawForm::default();
-    let mut seen_en = std::collections::HashSet::new();
-    let mut seen_fr = std::collections::HashSet::new();
+    let mut seen: HashSet<(Locale, Field)> = HashSet::new();
     let mut current: Option<(Field, Vec<String>)> = None;
 
     let finish = |form: &mut RawForm, cur: Option<(Field, Vec<String>)>| {
@@ -184,12 +355,9 @@ pub fn scan(body: &str) -> RawForm {
 
     for raw_line in body.lines() {
         let line = unbullet(raw_line);
-        if let Some((field, locale, value)) = label_of(line) {
+        if let Some((field, locales, value)) = label_of(line) {
             finish(&mut form, current.take());
-            match locale {
-                Locale::En => seen_en.insert(field),
-                Locale::Fr => seen_fr.insert(field),
-            };
+            seen.extend(locales.iter().map(|l| (*l, field)));
             let lines = if value.is_empty() { vec![] } else { vec![value.to_string()] };
             current = Some((field, lines));
             continue;
@@ -209,8 +377,9 @@ pub fn scan(body: &str) -> RawForm {
         }
     }
     finish(&mut form, current.take());
-    form.english_labels = seen_en.len();
-    form.french_labels = seen_fr.len();
+    for (locale, _) in seen {
+        *form.labels.entry(locale).or_default() += 1;
+    }
     form
 }
 
@@ -464,16 +633,44 @@ pub fn split_addresses(v: &str) -> Vec<String> {
     out
 }
 
-/// True when the folded subject asks for help (`help` / `aide`).
+/// The word a subject that asks for the blank form holds, without the
+/// reply and forward prefixes clients add in each language.
+fn help_word(subject: &str) -> String {
+    let mut s = fold(subject);
+    loop {
+        let t = s.trim_start();
+        // Re:, Fwd:, AW:/WG: (German Outlook), RV: (Spanish), R:/I: (Italian),
+        // RES:/ENC: (Portuguese), 回复：/转发： (Chinese, `：` folded to `:`).
+        let stripped =
+            ["re:", "fwd:", "fw:", "tr:", "aw:", "wg:", "rv:", "r:", "i:", "res:", "enc:", "回复:", "答复:", "转发:"]
+                .iter()
+                .find_map(|p| t.strip_prefix(p));
+        match stripped {
+            Some(rest) => s = rest.to_string(),
+            None => break,
+        }
+    }
+    s.trim().trim_matches(|c: char| !c.is_alphanumeric()).to_string()
+}
+
+/// True when the folded subject asks for help (`help` / `aide`, and the word in each language).
 pub fn is_help_subject(subject: &str) -> bool {
-    let s = fold(subject);
-    let s = s
-        .trim()
-        .trim_start_matches("re:")
-        .trim_start_matches("fwd:")
-        .trim()
-        .trim_matches(|c: char| !c.is_alphanumeric());
-    matches!(s, "help" | "aide" | "?")
+    help_word(subject) == "help" || help_language(subject).is_some()
+}
+
+/// The language a help subject is written in, when its word tells
+/// (`help` and `?` tell nothing: everyone writes them).
+pub fn help_language(subject: &str) -> Option<Locale> {
+    Some(match help_word(subject).as_str() {
+        "aide" => Locale::Fr,
+        "hilfe" => Locale::De,
+        "ayuda" => Locale::Es,
+        "aiuto" => Locale::It,
+        "ajuda" => Locale::Pt,
+        "ヘルプ" | "へるぷ" => Locale::Ja,
+        "帮助" | "求助" => Locale::Zh,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -523,7 +720,7 @@ mod tests {
     #[test]
     fn lists_every_problem() {
         let f =
-            scan("Customer email: jane@\nAccount domain: not a domain\nUser emails: ok@c.test, bad@\nLanguage: de\n");
+            scan("Customer email: jane@\nAccount domain: not a domain\nUser emails: ok@c.test, bad@\nLanguage: ko\n");
         let problems = validate(&f, Locale::En).unwrap_err();
         let fields: Vec<Field> = problems.iter().map(Problem::field).collect();
         assert_eq!(
@@ -554,5 +751,179 @@ mod tests {
         assert!(is_help_subject("HELP"));
         assert!(is_help_subject("Re: aide"));
         assert!(!is_help_subject("Need help with account"));
+        for (subject, locale) in [
+            ("Hilfe", Locale::De),
+            ("AW: hilfe", Locale::De),
+            ("Ayuda", Locale::Es),
+            ("aiuto", Locale::It),
+            ("Ajuda", Locale::Pt),
+            ("ヘルプ", Locale::Ja),
+            ("帮助", Locale::Zh),
+            ("回复：帮助", Locale::Zh),
+            ("Aide", Locale::Fr),
+        ] {
+            assert!(is_help_subject(subject), "{subject}");
+            assert_eq!(help_language(subject), Some(locale), "{subject}");
+        }
+        assert_eq!(help_language("help"), None);
+    }
+
+    /// SPEC §3's third-release table, word for word: the contract.
+    const SPEC_LABELS: [(Locale, [&str; 7]); 6] = [
+        (
+            Locale::De,
+            [
+                "Kontoname",
+                "E-Mail des Kunden",
+                "Kontodomäne",
+                "Hinweis für den Kunden",
+                "E-Mails der Benutzer",
+                "Hinweis für die Benutzer",
+                "Sprache",
+            ],
+        ),
+        (
+            Locale::Es,
+            [
+                "Nombre de la cuenta",
+                "Correo electrónico del cliente",
+                "Dominio de la cuenta",
+                "Nota para el cliente",
+                "Correos electrónicos de los usuarios",
+                "Nota para los usuarios",
+                "Idioma",
+            ],
+        ),
+        (
+            Locale::It,
+            [
+                "Nome dell'account",
+                "E-mail del cliente",
+                "Dominio dell'account",
+                "Nota per il cliente",
+                "E-mail degli utenti",
+                "Nota per gli utenti",
+                "Lingua",
+            ],
+        ),
+        (
+            Locale::Pt,
+            [
+                "Nome da conta",
+                "E-mail do cliente",
+                "Domínio da conta",
+                "Nota para o cliente",
+                "E-mails dos usuários",
+                "Nota para os usuários",
+                "Idioma",
+            ],
+        ),
+        (
+            Locale::Ja,
+            [
+                "アカウント名",
+                "顧客のメールアドレス",
+                "アカウントドメイン",
+                "顧客へのメモ",
+                "ユーザーのメールアドレス",
+                "ユーザーへのメモ",
+                "言語",
+            ],
+        ),
+        (Locale::Zh, ["帐户名称", "客户电子邮件", "帐户域", "给客户的备注", "用户电子邮件", "给用户的备注", "语言"]),
+    ];
+
+    fn spec_form(labels: &[&str; 7], colon: &str, language: &str) -> String {
+        let values = [
+            "Acme GmbH",
+            "jane@customer.test",
+            "acme.example",
+            "Bitte annehmen",
+            "u1@customer.test, u2@customer.test",
+            "Willkommen",
+            language,
+        ];
+        labels.iter().zip(values).map(|(l, v)| format!("{l}{colon} {v}\n")).collect()
+    }
+
+    #[test]
+    fn the_third_release_labels_of_spec_section_3_are_read_in_each_language() {
+        for (locale, labels) in SPEC_LABELS {
+            let v = validate(&scan(&spec_form(&labels, ":", locale.as_str())), Locale::En)
+                .unwrap_or_else(|p| panic!("{locale}: {p:?}"));
+            assert_eq!(v.account_name, "Acme GmbH", "{locale}");
+            assert_eq!(v.customer_email.as_str(), "jane@customer.test", "{locale}");
+            assert_eq!(v.account_domain.as_str(), "acme.example", "{locale}");
+            assert_eq!(v.note_to_customer.as_deref(), Some("Bitte annehmen"), "{locale}");
+            assert_eq!(v.user_emails.len(), 2, "{locale}");
+            assert_eq!(v.note_to_users.as_deref(), Some("Willkommen"), "{locale}");
+            assert_eq!(v.locale, locale);
+        }
+    }
+
+    #[test]
+    fn a_form_without_a_language_is_in_the_language_of_its_labels() {
+        for (locale, labels) in SPEC_LABELS {
+            let six: [&str; 7] = std::array::from_fn(|i| if i == 6 { "Partner company" } else { labels[i] });
+            let f = scan(&spec_form(&six, ":", "Reseller"));
+            assert_eq!(f.label_locale(), Some(locale), "{locale}");
+            assert_eq!(validate(&f, Locale::En).unwrap().locale, locale);
+        }
+    }
+
+    #[test]
+    fn the_language_field_names_the_language_whatever_the_labels() {
+        for (value, want) in [("de", Locale::De), ("pt-BR", Locale::Pt), ("日本語", Locale::Ja), ("zh", Locale::Zh)]
+        {
+            let f = scan(&format!(
+                "Account name: A\nCustomer email: c@c.test\nAccount domain: a.example\nLanguage: {value}\n"
+            ));
+            assert_eq!(validate(&f, Locale::En).unwrap().locale, want, "{value}");
+        }
+        let f = scan("Kontoname: A\nE-Mail des Kunden: c@c.test\nKontodomäne: a.example\nSprache: ko\n");
+        assert_eq!(validate(&f, Locale::En).unwrap_err(), vec![Problem::BadLanguage { value: "ko".into() }]);
+    }
+
+    #[test]
+    fn labels_are_read_without_accents_with_full_width_colons_and_japanese_bullets() {
+        let de = scan(
+            "* KONTONAME = A\n- e-mail des kunden: c@c.test\nKontodomaene: a.example\nHinweis fuer den Kunden: x\n",
+        );
+        let v = validate(&de, Locale::En).unwrap();
+        assert_eq!((v.locale, v.note_to_customer.as_deref()), (Locale::De, Some("x")));
+        let pt = scan(
+            "Dominio da conta: a.example\nE-mail do cliente: c@c.test\nNome da conta: A\nNota para os usuarios: y\n",
+        );
+        assert_eq!(validate(&pt, Locale::En).unwrap().locale, Locale::Pt);
+        let ja = scan(
+            "・アカウント名：株式会社サンプル\n・顧客のメールアドレス：c@c.test\n・アカウントドメイン：sample.example\n",
+        );
+        let v = validate(&ja, Locale::En).unwrap();
+        assert_eq!((v.locale, v.account_name.as_str()), (Locale::Ja, "株式会社サンプル"));
+        let zh = scan("账户名称：示例公司\n客户电子邮件： c@c.test\n帐户域＝sample.example\n");
+        let v = validate(&zh, Locale::En).unwrap();
+        assert_eq!((v.locale, v.account_domain.as_str()), (Locale::Zh, "sample.example"));
+    }
+
+    #[test]
+    fn a_label_two_languages_share_counts_for_both_and_the_others_decide() {
+        // `Idioma` is Spanish and Portuguese; `E-mail del cliente` Italian and Spanish.
+        let f = scan("Idioma: \nNome da conta: A\n");
+        assert_eq!(f.label_locale(), Some(Locale::Pt));
+        let f = scan("E-mail del cliente: c@c.test\nNombre de la cuenta: A\n");
+        assert_eq!(f.label_locale(), Some(Locale::Es));
+        let f = scan("E-mail del cliente: c@c.test\nNome dell'account: A\n");
+        assert_eq!(f.label_locale(), Some(Locale::It));
+    }
+
+    #[test]
+    fn every_label_the_desk_prints_is_read_back_as_its_field_and_language() {
+        for locale in Locale::ALL {
+            for field in Field::ALL {
+                let (f, locales, _) = label_of(&format!("{}: x", field.label(locale))).expect("a known label");
+                assert_eq!(f, field, "{locale} {field:?}");
+                assert!(locales.contains(&locale), "{locale} {field:?}");
+            }
+        }
     }
 }

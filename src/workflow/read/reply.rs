@@ -2,8 +2,11 @@
 use super::quote;
 use super::text::{fold, words};
 
-/// Words that may stand beside a command word on its line (folded).
+/// Words that may stand beside a command word on its line (folded), in
+/// every language the desk reads: yes, please, thanks, greetings, "I", "the
+/// account", "my answer is"… ("sí"/"sì" are told from "si", if, before folding).
 const COURTESY: &[&str] = &[
+    // English
     "yes",
     "yeah",
     "yep",
@@ -27,6 +30,23 @@ const COURTESY: &[&str] = &[
     "all",
     "good",
     "fine",
+    "regards",
+    "best",
+    "here",
+    "is",
+    "my",
+    "answer",
+    "the",
+    "this",
+    "a",
+    "it",
+    "our",
+    "account",
+    "smart",
+    "request",
+    "now",
+    "today",
+    // French
     "oui",
     "je",
     "j",
@@ -46,24 +66,8 @@ const COURTESY: &[&str] = &[
     "bonne",
     "journee",
     "cordialement",
-    "regards",
-    "best",
-    "here",
-    "is",
-    "my",
-    "answer",
     "ma",
     "reponse",
-    "the",
-    "this",
-    "a",
-    "it",
-    "our",
-    "account",
-    "smart",
-    "request",
-    "now",
-    "today",
     "le",
     "la",
     "l",
@@ -76,30 +80,478 @@ const COURTESY: &[&str] = &[
     "maintenant",
     "aujourd",
     "hui",
+    // German
+    "ja",
+    "ich",
+    "wir",
+    "bitte",
+    "danke",
+    "vielen",
+    "dank",
+    "hallo",
+    "guten",
+    "tag",
+    "sehr",
+    "geehrte",
+    "geehrter",
+    "geehrtes",
+    "liebe",
+    "lieber",
+    "gern",
+    "gerne",
+    "gut",
+    "in",
+    "ordnung",
+    "hiermit",
+    "das",
+    "die",
+    "den",
+    "der",
+    "konto",
+    "anfrage",
+    "antrag",
+    "meine",
+    "unsere",
+    "antwort",
+    "jetzt",
+    "heute",
+    "mfg",
+    "gruss",
+    "grusse",
+    "gruessen",
+    "freundlichen",
+    "beste",
+    "viele",
+    "hier",
+    "ist",
+    "einverstanden",
+    // Spanish
+    "yo",
+    "nosotros",
+    "por",
+    "favor",
+    "gracias",
+    "muchas",
+    "hola",
+    "buenos",
+    "buenas",
+    "dias",
+    "tardes",
+    "saludos",
+    "cordiales",
+    "de",
+    "del",
+    "acuerdo",
+    "vale",
+    "claro",
+    "perfecto",
+    "el",
+    "lo",
+    "los",
+    "las",
+    "esta",
+    "este",
+    "cuenta",
+    "solicitud",
+    "mi",
+    "nuestra",
+    "nuestro",
+    "respuesta",
+    "ahora",
+    "hoy",
+    "es",
+    "aqui",
+    "estimado",
+    "estimados",
+    "estimada",
+    "atentamente",
+    "un",
+    "una",
+    "confirmo",
+    // Italian
+    "io",
+    "noi",
+    "per",
+    "cortesia",
+    "grazie",
+    "mille",
+    "ciao",
+    "buongiorno",
+    "buonasera",
+    "salve",
+    "gentile",
+    "gentili",
+    "saluti",
+    "va",
+    "bene",
+    "certo",
+    "perfetto",
+    "il",
+    "questo",
+    "questa",
+    "richiesta",
+    "mio",
+    "mia",
+    "nostro",
+    "risposta",
+    "ora",
+    "adesso",
+    "oggi",
+    "ecco",
+    "e",
+    "confermo",
+    // Portuguese
+    "sim",
+    "eu",
+    "nos",
+    "obrigado",
+    "obrigada",
+    "ola",
+    "bom",
+    "boa",
+    "dia",
+    "tarde",
+    "abracos",
+    "tudo",
+    "o",
+    "os",
+    "as",
+    "conta",
+    "solicitacao",
+    "pedido",
+    "minha",
+    "nossa",
+    "meu",
+    "nosso",
+    "agora",
+    "hoje",
+    "segue",
+    "prezado",
+    "prezados",
+    "prezada",
 ];
 
-/// Words that turn a command around ("do not", "don't", "ne … pas", "never").
+/// Words that turn a command around ("do not", "don't", "ne … pas", "nicht",
+/// "no acepto", "non accetto", "não aceito", "never").
 const NEGATION: &[&str] = &[
     "not", "no", "never", "don", "doesn", "won", "can", "cannot", "t", "pas", "ne", "n", "jamais", "non", "sans",
-    "without",
+    "without", "nicht", "kein", "keine", "keinen", "nie", "niemals", "ohne", "nein", "nunca", "jamas", "sin", "ni",
+    "tampoco", "mai", "senza", "nao", "sem", "nem",
 ];
 
-fn is_command(word: &str) -> bool {
-    matches!(
-        word,
-        "submit"
-            | "envoyer"
-            | "cancel"
-            | "annuler"
-            | "accept"
-            | "activate"
-            | "accepter"
-            | "activer"
-            | "accepte"
-            | "decline"
-            | "refuser"
-            | "refuse"
-    )
+/// A command family: the step's two answers each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Submit,
+    Cancel,
+    Accept,
+    Decline,
+}
+
+/// Command words of the languages written with spaces, folded: SPEC's words
+/// (SUBMIT/ENVOYER/SENDEN/ENVIAR/INVIA, …) with the infinitives, imperatives
+/// and first persons people answer with ("j'accepte", "acepto", "accetto",
+/// "aceito", "ich akzeptiere", "rechazamos").
+const COMMANDS: &[(&str, Family)] = {
+    use Family::*;
+    &[
+        ("submit", Submit),
+        ("envoyer", Submit),
+        ("senden", Submit),
+        ("absenden", Submit),
+        ("abschicken", Submit),
+        ("einreichen", Submit),
+        ("enviar", Submit),
+        ("invia", Submit),
+        ("inviare", Submit),
+        ("cancel", Cancel),
+        ("annuler", Cancel),
+        ("abbrechen", Cancel),
+        ("stornieren", Cancel),
+        ("cancelar", Cancel),
+        ("annulla", Cancel),
+        ("annullare", Cancel),
+        ("accept", Accept),
+        ("activate", Accept),
+        ("accepter", Accept),
+        ("activer", Accept),
+        ("accepte", Accept),
+        ("akzeptieren", Accept),
+        ("akzeptiere", Accept),
+        ("akzeptiert", Accept),
+        ("aktivieren", Accept),
+        ("aceptar", Accept),
+        ("acepto", Accept),
+        ("aceptamos", Accept),
+        ("activar", Accept),
+        ("accetta", Accept),
+        ("accettare", Accept),
+        ("accetto", Accept),
+        ("accettiamo", Accept),
+        ("attivare", Accept),
+        ("aceitar", Accept),
+        ("aceito", Accept),
+        ("aceitamos", Accept),
+        ("ativar", Accept),
+        ("decline", Decline),
+        ("refuser", Decline),
+        ("refuse", Decline),
+        ("ablehnen", Decline),
+        ("abgelehnt", Decline),
+        ("rechazar", Decline),
+        ("rechazo", Decline),
+        ("rechazamos", Decline),
+        ("rifiuta", Decline),
+        ("rifiutare", Decline),
+        ("rifiuto", Decline),
+        ("rifiutiamo", Decline),
+        ("recusar", Decline),
+        ("recuso", Decline),
+        ("recusamos", Decline),
+    ]
+};
+
+/// German verbs whose particle stands at the end: "Ich lehne ab", "Wir
+/// lehnen das Konto ab", "Ich breche ab", "Ich stimme zu".
+const SEPARABLE: &[(&str, &str, Family)] = &[
+    ("lehne", "ab", Family::Decline),
+    ("lehnen", "ab", Family::Decline),
+    ("breche", "ab", Family::Cancel),
+    ("brechen", "ab", Family::Cancel),
+    ("stimme", "zu", Family::Accept),
+    ("stimmen", "zu", Family::Accept),
+];
+
+/// Command words of Japanese and Chinese (SPEC's 送信/キャンセル/承認/拒否 and
+/// 提交/取消/接受/拒绝, with 承諾, 同意, 辞退, 提出, 拒絕 as people also write them).
+const CJK_COMMANDS: &[(&str, Family)] = {
+    use Family::*;
+    &[
+        ("送信", Submit),
+        ("提出", Submit),
+        ("提交", Submit),
+        ("キャンセル", Cancel),
+        ("取り消し", Cancel),
+        ("取消し", Cancel),
+        ("取消", Cancel),
+        ("承認", Accept),
+        ("承諾", Accept),
+        ("同意", Accept),
+        ("接受", Accept),
+        ("拒否", Decline),
+        ("辞退", Decline),
+        ("お断り", Decline),
+        ("拒绝", Decline),
+        ("拒絕", Decline),
+    ]
+};
+
+/// What may stand before a Japanese or Chinese command word inside one run
+/// of characters ("はい", "我", "我们", "请", "好的"), or make up a run of
+/// courtesy on its own ("よろしくお願いします", "谢谢"). Longest first where one starts another.
+const CJK_BEFORE: &[&str] = &[
+    "いつもお世話になっております",
+    "お世話になっております",
+    "よろしくお願いいたします",
+    "よろしくお願い致します",
+    "宜しくお願いいたします",
+    "宜しくお願い致します",
+    "よろしくお願いします",
+    "宜しくお願いします",
+    "ありがとうございます",
+    "ありがとうございました",
+    "お疲れ様です",
+    "承知しました",
+    "了解しました",
+    "こんにちは",
+    "それでは",
+    "以上です",
+    "以上",
+    "はい",
+    "では",
+    "本件",
+    "この",
+    "こちら",
+    "内容",
+    "アカウント",
+    "リクエスト",
+    "申請",
+    "依頼",
+    "私",
+    "弊社",
+    "当社",
+    "を",
+    "は",
+    "您好",
+    "你好",
+    "好的",
+    "是的",
+    "谢谢",
+    "多谢",
+    "感谢",
+    "此致",
+    "敬礼",
+    "我们",
+    "我方",
+    "本人",
+    "决定",
+    "确认",
+    "麻烦",
+    "现在",
+    "这个",
+    "该",
+    "此",
+    "申请",
+    "请求",
+    "帐户",
+    "账户",
+    "请",
+    "我",
+    "好",
+    "是",
+    "的",
+];
+
+/// What may follow a Japanese or Chinese command word inside its run:
+/// politeness ("します", "いたします", "をお願いします", "してください"),
+/// "了" (done), and what is accepted ("此申请", "这个帐户").
+const CJK_AFTER: &[&str] = &[
+    "をお願いいたします",
+    "をお願い致します",
+    "をお願いします",
+    "でお願いします",
+    "お願いいたします",
+    "お願い致します",
+    "お願いします",
+    "いたしました",
+    "いたします",
+    "致します",
+    "しました",
+    "します",
+    "してください",
+    "して下さい",
+    "ください",
+    "下さい",
+    "する",
+    "です",
+    "で",
+    "を",
+    "谢谢",
+    "这个",
+    "此",
+    "该",
+    "申请",
+    "请求",
+    "帐户",
+    "账户",
+    "了",
+    "吧",
+    "啦",
+    "的",
+];
+
+/// Inside a Japanese or Chinese run, what negates it ("承認しません",
+/// "承認しない", "不接受", "没有", "请勿提交", "别取消").
+const CJK_NEGATION: &[&str] = &["ません", "ない", "なし", "不", "没", "别", "勿", "未"];
+
+/// Whether a character belongs to a script written without spaces (kana, CJK ideographs).
+pub(crate) fn unspaced(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// What one word (or one run of Japanese or Chinese) of a line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Courtesy,
+    Negation,
+    Command(Family),
+    /// A word that is none of these.
+    Other,
+}
+
+/// Reads a run of Japanese or Chinese: courtesies before, one command word, politeness after.
+fn cjk_token(run: &str) -> Token {
+    if CJK_NEGATION.iter().any(|n| run.contains(n)) {
+        return Token::Negation;
+    }
+    let mut rest = run;
+    while let Some(r) = CJK_BEFORE.iter().find_map(|p| rest.strip_prefix(p)) {
+        rest = r;
+    }
+    if rest.is_empty() {
+        return Token::Courtesy;
+    }
+    let Some((mut rest, family)) = CJK_COMMANDS.iter().find_map(|(w, f)| Some((rest.strip_prefix(w)?, *f))) else {
+        return Token::Other;
+    };
+    while let Some(r) = CJK_AFTER.iter().find_map(|p| rest.strip_prefix(p)) {
+        rest = r;
+    }
+    if rest.is_empty() { Token::Command(family) } else { Token::Other }
+}
+
+/// `sí` and `sì` (yes in Spanish and Italian) are not `si` (if): they, and a
+/// `si` followed by a comma or a full stop ("Si, acepto"), become `yes`
+/// before the line is folded and loses its accents.
+fn yes_words(line: &str) -> String {
+    let chars: Vec<char> = line.chars().flat_map(char::to_lowercase).collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_word = i == 0 || !chars[i - 1].is_alphanumeric();
+        if starts_word && chars[i] == 's' && i + 1 < chars.len() {
+            let next = chars.get(i + 2).copied();
+            let yes = match chars[i + 1] {
+                'í' | 'ì' => next.is_none_or(|c| !c.is_alphanumeric()),
+                'i' => matches!(next, Some(',' | '.' | '!' | '，' | '。')),
+                _ => false,
+            };
+            if yes {
+                out.push_str("yes");
+                i += 2;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// The words of a folded line, each read: runs of Japanese or Chinese whole,
+/// the rest word by word, the German separable verbs with their particle.
+fn tokens(line: &str) -> Vec<Token> {
+    let words: Vec<&str> = words(line).collect();
+    let mut out = Vec::with_capacity(words.len());
+    for (i, word) in words.iter().enumerate() {
+        // A run may mix scripts ("OK承認します"): its Latin head is a word of its own.
+        if let Some(at) = word.find(unspaced) {
+            if at > 0 {
+                out.push(spaced_token(&word[..at], &words[i + 1..]));
+            }
+            out.push(cjk_token(&word[at..]));
+            continue;
+        }
+        out.push(spaced_token(word, &words[i + 1..]));
+    }
+    out
+}
+
+fn spaced_token(word: &str, after: &[&str]) -> Token {
+    if let Some((_, family)) = COMMANDS.iter().find(|(w, _)| *w == word) {
+        return Token::Command(*family);
+    }
+    if let Some((_, _, family)) = SEPARABLE.iter().find(|(verb, particle, _)| *verb == word && after.contains(particle))
+    {
+        return Token::Command(*family);
+    }
+    if NEGATION.contains(&word) {
+        Token::Negation
+    } else if COURTESY.contains(&word) || is_reference(word) {
+        Token::Courtesy
+    } else {
+        Token::Other
+    }
 }
 
 /// `SA-7K3QX9PD` splits into `sa` and the eight characters: allow the latter.
@@ -146,33 +598,24 @@ impl Words {
     pub fn in_text(text: &str) -> Words {
         let mut w = Words::default();
         for line in text.lines() {
-            let line = fold(line);
-            let tokens: Vec<&str> = words(&line).collect();
+            let line = fold(&yes_words(line));
+            let tokens = tokens(&line);
             // The line must open with the command (after courtesies), be no
             // question and hold no negation: "I accept the terms" counts,
             // "Before I accept, who…?" and "do not submit" do not.
-            let Some(first) = tokens.iter().find(|t| !COURTESY.contains(t) && !is_reference(t)) else { continue };
-            if line.trim_end().ends_with('?') || tokens.iter().any(|t| NEGATION.contains(t)) {
+            let Some(Token::Command(_)) = tokens.iter().find(|t| **t != Token::Courtesy) else { continue };
+            if line.trim_end().ends_with('?') || tokens.contains(&Token::Negation) {
                 continue;
             }
-            let mut found = Words::default();
-            for word in &tokens {
-                match *word {
-                    "submit" | "envoyer" => found.submit = true,
-                    "cancel" | "annuler" => found.cancel = true,
-                    // "accepte"/"refuse": how French writers conjugate them (j'accepte, je refuse).
-                    "accept" | "activate" | "accepter" | "activer" | "accepte" => found.accept = true,
-                    "decline" | "refuser" | "refuse" => found.decline = true,
+            for token in &tokens {
+                match token {
+                    Token::Command(Family::Submit) => w.submit = true,
+                    Token::Command(Family::Cancel) => w.cancel = true,
+                    Token::Command(Family::Accept) => w.accept = true,
+                    Token::Command(Family::Decline) => w.decline = true,
                     _ => {}
                 }
             }
-            if !is_command(first) {
-                continue;
-            }
-            w.submit |= found.submit;
-            w.cancel |= found.cancel;
-            w.accept |= found.accept;
-            w.decline |= found.decline;
         }
         w
     }
@@ -251,5 +694,113 @@ mod tests {
         assert_eq!(Words::read("Thanks, will look at it").for_activation(), Command::None);
         assert_eq!(Words::read("SUBMIT").for_activation(), Command::None);
         assert_eq!(Words::read("Accepté").for_activation(), Command::Accept);
+    }
+
+    /// SPEC §3's third-release command words, word for word.
+    const SPEC_WORDS: [(&str, [&str; 4]); 6] = [
+        ("de", ["SENDEN", "ABBRECHEN", "AKZEPTIEREN", "ABLEHNEN"]),
+        ("es", ["ENVIAR", "CANCELAR", "ACEPTAR", "RECHAZAR"]),
+        ("it", ["INVIA", "ANNULLA", "ACCETTA", "RIFIUTA"]),
+        ("pt", ["ENVIAR", "CANCELAR", "ACEITAR", "RECUSAR"]),
+        ("ja", ["送信", "キャンセル", "承認", "拒否"]),
+        ("zh", ["提交", "取消", "接受", "拒绝"]),
+    ];
+
+    fn review(body: &str) -> Command {
+        Words::read(body).for_review()
+    }
+
+    fn activation(body: &str) -> Command {
+        Words::read(body).for_activation()
+    }
+
+    #[test]
+    fn the_third_release_command_words_of_spec_section_3_are_read() {
+        for (lang, [submit, cancel, accept, decline]) in SPEC_WORDS {
+            assert_eq!(review(submit), Command::Submit, "{lang}");
+            assert_eq!(review(cancel), Command::Cancel, "{lang}");
+            assert_eq!(activation(accept), Command::Accept, "{lang}");
+            assert_eq!(activation(decline), Command::Decline, "{lang}");
+            for word in [submit, cancel, accept, decline] {
+                assert_eq!(activation(&word.to_lowercase()), activation(word), "{lang} {word} in lower case");
+            }
+        }
+    }
+
+    #[test]
+    fn full_width_letters_and_the_languages_own_punctuation_are_read() {
+        assert_eq!(activation("ＡＣＣＥＰＴ"), Command::Accept);
+        assert_eq!(activation("ａｃｃｅｔｔａ！"), Command::Accept);
+        assert_eq!(review("ＳＥＮＤＥＮ"), Command::Submit);
+        assert_eq!(activation("はい、承認します。"), Command::Accept);
+        assert_eq!(activation("好的，我接受。谢谢！"), Command::Accept);
+        assert_eq!(activation("拒否します。\nよろしくお願いいたします。"), Command::Decline);
+        assert_eq!(review("キャンセルをお願いします"), Command::Cancel);
+        assert_eq!(review("请提交"), Command::Submit);
+        assert_eq!(review("送信してください。"), Command::Submit);
+        assert_eq!(activation("拒絕"), Command::Decline);
+    }
+
+    #[test]
+    fn accents_may_be_left_out_and_answers_take_each_languages_courtesies() {
+        for (body, want) in [
+            ("Ja, ich akzeptiere.", Command::Accept),
+            ("Hiermit akzeptieren wir das Konto, danke", Command::Accept),
+            ("Ich lehne ab.", Command::Decline),
+            ("Wir lehnen das Konto ab", Command::Decline),
+            ("Sí, acepto", Command::Accept),
+            ("Si, acepto la cuenta", Command::Accept),
+            ("Rechazamos, gracias", Command::Decline),
+            ("Sì, accetto", Command::Accept),
+            ("Va bene, accetto la richiesta", Command::Accept),
+            ("Rifiuto, grazie", Command::Decline),
+            ("Sim, aceito", Command::Accept),
+            ("Recuso a solicitação", Command::Decline),
+            ("Recuso a solicitacao", Command::Decline),
+            ("Obrigado, aceito", Command::Accept),
+        ] {
+            assert_eq!(activation(body), want, "{body}");
+        }
+        for (body, want) in [
+            ("Bitte senden", Command::Submit),
+            ("Por favor, enviar", Command::Submit),
+            ("Annulla, grazie", Command::Cancel),
+            ("Cancelar, por favor", Command::Cancel),
+        ] {
+            assert_eq!(review(body), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn negations_questions_and_sentences_are_no_command_in_any_language() {
+        for body in [
+            "Ich akzeptiere nicht",
+            "Nein, wir akzeptieren das nicht.",
+            "No acepto",
+            "Si acepto, ¿qué pasa después?",
+            "Si acepto la cuenta entonces",
+            "Non accetto",
+            "Não aceito",
+            "Nunca aceitamos",
+            "承認しません",
+            "承認しないでください",
+            "我不接受",
+            "我们没有接受",
+            "接受吗？",
+            "Vorher akzeptieren? Wer ist das?",
+            "Wir werden das Konto später akzeptieren",
+            "Prima di accettare vorrei sapere chi siete",
+        ] {
+            let w = Words::read(body);
+            assert_eq!((w.for_review(), w.for_activation()), (Command::None, Command::None), "{body}");
+        }
+        assert_eq!(review("请勿提交"), Command::None);
+    }
+
+    #[test]
+    fn one_language_may_answer_another_languages_request() {
+        // A German customer of a French request answers in German: the words of every language count.
+        assert_eq!(activation("AKZEPTIEREN\n\nLe lun. 23 nov. 2026, Desk a écrit :\n> REFUSER\n"), Command::Accept);
+        assert_eq!(activation("accepter\nrechazar"), Command::Ambiguous);
     }
 }

@@ -1,10 +1,18 @@
-//! Text folding shared by the form and reply readers: case, accents, odd spaces and apostrophes.
+//! Text folding shared by the form and reply readers: case, accents, odd spaces and apostrophes,
+//! full-width forms; and format=flowed (RFC 3676) undone.
 
 /// Lower-case, accents removed, typographic spaces and apostrophes made plain,
-/// so `E-MAIL DU CLIENT`, `e-mail du client` and `E‑mail du client` compare equal.
+/// full-width letters, digits and punctuation (as Japanese and Chinese input
+/// methods type them) made ASCII, so `E-MAIL DU CLIENT`, `e-mail du client`,
+/// `E‑mail du client` and `ＡＣＣＥＰＴ` compare as their plain forms.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
+        // U+FF01..U+FF5E are ASCII's `!`..`~` at full width.
+        let c = match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        };
         match c {
             '\u{a0}' | '\u{202f}' | '\u{2007}' | '\u{2009}' | '\u{200a}' | '\u{3000}' => out.push(' '),
             '\u{2019}' | '\u{2018}' | '\u{02bc}' | '\u{2032}' | '`' | '\u{b4}' => out.push('\''),
@@ -35,6 +43,7 @@ fn strip_accent(c: char) -> Option<&'static str> {
         'œ' => "oe",
         'ù' | 'ú' | 'û' | 'ü' => "u",
         'ý' | 'ÿ' => "y",
+        'ß' => "ss",
         _ => return None,
     })
 }
@@ -78,6 +87,9 @@ mod tests {
         );
         assert_eq!(squash("E-mail du client\u{a0}"), "emailduclient");
         assert_eq!(fold("Œuvre"), "oeuvre");
+        assert_eq!(fold("ＡＣＣＥＰＴ？"), "accept?");
+        assert_eq!(squash("顧客のメールアドレス："), "顧客のメールアドレス");
+        assert_eq!(squash("Kontodomäne"), "kontodomane");
     }
 
     #[test]
