@@ -162,7 +162,9 @@ pub async fn process_waiting(
             let fetched = imap.fetch(&group).await?;
             crate::faults::checkpoint("fetched").await;
             let (mut done, mut aside) = (Vec::new(), Vec::new());
-            for (uid, result) in process_batch(app, &fetched, selected.uidvalidity, &stopped).await {
+            for (uid, result) in
+                process_batch(app, &fetched, Door::Mailbox { uidvalidity: selected.uidvalidity }, &stopped).await
+            {
                 match result {
                     Ok(Committed::Applied { .. }) => {
                         report.processed += 1;
@@ -288,12 +290,12 @@ const OWN_CHECK_LIMIT: std::time::Duration = std::time::Duration::from_secs(15);
 async fn process_batch(
     app: &App,
     fetched: &[Fetched],
-    uidvalidity: u32,
+    door: Door,
     stopped: &dyn Fn() -> bool,
 ) -> Vec<(u32, anyhow::Result<Committed>)> {
     let checks = own_checks(app, fetched).await;
     if fetched.len() > 1 {
-        match commit_batch(app, fetched, Door::Mailbox { uidvalidity }, stopped, &checks).await {
+        match commit_batch(app, fetched, door, stopped, &checks).await {
             Ok(handled) => return handled.into_iter().map(|h| (h.uid, Ok(h.finish()))).collect(),
             // Said here too: a cause that depends on timing (a conflict, a
             // busy database) may not come back when the messages go alone.
@@ -309,7 +311,7 @@ async fn process_batch(
         if stopped() {
             break;
         }
-        match commit_batch(app, std::slice::from_ref(f), Door::Mailbox { uidvalidity }, stopped, &checks).await {
+        match commit_batch(app, std::slice::from_ref(f), door, stopped, &checks).await {
             Ok(handled) => results.extend(handled.into_iter().map(|h| (h.uid, Ok(h.finish())))),
             Err(e) => results.push((f.uid, Err(e))),
         }
@@ -403,15 +405,29 @@ pub enum Taken {
 /// transaction, the same path as a fetched batch. `Ok` only once committed:
 /// the MTA is told 250 then, and an error (the store down) is its 451.
 pub async fn take(app: &App, raw: &[u8]) -> anyhow::Result<Taken> {
-    let fetched = [Fetched { uid: 0, size: raw.len() as u32, body: Some(raw.to_vec()) }];
-    let checks = own_checks(app, &fetched).await;
-    let mut handled = commit_batch(app, &fetched, Door::Lmtp, &|| false, &checks).await?;
-    let h = handled.pop().context("a batch of one message handled none")?;
-    Ok(match h.finish() {
-        Committed::Applied { .. } => Taken::Decided,
-        Committed::Duplicate => Taken::Duplicate,
-        Committed::SetAside => Taken::SetAside,
-    })
+    take_all(app, vec![raw.to_vec()]).await.pop().context("a batch of one message handled none")?
+}
+
+/// Several messages from the LMTP door in one transaction (group commit), as
+/// a fetched batch: a message that fails costs only itself. One result each, in order.
+pub async fn take_all(app: &App, raws: Vec<Vec<u8>>) -> Vec<anyhow::Result<Taken>> {
+    let fetched: Vec<Fetched> = raws
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| Fetched { uid: i as u32 + 1, size: raw.len() as u32, body: Some(raw) })
+        .collect();
+    let mut results = process_batch(app, &fetched, Door::Lmtp, &|| false).await;
+    fetched
+        .iter()
+        .map(|f| match results.iter().position(|(uid, _)| *uid == f.uid) {
+            Some(i) => results.swap_remove(i).1.map(|c| match c {
+                Committed::Applied { .. } => Taken::Decided,
+                Committed::Duplicate => Taken::Duplicate,
+                Committed::SetAside => Taken::SetAside,
+            }),
+            None => Err(anyhow::anyhow!("not processed")),
+        })
+        .collect()
 }
 
 /// A message applied in a batch, and what the log and metrics say of it once the batch commits.

@@ -6,11 +6,14 @@ use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use crate::helpers::*;
 
 /// A free port in 24000-24199, the range scripts/mailstack.sh maps `lmtp-PORT-…@example.test` into.
+/// Handed out in turn, never twice in this process: two tests that picked the same free port at
+/// random would both try to listen on it (the first `run` to bind it wins, the other's mail goes astray).
 fn free_port() -> u16 {
-    let mut b = [0u8; 2];
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let start = (std::process::id() % 200) as u16;
     loop {
-        getrandom::fill(&mut b).unwrap();
-        let port = 24000 + u16::from_le_bytes(b) % 200;
+        let port = 24000 + (start + NEXT.fetch_add(1, Ordering::SeqCst)) % 200;
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }

@@ -55,7 +55,54 @@ pub async fn bind(listen: &Listen) -> Result<Listener, LmtpError> {
 
 /// Serves until `stop`: the connections in hand finish their message (the
 /// MTA is answered for everything it handed over), then close.
-pub async fn serve(app: &App, listener: Listener, mut stop: watch::Receiver<bool>, committed: &(dyn Fn() + Sync)) {
+pub async fn serve(app: &App, listener: Listener, stop: watch::Receiver<bool>, committed: &(dyn Fn() + Sync)) {
+    let (batcher, queue) = tokio::sync::mpsc::channel(MAX_CONNECTIONS * 2);
+    // The batcher ends when the last connection (and the accept loop) let go of it.
+    tokio::join!(accept_loop(app, listener, stop, Batcher(batcher)), commit_in_groups(app, queue, committed));
+}
+
+/// Messages waiting for their decision, each with where its result goes.
+type Queued = (Vec<u8>, tokio::sync::oneshot::Sender<Result<Taken, String>>);
+
+/// Hands a message to the group commit and waits for its result.
+#[derive(Clone)]
+struct Batcher(tokio::sync::mpsc::Sender<Queued>);
+
+impl Batcher {
+    async fn take(&self, raw: Vec<u8>) -> Result<Taken, String> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.0.send((raw, tx)).await.map_err(|_| "the intake has stopped".to_string())?;
+        rx.await.map_err(|_| "the intake has stopped".to_string())?
+    }
+}
+
+/// At most this many messages share one transaction.
+const GROUP: usize = 64;
+
+/// Group commit: the messages that arrived while the last group was being
+/// decided go together in one transaction (the MTA delivers on several
+/// connections at once); each connection is answered once its group committed.
+async fn commit_in_groups(app: &App, mut queue: tokio::sync::mpsc::Receiver<Queued>, committed: &(dyn Fn() + Sync)) {
+    while let Some(first) = queue.recv().await {
+        let mut group = vec![first];
+        while group.len() < GROUP {
+            match queue.try_recv() {
+                Ok(q) => group.push(q),
+                Err(_) => break,
+            }
+        }
+        let (raws, replies): (Vec<_>, Vec<_>) = group.into_iter().unzip();
+        let results = crate::intake::take_all(app, raws).await;
+        if results.iter().any(Result::is_ok) {
+            committed();
+        }
+        for (reply, result) in replies.into_iter().zip(results) {
+            let _ = reply.send(result.map_err(|e| crate::telemetry::chain(e.as_ref())));
+        }
+    }
+}
+
+async fn accept_loop(app: &App, listener: Listener, mut stop: watch::Receiver<bool>, batcher: Batcher) {
     let host = app.settings.mailbox.address.domain().to_string();
     let max_bytes = app.settings.lmtp.as_ref().map_or(10 << 20, |l| l.max_message_bytes);
     let idle = Idle::default();
@@ -81,7 +128,7 @@ pub async fn serve(app: &App, listener: Listener, mut stop: watch::Receiver<bool
             continue;
         }
         let session = Session::new(&host, &app.settings.mailbox.address, max_bytes);
-        connections.push(converse(app, stream, session, stop.clone(), committed, &idle));
+        connections.push(converse(stream, session, stop.clone(), batcher.clone(), &idle));
     }
     // Stopping: what is in hand is finished.
     while connections.next().await.is_some() {}
@@ -103,11 +150,10 @@ async fn accept(listener: &Listener) -> std::io::Result<Box<dyn Stream>> {
 
 /// One connection, command by command (pipelined commands are read as they come).
 async fn converse(
-    app: &App,
     stream: Box<dyn Stream>,
     mut session: Session,
     mut stop: watch::Receiver<bool>,
-    committed: &(dyn Fn() + Sync),
+    batcher: Batcher,
     idle: &Idle,
 ) {
     let mut stream = BufReader::new(stream);
@@ -163,7 +209,7 @@ async fn converse(
                     Ok(Ok(None)) => {
                         format!("552 5.3.4 message too big: this desk takes at most {} bytes\r\n", session.max_bytes())
                     }
-                    Ok(Ok(Some(raw))) => answer(app, raw, committed).await,
+                    Ok(Ok(Some(raw))) => answer(&batcher, raw).await,
                 };
                 session.finish_transaction();
                 answer.repeat(recipients)
@@ -176,21 +222,15 @@ async fn converse(
 }
 
 /// The reply every recipient gets: 250 only once the decision is committed.
-async fn answer(app: &App, raw: Vec<u8>, committed: &(dyn Fn() + Sync)) -> String {
-    match crate::intake::take(app, &raw).await {
-        Ok(taken) => {
-            committed();
-            match taken {
-                Taken::Decided => "250 2.0.0 decided\r\n".into(),
-                Taken::Duplicate => "250 2.0.0 decided before\r\n".into(),
-                Taken::SetAside => "250 2.0.0 kept unread for the operator\r\n".into(),
-            }
-        }
-        Err(e) => {
-            tracing::error!(
-                error = crate::telemetry::chain(e.as_ref()),
-                "LMTP: cannot commit a message; answered 451 so the MTA keeps it"
-            );
+async fn answer(batcher: &Batcher, raw: Vec<u8>) -> String {
+    match batcher.take(raw).await {
+        Ok(taken) => match taken {
+            Taken::Decided => "250 2.0.0 decided\r\n".into(),
+            Taken::Duplicate => "250 2.0.0 decided before\r\n".into(),
+            Taken::SetAside => "250 2.0.0 kept unread for the operator\r\n".into(),
+        },
+        Err(error) => {
+            tracing::error!(error, "LMTP: cannot commit a message; answered 451 so the MTA keeps it");
             "451 4.3.0 cannot store the decision now; try again later\r\n".into()
         }
     }
