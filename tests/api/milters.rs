@@ -166,9 +166,10 @@ fn txt(server: SocketAddr, name: &str, tcp: bool) -> Vec<Vec<String>> {
         query.extend_from_slice(label.as_bytes());
     }
     query.extend_from_slice(&[0, 0, 16, 0, 1]);
-    let timeout = Some(std::time::Duration::from_secs(5));
+    let limit = std::time::Duration::from_secs(5);
+    let timeout = Some(limit);
     let answer = if tcp {
-        let mut s = std::net::TcpStream::connect_timeout(&server, timeout.unwrap()).unwrap();
+        let mut s = std::net::TcpStream::connect_timeout(&server, limit).unwrap();
         s.set_read_timeout(timeout).unwrap();
         s.write_all(&[(query.len() >> 8) as u8, query.len() as u8]).unwrap();
         s.write_all(&query).unwrap();

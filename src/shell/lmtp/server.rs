@@ -236,10 +236,13 @@ async fn answer(batcher: &Batcher, raw: Vec<u8>) -> String {
     }
 }
 
-/// The connections and since when each has waited for a command (none while it works).
+/// One connection: its id, since when it has waited for a command (none while it works), and how to close it.
+type Entry = (u64, Option<std::time::Instant>, std::sync::Arc<tokio::sync::Notify>);
+
+/// The connections, and the last id given.
 #[derive(Default)]
 struct Idle {
-    entries: std::sync::Mutex<(u64, Vec<(u64, Option<std::time::Instant>, std::sync::Arc<tokio::sync::Notify>)>)>,
+    entries: std::sync::Mutex<(u64, Vec<Entry>)>,
 }
 
 impl Idle {

@@ -138,7 +138,7 @@ fn microsoft_365_is_trusted_in_its_own_form_and_only_topmost() {
 #[test]
 fn a_pass_needs_every_result_in_our_block_to_pass() {
     assert_eq!(verdict(&["mx.example.test; dmarc=none; dmarc=pass"]), checked(Dmarc::None));
-    assert_eq!(verdict(&["mx.example.test; dmarc=pass", "mx.example.test; dmarc=temperror"]).passed(), false);
+    assert!(!verdict(&["mx.example.test; dmarc=pass", "mx.example.test; dmarc=temperror"]).passed());
     assert_eq!(verdict(&["mx.example.test; dmarc=pass; dmarc=pass"]), checked(Dmarc::Pass));
 }
 
