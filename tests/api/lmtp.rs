@@ -344,3 +344,60 @@ async fn killed_in_the_middle_of_data_the_desk_has_taken_nothing_and_takes_the_m
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }
+
+#[tokio::test]
+async fn a_database_that_refuses_writes_gets_the_mta_a_451_and_the_message_is_taken_once_it_accepts_them() {
+    use sqlx::Connection as _;
+    let port = free_port();
+    let prefix: &'static str = Box::leak(format!("lmtp-{port}").into_boxed_str());
+    let admin = cluster();
+    let desk = TestDesk::with(DeskOptions {
+        postgres: Some(admin.clone()),
+        address_prefix: prefix,
+        extra: format!("[lmtp]\nlisten = \"127.0.0.1:{port}\"\n"),
+        ..Default::default()
+    })
+    .await;
+    let url = database_url(desk.dir.path(), Some(&admin));
+    let db = url.rsplit('/').next().unwrap().to_string();
+    let mut sql = sqlx::PgConnection::connect(&admin).await.unwrap();
+    // Every new session of the desk's database is read-only, and the ones it holds are ended.
+    let read_only = async |sql: &mut sqlx::PgConnection, on: bool| {
+        let set = format!("ALTER DATABASE \"{db}\" SET default_transaction_read_only = {on}");
+        sqlx::query(sqlx::AssertSqlSafe(set)).execute(&mut *sql).await.unwrap();
+        let end = format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'");
+        sqlx::query(sqlx::AssertSqlSafe(end)).execute(&mut *sql).await.unwrap();
+    };
+    let p = People::new();
+    let mut run = desk.start(&["run"], &[]);
+    door_open(port).await;
+    read_only(&mut sql, true).await;
+    let (_, raw) = Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).build();
+    let (mut c, _) = Client::connect(port).await;
+    c.say("LHLO mx.example.test").await;
+    c.say(&format!("MAIL FROM:<{}>", p.partner)).await;
+    c.say(&format!("RCPT TO:<{}>", desk.address)).await;
+    let replies = c.data(&raw, 1).await;
+    assert!(replies[0].starts_with("451 4.3.0"), "the MTA keeps it: {replies:?}");
+    read_only(&mut sql, false).await;
+    // The MTA tries again: taken, once.
+    let taken = async || {
+        let (mut c, _) = Client::connect(port).await;
+        c.say("LHLO mx.example.test").await;
+        c.say(&format!("MAIL FROM:<{}>", p.partner)).await;
+        c.say(&format!("RCPT TO:<{}>", desk.address)).await;
+        c.data(&raw, 1).await.remove(0)
+    };
+    let mut answer = taken().await;
+    let started = std::time::Instant::now();
+    while !answer.starts_with("250") && started.elapsed() < MAIL_WAIT {
+        // The pool reconnects after the ended sessions: a retry, as the MTA's, may come before it did.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        answer = taken().await;
+    }
+    assert!(answer.starts_with("250"), "{answer}");
+    assert_eq!(desk.requests().await.len(), 1);
+    inbox_exactly(&p.partner, 1).await;
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
