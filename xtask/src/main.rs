@@ -22,6 +22,9 @@ enum Task {
         /// Where the .deb goes (default: target/deb)
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The package's version (default: the crate's); CHANGELOG.md's unreleased notes go under it
+        #[arg(long, value_name = "VERSION")]
+        package_version: Option<String>,
     },
     /// Write the man pages (smartacct.1 and one per command) into DIR
     Man {
@@ -39,7 +42,7 @@ type Result<T = ()> = std::result::Result<T, String>;
 
 fn main() -> std::process::ExitCode {
     let result = match Args::parse().task {
-        Task::Deb { binary, out } => deb(binary, out),
+        Task::Deb { binary, out, package_version } => deb(binary, out, package_version),
         Task::Man { dir } => man(&dir),
         Task::Completions { dir } => completions(&dir).map(drop),
     };
@@ -100,7 +103,7 @@ fn completions(dir: &Path) -> Result<Vec<(Shell, PathBuf)>> {
         .collect()
 }
 
-fn deb(binary: Option<PathBuf>, out: Option<PathBuf>) -> Result {
+fn deb(binary: Option<PathBuf>, out: Option<PathBuf>, package_version: Option<String>) -> Result {
     let root = root();
     let binary = match binary {
         Some(b) => b,
@@ -122,10 +125,20 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>) -> Result {
     }
     let version = env!("CARGO_PKG_VERSION");
     let version = smartacct::cli::Cli::command().get_version().unwrap_or(version).to_string();
+    let version = package_version.unwrap_or(version);
+    if !version.starts_with(|c: char| c.is_ascii_digit())
+        || !version.chars().all(|c| c.is_ascii_alphanumeric() || ".+~".contains(c))
+    {
+        return Err(format!("{version:?} is not a native Debian version (digits first; letters, digits, . + ~)"));
+    }
     let arch = run(Command::new("dpkg").arg("--print-architecture"))?;
 
-    let bytes = std::fs::read(&binary).map_err(|e| format!("cannot read {}: {e}", binary.display()))?;
-    write(&stage.join("usr/bin/smartacct"), bytes, 0o755)?;
+    // Stripped as dh_strip does; the symbols go to smartacct-dbgsym (below).
+    let debug = out.join(format!("smartacct_{version}_{arch}.debug"));
+    let stripped = strip(&binary, &debug)?;
+    write(&stage.join("usr/bin/smartacct"), std::fs::read(&stripped).map_err(|e| e.to_string())?, 0o755)?;
+    std::fs::remove_file(&stripped).map_err(|e| e.to_string())?;
+    let depends = shlib_depends(&stage.join("usr/bin/smartacct"))?;
     // The unit of the checkout, for the package's paths.
     let unit = read(&root.join("config/smartacct.service"))?.replace("/usr/local/bin/", "/usr/bin/");
     write(&stage.join("lib/systemd/system/smartacct.service"), unit, 0o644)?;
@@ -143,7 +156,13 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>) -> Result {
         write(&doc.join("examples/monitoring").join(f), read(&root.join("config/monitoring").join(f))?, 0o644)?;
     }
     write(&stage.join("usr/share/lintian/overrides/smartacct"), LINTIAN_OVERRIDES, 0o644)?;
-    write(&doc.join("copyright"), "smartacct\nLicense: MIT OR Apache-2.0\n", 0o644)?;
+    write(&doc.join("copyright"), copyright(&root)?, 0o644)?;
+    let changelog = out.join("changelog");
+    write(&changelog, debian_changelog(&read(&root.join("CHANGELOG.md"))?, &version)?, 0o644)?;
+    run(Command::new("gzip").args(["-9nf"]).arg(&changelog))?;
+    let gz = std::fs::read(out.join("changelog.gz")).map_err(|e| e.to_string())?;
+    write(&doc.join("changelog.gz"), gz, 0o644)?;
+    std::fs::remove_file(out.join("changelog.gz")).map_err(|e| e.to_string())?;
 
     let man_dir = stage.join("usr/share/man/man1");
     man(&man_dir)?;
@@ -166,7 +185,8 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>) -> Result {
     let control = format!(
         "Package: smartacct\nVersion: {version}\nSection: mail\nPriority: optional\nArchitecture: {arch}\n\
          Maintainer: smartacct maintainers <smartacct@example.com>\nInstalled-Size: {size_kb}\n\
-         Depends: adduser, debconf (>= 0.5) | debconf-2.0, libc6\nHomepage: https://www.cisco.com/go/scm\n\
+         Depends: {depends}, adduser, debconf (>= 0.5) | debconf-2.0\n\
+         Recommends: postgresql\nSuggests: postfix\nHomepage: https://www.cisco.com/go/scm\n\
          Description: Smart Account request desk, run over email\n \
          smartacct runs the \"request a Smart Account\" workflow over email: IMAP in,\n \
          SMTP out, SQLite store. Configure /etc/smartacct/smartacct.toml, put the\n \
@@ -184,8 +204,210 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>) -> Result {
 
     let deb = out.join(format!("smartacct_{version}_{arch}.deb"));
     run(Command::new("dpkg-deb").args(["--root-owner-group", "-Zgzip", "-z1", "--build"]).arg(&stage).arg(&deb))?;
-    println!("{}", deb.display());
+    let dbgsym = dbgsym(&out, &binary, &debug, &version, &arch)?;
+    // The package last: the tests take the last line.
+    println!("{}\n{}\n{}", debug.display(), dbgsym.display(), deb.display());
     Ok(())
+}
+
+/// Writes the binary's debug symbols to `debug` and returns a stripped copy
+/// linked to them (`.gnu_debuglink`), as dh_strip does (its options; the debug
+/// sections compressed).
+fn strip(binary: &Path, debug: &Path) -> Result<PathBuf> {
+    mkdir(debug.parent().expect("in a directory"))?;
+    let stripped = debug.with_extension("stripped");
+    run(Command::new("objcopy").args(["--only-keep-debug", "--compress-debug-sections"]).arg(binary).arg(debug))?;
+    run(Command::new("objcopy")
+        .args(["--remove-section=.comment", "--remove-section=.note", "--strip-unneeded"])
+        .arg(binary)
+        .arg(&stripped))?;
+    run(Command::new("objcopy").arg(format!("--add-gnu-debuglink={}", debug.display())).arg(&stripped))?;
+    Ok(stripped)
+}
+
+/// `smartacct-dbgsym`, as dh_strip makes it: the symbols under
+/// /usr/lib/debug/.build-id/, where gdb and systemd-coredump look for them
+/// by the binary's build id, so a crash report can be read.
+fn dbgsym(out: &Path, binary: &Path, debug: &Path, version: &str, arch: &str) -> Result<PathBuf> {
+    let notes = run(Command::new("readelf").arg("-n").arg(binary))?;
+    let build_id = notes
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Build ID: "))
+        .map(str::trim)
+        .filter(|id| id.len() > 2)
+        .ok_or_else(|| format!("{} has no build id (readelf -n)", binary.display()))?;
+    let stage = out.join("stage-dbgsym");
+    if stage.exists() {
+        std::fs::remove_dir_all(&stage).map_err(|e| format!("cannot clear {}: {e}", stage.display()))?;
+    }
+    let bytes = std::fs::read(debug).map_err(|e| format!("cannot read {}: {e}", debug.display()))?;
+    let target = format!("usr/lib/debug/.build-id/{}/{}.debug", &build_id[..2], &build_id[2..]);
+    write(&stage.join(target), bytes, 0o644)?;
+    let doc = stage.join("usr/share/doc");
+    mkdir(&doc)?;
+    std::os::unix::fs::symlink("smartacct", doc.join("smartacct-dbgsym")).map_err(|e| e.to_string())?;
+    let size_kb = run(Command::new("du").args(["-sk", "--exclude=DEBIAN"]).arg(&stage))?
+        .split_whitespace()
+        .next()
+        .unwrap_or("0")
+        .to_string();
+    let control = format!(
+        "Package: smartacct-dbgsym\nSource: smartacct\nVersion: {version}\nAuto-Built-Package: debug-symbols\n\
+         Section: debug\nPriority: optional\nArchitecture: {arch}\n\
+         Maintainer: smartacct maintainers <smartacct@example.com>\nInstalled-Size: {size_kb}\n\
+         Depends: smartacct (= {version})\nBuild-Ids: {build_id}\n\
+         Description: debug symbols for smartacct\n"
+    );
+    write(&stage.join("DEBIAN/control"), control, 0o644)?;
+    let deb = out.join(format!("smartacct-dbgsym_{version}_{arch}.deb"));
+    run(Command::new("dpkg-deb").args(["--root-owner-group", "-Zxz", "--build"]).arg(&stage).arg(&deb))?;
+    Ok(deb)
+}
+
+/// The libraries the binary links, as dpkg-shlibdeps says (libc6 and
+/// libgcc-s1, with the versions the symbols used need); without dpkg-dev,
+/// the newest GLIBC_ symbol version the binary asks for.
+fn shlib_depends(binary: &Path) -> Result<String> {
+    let work = tempdir()?;
+    let from_dpkg = (|| -> Result<String> {
+        write(&work.join("debian/control"), "Source: smartacct\n\nPackage: smartacct\nArchitecture: any\n", 0o644)?;
+        let out = run(Command::new("dpkg-shlibdeps").current_dir(&work).arg("-O").arg(binary))?;
+        out.lines()
+            .find_map(|l| l.strip_prefix("shlibs:Depends="))
+            .map(str::to_string)
+            .ok_or_else(|| format!("dpkg-shlibdeps said {out:?}"))
+    })();
+    let _ = std::fs::remove_dir_all(&work);
+    if let Ok(depends) = from_dpkg {
+        return Ok(depends);
+    }
+    let symbols = run(Command::new("objdump").arg("-T").arg(binary))?;
+    let newest = symbols
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter_map(|w| w.strip_prefix("GLIBC_"))
+        .filter_map(|v| {
+            let mut parts = v.split('.').map(|n| n.parse::<u32>().ok());
+            Some((parts.next()??, parts.next().flatten().unwrap_or(0)))
+        })
+        .max()
+        .ok_or("objdump -T lists no GLIBC_ symbol")?;
+    let needed = run(Command::new("objdump").arg("-p").arg(binary))?;
+    let mut depends = format!("libc6 (>= {}.{})", newest.0, newest.1);
+    if needed.contains("libgcc_s.so.1") {
+        depends.push_str(", libgcc-s1 (>= 4.2)");
+    }
+    Ok(depends)
+}
+
+fn tempdir() -> Result<PathBuf> {
+    let dir = run(Command::new("mktemp").args(["-d", "-t", "smartacct-xtask.XXXXXX"]))?;
+    Ok(PathBuf::from(dir))
+}
+
+/// One section of CHANGELOG.md: `## VERSION - DATE` (or `- unreleased`), then `- ` items.
+struct Release {
+    version: String,
+    date: Option<String>,
+    items: Vec<String>,
+}
+
+fn releases(markdown: &str) -> Result<Vec<Release>> {
+    let mut releases: Vec<Release> = Vec::new();
+    for line in markdown.lines() {
+        if let Some(head) = line.strip_prefix("## ") {
+            let words: Vec<&str> = head.split_whitespace().filter(|w| *w != "-" && *w != "—").collect();
+            let (Some(version), Some(when)) = (words.first(), words.last()) else {
+                return Err(format!("CHANGELOG.md: {line:?} is not \"## VERSION - DATE\""));
+            };
+            let date = (!when.eq_ignore_ascii_case("unreleased")).then(|| when.to_string());
+            releases.push(Release { version: version.to_string(), date, items: Vec::new() });
+        } else if let Some(release) = releases.last_mut() {
+            if let Some(item) = line.strip_prefix("- ") {
+                release.items.push(item.trim().to_string());
+            } else if line.starts_with("  ") && !line.trim().is_empty() {
+                let last = release.items.last_mut().ok_or(format!("CHANGELOG.md: {line:?} follows no item"))?;
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+        }
+    }
+    Ok(releases)
+}
+
+/// The package's Debian changelog (deb-changelog(5)) from CHANGELOG.md: a
+/// released version has its own entries and those before it; any other
+/// version gets the unreleased notes, dated now (or $SOURCE_DATE_EPOCH),
+/// above every released entry.
+fn debian_changelog(markdown: &str, version: &str) -> Result<String> {
+    let all = releases(markdown)?;
+    let unreleased = all.iter().find(|r| r.date.is_none());
+    let released: Vec<&Release> = all.iter().filter(|r| r.date.is_some()).collect();
+    let mut entries: Vec<(String, String, &[String])> = Vec::new();
+    if let Some(at) = released.iter().position(|r| r.version == version) {
+        if let Some(newer) = all.first().filter(|r| r.version != version) {
+            eprintln!(
+                "xtask: note: packaging {version}, older than CHANGELOG.md's {} (its notes left out)",
+                newer.version
+            );
+        }
+        for r in &released[at..] {
+            let date = r.date.as_deref().expect("released");
+            entries.push((
+                r.version.clone(),
+                run(Command::new("date").args(["-R", "-u", "-d", &format!("{date} 12:00")]))?,
+                &r.items,
+            ));
+        }
+    } else {
+        let notes = unreleased.ok_or(format!("CHANGELOG.md has no section for {version}, nor an unreleased one"))?;
+        let now = match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(epoch) => run(Command::new("date").args(["-R", "-u", "-d", &format!("@{epoch}")]))?,
+            Err(_) => run(Command::new("date").args(["-R", "-u"]))?,
+        };
+        entries.push((version.to_string(), now, &notes.items));
+        for r in &released {
+            let date = r.date.as_deref().expect("released");
+            entries.push((
+                r.version.clone(),
+                run(Command::new("date").args(["-R", "-u", "-d", &format!("{date} 12:00")]))?,
+                &r.items,
+            ));
+        }
+    }
+    let mut text = String::new();
+    for (version, date, items) in entries {
+        if items.is_empty() {
+            return Err(format!("CHANGELOG.md: {version} lists no change"));
+        }
+        text.push_str(&format!("smartacct ({version}) unstable; urgency=medium\n\n"));
+        for item in items {
+            text.push_str(&wrap(item, "  * ", "    ", 78));
+        }
+        text.push_str(&format!("\n -- smartacct maintainers <smartacct@example.com>  {date}\n\n"));
+    }
+    Ok(text.trim_end().to_string() + "\n")
+}
+
+fn wrap(text: &str, first: &str, rest: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.len() + 1 + word.len() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
 }
 
 /// Each with its reason, which `lintian --show-overrides` prints.
@@ -199,6 +421,10 @@ const LINTIAN_OVERRIDES: &str = "\
 # a directory only root could write to.
 smartacct: recursive-privilege-change * [postinst:*]
 smartacct: recursive-privilege-change * [postrm:*]
+# The conffile may hold secrets (a database URL with its password, the
+# OAuth2 client id, the console's settings): root:smartacct 0640, readable by
+# the service and root alone, never by every user as 0644 would be.
+smartacct: non-standard-file-perm 0640 != 0644 [etc/smartacct/smartacct.toml]
 ";
 
 /// The one debconf question: asked at purge only (postrm), when there is a database to ask about.
@@ -225,11 +451,34 @@ exit 0
 "#;
 
 const POSTINST: &str = r#"#!/bin/sh
-# The service user, its state directory, and the config readable by it alone (with root).
+# The service user, its state directory, and the config readable by it alone
+# (with root); the migrations; the unit enabled and (re)started as
+# dh_installsystemd does it.
 set -e
 # Loads the templates, so smartacct/purge_database can be preseeded before a purge.
 . /usr/share/debconf/confmodule
 db_stop
+
+# `smartacct migrate` as the service user, the IMAP password handed over as
+# the unit's LoadCredential does (a copy only it can read, removed after).
+# A database that is not configured yet or is down never fails the install:
+# the service applies the migrations itself when it starts.
+migrate() {
+    dir=$(mktemp -d)
+    if [ -f /etc/smartacct/imap-password ]; then
+        install -o smartacct -g smartacct -m 0400 /etc/smartacct/imap-password "$dir/imap-password"
+        set -- "SMARTACCT__IMAP__PASSWORD_FILE=$dir/imap-password"
+    fi
+    chown smartacct:smartacct "$dir"
+    if out=$(cd / && timeout 120 runuser -u smartacct -- env "$@" /usr/bin/smartacct migrate 2>&1); then
+        echo "smartacct: database migrated"
+    else
+        echo "smartacct: database not migrated (not configured yet, or not reachable); the service migrates it when it starts:" >&2
+        printf '%s\n' "$out" | tail -n 3 | sed 's/^/  /' >&2
+    fi
+    rm -rf "$dir"
+}
+
 if [ "$1" = configure ]; then
     if ! getent passwd smartacct >/dev/null; then
         adduser --system --group --quiet --home /var/lib/smartacct --no-create-home \
@@ -244,18 +493,43 @@ if [ "$1" = configure ]; then
     install -d -o smartacct -g smartacct -m 0700 /var/lib/smartacct
     chown root:smartacct /etc/smartacct/smartacct.toml
     chmod 0640 /etc/smartacct/smartacct.toml
+    # Before the new binary starts (below).
+    migrate
+fi
+
+if [ "$1" = configure ] || [ "$1" = abort-upgrade ] || [ "$1" = abort-deconfigure ] || [ "$1" = abort-remove ]; then
+    # This will only remove masks created by d-s-h on package removal.
+    deb-systemd-helper unmask smartacct.service >/dev/null || true
+    # was-enabled defaults to true, so new installations run enable.
+    if deb-systemd-helper --quiet was-enabled smartacct.service; then
+        deb-systemd-helper enable smartacct.service >/dev/null || true
+    else
+        deb-systemd-helper update-state smartacct.service >/dev/null || true
+    fi
     if [ -d /run/systemd/system ]; then
-        systemctl daemon-reload >/dev/null || true
+        systemctl --system daemon-reload >/dev/null || true
+        # Started once configured: the example config (no password file yet)
+        # would only fail and restart every 5 s.
+        if smartacct check-config >/dev/null 2>&1; then
+            if [ -n "$2" ]; then
+                _action=restart
+            else
+                _action=start
+            fi
+            deb-systemd-invoke $_action smartacct.service >/dev/null || true
+        else
+            echo "smartacct: not started: edit /etc/smartacct/smartacct.toml (smartacct check-config), then systemctl restart smartacct" >&2
+        fi
     fi
 fi
 exit 0
 "#;
 
 const PRERM: &str = r#"#!/bin/sh
+# Stopped on removal; an upgrade restarts it in postinst, after the migrations.
 set -e
-if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
-    systemctl stop smartacct.service >/dev/null 2>&1 || true
-    systemctl disable smartacct.service >/dev/null 2>&1 || true
+if [ -z "${DPKG_ROOT:-}" ] && [ "$1" = remove ] && [ -d /run/systemd/system ]; then
+    deb-systemd-invoke stop smartacct.service >/dev/null || true
 fi
 exit 0
 "#;
@@ -298,8 +572,182 @@ if [ "$1" = purge ]; then
         db_purge
     fi
 fi
-if [ -d /run/systemd/system ]; then
-    systemctl daemon-reload >/dev/null || true
+if [ "$1" = remove ] && command -v deb-systemd-helper >/dev/null; then
+    deb-systemd-helper mask smartacct.service >/dev/null || true
+fi
+if [ "$1" = purge ] && command -v deb-systemd-helper >/dev/null; then
+    deb-systemd-helper purge smartacct.service >/dev/null || true
+    deb-systemd-helper unmask smartacct.service >/dev/null || true
+fi
+if [ -d /run/systemd/system ] && [ "$1" = remove ]; then
+    systemctl --system daemon-reload >/dev/null || true
 fi
 exit 0
 "#;
+
+/// debian/copyright in the machine-readable format (DEP-5): the project's
+/// notice, then the Rust crates linked into the binary (normal dependencies
+/// for this host, proc-macros left out: they run at build time only),
+/// grouped by their `license` field. Apache-2.0, GPL-2 and MPL-2.0 refer to
+/// /usr/share/common-licenses; every other license's text is in
+/// debian/licenses/.
+///
+/// Not `cargo about` or `cargo deny`: both are tools to install on every
+/// build machine, `cargo about` renders HTML/handlebars reports rather than
+/// DEP-5, and `cargo deny` checks licenses but writes no notice; what is
+/// needed here is `cargo metadata`'s license and authors fields, grouped.
+/// (`cargo deny check licenses` in CI would be the next step to refuse a
+/// crate under a license not listed in debian/licenses.)
+fn copyright(root: &Path) -> Result<String> {
+    let host = run(Command::new("rustc").arg("-vV"))?
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .ok_or("rustc -vV names no host")?;
+    let metadata = run(Command::new(env!("CARGO")).current_dir(root).args([
+        "metadata",
+        "--format-version",
+        "1",
+        "--filter-platform",
+        &host,
+    ]))?;
+    let metadata: serde_json::Value = serde_json::from_str(&metadata).map_err(|e| format!("cargo metadata: {e}"))?;
+    let packages: std::collections::HashMap<&str, &serde_json::Value> = metadata["packages"]
+        .as_array()
+        .ok_or("cargo metadata: no packages")?
+        .iter()
+        .filter_map(|p| Some((p["id"].as_str()?, p)))
+        .collect();
+    let nodes: std::collections::HashMap<&str, &serde_json::Value> = metadata["resolve"]["nodes"]
+        .as_array()
+        .ok_or("cargo metadata: no resolve graph")?
+        .iter()
+        .filter_map(|n| Some((n["id"].as_str()?, n)))
+        .collect();
+    let smartacct = packages
+        .values()
+        .find(|p| p["name"] == "smartacct" && p["source"].is_null())
+        .and_then(|p| p["id"].as_str())
+        .ok_or("cargo metadata: no smartacct package")?;
+    let proc_macro = |p: &serde_json::Value| {
+        p["targets"].as_array().is_some_and(|ts| {
+            ts.iter().all(|t| t["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "proc-macro")))
+        })
+    };
+    let mut linked = std::collections::BTreeSet::new();
+    let mut todo = vec![smartacct];
+    while let Some(id) = todo.pop() {
+        for dep in nodes.get(id).and_then(|n| n["deps"].as_array()).into_iter().flatten() {
+            let normal = dep["dep_kinds"].as_array().is_some_and(|ks| ks.iter().any(|k| k["kind"].is_null()));
+            let Some(dep_id) = dep["pkg"].as_str() else { continue };
+            let Some(package) = packages.get(dep_id) else { continue };
+            if normal && !proc_macro(package) && linked.insert(dep_id) {
+                todo.push(dep_id);
+            }
+        }
+    }
+    // license (as DEP-5 writes it) -> (files, copyright holders)
+    let mut groups: std::collections::BTreeMap<String, (Vec<String>, std::collections::BTreeSet<String>)> =
+        Default::default();
+    for id in linked {
+        let p = packages[id];
+        let (name, version) = (p["name"].as_str().unwrap_or("?"), p["version"].as_str().unwrap_or("?"));
+        let license = p["license"].as_str().ok_or(format!("crate {name} {version} declares no license"))?;
+        let group = groups.entry(dep5_license(license)).or_default();
+        group.0.push(format!("vendor/{name}-{version}/*"));
+        let authors: Vec<&str> = p["authors"].as_array().into_iter().flatten().filter_map(|a| a.as_str()).collect();
+        if authors.is_empty() {
+            group.1.insert(format!("the {name} authors"));
+        }
+        group.1.extend(authors.iter().map(|a| a.to_string()));
+    }
+    let mut text = String::from(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\
+         Upstream-Name: smartacct\n\
+         Upstream-Contact: smartacct maintainers <smartacct@example.com>\n\
+         Source: https://www.cisco.com/go/scm\n\
+         Comment: /usr/bin/smartacct links the Rust crates listed below statically.\n \
+         Their Files patterns are where `cargo vendor --versioned-dirs` puts each\n \
+         crate's source; the licenses are the crates' own `license` fields.\n\
+         \n\
+         Files: *\n\
+         Copyright: 2026 smartacct maintainers <smartacct@example.com>\n\
+         License: MIT or Apache-2.0\n",
+    );
+    let mut terms = std::collections::BTreeSet::from(["MIT".to_string(), "Apache-2.0".to_string()]);
+    for (license, (files, holders)) in &groups {
+        text.push_str(&format!("\nFiles: {}\n", files.join("\n ")));
+        text.push_str(&format!("Copyright: {}\n", holders.iter().cloned().collect::<Vec<_>>().join("\n ")));
+        text.push_str(&format!("License: {license}\n"));
+        terms.extend(license_terms(license));
+    }
+    for term in terms {
+        text.push_str(&format!("\nLicense: {term}\n"));
+        let (base, exception) = match term.split_once(" with ") {
+            Some((base, exception)) => (base, Some(exception.trim_end_matches(" exception"))),
+            None => (term.as_str(), None),
+        };
+        let common = match base {
+            "Apache-2.0" | "MPL-2.0" => Some(base),
+            "GPL-2.0-only" | "GPL-2.0" => Some("GPL-2"),
+            _ => None,
+        };
+        let body = match common {
+            Some(file) => format!(
+                "On Debian systems, the full text of the {base} license can be found in\n/usr/share/common-licenses/{file}.\n"
+            ),
+            None => read(&root.join("debian/licenses").join(base))
+                .map_err(|e| format!("{e}: add the text of {base} (a linked crate's license) to debian/licenses/"))?,
+        };
+        let body = match exception {
+            Some(exception) => body + "\n" + &read(&root.join(format!("debian/licenses/{exception}-exception")))?,
+            None => body,
+        };
+        for line in body.trim_end().lines() {
+            text.push_str(if line.trim().is_empty() { " ." } else { " " });
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
+    }
+    Ok(text)
+}
+
+/// An SPDX expression as DEP-5 writes it: `or`, `and`, `with X exception`;
+/// DEP-5 has no parentheses, a comma lowers the precedence instead (cargo's
+/// `(A OR B) AND C` is `A or B, and C`). The old `A/B` is `A or B`.
+fn dep5_license(spdx: &str) -> String {
+    let spdx = spdx.replace('/', " OR ");
+    let nested = spdx.contains('(');
+    let words: Vec<String> = spdx
+        .replace(['(', ')'], " ")
+        .split_whitespace()
+        .map(|w| match w {
+            "OR" => "or".to_string(),
+            "AND" if nested => ", and".to_string(),
+            "AND" => "and".to_string(),
+            "WITH" => "with".to_string(),
+            w if w.ends_with("-exception") => format!("{} exception", w.trim_end_matches("-exception")),
+            w => w.to_string(),
+        })
+        .collect();
+    words.join(" ").replace(" , and", ", and")
+}
+
+/// The licenses a DEP-5 expression names, each with its exception.
+fn license_terms(dep5: &str) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    let mut words = dep5.split([' ', ',']).filter(|w| !w.is_empty()).peekable();
+    while let Some(word) = words.next() {
+        match word {
+            "or" | "and" => {}
+            "with" => {
+                let exception = words.next().unwrap_or_default();
+                let _ = words.next_if_eq(&"exception");
+                if let Some(last) = terms.last_mut() {
+                    last.push_str(&format!(" with {exception} exception"));
+                }
+            }
+            term => terms.push(term.to_string()),
+        }
+    }
+    terms
+}
