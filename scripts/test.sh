@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/mailstack.sh up
 bash scripts/pgstack.sh up
+bash scripts/browser.sh up
 command -v cargo >/dev/null || { echo "test.sh: cargo is required (rustup)" >&2; exit 1; }
 
 cargo build --locked --bins

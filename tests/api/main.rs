@@ -10,6 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod activation;
 mod bench;
 mod bounces;
+mod browser;
 mod cli;
 mod console;
 mod database_outage;
