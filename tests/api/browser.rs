@@ -99,7 +99,7 @@ impl Chrome {
             "--disable-component-update",
             "--disable-sync",
             "--disable-dev-shm-usage",
-            "--window-size=1280,900",
+            "--window-size=1440,1000",
             "--lang=en-GB",
         ]
         .iter()
