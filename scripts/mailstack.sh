@@ -580,6 +580,10 @@ in_flow_delay = 0
 # Dovecot can refuse the first deliveries to a brand-new mailbox that arrive
 # at the same instant ("Mailbox already exists", 4.2.0): retry within seconds.
 queue_run_delay = 1s
+# Mail no test will take (for a desk that is gone) is bounced within minutes,
+# not retried for days into later runs.
+maximal_queue_lifetime = 3m
+bounce_queue_lifetime = 3m
 minimal_backoff_time = 1s
 maximal_backoff_time = 5s
 message_size_limit = 52428800
