@@ -108,9 +108,15 @@ pub fn leading(on: bool) {
 
 /// The mailbox watcher's state, for the gauge and `/readyz`.
 pub fn imap_connected(up: bool) {
-    IMAP_CONNECTED.store(up, Ordering::Relaxed);
+    if IMAP_CONNECTED.swap(up, Ordering::Relaxed) != up {
+        // The leader says so at once (heartbeat), not at its next proof 5 s later.
+        IMAP_CHANGED.notify_one();
+    }
     metrics::gauge!("smartacct_imap_connected").set(if up { 1.0 } else { 0.0 });
 }
+
+/// Woken when the watcher's IMAP session comes or goes.
+pub static IMAP_CHANGED: tokio::sync::Notify = tokio::sync::Notify::const_new();
 
 /// On a follower: why the mailbox is not watched, if it is not (the leader
 /// says whether it holds an IMAP session every few seconds).

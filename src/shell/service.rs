@@ -243,6 +243,7 @@ async fn keep_lead(app: &App, mut held: Held, mut stop: Stop, lost: watch::Sende
         }
         tokio::select! {
             _ = tokio::time::sleep(LEADER_CHECK) => {}
+            _ = crate::metrics::IMAP_CHANGED.notified() => {}
             _ = stop.changed() => {}
         }
     }
