@@ -1,4 +1,4 @@
-//! Embeds `templates/` and `migrations/` into the binary so an installed
+//! Embeds `templates/` (with its catalogs) and `migrations/` into the binary so an installed
 //! service needs no files beside it (a `templates.dir` still overrides).
 use std::{env, fs, path::Path};
 
@@ -6,11 +6,14 @@ fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").unwrap();
     let out = env::var("OUT_DIR").unwrap();
     let mut code = String::new();
-    for (name, dir, ext) in [("TEMPLATES", "templates", "hbs"), ("MIGRATIONS", "migrations", "sql")] {
+    // Templates and their catalogs (templates/catalogs/*.ftl), migrations.
+    for (name, dir, exts) in
+        [("TEMPLATES", "templates", &["hbs", "ftl"][..]), ("MIGRATIONS", "migrations", &["sql"][..])]
+    {
         let base = Path::new(&root).join(dir);
         println!("cargo:rerun-if-changed={}", base.display());
         let mut files = Vec::new();
-        collect(&base, &base, ext, &mut files);
+        collect(&base, &base, exts, &mut files);
         files.sort();
         code.push_str(&format!("pub static {name}: &[(&str, &str)] = &[\n"));
         for (rel, abs) in files {
@@ -22,7 +25,7 @@ fn main() {
     fs::write(Path::new(&out).join("embedded.rs"), code).unwrap();
 }
 
-fn collect(base: &Path, dir: &Path, ext: &str, files: &mut Vec<(String, String)>) {
+fn collect(base: &Path, dir: &Path, exts: &[&str], files: &mut Vec<(String, String)>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -30,8 +33,8 @@ fn collect(base: &Path, dir: &Path, ext: &str, files: &mut Vec<(String, String)>
         let path = entry.path();
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
-            collect(base, &path, ext, files);
-        } else if path.extension().is_some_and(|e| e == ext) {
+            collect(base, &path, exts, files);
+        } else if path.extension().is_some_and(|e| exts.iter().any(|x| e == *x)) {
             let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
             files.push((rel, path.to_string_lossy().into_owned()));
         }

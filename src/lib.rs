@@ -10,7 +10,7 @@ pub mod shell;
 pub mod workflow;
 
 pub use shell::{
-    app, cli, compose, console, delivery, dkim, dns_auth, faults, hooks, imap, intake, lmtp, metrics, oauth2, operator,
-    retry, schedule, service, smtp, store, sweep, systemd, telemetry, templates, tls,
+    app, catalogs, cli, compose, console, delivery, dkim, dns_auth, faults, hooks, imap, intake, lmtp, metrics, oauth2,
+    operator, retry, schedule, service, smtp, store, sweep, systemd, telemetry, templates, tls,
 };
 pub use workflow::{decide, domain, email, hook_event, i18n, read, request};

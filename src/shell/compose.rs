@@ -7,11 +7,13 @@ use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use serde::Serialize;
 
 use crate::configuration::Settings;
-use crate::domain::{EmailAddress, Key};
+use crate::domain::{EmailAddress, Key, Locale};
 use crate::email::{CancelledBy, Content, EmailPlan, Kind, Origin};
 use crate::i18n;
 use crate::read::automatic::LOOP_HEADER;
+use crate::read::form::{Own, Problem as FormProblem};
 use crate::request::Request;
+use crate::shell::catalogs::{Arg, Catalogs};
 use crate::templates::{TemplateError, Templates};
 
 /// Why an email could not be composed.
@@ -63,12 +65,23 @@ pub struct Deferred {
 
 #[derive(Serialize)]
 struct Context<'a> {
+    /// The email's language: the code the helpers write in, and the tag of `<html lang>`.
+    lang: &'static str,
+    lang_tag: &'static str,
+    /// The command words in the email's language, and in the other one it names beside them
+    /// (French for English, English for the others).
+    words: Words,
+    alt_words: Words,
+    /// The codes a form's `Language` may take, as a list to read ("en, fr, de, …").
+    language_codes: String,
+    /// `form_help`: its languages, the email's own first.
+    sections: Option<Vec<Section>>,
     desk: Desk<'a>,
     support_url: &'a str,
     reference: Option<String>,
     reply_address: Option<String>,
     request: Option<RequestContext>,
-    problems: Vec<Problem<'a>>,
+    problems: Vec<Problem>,
     reason: Option<&'a str>,
     step: Option<&'a str>,
     sender: Option<&'a str>,
@@ -105,9 +118,30 @@ struct Mailto {
 }
 
 #[derive(Serialize)]
-struct Problem<'a> {
-    label: &'a str,
-    message: &'a str,
+struct Words {
+    submit: &'static str,
+    cancel: &'static str,
+    accept: &'static str,
+    decline: &'static str,
+}
+
+impl From<i18n::CommandWords> for Words {
+    fn from(w: i18n::CommandWords) -> Words {
+        Words { submit: w.submit, cancel: w.cancel, accept: w.accept, decline: w.decline }
+    }
+}
+
+#[derive(Serialize)]
+struct Section {
+    lang: &'static str,
+    lang_tag: &'static str,
+}
+
+/// One problem of a refused form, in the reader's language.
+#[derive(Serialize)]
+struct Problem {
+    label: String,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -168,7 +202,7 @@ impl Composer<'_> {
         };
         let envelope_from = desk.with_tag(&format!("bounce-{bounce_id}"));
 
-        let ctx = self.context(plan, reply_address.as_ref());
+        let ctx = self.context(plan, reply_address.as_ref())?;
         let mut rendered = self.templates.render(kind, plan.locale, &ctx)?;
         // Wrapped once the values are in, so a long address never leaves a ragged paragraph.
         rendered.text = crate::shell::wrap::reflow(&rendered.text);
@@ -198,7 +232,7 @@ impl Composer<'_> {
             ("Auto-Submitted", auto.to_string()),
             (LOOP_HEADER, desk.to_string()),
             ("X-Auto-Response-Suppress", "All".to_string()),
-            ("Content-Language", plan.locale.as_str().to_string()),
+            ("Content-Language", plan.locale.tag().to_string()),
         ] {
             b = b.raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii(name.to_string()).expect("static header name"),
@@ -271,10 +305,21 @@ impl Composer<'_> {
     }
 
     /// The values a template receives for `plan` (docs/templates.md lists them per kind).
-    fn context<'b>(&'b self, plan: &'b EmailPlan, reply_address: Option<&EmailAddress>) -> Context<'b> {
+    fn context<'b>(
+        &'b self,
+        plan: &'b EmailPlan,
+        reply_address: Option<&EmailAddress>,
+    ) -> Result<Context<'b>, ComposeError> {
         let s = self.settings;
         let request = plan.request();
+        let alt = if plan.locale == Locale::En { Locale::Fr } else { Locale::En };
         let mut ctx = Context {
+            lang: plan.locale.as_str(),
+            lang_tag: plan.locale.tag(),
+            words: i18n::command_words(plan.locale).into(),
+            alt_words: i18n::command_words(alt).into(),
+            language_codes: Locale::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "),
+            sections: None,
             desk: Desk {
                 name: &s.mailbox.display_name,
                 address: s.mailbox.address.as_str(),
@@ -311,7 +356,20 @@ impl Composer<'_> {
         };
         match &plan.content {
             Content::RequestInvalid { problems } => {
-                ctx.problems = problems.iter().map(|p| Problem { label: &p.label, message: &p.message }).collect();
+                let catalogs = self.templates.catalogs();
+                ctx.problems = problems
+                    .iter()
+                    .map(|p| {
+                        Ok(Problem {
+                            label: catalogs.label(plan.locale, p.field())?,
+                            message: problem_message(catalogs, plan.locale, p)?,
+                        })
+                    })
+                    .collect::<Result<_, TemplateError>>()?;
+            }
+            Content::FormHelp { languages } => {
+                ctx.sections =
+                    Some(languages.iter().map(|l| Section { lang: l.as_str(), lang_tag: l.tag() }).collect());
             }
             Content::Reminder { days_left, .. } => ctx.days_left = Some(*days_left),
             Content::Undeliverable { bounce_detail, .. } => ctx.bounce_detail = Some(bounce_detail),
@@ -333,7 +391,7 @@ impl Composer<'_> {
             }
             _ => {}
         }
-        ctx
+        Ok(ctx)
     }
 
     fn request_context(&self, r: &Request, plan: &EmailPlan) -> RequestContext {
@@ -360,6 +418,38 @@ impl Composer<'_> {
             review_days: w.review_days,
         }
     }
+}
+
+/// A refused form's problem as the catalog of `locale` says it; values a sender wrote are shortened.
+fn problem_message(catalogs: &Catalogs, locale: Locale, p: &FormProblem) -> Result<String, TemplateError> {
+    let text = |s: &str| Arg::Text(i18n::clip(s));
+    let number = |n: usize| Arg::Number(n as f64);
+    let codes = || Arg::Text(Locale::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "));
+    let (id, args): (&str, Vec<(&str, Arg)>) = match p {
+        FormProblem::Missing(_) => ("problem-missing", vec![]),
+        FormProblem::TooLong { max, len, .. } => {
+            ("problem-too-long", vec![("len", number(*len)), ("max", number(*max))])
+        }
+        FormProblem::BadEmail { value, .. } => ("problem-bad-email", vec![("value", text(value))]),
+        FormProblem::OneEmailOnly { value } => ("problem-one-email-only", vec![("value", text(value))]),
+        FormProblem::BadDomain { value } => ("problem-bad-domain", vec![("value", text(value))]),
+        FormProblem::TooManyUsers { count } => {
+            ("problem-too-many-users", vec![("count", number(*count)), ("max", number(crate::read::form::MAX_USERS))])
+        }
+        FormProblem::MoreBadEmails { count } => ("problem-more-bad-emails", vec![("count", number(*count))]),
+        FormProblem::BadLanguage { value } => {
+            ("problem-bad-language", vec![("value", text(value)), ("codes", codes())])
+        }
+        FormProblem::DomainBusy { domain, reference } => (
+            "problem-domain-busy",
+            vec![("domain", Arg::Text(domain.clone())), ("reference", Arg::Text(reference.clone()))],
+        ),
+        FormProblem::OwnAddress { value, own: Own::Partner, .. } => {
+            ("problem-own-address", vec![("value", text(value))])
+        }
+        FormProblem::OwnAddress { value, own: Own::Desk, .. } => ("problem-desk-address", vec![("value", text(value))]),
+    };
+    catalogs.text(locale, id, &args)
 }
 
 /// 7bit when every line is short ASCII; otherwise base64, never quoted-printable,
@@ -400,7 +490,7 @@ impl Deferred {
     pub fn plan(&self, request: Request) -> Result<EmailPlan, ComposeError> {
         let bad = |what: &str| ComposeError::Deferred(format!("{what} in {self:?}"));
         let to = EmailAddress::parse(&self.to).map_err(|_| bad("a bad recipient"))?;
-        let locale = crate::domain::Locale::parse(&self.locale).ok_or_else(|| bad("a bad language"))?;
+        let locale = Locale::parse(&self.locale).ok_or_else(|| bad("a bad language"))?;
         let content = match Kind::parse(&self.kind).ok_or_else(|| bad("an unknown kind"))? {
             Kind::ExpiredCustomer => Content::ExpiredCustomer { request },
             Kind::ExpiredPartner => Content::ExpiredPartner { request },
@@ -437,11 +527,9 @@ fn nonce() -> String {
     out
 }
 
-/// Renders every kind in both languages with sample values, so a broken
-/// template is a configuration error at start, not a failed email later.
 /// The request every sample email is about (check-config, the template reference).
 fn sample_request(now: DateTime<Utc>) -> Request {
-    use crate::domain::{AccountDomain, Locale, Reference, State};
+    use crate::domain::{AccountDomain, Reference, State};
     let addr = |s: &str| EmailAddress::parse(s).expect("sample address");
     Request {
         id: Some(1),
@@ -467,8 +555,11 @@ fn sample_request(now: DateTime<Utc>) -> Request {
     }
 }
 
+/// Checks the catalogs against the English one, then renders every kind in
+/// every language with sample values, so a broken template or catalog is a
+/// configuration error at start, not a failed email later.
 pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(), TemplateError> {
-    use crate::domain::Locale;
+    templates.catalogs().check()?;
     let addr = |s: &str| EmailAddress::parse(s).expect("sample address");
     let now = Utc::now();
     let request = sample_request(now);
@@ -507,6 +598,31 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
         for by in [CancelledBy::Partner, CancelledBy::Operator { reason: None }] {
             compose(Content::Cancelled { request: request.clone(), by }, locale)?;
         }
+        // The blank form in this language, then English, as a partner who writes it gets it.
+        compose(Content::FormHelp { languages: vec![locale, Locale::En] }, locale)?;
+        // Every problem a form can have, in this language.
+        let problems = vec![
+            FormProblem::Missing(crate::read::form::Field::AccountName),
+            FormProblem::TooLong { field: crate::read::form::Field::NoteToCustomer, max: 2000, len: 2500 },
+            FormProblem::BadEmail { field: crate::read::form::Field::UserEmails, value: "x@".into() },
+            FormProblem::OneEmailOnly { value: "a@b.example c@d.example".into() },
+            FormProblem::BadDomain { value: "not a domain".into() },
+            FormProblem::TooManyUsers { count: 150 },
+            FormProblem::MoreBadEmails { count: 3 },
+            FormProblem::BadLanguage { value: "ko".into() },
+            FormProblem::DomainBusy { domain: "acme.example".into(), reference: "SA-7K3QX9PD".into() },
+            FormProblem::OwnAddress {
+                field: crate::read::form::Field::CustomerEmail,
+                value: "bob@partner.example".into(),
+                own: Own::Partner,
+            },
+            FormProblem::OwnAddress {
+                field: crate::read::form::Field::UserEmails,
+                value: "desk@example.com".into(),
+                own: Own::Desk,
+            },
+        ];
+        compose(Content::RequestInvalid { problems }, locale)?;
     }
     Ok(())
 }
@@ -520,22 +636,28 @@ pub fn template_reference(settings: &Settings, templates: &Templates) -> String 
     let mut out = String::from(
         "# Email templates: kinds and variables\n\n\
          Generated by `smartacct templates` from the code; do not edit by hand (`cargo test` checks that this\n\
-         file is current). Each kind has `templates/{en,fr}/KIND.subject.hbs`, `KIND.txt.hbs` and `KIND.html.hbs`;\n\
-         a file in `templates.dir` replaces the built-in one, and `check-config` renders every one with these\n\
-         sample values, naming any variable an email does not have. Handlebars: `{{#if x}}`, `{{#each list}}`,\n\
-         `{{#if (eq a \"b\")}}`; the text registry does not escape, the HTML one escapes every value.\n\
-         `request_invalid` and `form_help` also have the partials `{{> form_en}}` and `{{> form_fr}}`\n\
-         (`templates/{en,fr}/form.txt.hbs`). Text bodies are rewrapped to 76 columns after rendering.\n",
+         file is current). Each kind has one `templates/KIND.subject.hbs`, `KIND.txt.hbs` and `KIND.html.hbs`\n\
+         for every language; their sentences come from the catalogs `templates/catalogs/LANG.ftl` (Project\n\
+         Fluent), through `{{t \"message-id\" name=value}}` (HTML: `strong=\"name\"`, `command=\"name\"`,\n\
+         `link=\"name\"` wrap those values), `{{row \"field-…\"}}` (a text table's label and column) and\n\
+         `{{blank_form lang}}` (the blank form, the partial `form_LANG`). In `templates.dir`, `LANG/KIND.PART.hbs`\n\
+         replaces one language's email (plain text, as before the catalogs: `{{> form_en}}` still works),\n\
+         `KIND.PART.hbs` every language's, and `catalogs/LANG.ftl` the messages it holds. `check-config` checks\n\
+         every catalog against the English one (every message, every variable) and renders every email in every\n\
+         language with these sample values, naming any variable an email does not have. Handlebars: `{{#if x}}`,\n\
+         `{{#each list}}`, `{{#if (eq a \"b\")}}`; the text registry does not escape, the HTML one escapes every\n\
+         value. Text bodies are rewrapped to 76 columns after rendering.\n",
     );
     for kind in Kind::ALL {
         let plan = EmailPlan::new(
             Content::sample(kind, sample_request(now), "someone@example.example"),
             EmailAddress::parse("reader@example.example").expect("sample address"),
-            crate::domain::Locale::En,
+            Locale::En,
             Origin::Reply,
         );
         let reply = plan.content.reply_step().map(|_| settings.mailbox.address.with_tag("act-sampletoken"));
-        let value = serde_json::to_value(composer.context(&plan, reply.as_ref())).expect("the context serializes");
+        let context = composer.context(&plan, reply.as_ref()).expect("the sample context renders");
+        let value = serde_json::to_value(context).expect("the context serializes");
         out.push_str(&format!("\n## {}\n\n| variable | sample value |\n|---|---|\n", kind.name()));
         let mut rows = Vec::new();
         flatten("", &value, &mut rows);

@@ -1,5 +1,6 @@
 //! The I/O shell around the core: the store, the mail servers, rendering, the service's loops and the command line.
 pub mod app;
+pub mod catalogs;
 pub mod cli;
 pub mod compose;
 pub mod console;

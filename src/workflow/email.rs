@@ -1,5 +1,6 @@
 //! What the workflow asks to send: an `EmailPlan` names a reader, a language and the `Content`, kind by kind; `compose` renders it.
 use crate::domain::{EmailAddress, Locale, Step};
+use crate::read::form::{Field, Problem};
 use crate::request::Request;
 
 /// Every kind of email of SPEC §8, plus `cancelled` (the partner's CANCEL acknowledged)
@@ -175,18 +176,12 @@ impl Unmatched {
     }
 }
 
-/// One line of a refused form: the field's label in the reader's language, and the problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProblemLine {
-    pub label: String,
-    pub message: String,
-}
-
 /// What one email says: each kind carries exactly the values its template needs.
 #[derive(Debug, Clone)]
 pub enum Content {
+    /// Every problem of the form, field by field; the composer writes them in the reader's language.
     RequestInvalid {
-        problems: Vec<ProblemLine>,
+        problems: Vec<Problem>,
     },
     Review {
         request: Request,
@@ -247,7 +242,10 @@ pub enum Content {
         step: Option<Step>,
         offer_reply: bool,
     },
-    FormHelp,
+    /// The blank form, explained in each of `languages` (the first is the email's own).
+    FormHelp {
+        languages: Vec<Locale>,
+    },
 }
 
 impl Content {
@@ -270,7 +268,7 @@ impl Content {
             Content::Undeliverable { .. } => Kind::Undeliverable,
             Content::NotAuthorized { .. } => Kind::NotAuthorized,
             Content::UnmatchedReply { .. } => Kind::UnmatchedReply,
-            Content::FormHelp => Kind::FormHelp,
+            Content::FormHelp { .. } => Kind::FormHelp,
         }
     }
 
@@ -292,7 +290,7 @@ impl Content {
             | Content::ReviewExpired { request }
             | Content::Undeliverable { request, .. } => Some(request),
             Content::NotAuthorized { request, .. } | Content::UnmatchedReply { request, .. } => request.as_ref(),
-            Content::RequestInvalid { .. } | Content::FormHelp => None,
+            Content::RequestInvalid { .. } | Content::FormHelp { .. } => None,
         }
     }
 
@@ -309,7 +307,11 @@ impl Content {
         let request_of = || request.clone();
         match kind {
             Kind::RequestInvalid => Content::RequestInvalid {
-                problems: vec![ProblemLine { label: "Customer email".into(), message: "missing".into() }],
+                problems: vec![
+                    Problem::Missing(Field::CustomerEmail),
+                    Problem::BadDomain { value: "not a <domain>".into() },
+                    Problem::TooLong { field: Field::NoteToUsers, max: 2000, len: 2001 },
+                ],
             },
             Kind::Review => Content::Review { request: request_of() },
             Kind::RequestComplete => Content::RequestComplete { request: request_of() },
@@ -340,7 +342,7 @@ impl Content {
                 step: Some(Step::Activation),
                 offer_reply: true,
             },
-            Kind::FormHelp => Content::FormHelp,
+            Kind::FormHelp => Content::FormHelp { languages: vec![Locale::En, Locale::Fr] },
         }
     }
 }

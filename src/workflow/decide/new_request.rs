@@ -4,8 +4,7 @@ use super::{
     refuse_unauthenticated,
 };
 use crate::domain::{EmailAddress, Locale, State};
-use crate::email::{Content, EmailPlan, Origin, ProblemLine, Refusal};
-use crate::i18n;
+use crate::email::{Content, EmailPlan, Origin, Refusal};
 use crate::read::form::{self, Field, Own, Problem, RequestForm};
 use crate::request::Request;
 
@@ -36,8 +35,9 @@ pub(super) fn from_form(
     // must not be mixed with the quote. A forwarded form has no own labels.
     let raw = if inbound.own_form.is_empty() { &inbound.form } else { &inbound.own_form };
     if form::is_help_subject(&inbound.mail.subject) || (raw.is_empty() && inbound.own_text_empty) {
+        let languages = help_languages(inbound.language, s.workflow.default_locale);
         let mut d = Decision::new(Outcome::Help, "sent the blank form");
-        let plan = answer(inbound, Content::FormHelp, form::locale_of(raw, s.workflow.default_locale));
+        let plan = answer(inbound, Content::FormHelp { languages: languages.to_vec() }, languages[0]);
         queue_capped(&mut d, plan, known, env);
         return d;
     }
@@ -118,6 +118,15 @@ pub(super) fn from_form(
     d
 }
 
+/// The languages of the blank form's email: the sender's, when their mail
+/// tells it, then English (or French for an English writer: SPEC §3's two
+/// languages stay together); when it does not tell, the desk's own and the
+/// other of English and French, as the first releases did.
+pub(super) fn help_languages(told: Option<Locale>, default: Locale) -> [Locale; 2] {
+    let first = told.unwrap_or(default);
+    [first, if first == Locale::En { Locale::Fr } else { Locale::En }]
+}
+
 /// SUBMIT: the request waits on the customer until `acceptance_days` from now.
 pub(super) fn submit(request: &mut Request, env: &super::Env<'_>) {
     request.state = State::PendingCustomerAcceptance;
@@ -166,10 +175,7 @@ fn own_addresses(valid: &RequestForm, partner: &EmailAddress, desk: &EmailAddres
 fn invalid(inbound: &Inbound, locale: Locale, problems: &[Problem], known: &Known, env: &super::Env<'_>) -> Decision {
     let fields: Vec<&str> = problems.iter().map(|p| p.field().key()).collect();
     let mut d = Decision::new(Outcome::Invalid, format!("form refused: {}", fields.join(", ")));
-    let problems = problems
-        .iter()
-        .map(|p| ProblemLine { label: p.field().label(locale).to_string(), message: i18n::problem_message(p, locale) })
-        .collect();
-    queue_capped(&mut d, answer(inbound, Content::RequestInvalid { problems }, locale), known, env);
+    let content = Content::RequestInvalid { problems: problems.to_vec() };
+    queue_capped(&mut d, answer(inbound, content, locale), known, env);
     d
 }

@@ -166,6 +166,22 @@ fn replies() -> Vec<Reply> {
           Expect(O::Refused, None, &[K::NotAuthorized])),
         r("an ACCEPT before the partner submitted changes nothing", S::AwaitingReview, Act, CUSTOMER, "ACCEPT", InTime,
           Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+        r("a German partner's SENDEN submits", S::AwaitingReview, Rev, PARTNER, "SENDEN", InTime,
+          Expect(O::Submitted, Some(S::PendingCustomerAcceptance), &[K::RequestComplete, K::Activation])),
+        r("an Italian partner's ANNULLA cancels", S::AwaitingReview, Rev, PARTNER, "Annulla, grazie", InTime,
+          Expect(O::Cancelled, Some(S::Cancelled), &[K::Cancelled])),
+        r("a Chinese partner's 提交 submits", S::AwaitingReview, Rev, PARTNER, "提交。谢谢！", InTime,
+          Expect(O::Submitted, Some(S::PendingCustomerAcceptance), &[K::RequestComplete, K::Activation])),
+        r("a Spanish customer's \"Sí, acepto\" activates", S::PendingCustomerAcceptance, Act, CUSTOMER, "Sí, acepto", InTime,
+          Expect(O::Activated, Some(S::Active), &[K::ActivatedPartner, K::UserAccess, K::ActivatedCustomer])),
+        r("a Japanese customer's 承認します activates", S::PendingCustomerAcceptance, Act, CUSTOMER, "承認します。", InTime,
+          Expect(O::Activated, Some(S::Active), &[K::ActivatedPartner, K::UserAccess, K::ActivatedCustomer])),
+        r("a Portuguese customer's RECUSAR declines", S::PendingCustomerAcceptance, Act, CUSTOMER, "RECUSAR", InTime,
+          Expect(O::Declined, Some(S::Declined), &[K::Declined, K::DeclinedCustomer])),
+        r("a Portuguese customer's \"Não aceito\" is no answer and gets the choices again", S::PendingCustomerAcceptance, Act, CUSTOMER, "Não aceito", InTime,
+          Expect(O::Unmatched, None, &[K::UnmatchedReply])),
+        r("a German customer's \"Ich lehne ab\" declines", S::PendingCustomerAcceptance, Act, CUSTOMER, "Ich lehne ab.", InTime,
+          Expect(O::Declined, Some(S::Declined), &[K::Declined, K::DeclinedCustomer])),
     ];
     for state in [S::Active, S::Declined, S::Expired, S::Cancelled, S::ReviewExpired, S::Undeliverable] {
         rows.push(r("a SUBMIT on a closed request is answered with its state", state, Rev, PARTNER, "SUBMIT", InTime,
@@ -356,6 +372,39 @@ fn a_thanks_to_a_desk_email_is_answered_with_where_the_request_stands() {
     assert!(d.change.is_none());
     let Content::UnmatchedReply { why, offer_reply, .. } = &d.emails[0].content else { panic!("{d:?}") };
     assert_eq!((*why, *offer_reply), (crate::email::Unmatched::WrongState, false));
+}
+
+#[test]
+fn the_blank_form_goes_in_the_language_the_sender_writes_else_in_english_and_french() {
+    let (s, now) = (settings(), Utc::now());
+    let help = |subject: &str, headers: &str| {
+        let raw = format!(
+            "From: {PARTNER}\r\nTo: desk@example.test\r\nSubject: {subject}\r\n{headers}Message-ID: <h@x.test>\r\n\r\n\r\n"
+        );
+        let d = decide(&Inbound::read(raw.as_bytes(), &a("desk@example.test")), &Known::default(), &env(&s, now));
+        assert_eq!(d.outcome, Outcome::Help, "{subject}");
+        let Content::FormHelp { languages } = &d.emails[0].content else { panic!("{d:?}") };
+        assert_eq!(d.emails[0].locale, languages[0]);
+        languages.clone()
+    };
+    assert_eq!(help("help", ""), [Locale::En, Locale::Fr]);
+    assert_eq!(help("aide", ""), [Locale::Fr, Locale::En]);
+    assert_eq!(help("Hilfe", ""), [Locale::De, Locale::En]);
+    assert_eq!(help("ayuda", ""), [Locale::Es, Locale::En]);
+    assert_eq!(help("help", "Content-Language: it-IT\r\n"), [Locale::It, Locale::En]);
+    assert_eq!(help("ヘルプ", ""), [Locale::Ja, Locale::En]);
+    assert_eq!(help("帮助", ""), [Locale::Zh, Locale::En]);
+    assert_eq!(help("", "Accept-Language: pt-BR\r\n"), [Locale::Pt, Locale::En]);
+}
+
+#[test]
+fn a_form_in_german_makes_a_german_request_and_its_review_in_german() {
+    let (s, now) = (settings(), Utc::now());
+    let form = "Kontoname: Acme GmbH\r\nE-Mail des Kunden: jane@customer.test\r\nKontodomäne: acme.example";
+    let d = decide(&mail(PARTNER, "desk@example.test", form), &Known::default(), &env(&s, now));
+    let Some(Change::Create(request)) = &d.change else { panic!("{d:?}") };
+    assert_eq!(request.locale, Locale::De);
+    assert_eq!((d.emails[0].kind(), d.emails[0].locale), (Kind::Review, Locale::De));
 }
 
 #[test]

@@ -320,6 +320,11 @@ fn label_of(line: &str) -> Option<(Field, &'static [Locale], &str)> {
     LABELS.iter().find(|(l, _, _)| *l == key).map(|(_, f, locales)| (*f, *locales, value.trim()))
 }
 
+/// The field a label names (as it stands before its colon), and its languages.
+pub fn read_label(label: &str) -> Option<(Field, &'static [Locale])> {
+    label_of(&format!("{label}:")).map(|(f, locales, _)| (f, locales))
+}
+
 /// Strips quote marks (`>`), bullets and spaces from the start of a line.
 fn unbullet(line: &str) -> &str {
     let mut s = line.trim_start();

@@ -2,7 +2,7 @@
 use super::form::{self, RawForm};
 use super::reply::Words;
 use super::{Mail, automatic};
-use crate::domain::{EmailAddress, Key, Reference};
+use crate::domain::{EmailAddress, Key, Locale, Reference};
 
 /// The facts read from one inbound message.
 #[derive(Debug, Clone)]
@@ -17,6 +17,8 @@ pub struct Inbound {
     /// The form read from the sender's own text only (quotes cut).
     pub own_form: RawForm,
     pub own_text_empty: bool,
+    /// The language the sender writes in, when the mail tells (see [`told_language`]).
+    pub language: Option<Locale>,
     /// The delivery status notification, when the mail is one.
     pub dsn: Option<super::dsn::Dsn>,
 }
@@ -39,15 +41,74 @@ impl Inbound {
         }
         let own = super::reply::own_text(&mail.body);
         let dsn = automatic::is_bounce(&mail).then(|| super::dsn::parse(raw, &mail.recipients, desk));
+        let own_form = form::scan(&own);
         Inbound {
             dsn,
             keys,
             subject_reference: Reference::find_in(&mail.subject),
             words: Words::read(&mail.body),
             form: form::scan(&mail.body),
-            own_form: form::scan(&own),
+            language: told_language(&mail, &own_form, &own),
+            own_form,
             own_text_empty: own.trim().is_empty(),
             mail,
         }
+    }
+}
+
+/// The language a sender writes in, when their mail tells: a help word in
+/// the subject ("Hilfe", "ayuda"), the labels of their own text, their
+/// client's `Content-Language` or `Accept-Language` (Outlook writes both),
+/// else the script of what they wrote (kana: Japanese; Chinese characters
+/// without kana: Chinese). `help`, `?` and Latin text tell nothing.
+pub fn told_language(mail: &super::Mail, own_form: &RawForm, own_text: &str) -> Option<Locale> {
+    let header = |name: &str| {
+        mail.header_values(name).find_map(|v| {
+            let first = v.split([',', ';']).next()?.trim();
+            Locale::parse(first)
+        })
+    };
+    form::help_language(&mail.subject)
+        .or_else(|| own_form.label_locale())
+        .or_else(|| header("content-language"))
+        .or_else(|| header("accept-language"))
+        .or_else(|| script_language(&format!("{}\n{own_text}", mail.subject)))
+}
+
+fn script_language(text: &str) -> Option<Locale> {
+    let kana = text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}'));
+    let han = text.chars().any(|c| matches!(c, '\u{4e00}'..='\u{9fff}'));
+    if kana {
+        Some(Locale::Ja)
+    } else if han {
+        Some(Locale::Zh)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn language_of(raw: &str) -> Option<Locale> {
+        Inbound::read(raw.as_bytes(), &EmailAddress::parse("desk@example.test").unwrap()).language
+    }
+
+    #[test]
+    fn the_senders_language_is_told_by_the_subject_the_labels_the_headers_or_the_script() {
+        let mail = |headers: &str, subject: &str, body: &str| {
+            format!(
+                "From: p@partner.test\r\nTo: desk@example.test\r\nSubject: {subject}\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+            )
+        };
+        assert_eq!(language_of(&mail("", "Hilfe", "")), Some(Locale::De));
+        assert_eq!(language_of(&mail("Content-Language: es-ES\r\n", "help", "")), Some(Locale::Es));
+        assert_eq!(language_of(&mail("Accept-Language: pt-BR, en-US\r\n", "help", "")), Some(Locale::Pt));
+        assert_eq!(language_of(&mail("", "help", "Nome dell'account:\n")), Some(Locale::It));
+        assert_eq!(language_of(&mail("", "フォーム", "")), Some(Locale::Ja));
+        assert_eq!(language_of(&mail("", "申请表", "")), Some(Locale::Zh));
+        assert_eq!(language_of(&mail("", "help", "")), None);
+        assert_eq!(language_of(&mail("Content-Language: ko\r\n", "help", "")), None);
     }
 }
