@@ -69,9 +69,11 @@ fn container(name: &str, attrs: &str) -> Option<Container> {
     if name == "blockquote" {
         return Some(Container::Quote);
     }
-    // Outlook (desktop, web, Mac, mobile), Thunderbird forwards, Zimbra and
-    // Exchange put the original after the answer, unwrapped, to the end.
+    // Outlook (desktop, web, Mac, mobile), Thunderbird forwards, Zimbra,
+    // Exchange and NetEase (163/126) put the original after the answer, unwrapped, to the end.
     let rest = [
+        "isreplycontent",
+        "isforwardcontent",
         "divrplyfwdmsg",
         "appendonsend",
         "olk_src_body_section",
@@ -484,6 +486,7 @@ mod tests {
             "<hr style=\"display:inline-block;width:98%\" tabindex=\"-1\">",
             "<div id=\"divRplyFwdMsg\" dir=\"ltr\">",
             "<span id=\"OLK_SRC_BODY_SECTION\">",
+            "<div id=\"isReplyContent\" style=\"padding-left:1ex\">",
             "<div style='border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm'>",
         ] {
             let t = to_text(&format!(

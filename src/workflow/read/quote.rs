@@ -7,13 +7,19 @@
 //! - `>` lines are quoted; text after a `>` run is the sender's again, so a
 //!   bottom-posted or inline answer is found;
 //! - an attribution (`On … wrote:`, `Le … a écrit :`, `Am … schrieb …:`,
-//!   `---- On … wrote ----`, wrapped over up to three lines) introduces a
-//!   quote: the `>` run under it when there is one, else the rest of the body
-//!   (Yahoo and some mobile clients quote without `>`);
+//!   `El … escribió:`, `Il giorno … ha scritto:`, `Em … escreveu:`, `… の
+//!   メッセージ:`, `… さんは書きました:`, `… 写道：`, `---- On … wrote ----`,
+//!   wrapped over up to three lines) introduces a quote: the `>` run under it
+//!   when there is one, else the rest of the body (Yahoo and some mobile
+//!   clients quote without `>`);
 //! - a separator line (`-----Original Message-----`, `-------- Message
-//!   d'origine --------`, underscores, dashes before a header block) or a
-//!   header block (`From:`/`Sent:`, `*From:*`, `De :`/`Envoyé :`, `Von:`/
-//!   `Gesendet:`) starts an unquoted original that runs to the end;
+//!   d'origine --------`, `-----Ursprüngliche Nachricht-----`, `-----Mensaje
+//!   original-----`, `-----Messaggio originale-----`, `-----Mensagem
+//!   original-----`, `------------------ 原始邮件 ------------------`,
+//!   underscores, dashes before a header block) or a header block in any of
+//!   the languages (`From:`/`Sent:`, `*From:*`, `De :`/`Envoyé :`, `Von:`/
+//!   `Gesendet:`, `De:`/`Enviado:`, `Da:`/`Inviato:`, `差出人:`/`送信日時:`,
+//!   `发件人:`/`发送时间:`) starts an unquoted original that runs to the end;
 //! - a `-- ` signature is not the sender's answer; neither are "Sent from my
 //!   iPhone" lines.
 //!
@@ -150,27 +156,65 @@ fn is_device_line(line: &str) -> bool {
     }
     let f = fold(line);
     f.len() < 100
-        && [
+        && ([
             "sent from my ",
             "sent from ",
             "envoye de mon ",
             "envoye depuis ",
             "von meinem ",
             "gesendet von ",
+            "enviado desde ",
+            "enviado do meu ",
+            "enviado de meu ",
+            "inviato da ",
+            "inviato dal mio ",
             "get outlook for ",
             "obtenir outlook pour ",
             "telecharger outlook pour ",
+            "outlook for android ",
+            "outlook for ios ",
+            "obtener outlook para ",
+            "scarica outlook per ",
+            "baixe o outlook para ",
+            "发自我的",
+            "从我的",
         ]
         .iter()
         .any(|p| f.starts_with(p))
+            // "iPhoneから送信", "Android から送信" (Japanese), "发自我的iPhone" (Chinese).
+            || f.ends_with("から送信")
+            || f.ends_with("から送信しました"))
 }
+
+/// How an attribution opens (folded), in the languages the desk reads: `On`,
+/// `Le`, `Am`, `El`, `Il giorno`/`Il`, `Em`, and the mobile clients' "Sent from".
+const ATTRIBUTION_OPENINGS: &[&str] = &[
+    "on ",
+    "le ",
+    "am ",
+    "el ",
+    "il ",
+    "em ",
+    "in data ",
+    "sent from ",
+    "envoye de ",
+    "envoye depuis ",
+    "enviado desde ",
+    "enviado do ",
+    "inviato da ",
+];
 
 /// How many lines (1 to 3) an attribution starting at line `i` spans, if one does.
 ///
 /// `On <date>, <name> wrote:`, `Le <date>, <name> a écrit :`, `Am <date>
-/// schrieb <name>:`, Zoho's `---- On <date> <addr> wrote ----`, Yandex's
-/// `23.11.2026, 10:00, "Name" <addr>:`, and Samsung's `Sent from … <addr> wrote:`,
-/// each possibly wrapped (`… Name <addr<` / `mailto:addr>> wrote:`).
+/// schrieb <name>:`, `El <date>, <name> escribió:`, `Il giorno <date> <name>
+/// ha scritto:`, `Em <date>, <name> escreveu:`, Zoho's `---- On <date> <addr>
+/// wrote ----`, Yandex's and Japanese Gmail's `<date> "Name" <addr>:`,
+/// Samsung's `Sent from … <addr> wrote:`, and those that open with a name or
+/// a date: `<name> 于<date>写道：` (Chinese Gmail), `在 <date>，<name> 写道：`
+/// (NetEase), `<date> に <name> さんは書きました:` (Japanese Thunderbird),
+/// `<date>、<name> のメッセージ:` (Japanese Apple Mail); each possibly
+/// wrapped (`… Name <addr<` / `mailto:addr>> wrote:`).
 fn attribution(lines: &[&str], i: usize) -> Option<usize> {
     if lines[i].len() > MAX_ATTRIBUTION {
         return None;
@@ -178,11 +222,7 @@ fn attribution(lines: &[&str], i: usize) -> Option<usize> {
     let first = fold(lines[i].trim());
     let first = first.trim_start_matches(['-', '*', ' ', '\t']);
     let opens =
-        ["on ", "le ", "am ", "sent from ", "envoye de ", "envoye depuis "].iter().any(|p| first.starts_with(p))
-            || first.starts_with(|c: char| c.is_ascii_digit());
-    if !opens {
-        return None;
-    }
+        ATTRIBUTION_OPENINGS.iter().any(|p| first.starts_with(p)) || first.starts_with(|c: char| c.is_ascii_digit());
     let mut joined = String::new();
     for n in 1..=ATTRIBUTION_LINES {
         let Some(line) = lines.get(i + n - 1).map(|l| l.trim()) else { break };
@@ -196,18 +236,44 @@ fn attribution(lines: &[&str], i: usize) -> Option<usize> {
         if joined.len() > MAX_ATTRIBUTION {
             break;
         }
-        if attribution_ends(joined.trim_start_matches(['-', '*', ' ', '\t'])) {
+        let s = joined.trim_start_matches(['-', '*', ' ', '\t']);
+        if (opens && attribution_ends(s)) || ends_as_unspaced_attribution(s) {
             return Some(n);
         }
     }
     None
 }
 
+/// Japanese and Chinese attributions open with a date or a name, so their
+/// ending alone tells them: `写道:`, `さんは書きました:`, `のメッセージ:`, `のメール:`.
+fn ends_as_unspaced_attribution(joined: &str) -> bool {
+    let s = joined.trim_end_matches(['-', '*', ' ', '\t']);
+    ["写道:", "寫道:", "書きました:", "のメッセージ:", "のメール:"].iter().any(|w| s.ends_with(w))
+}
+
 fn attribution_ends(joined: &str) -> bool {
     let s = joined.trim_end_matches(['-', '*', ' ', '\t']);
-    let wrote = ["wrote:", "wrote :", "wrote", "a ecrit :", "a ecrit:", "a ecrit", "schrieb:", "schrieb :"]
-        .iter()
-        .any(|w| s.ends_with(w));
+    let wrote = [
+        "wrote:",
+        "wrote :",
+        "wrote",
+        "a ecrit :",
+        "a ecrit:",
+        "a ecrit",
+        "schrieb:",
+        "schrieb :",
+        "escribio:",
+        "escribio :",
+        "escribio",
+        "ha scritto:",
+        "ha scritto :",
+        "ha scritto",
+        "escreveu:",
+        "escreveu :",
+        "escreveu",
+    ]
+    .iter()
+    .any(|w| s.ends_with(w));
     // German clients name the writer after the verb: "Am 23.11.2026 um 10:00 schrieb Desk <d@x>:".
     let german = s.starts_with("am ") && s.contains(" schrieb ") && s.ends_with(':');
     // Date first, address last: "23.11.2026, 10:00, "Desk" <desk@example.test>:".
@@ -243,45 +309,108 @@ fn is_separator(lines: &[&str], i: usize) -> bool {
     if s.starts_with("--") && s.trim_end().ends_with("--") && s.chars().any(char::is_alphabetic) {
         return true;
     }
-    ["begin forwarded message", "debut du message reexpedie", "anfang der weitergeleiteten nachricht"]
-        .iter()
-        .any(|p| s.starts_with(p))
+    [
+        "begin forwarded message",
+        "debut du message reexpedie",
+        "anfang der weitergeleiteten nachricht",
+        "beginn der weitergeleiteten nachricht",
+        "inicio del mensaje reenviado",
+        "comienzo del mensaje reenviado",
+        "inizio messaggio inoltrato",
+        "inicio da mensagem reencaminhada",
+        "inicio da mensagem encaminhada",
+        "転送されたメッセージ",
+        "开始转发的邮件",
+    ]
+    .iter()
+    .any(|p| s.starts_with(p))
         || [
             "original message",
             "message d'origine",
             "forwarded message",
             "message transfere",
             "ursprungliche nachricht",
+            "original-nachricht",
             "weitergeleitete nachricht",
+            "mensaje original",
+            "mensaje reenviado",
+            "messaggio originale",
+            "messaggio inoltrato",
+            "mensagem original",
+            "mensagem encaminhada",
+            "元のメッセージ",
+            "転送メッセージ",
+            "原始邮件",
+            "原邮件",
+            "回复的原邮件",
+            "转发邮件",
         ]
         .iter()
         .any(|p| s.trim_matches(['-', ' ']) == *p)
 }
 
 /// Header names of a quoted message's header block, folded; `true` for those that name its sender.
+/// English, French, German (Outlook, GMX/Web.de), Spanish, Italian (Outlook, Libero),
+/// Portuguese (Outlook, UOL/Terra), Japanese and Chinese (Outlook, QQ Mail, NetEase).
 const HEADER_KEYS: &[(&str, bool)] = &[
     ("from", true),
     ("de", true),
     ("von", true),
+    ("da", true),
     ("expediteur", true),
+    ("remitente", true),
+    ("mittente", true),
+    ("remetente", true),
+    ("差出人", true),
+    ("送信者", true),
+    ("发件人", true),
+    ("寄件者", true),
     ("sent", false),
     ("date", false),
     ("envoye", false),
     ("envoye le", false),
     ("gesendet", false),
     ("datum", false),
+    ("enviado", false),
+    ("enviada", false),
+    ("enviado el", false),
+    ("enviado em", false),
+    ("enviada em", false),
+    ("fecha", false),
+    ("inviato", false),
+    ("data", false),
+    ("送信日時", false),
+    ("日付", false),
+    ("发送时间", false),
+    ("日期", false),
+    ("时间", false),
     ("to", false),
     ("a", false),
     ("an", false),
+    ("para", false),
     ("destinataire", false),
+    ("宛先", false),
+    ("收件人", false),
     ("cc", false),
     ("cci", false),
     ("bcc", false),
+    ("cco", false),
+    ("ccn", false),
+    ("kopie", false),
+    ("抄送", false),
     ("subject", false),
     ("objet", false),
     ("betreff", false),
+    ("asunto", false),
+    ("oggetto", false),
+    ("assunto", false),
+    ("件名", false),
+    ("主题", false),
+    ("主旨", false),
     ("reply-to", false),
     ("repondre a", false),
+    ("responder a", false),
+    ("rispondi a", false),
 ];
 
 /// The header a folded line opens with (`from:`, `*de :*`, `envoye :`), and whether it names the sender.
@@ -326,7 +455,30 @@ fn is_header_block(lines: &[&str], i: usize) -> bool {
 
 /// Another header name later on the same line: `*From:* Desk *Sent:* Monday *To:* …`.
 fn inline_header_keys(rest: &str) -> bool {
-    ["sent", "date", "envoye", "gesendet", "subject", "objet", "betreff"].iter().any(|key| {
+    [
+        "sent",
+        "date",
+        "envoye",
+        "gesendet",
+        "subject",
+        "objet",
+        "betreff",
+        "enviado",
+        "enviada",
+        "fecha",
+        "asunto",
+        "inviato",
+        "data",
+        "oggetto",
+        "assunto",
+        "送信日時",
+        "件名",
+        "发送时间",
+        "日期",
+        "主题",
+    ]
+    .iter()
+    .any(|key| {
         rest.match_indices(key).any(|(at, _)| {
             let before_ok = rest[..at].ends_with([' ', '*']);
             let after = rest[at + key.len()..].trim_start_matches(['*', ' ']);
@@ -466,5 +618,91 @@ mod tests {
         assert_eq!(s.quoted.len(), 10);
         let long = format!("On {}", "a ".repeat(1 << 20));
         assert_eq!(own(&long).len(), long.trim().len());
+    }
+
+    /// Each language's attributions, on one line and wrapped as their clients write them.
+    #[test]
+    fn every_languages_attributions_are_found_on_one_line_and_wrapped() {
+        for attribution in [
+            "Am Mo., 7. Dez. 2026 um 10:00 Uhr schrieb Smart Account Desk <desk@example.test>:",
+            "Am Mo., 7. Dez. 2026 um 10:00 Uhr schrieb Smart Account Desk <\ndesk@example.test>:",
+            "Am 07.12.26 um 10:00 schrieb Desk:",
+            "El lun, 7 dic 2026 a las 10:00, Smart Account Desk (<desk@example.test>) escribió:",
+            "El lun, 7 dic 2026 a las 10:00, Smart Account Desk (<\ndesk@example.test>) escribió:",
+            "El 7 dic 2026, a las 10:00, Desk <desk@example.test> escribió:",
+            "Il giorno lun 7 dic 2026 alle ore 10:00 Smart Account Desk <desk@example.test> ha scritto:",
+            "Il giorno lun 7 dic 2026 alle ore 10:00 Smart Account Desk <\ndesk@example.test> ha scritto:",
+            "Il 07/12/26 10:00, Desk ha scritto:",
+            "Em seg., 7 de dez. de 2026 às 10:00, Smart Account Desk <desk@example.test> escreveu:",
+            "Em seg., 7 de dez. de 2026 às 10:00, Smart Account Desk <\ndesk@example.test> escreveu:",
+            "Em 07/12/2026 10:00, Desk escreveu:",
+            "2026年12月7日(月) 10:00 Smart Account Desk <desk@example.test>:",
+            "2026/12/07 10:00、Smart Account Desk <desk@example.test>のメッセージ:",
+            "2026/12/07 10:00 に Smart Account Desk さんは書きました:",
+            "2026/12/07 10:00 に Smart Account Desk\nさんは書きました:",
+            "Smart Account Desk <desk@example.test> 于2026年12月7日周一 10:00写道：",
+            "Smart Account Desk <desk@example.test>\n于2026年12月7日周一 10:00写道：",
+            "在 2026-12-07 10:00:00，\"Smart Account Desk\" <desk@example.test> 写道：",
+        ] {
+            let body = format!("Accept\n\n{attribution}\n> DECLINE\n");
+            assert_eq!(own(&body), "Accept", "{attribution}");
+            let unmarked = format!("Accept\n\n{attribution}\n\nDECLINE\n");
+            assert_eq!(own(&unmarked), "Accept", "unmarked original under {attribution}");
+        }
+    }
+
+    #[test]
+    fn every_languages_separators_start_the_original() {
+        for sep in [
+            "-----Ursprüngliche Nachricht-----",
+            "-------- Original-Nachricht --------",
+            "-----Mensaje original-----",
+            "-----Messaggio originale-----",
+            "----Messaggio originale----",
+            "-----Mensagem original-----",
+            "-----元のメッセージ-----",
+            "------------------\u{a0}原始邮件\u{a0}------------------",
+            "---- 回复的原邮件 ----",
+            "Inicio del mensaje reenviado:",
+            "Inizio messaggio inoltrato:",
+        ] {
+            let body = format!("Akzeptieren\n\n{sep}\nHallo\nABLEHNEN\n");
+            assert_eq!(own(&body), "Akzeptieren", "{sep}");
+        }
+    }
+
+    #[test]
+    fn every_languages_header_blocks_plain_and_bold_start_the_original() {
+        for block in [
+            "Von: Smart Account Desk <desk@example.test>\nGesendet: Montag, 7. Dezember 2026 10:00\nAn: Jane\nBetreff: Aktivieren",
+            "*Von:* Smart Account Desk\n*Gesendet:* Montag, 7. Dezember 2026 10:00\n*An:* Jane",
+            "De: Smart Account Desk <desk@example.test>\nEnviado: lunes, 7 de diciembre de 2026 10:00\nPara: Jane\nAsunto: Active",
+            "*De:* Smart Account Desk *Enviado:* lunes *Para:* Jane *Asunto:* Active",
+            "Da: Smart Account Desk <desk@example.test>\nInviato: lunedì 7 dicembre 2026 10:00\nA: Jane\nOggetto: Attivi",
+            "Da: desk@example.test\nData: 7-dic-2026 10.00\nA: jane@customer.test\nOggetto: Attivi",
+            "De: Smart Account Desk <desk@example.test>\nEnviada em: segunda-feira, 7 de dezembro de 2026 10:00\nPara: Jane\nAssunto: Ative",
+            "差出人: Smart Account Desk <desk@example.test>\n送信日時: 2026年12月7日 10:00\n宛先: Jane\n件名: 有効化",
+            "发件人: \"Smart Account Desk\"<desk@example.test>;\n发送时间: 2026年12月7日(星期一) 上午10:00\n收件人: Jane\n主题: 激活",
+            "*发件人:* Smart Account Desk\n*发送时间:* 2026年12月7日 10:00\n*收件人:* Jane",
+            "发件人：Smart Account Desk <desk@example.test>\n日期：2026年12月7日 10:00",
+        ] {
+            let body = format!("承認します。\n\n{block}\n\n拒否\n");
+            assert_eq!(own(&body), "承認します。", "{block}");
+        }
+    }
+
+    #[test]
+    fn every_languages_mobile_footers_are_not_the_answer() {
+        for footer in [
+            "Von meinem iPhone gesendet",
+            "Enviado desde mi iPhone",
+            "Inviato da iPhone",
+            "Enviado do meu iPhone",
+            "iPhoneから送信",
+            "发自我的iPhone",
+            "Obtener Outlook para Android",
+        ] {
+            assert_eq!(own(&format!("Accept\n\n{footer}\n")), "Accept", "{footer}");
+        }
     }
 }

@@ -53,19 +53,69 @@ pub fn squash(s: &str) -> String {
     fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// Undoes RFC 3676 format=flowed soft breaks (a line ending in a space goes on).
+/// Decodes RFC 3676 format=flowed text: a line ending in a space goes on
+/// into the next one of the same quote depth (a change of depth ends the
+/// paragraph, §4.5), the space stuffed after the quote marks or at the
+/// start of a line is removed (§4.4), the `-- ` signature separator never
+/// flows, and with DelSp=yes the space before a soft break is deleted
+/// (§4.2). Quoted paragraphs come out as one `> ` line per paragraph, one
+/// `>` per level, as the quote splitter reads them.
 pub fn unflow(text: &str, delsp: bool) -> String {
     let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\r', '\n']);
-        if bare.ends_with(' ') && bare != "-- " && line.ends_with('\n') {
-            out.push_str(if delsp { &bare[..bare.len() - 1] } else { bare });
-        } else {
-            out.push_str(bare);
-            if line.ends_with('\n') {
-                out.push('\n');
+    // The paragraph being joined: its quote depth and text so far.
+    let mut open: Option<(usize, String)> = None;
+    let emit = |out: &mut String, depth: usize, text: &str| {
+        if depth > 0 {
+            out.push_str(&">".repeat(depth));
+            if !text.is_empty() {
+                out.push(' ');
             }
         }
+        out.push_str(text);
+        out.push('\n');
+    };
+    let ends_with_newline = text.ends_with('\n');
+    for raw in text.split('\n') {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let depth = line.bytes().take_while(|b| *b == b'>').count();
+        let body = &line[depth..];
+        let body = body.strip_prefix(' ').unwrap_or(body);
+        let signature = body == "-- ";
+        let flowed = body.ends_with(' ') && !signature;
+        match open.take() {
+            // The signature separator stands on its own line whatever flowed into it.
+            Some((d, joined)) if signature => {
+                emit(&mut out, d, &joined);
+                open = Some((depth, body.to_string()));
+            }
+            Some((d, mut joined)) if d == depth => {
+                joined.push_str(body);
+                open = Some((d, joined));
+            }
+            Some((d, joined)) => {
+                // A change of quote depth ends the paragraph however its line ended.
+                emit(&mut out, d, &joined);
+                open = Some((depth, body.to_string()));
+            }
+            None => open = Some((depth, body.to_string())),
+        }
+        if let Some((d, joined)) = open.take() {
+            if flowed {
+                let joined = if delsp { joined[..joined.len() - 1].to_string() } else { joined };
+                open = Some((d, joined));
+            } else {
+                emit(&mut out, d, &joined);
+            }
+        }
+    }
+    if let Some((d, joined)) = open {
+        emit(&mut out, d, &joined);
+    }
+    // `split` gave one empty piece after the last line break: it was no line.
+    if ends_with_newline && out.ends_with("\n\n") {
+        out.pop();
+    } else if !ends_with_newline && out.ends_with('\n') {
+        out.pop();
     }
     out
 }
@@ -96,5 +146,26 @@ mod tests {
     fn flowed_lines_are_joined() {
         assert_eq!(unflow("Note to customer: a long \nline\nnext\n", false), "Note to customer: a long line\nnext\n");
         assert_eq!(unflow("-- \nsig\n", false), "-- \nsig\n");
+    }
+
+    #[test]
+    fn flowed_quotes_join_within_one_depth_and_a_change_of_depth_ends_the_paragraph() {
+        // RFC 3676 §4.5: the flowed line at depth 2 does not run into depth 1, nor that into the answer.
+        let text = ">> Reply ACCEPT to activate, or \n>> DECLINE to refuse.\n> I am not sure \nACCEPT\n";
+        assert_eq!(
+            unflow(text, false),
+            ">> Reply ACCEPT to activate, or DECLINE to refuse.\n> I am not sure \nACCEPT\n"
+        );
+        assert_eq!(unflow("> a flowed line \n\nAccept\n", false), "> a flowed line \n\nAccept\n");
+    }
+
+    #[test]
+    fn space_stuffing_is_undone_and_delsp_deletes_the_soft_break_space() {
+        assert_eq!(unflow(" >not a quote\n From here\n", false), ">not a quote\nFrom here\n");
+        assert_eq!(unflow("> > quoted\n", false), "> > quoted\n", "`> >` is depth 1 holding `> quoted`");
+        assert_eq!(unflow(">>  two spaces\n", false), ">>  two spaces\n");
+        assert_eq!(unflow("承認しま \nす。\n", true), "承認します。\n");
+        assert_eq!(unflow("Accep \nt\n", false), "Accep t\n");
+        assert_eq!(unflow("Accept \n-- \nJane\n", false), "Accept \n-- \nJane\n");
     }
 }
