@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/mailstack.sh up
 bash scripts/pgstack.sh up
+# lintian judges the Debian package (tests/api/package.rs); a fresh Debian has none.
+command -v lintian >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends lintian >/dev/null; }
 bash scripts/browser.sh up
 command -v cargo >/dev/null || { echo "test.sh: cargo is required (rustup)" >&2; exit 1; }
 
