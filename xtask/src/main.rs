@@ -196,6 +196,12 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>, package_version: Option<St
     let debian = stage.join("DEBIAN");
     write(&debian.join("control"), control, 0o644)?;
     write(&debian.join("conffiles"), "/etc/smartacct/smartacct.toml\n", 0o644)?;
+    // As dh_md5sums: every file but the conffile (dpkg records those itself), for debsums and dpkg --verify.
+    let md5sums = run(Command::new("sh").current_dir(&stage).args([
+        "-c",
+        "find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 md5sum",
+    ]))?;
+    write(&debian.join("md5sums"), md5sums + "\n", 0o644)?;
     write(&debian.join("templates"), TEMPLATES, 0o644)?;
     write(&debian.join("config"), CONFIG, 0o755)?;
     write(&debian.join("postinst"), POSTINST, 0o755)?;
