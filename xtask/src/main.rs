@@ -274,15 +274,16 @@ fn dbgsym(out: &Path, binary: &Path, debug: &Path, version: &str, arch: &str) ->
 /// libgcc-s1, with the versions the symbols used need); without dpkg-dev,
 /// the newest GLIBC_ symbol version the binary asks for.
 fn shlib_depends(binary: &Path) -> Result<String> {
-    let work = tempdir()?;
-    let from_dpkg = (|| -> Result<String> {
+    fn dpkg_shlibdeps(work: &Path, binary: &Path) -> Result<String> {
         write(&work.join("debian/control"), "Source: smartacct\n\nPackage: smartacct\nArchitecture: any\n", 0o644)?;
-        let out = run(Command::new("dpkg-shlibdeps").current_dir(&work).arg("-O").arg(binary))?;
+        let out = run(Command::new("dpkg-shlibdeps").current_dir(work).arg("-O").arg(binary))?;
         out.lines()
             .find_map(|l| l.strip_prefix("shlibs:Depends="))
             .map(str::to_string)
             .ok_or_else(|| format!("dpkg-shlibdeps said {out:?}"))
-    })();
+    }
+    let work = tempdir()?;
+    let from_dpkg = dpkg_shlibdeps(&work, binary);
     let _ = std::fs::remove_dir_all(&work);
     if let Ok(depends) = from_dpkg {
         return Ok(depends);
