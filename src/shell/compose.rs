@@ -703,14 +703,49 @@ fn sample(v: Option<&serde_json::Value>) -> String {
 mod reference_tests {
     use super::*;
 
-    #[test]
-    fn docs_templates_md_is_the_reference_the_code_generates() {
+    fn settings() -> Settings {
         let t: toml::Table = "[mailbox]\naddress = \"desk@example.com\"\norganization = \"Cisco Smart Accounts\"\n\
              [imap]\nhost = \"h\"\nusername = \"u\"\npassword = \"p\"\n[smtp]\nhost = \"h\"\n\
              [workflow]\ncontact = \"licensing-support@example.com\"\nsign_in_url = \"https://software.cisco.com\"\n"
             .parse()
             .unwrap();
-        let settings = Settings::from_table(&t, &|_| None).unwrap();
+        Settings::from_table(&t, &|_| None).unwrap()
+    }
+
+    /// A reader that missed our quote would take a line of our own email
+    /// that reads as a command for the answer: no line of any email, in any
+    /// language, may read as one, however the values made it wrap.
+    #[test]
+    fn no_line_of_any_email_in_any_language_reads_as_a_command() {
+        let settings = settings();
+        let templates = Templates::load(None).unwrap();
+        let composer = Composer { settings: &settings, templates: &templates, secret: b"x" };
+        let now = Utc::now();
+        let mut failures = Vec::new();
+        for locale in Locale::ALL {
+            for kind in Kind::ALL {
+                let mut content = Content::sample(kind, sample_request(now), "someone@example.example");
+                if let Content::FormHelp { languages } = &mut content {
+                    *languages = vec![locale, Locale::En];
+                }
+                let plan =
+                    EmailPlan::new(content, EmailAddress::parse("r@example.example").unwrap(), locale, Origin::Reply);
+                let reply = plan.content.reply_step().map(|_| settings.mailbox.address.with_tag("act-sampletoken"));
+                let ctx = composer.context(&plan, reply.as_ref()).unwrap();
+                let text = crate::shell::wrap::reflow(&templates.render(kind, locale, &ctx).unwrap().text);
+                for line in text.lines() {
+                    if crate::read::reply::Words::in_text(line) != crate::read::reply::Words::default() {
+                        failures.push(format!("{locale} {kind}: {line:?}"));
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn docs_templates_md_is_the_reference_the_code_generates() {
+        let settings = settings();
         let templates = Templates::load(None).unwrap();
         let generated = template_reference(&settings, &templates);
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md");

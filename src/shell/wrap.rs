@@ -192,14 +192,26 @@ fn units(text: &str) -> Vec<Unit> {
     glued
 }
 
-/// Whether a line starting at unit `i` would open with a command word.
+/// Whether a line starting at unit `i` would open with a command word, or
+/// read as one to the reply reader ("lo accetta." after a courtesy).
 fn opens_with_command(units: &[Unit], i: usize) -> bool {
     let word: String = units[i].text.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
     if COMMANDS.contains(&word.as_str()) {
         return true;
     }
     let ahead: String = units[i..].iter().take(6).map(|u| u.text.as_str()).collect();
-    UNSPACED_COMMANDS.iter().any(|c| ahead.starts_with(c))
+    if UNSPACED_COMMANDS.iter().any(|c| ahead.starts_with(c)) {
+        return true;
+    }
+    // The reader decides on a line's opening words: read the next few as it would.
+    let mut opening = String::new();
+    for (k, u) in units[i..].iter().take(8).enumerate() {
+        if k > 0 && u.space_before {
+            opening.push(' ');
+        }
+        opening.push_str(&u.text);
+    }
+    crate::read::reply::Words::in_text(&opening) != crate::read::reply::Words::default()
 }
 
 fn wrap_units(units: &[Unit], indent: &str, hang: &str) -> String {
@@ -210,11 +222,12 @@ fn wrap_units(units: &[Unit], indent: &str, hang: &str) -> String {
         let current = lines.last_mut().expect("never empty");
         let gap = usize::from(unit.space_before && !current.is_empty());
         if !current.is_empty() && len + gap + w > WIDTH {
-            // Never open a line with a command word: take the unit before along.
-            let carried = if opens_with_command(units, i) && current.len() > 1 { current.pop() } else { None };
-            let mut next = Vec::new();
-            next.extend(carried);
-            next.push(i);
+            // Never open a line with a command word: take the units before along
+            // until the line no longer reads as one (a reference is no word).
+            let mut next = vec![i];
+            while current.len() > 1 && opens_with_command(units, next[0]) {
+                next.insert(0, current.pop().expect("more than one"));
+            }
             len = columns(hang) + line_width(units, &next);
             lines.push(next);
         } else {

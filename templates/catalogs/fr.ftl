@@ -80,9 +80,7 @@ review-no-users = (aucun)
 review-if-right =
     Si tout est correct, répondez { $word } (ou { $alt }) pour envoyer la
       demande.
-review-if-not =
-    Si vous n'en voulez plus, répondez { $word } (ou { $alt }) pour
-      l'annuler.
+review-if-not = Si vous n'en voulez plus, répondez { $word } (ou { $alt }) pour l'annuler.
 review-reply-how =
     Écrivez le mot sur la première ligne de votre réponse. Utilisez le
     bouton Répondre de votre messagerie et conservez l'adresse de réponse
@@ -211,9 +209,8 @@ declined-closed =
     activé, et aucun utilisateur n'a reçu l'accès.
 declined-next =
     Que faire maintenant : si le client a toujours besoin d'un Smart
-    Account, par exemple après en avoir discuté avec lui, vous pouvez
-    envoyer une nouvelle demande pour le même domaine dans un nouvel
-    e-mail à :
+    Account, par exemple après en avoir discuté avec lui, vous pouvez envoyer
+    une nouvelle demande pour le même domaine dans un nouvel e-mail à :
 declined-customer-subject = Vous avez refusé le Smart Account [{ $reference }]
 declined-customer-intro =
     Nous avons bien enregistré votre refus du Smart Account ci-dessous. Il
@@ -248,8 +245,8 @@ expired-customer-nothing =
     plus traitées.
 expired-customer-ask =
     Si vous souhaitez toujours ce Smart Account, demandez à
-    { $partner }
-    d'envoyer une nouvelle demande.
+    { $partner } d'envoyer
+    une nouvelle demande.
 expired-partner-intro =
     Le client ({ $customer }) n'a pas accepté à temps votre
     demande de Smart Account { $reference }. Elle a expiré le

@@ -611,11 +611,12 @@ pub fn validate(raw: &RawForm, default: Locale) -> Result<RequestForm, Vec<Probl
     }
 }
 
-/// Splits a list of addresses on commas, semicolons, spaces and lines, keeping
-/// `Name <addr>` items whole (only the address is kept).
+/// Splits a list of addresses on commas, semicolons, spaces and lines (the
+/// full-width and ideographic ones of Japanese and Chinese input too: `、`,
+/// `，`, `；`), keeping `Name <addr>` items whole (only the address is kept).
 pub fn split_addresses(v: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for item in v.split([',', ';', '\n']) {
+    for item in v.split([',', ';', '\n', '、', '，', '；']) {
         let item = item.trim();
         if item.is_empty() {
             continue;
@@ -749,6 +750,14 @@ mod tests {
         let v = validate(&f, Locale::En).unwrap();
         assert_eq!(v.customer_email.as_str(), "jane@c.test");
         assert_eq!(v.user_emails.iter().map(|a| a.as_str()).collect::<Vec<_>>(), vec!["bob@c.test", "x@c.test"]);
+    }
+
+    #[test]
+    fn addresses_are_parted_by_the_separators_of_every_language() {
+        assert_eq!(
+            split_addresses("a@c.test、b@c.test，c@c.test；d@c.test\u{3000}e@c.test"),
+            ["a@c.test", "b@c.test", "c@c.test", "d@c.test", "e@c.test"]
+        );
     }
 
     #[test]

@@ -244,11 +244,19 @@ fn attribution(lines: &[&str], i: usize) -> Option<usize> {
     None
 }
 
-/// Japanese and Chinese attributions open with a date or a name, so their
-/// ending alone tells them: `写道:`, `さんは書きました:`, `のメッセージ:`, `のメール:`.
+/// Attributions that open with a name or a date, told by how they end:
+/// Japanese and Chinese (`写道:`, `さんは書きました:`, `のメッセージ:`,
+/// `のメール:`), and Gmail for Android's name-first ones (`Desk <addr>
+/// schrieb am <date>:`, `… escribió el <date>:`, `… escreveu em <date>:`,
+/// `… ha scritto il <date>:`), which carry the writer's address.
 fn ends_as_unspaced_attribution(joined: &str) -> bool {
     let s = joined.trim_end_matches(['-', '*', ' ', '\t']);
     ["写道:", "寫道:", "書きました:", "のメッセージ:", "のメール:"].iter().any(|w| s.ends_with(w))
+        || (s.ends_with(':')
+            && s.contains('@')
+            && [" schrieb am ", " escribio el ", " escreveu em ", " ha scritto il ", " a ecrit le ", " wrote on "]
+                .iter()
+                .any(|w| s.contains(w)))
 }
 
 fn attribution_ends(joined: &str) -> bool {
@@ -643,6 +651,9 @@ mod tests {
             "Smart Account Desk <desk@example.test> 于2026年12月7日周一 10:00写道：",
             "Smart Account Desk <desk@example.test>\n于2026年12月7日周一 10:00写道：",
             "在 2026-12-07 10:00:00，\"Smart Account Desk\" <desk@example.test> 写道：",
+            "Smart Account Desk <desk@example.test> schrieb am Mo., 7. Dez. 2026, 10:00:",
+            "Smart Account Desk <desk@example.test> escribió el lun., 7 dic. 2026 10:00:",
+            "Smart Account Desk <desk@example.test> escreveu em seg., 7 de dez. de 2026 10:00:",
         ] {
             let body = format!("Accept\n\n{attribution}\n> DECLINE\n");
             assert_eq!(own(&body), "Accept", "{attribution}");

@@ -251,7 +251,9 @@ enum Family {
 /// Command words of the languages written with spaces, folded: SPEC's words
 /// (SUBMIT/ENVOYER/SENDEN/ENVIAR/INVIA, …) with the infinitives, imperatives
 /// and first persons people answer with ("j'accepte", "acepto", "accetto",
-/// "aceito", "ich akzeptiere", "rechazamos").
+/// "aceito", "ich akzeptiere", "rechazamos"). Not the Italian infinitives:
+/// "Per attivare l'account, risponda ACCETTA" opens with a courtesy (`per`,
+/// as in "per favore") and would read as a command.
 const COMMANDS: &[(&str, Family)] = {
     use Family::*;
     &[
@@ -263,14 +265,12 @@ const COMMANDS: &[(&str, Family)] = {
         ("einreichen", Submit),
         ("enviar", Submit),
         ("invia", Submit),
-        ("inviare", Submit),
         ("cancel", Cancel),
         ("annuler", Cancel),
         ("abbrechen", Cancel),
         ("stornieren", Cancel),
         ("cancelar", Cancel),
         ("annulla", Cancel),
-        ("annullare", Cancel),
         ("accept", Accept),
         ("activate", Accept),
         ("accepter", Accept),
@@ -285,10 +285,8 @@ const COMMANDS: &[(&str, Family)] = {
         ("aceptamos", Accept),
         ("activar", Accept),
         ("accetta", Accept),
-        ("accettare", Accept),
         ("accetto", Accept),
         ("accettiamo", Accept),
-        ("attivare", Accept),
         ("aceitar", Accept),
         ("aceito", Accept),
         ("aceitamos", Accept),
@@ -302,7 +300,6 @@ const COMMANDS: &[(&str, Family)] = {
         ("rechazo", Decline),
         ("rechazamos", Decline),
         ("rifiuta", Decline),
-        ("rifiutare", Decline),
         ("rifiuto", Decline),
         ("rifiutiamo", Decline),
         ("recusar", Decline),
@@ -790,6 +787,8 @@ mod tests {
             "Vorher akzeptieren? Wer ist das?",
             "Wir werden das Konto später akzeptieren",
             "Prima di accettare vorrei sapere chi siete",
+            "Per attivare l'account, risponda ACCETTA (o ACCEPT).",
+            "Per inviare la richiesta, risponda INVIA (o SUBMIT).",
         ] {
             let w = Words::read(body);
             assert_eq!((w.for_review(), w.for_activation()), (Command::None, Command::None), "{body}");
