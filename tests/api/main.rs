@@ -25,6 +25,7 @@ mod hooks;
 mod hygiene;
 mod installed;
 mod intake;
+mod languages;
 mod lmtp;
 mod metrics;
 mod milters;
