@@ -156,7 +156,11 @@ impl Catalogs {
                 }
                 bundle.add_resource_overriding(Arc::new(resource));
             }
-            catalogs.sources.insert(locale, names.join(" with "));
+            let source = match &names[..] {
+                [built_in, own] => format!("{own} (over the built-in {built_in})"),
+                _ => format!("{} (built in)", names[0]),
+            };
+            catalogs.sources.insert(locale, source);
             catalogs.variables.insert(locale, variables);
             catalogs.bundles.insert(locale, bundle);
         }
@@ -211,7 +215,7 @@ impl Catalogs {
         let message = bundle
             .get_message(id)
             .and_then(|m| m.value())
-            .ok_or_else(|| catalog_error(source, format!("has no message {id:?}")))?;
+            .ok_or_else(|| catalog_error(source, format!("no message {id:?}")))?;
         let mut fluent_args = FluentArgs::new();
         for (name, value, _) in args {
             match value {
@@ -264,13 +268,13 @@ impl Catalogs {
             let own = &self.variables[&locale];
             let missing: Vec<&str> = reference.keys().filter(|k| !own.contains_key(*k)).map(String::as_str).collect();
             if !missing.is_empty() {
-                return Err(catalog_error(source, format!("lacks the messages {}", missing.join(", "))));
+                return Err(catalog_error(source, format!("the messages {} are missing", missing.join(", "))));
             }
             let unknown: Vec<&str> = own.keys().filter(|k| !reference.contains_key(*k)).map(String::as_str).collect();
             if !unknown.is_empty() {
                 return Err(catalog_error(
                     source,
-                    format!("has messages no email uses (misspelt?): {}", unknown.join(", ")),
+                    format!("no email uses the messages {} (misspelt?)", unknown.join(", ")),
                 ));
             }
             for (id, want) in reference {
@@ -426,5 +430,39 @@ mod tests {
     fn wide_characters_take_two_columns() {
         assert_eq!(columns("Kontoname:"), 10);
         assert_eq!(columns("アカウント名："), 14);
+    }
+
+    fn with_override(lang: &str, ftl: &str) -> (tempfile::TempDir, Result<Catalogs, TemplateError>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("catalogs")).unwrap();
+        std::fs::write(dir.path().join(format!("catalogs/{lang}.ftl")), ftl).unwrap();
+        let loaded = Catalogs::load(Some(dir.path()));
+        (dir, loaded)
+    }
+
+    #[test]
+    fn an_operators_catalog_replaces_the_messages_it_holds_and_keeps_the_others() {
+        let (_dir, c) = with_override("de", "hello = Sehr geehrte Damen und Herren,\n");
+        let c = c.unwrap();
+        c.check().unwrap();
+        assert_eq!(c.text(Locale::De, "hello", &[]).unwrap(), "Sehr geehrte Damen und Herren,");
+        assert_eq!(c.text(Locale::De, "automatic", &[]).unwrap(), "Dies ist eine automatisch erstellte Nachricht.");
+    }
+
+    #[test]
+    fn the_check_names_the_catalog_the_message_and_the_variable_that_is_wrong() {
+        let (_dir, c) = with_override("de", "review-subject = Prüfen Sie [{ $ref }]\n");
+        let e = c.unwrap().check().unwrap_err().to_string();
+        assert!(e.contains("catalogs/de.ftl") && e.contains("review-subject") && e.contains("$reference"), "{e}");
+        assert!(e.contains("$ref "), "the unknown variable is named: {e}");
+        let (_dir, c) = with_override("es", "helo = Hola\n");
+        let e = c.unwrap().check().unwrap_err().to_string();
+        assert!(e.contains("helo") && e.contains("misspelt"), "{e}");
+        let (_dir, c) = with_override("ja", "field-account-name = 口座名\n");
+        let e = c.unwrap().check().unwrap_err().to_string();
+        assert!(e.contains("field-account-name") && e.contains("口座名"), "{e}");
+        let (_dir, c) = with_override("zh", "hello = { $\n");
+        let e = c.err().expect("a syntax error is a load error").to_string();
+        assert!(e.contains("zh.ftl") && e.contains("line 1"), "{e}");
     }
 }

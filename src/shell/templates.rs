@@ -37,7 +37,7 @@ pub enum TemplateError {
     Parse { name: String, message: String },
     #[error("cannot render template {name}: {message}")]
     Render { name: String, message: String },
-    #[error("catalog {name} {message}")]
+    #[error("catalog {name}: {message}")]
     Catalog { name: String, message: String },
 }
 
@@ -327,5 +327,48 @@ impl HelperDef for BlankForm {
         let form = form.into_string()?;
         out.write(form.strip_suffix('\n').unwrap_or(&form))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(t: &Templates, locale: Locale) -> Rendered {
+        t.render(Kind::FormHelp, locale, &context(locale)).unwrap()
+    }
+
+    fn context(locale: Locale) -> serde_json::Value {
+        serde_json::json!({
+            "lang": locale.as_str(), "lang_tag": locale.tag(), "language_codes": "en, fr",
+            "sections": [{"lang": locale.as_str(), "lang_tag": locale.tag()}],
+            "desk": {"name": "Desk", "address": "desk@example.test", "organization": null, "contact": null, "speaks_for": "Desk"},
+            "support_url": "https://support.example.test",
+        })
+    }
+
+    #[test]
+    fn an_operators_templates_win_per_language_then_for_every_language() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("en")).unwrap();
+        // As before the catalogs: plain text, the blank form by its partial.
+        std::fs::write(dir.path().join("en/form_help.txt.hbs"), "Our own words.\n{{> form_en}}").unwrap();
+        std::fs::write(dir.path().join("form_help.subject.hbs"), "{{t \"form-help-subject\"}} (Example Corp)").unwrap();
+        let t = Templates::load(Some(dir.path())).unwrap();
+        let en = render(&t, Locale::En);
+        assert!(en.text.starts_with("Our own words.\nAccount name:\n"), "{}", en.text);
+        assert_eq!(en.subject, "Smart Account request form (Example Corp)");
+        let de = render(&t, Locale::De);
+        assert!(de.text.contains("Kontoname:"), "the built-in text for German: {}", de.text);
+        assert_eq!(de.subject, "Formular für Smart-Account-Anfragen (Example Corp)");
+    }
+
+    #[test]
+    fn a_shared_template_that_fails_says_which_language() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("form_help.txt.hbs"), "{{t \"no-such-message\"}}").unwrap();
+        let t = Templates::load(Some(dir.path())).unwrap();
+        let e = t.render(Kind::FormHelp, Locale::It, &context(Locale::It)).unwrap_err().to_string();
+        assert!(e.contains("form_help.txt.hbs (it)") && e.contains("no-such-message"), "{e}");
     }
 }

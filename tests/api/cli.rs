@@ -145,6 +145,24 @@ async fn check_config_renders_an_overridden_template_and_names_the_variable_it_l
 }
 
 #[tokio::test]
+async fn check_config_holds_an_operators_catalog_to_the_english_one() {
+    let desk = TestDesk::spawn().await;
+    let dir = desk.dir.path().join("templates");
+    std::fs::create_dir_all(dir.join("catalogs")).unwrap();
+    let good = std::fs::read_to_string(&desk.config).unwrap();
+    std::fs::write(&desk.config, format!("{good}\n[templates]\ndir = {:?}\n", dir.display().to_string())).unwrap();
+    // The subject without the reference it must carry.
+    std::fs::write(dir.join("catalogs/de.ftl"), "review-subject = Prüfen Sie Ihre Anfrage\n").unwrap();
+    let out = desk.bin().arg("check-config").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("de.ftl") && stderr.contains("review-subject") && stderr.contains("$reference"), "{stderr}");
+    std::fs::write(dir.join("catalogs/de.ftl"), "review-subject = Bitte prüfen: Anfrage { $reference }\n").unwrap();
+    let out = desk.bin().arg("check-config").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[tokio::test]
 async fn backup_refuses_a_symlink_a_sqlite_uri_and_an_existing_file_and_writes_only_a_new_private_file() {
     use std::os::unix::fs::PermissionsExt as _;
     let desk = TestDesk::spawn().await;
