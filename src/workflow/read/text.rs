@@ -112,9 +112,7 @@ pub fn unflow(text: &str, delsp: bool) -> String {
         emit(&mut out, d, &joined);
     }
     // `split` gave one empty piece after the last line break: it was no line.
-    if ends_with_newline && out.ends_with("\n\n") {
-        out.pop();
-    } else if !ends_with_newline && out.ends_with('\n') {
+    if (ends_with_newline && out.ends_with("\n\n")) || (!ends_with_newline && out.ends_with('\n')) {
         out.pop();
     }
     out
