@@ -156,7 +156,10 @@ async fn check_config_holds_an_operators_catalog_to_the_english_one() {
     let out = desk.bin().arg("check-config").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("de.ftl") && stderr.contains("review-subject") && stderr.contains("$reference"), "{stderr}");
+    assert!(
+        stderr.contains("de.ftl") && stderr.contains("review-subject") && stderr.contains("$reference"),
+        "{stderr}"
+    );
     std::fs::write(dir.join("catalogs/de.ftl"), "review-subject = Bitte prüfen: Anfrage { $reference }\n").unwrap();
     let out = desk.bin().arg("check-config").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));

@@ -40,5 +40,5 @@ mod service;
 mod service_user;
 mod several_hosts;
 mod sweep;
-mod trusted_ca;
 mod trust;
+mod trusted_ca;
