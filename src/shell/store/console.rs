@@ -408,17 +408,7 @@ impl Store {
         .bind(n)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(EvidenceRow {
-                at: parse_ts(&r.try_get::<String, _>(0)?)?,
-                command: r.try_get(1)?,
-                applied: r.try_get::<i64, _>(2)? != 0,
-                verdict: r.try_get(3)?,
-                sender: r.try_get(4)?,
-                raw: r.try_get(5)?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(super::evidence::evidence_from_row).transpose()
     }
 
     /// Mail moved aside unread, newest first, at most `limit`.

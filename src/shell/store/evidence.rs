@@ -35,19 +35,20 @@ impl Store {
             "SELECT created_at, command, applied, verdict, sender, raw FROM evidence WHERE {column} = ? ORDER BY id"
         );
         let rows = query(&sql).bind(id).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EvidenceRow {
-                    at: parse_ts(&r.try_get::<String, _>(0)?)?,
-                    command: r.try_get(1)?,
-                    applied: r.try_get::<i64, _>(2)? != 0,
-                    verdict: r.try_get(3)?,
-                    sender: r.try_get(4)?,
-                    raw: r.try_get(5)?,
-                })
-            })
-            .collect()
+        rows.iter().map(evidence_from_row).collect()
     }
+}
+
+/// A row of `SELECT created_at, command, applied, verdict, sender, raw FROM evidence`.
+pub(super) fn evidence_from_row(r: &sqlx::any::AnyRow) -> Result<EvidenceRow> {
+    Ok(EvidenceRow {
+        at: parse_ts(&r.try_get::<String, _>(0)?)?,
+        command: r.try_get(1)?,
+        applied: r.try_get::<i64, _>(2)? != 0,
+        verdict: r.try_get(3)?,
+        sender: r.try_get(4)?,
+        raw: r.try_get(5)?,
+    })
 }
 
 /// Written in the transaction that applies (or refuses) the command.
