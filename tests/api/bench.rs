@@ -5,10 +5,8 @@
 //! to a bare `UPDATE … WHERE expires_at <= ?` over the same data.
 use std::time::Instant;
 
-use chrono::{Duration, Utc};
-use sqlx::sqlite::SqlitePoolOptions;
-
 use crate::helpers::*;
+use chrono::{Duration, Utc};
 
 /// A phase of the benchmark ends: under `valgrind --tool=callgrind
 /// --dump-before='*phase_ends*'` each phase gets its own profile (seeding,
@@ -37,33 +35,32 @@ fn cpu_seconds() -> f64 {
 }
 
 /// `n` pending requests, each ten days past its expiry, written straight
-/// into the desk's SQLite file.
-pub(crate) async fn seed(desk: &TestDesk, n: i64) -> sqlx::SqlitePool {
-    let url = format!("sqlite://{}", desk.dir.path().join("smartacct.db").display());
-    let pool = SqlitePoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+/// into the desk's database (its SQLite file, or its PostgreSQL database on
+/// the PostgreSQL pass).
+pub(crate) async fn seed(desk: &TestDesk, n: i64) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    let url = database_url(desk.dir.path(), None);
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
     let past = smartacct::request::rfc3339(Utc::now() - Duration::days(100));
     let expired = smartacct::request::rfc3339(Utc::now() - Duration::days(10));
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) \
-         INSERT INTO requests (reference, state, account_name, account_domain, customer_email, partner_email, user_emails, \
-           note_to_customer, locale, created_at, submitted_at, expires_at, updated_at) \
-         SELECT printf('SA-%08d', i), 'pending_customer_acceptance', 'Account ' || i, 'acct-' || i || '.example', \
-           'c' || i || '@customer.test', 'p' || i || '@partner.test', '[]', 'Please accept.', 'en', ?, ?, ?, ? FROM n",
-    )
-    .bind(n)
-    .bind(&past)
-    .bind(&past)
-    .bind(&expired)
-    .bind(&past)
-    .execute(&pool)
-    .await
-    .unwrap();
-    // References are written SA-00000001 etc. above, which Reference::parse
-    // refuses (0 and 1 are not in its alphabet): mapped to valid ones.
-    sqlx::query("UPDATE requests SET reference = replace(replace(reference, '0', 'Z'), '1', 'Y')")
-        .execute(&pool)
-        .await
-        .unwrap();
+    // References are written SA-00000001 etc., which Reference::parse refuses
+    // (0 and 1 are not in its alphabet): mapped to valid ones.
+    let (numbers, reference) = if on_postgres() {
+        (format!("generate_series(1, {n}) AS n(i)"), "'SA-' || translate(lpad(i::text, 8, '0'), '01', 'ZY')")
+    } else {
+        (
+            format!("(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) SELECT i FROM n)"),
+            "'SA-' || replace(replace(printf('%08d', i), '0', 'Z'), '1', 'Y')",
+        )
+    };
+    let sql = format!(
+        "INSERT INTO requests (reference, state, account_name, account_domain, customer_email, partner_email, \
+           partner_mailbox, user_emails, note_to_customer, locale, created_at, submitted_at, expires_at, updated_at) \
+         SELECT {reference}, 'pending_customer_acceptance', 'Account ' || i, 'acct-' || i || '.example', \
+           'c' || i || '@customer.test', 'p' || (i % 500) || '@partner.test', 'p' || (i % 500) || '@partner.test', \
+           '[]', 'Please accept.', 'en', '{past}', '{past}', '{expired}', '{past}' FROM {numbers}"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
     pool
 }
 
@@ -87,11 +84,11 @@ async fn sweep_benchmark() {
     let pool = seed(&baseline_desk, n).await;
     phase_ends("seeding the baseline");
     let (started, cpu) = (Instant::now(), cpu_seconds());
-    let done = sqlx::query(
-        "UPDATE requests SET state = 'expired', closed_at = ? WHERE state = 'pending_customer_acceptance' AND expires_at <= ?",
-    )
-    .bind(smartacct::request::rfc3339(Utc::now()))
-    .bind(smartacct::request::rfc3339(Utc::now()))
+    let now = smartacct::request::rfc3339(Utc::now());
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE requests SET state = 'expired', closed_at = '{now}' \
+         WHERE state = 'pending_customer_acceptance' AND expires_at <= '{now}'"
+    )))
     .execute(&pool)
     .await
     .unwrap();
