@@ -161,6 +161,7 @@ struct RequestContext {
     locale: &'static str,
     state: &'static str,
     state_label: &'static str,
+    /// The deadline: its day, time of day and zone, as the email's language writes them.
     expires_on: Option<String>,
     acceptance_days: u32,
     review_days: u32,
@@ -413,7 +414,7 @@ impl Composer<'_> {
             locale: r.locale.as_str(),
             state: r.state.as_str(),
             state_label: i18n::state_label(r.state, plan.locale),
-            expires_on: r.expires_at.map(|t| i18n::date(t, plan.locale)),
+            expires_on: r.expires_at.map(|t| i18n::date_time(t, plan.locale)),
             acceptance_days: w.acceptance_days,
             review_days: w.review_days,
         }

@@ -1,7 +1,7 @@
 //! What the emails' catalogs do not hold: state names (the console shows them too), dates,
 //! the command words as the desk writes them (the reader must read them back), and how a
 //! value a sender wrote is echoed.
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
 use crate::domain::{Locale, State};
 
@@ -111,21 +111,50 @@ pub fn state_label(state: State, locale: Locale) -> &'static str {
     }
 }
 
-/// A day as each language writes it, with its time zone: "21 February 2027
-/// (UTC)", "21 février 2027 (UTC)", "21. Februar 2027 (UTC)", "21 de febrero
-/// de 2027 (UTC)", "21 febbraio 2027 (UTC)", "21 de fevereiro de 2027 (UTC)",
-/// "2027年2月21日 (UTC)", "2027年2月21日（UTC）".
+/// A day as each language writes it: "21 February 2027", "21 février 2027",
+/// "21. Februar 2027", "21 de febrero de 2027", "21 febbraio 2027", "21 de
+/// fevereiro de 2027", "2027年2月21日" (Japanese and Chinese alike); the
+/// first of a month in French, Italian and Brazilian Portuguese as an
+/// ordinal ("1er mars", "1º marzo", "1º de março").
 pub fn date(at: DateTime<Utc>, locale: Locale) -> String {
     let (d, m, y) = (at.day(), at.month0() as usize, at.year());
     match locale {
-        Locale::En => format!("{d} {} {y} (UTC)", MONTHS_EN[m]),
-        Locale::Fr => format!("{d} {} {y} (UTC)", MONTHS_FR[m]),
-        Locale::De => format!("{d}. {} {y} (UTC)", MONTHS_DE[m]),
-        Locale::Es => format!("{d} de {} de {y} (UTC)", MONTHS_ES[m]),
-        Locale::It => format!("{d} {} {y} (UTC)", MONTHS_IT[m]),
-        Locale::Pt => format!("{d} de {} de {y} (UTC)", MONTHS_PT[m]),
-        Locale::Ja => format!("{y}年{}月{d}日 (UTC)", m + 1),
-        Locale::Zh => format!("{y}年{}月{d}日（UTC）", m + 1),
+        Locale::En => format!("{d} {} {y}", MONTHS_EN[m]),
+        Locale::Fr if d == 1 => format!("1er {} {y}", MONTHS_FR[m]),
+        Locale::Fr => format!("{d} {} {y}", MONTHS_FR[m]),
+        Locale::De => format!("{d}. {} {y}", MONTHS_DE[m]),
+        Locale::Es => format!("{d} de {} de {y}", MONTHS_ES[m]),
+        Locale::It if d == 1 => format!("1º {} {y}", MONTHS_IT[m]),
+        Locale::It => format!("{d} {} {y}", MONTHS_IT[m]),
+        Locale::Pt if d == 1 => format!("1º de {} de {y}", MONTHS_PT[m]),
+        Locale::Pt => format!("{d} de {} de {y}", MONTHS_PT[m]),
+        Locale::Ja | Locale::Zh => format!("{y}年{}月{d}日", m + 1),
+    }
+}
+
+/// A moment as each language writes it: the day, the time of day on the
+/// 24-hour clock and the time zone (UTC: the readers are in every zone, and
+/// a deadline is to the minute, so the day alone could mislead a reader
+/// east or west of it): "7 December 2026 at 23:30 UTC", "7 décembre 2026 à
+/// 23:30 UTC", "7. Dezember 2026 um 23:30 Uhr UTC", "7 de diciembre de 2026
+/// a las 23:30 UTC", "7 dicembre 2026 alle ore 23:30 UTC", "7 de dezembro de
+/// 2026 às 23:30 UTC", "2026年12月7日 23:30（UTC）".
+pub fn date_time(at: DateTime<Utc>, locale: Locale) -> String {
+    let day = date(at, locale);
+    let (h, min) = (at.hour(), at.minute());
+    let time = format!("{h:02}:{min:02}");
+    match locale {
+        Locale::En => format!("{day} at {time} UTC"),
+        Locale::Fr => format!("{day} à {time} UTC"),
+        Locale::De => format!("{day} um {time} Uhr UTC"),
+        // "a la una", "a las dos": the article agrees with the hour.
+        Locale::Es if h == 1 => format!("{day} a la {time} UTC"),
+        Locale::Es => format!("{day} a las {time} UTC"),
+        Locale::It => format!("{day} alle ore {time} UTC"),
+        // "à zero hora", "à uma", "às duas".
+        Locale::Pt if h <= 1 => format!("{day} à {time} UTC"),
+        Locale::Pt => format!("{day} às {time} UTC"),
+        Locale::Ja | Locale::Zh => format!("{day} {time}（UTC）"),
     }
 }
 
@@ -226,16 +255,65 @@ mod tests {
         assert_eq!(
             got,
             [
-                "7 December 2026 (UTC)",
-                "7 décembre 2026 (UTC)",
-                "7. Dezember 2026 (UTC)",
-                "7 de diciembre de 2026 (UTC)",
-                "7 dicembre 2026 (UTC)",
-                "7 de dezembro de 2026 (UTC)",
-                "2026年12月7日 (UTC)",
-                "2026年12月7日（UTC）",
+                "7 December 2026",
+                "7 décembre 2026",
+                "7. Dezember 2026",
+                "7 de diciembre de 2026",
+                "7 dicembre 2026",
+                "7 de dezembro de 2026",
+                "2026年12月7日",
+                "2026年12月7日",
             ]
         );
+    }
+
+    #[test]
+    fn each_language_writes_every_month_and_the_first_of_it_its_own_way() {
+        let first = |m| Utc.with_ymd_and_hms(2027, m, 1, 0, 0, 0).unwrap();
+        assert_eq!(date(first(3), Locale::Fr), "1er mars 2027");
+        assert_eq!(date(first(3), Locale::En), "1 March 2027");
+        assert_eq!(date(first(3), Locale::De), "1. März 2027");
+        assert_eq!(date(first(8), Locale::Fr), "1er août 2027");
+        assert_eq!(date(first(2), Locale::Pt), "1º de fevereiro de 2027");
+        assert_eq!(date(first(9), Locale::It), "1º settembre 2027");
+        assert_eq!(date(first(9), Locale::Es), "1 de septiembre de 2027");
+        assert_eq!(date(first(10), Locale::Ja), "2027年10月1日");
+        // Every month has its own name in each language, and the names are the language's own.
+        for locale in [Locale::En, Locale::Fr, Locale::De, Locale::Es, Locale::It, Locale::Pt] {
+            let names: std::collections::BTreeSet<String> = (1..=12).map(|m| date(first(m), locale)).collect();
+            assert_eq!(names.len(), 12, "{locale}");
+        }
+        assert_eq!(date(Utc.with_ymd_and_hms(2027, 5, 31, 12, 0, 0).unwrap(), Locale::Es), "31 de mayo de 2027");
+        assert_eq!(date(Utc.with_ymd_and_hms(2027, 3, 2, 12, 0, 0).unwrap(), Locale::De), "2. März 2027");
+    }
+
+    #[test]
+    fn each_language_writes_a_moment_with_its_time_of_day_on_the_24_hour_clock_and_the_zone() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 23, 30, 59).unwrap();
+        let got: Vec<String> = Locale::ALL.iter().map(|l| date_time(at, *l)).collect();
+        assert_eq!(
+            got,
+            [
+                "7 December 2026 at 23:30 UTC",
+                "7 décembre 2026 à 23:30 UTC",
+                "7. Dezember 2026 um 23:30 Uhr UTC",
+                "7 de diciembre de 2026 a las 23:30 UTC",
+                "7 dicembre 2026 alle ore 23:30 UTC",
+                "7 de dezembro de 2026 às 23:30 UTC",
+                "2026年12月7日 23:30（UTC）",
+                "2026年12月7日 23:30（UTC）",
+            ]
+        );
+        // Hours and minutes take two digits; the article of Spanish and Portuguese agrees with the hour.
+        let early = |h| Utc.with_ymd_and_hms(2027, 1, 1, h, 5, 0).unwrap();
+        assert_eq!(date_time(early(1), Locale::Es), "1 de enero de 2027 a la 01:05 UTC");
+        assert_eq!(date_time(early(0), Locale::Es), "1 de enero de 2027 a las 00:05 UTC");
+        assert_eq!(date_time(early(0), Locale::Pt), "1º de janeiro de 2027 à 00:05 UTC");
+        assert_eq!(date_time(early(1), Locale::Pt), "1º de janeiro de 2027 à 01:05 UTC");
+        assert_eq!(date_time(early(2), Locale::Pt), "1º de janeiro de 2027 às 02:05 UTC");
+        assert_eq!(date_time(early(9), Locale::En), "1 January 2027 at 09:05 UTC");
+        assert_eq!(date_time(early(9), Locale::Fr), "1er janvier 2027 à 09:05 UTC");
+        assert_eq!(date_time(early(13), Locale::Ja), "2027年1月1日 13:05（UTC）");
     }
 
     #[test]

@@ -141,7 +141,7 @@ activation-asked-us =
 activation-provisional =
     The account has been created provisionally. It becomes active only
     when you accept it. Please answer by { $date }; after
-    that date the request expires and nothing is activated.
+    that time the request expires and nothing is activated.
 activation-to-accept = To activate the account, reply { $word } (or { $alt }).
 activation-to-decline = To refuse it, reply { $word } (or { $alt }).
 activation-reply-how =

@@ -144,7 +144,7 @@ activation-asked-us =
 activation-provisional =
     Le compte a été créé à titre provisoire. Il ne devient actif que si
     vous l'acceptez. Veuillez répondre au plus tard le { $date } ;
-    passé cette date, la demande expire et rien n'est activé.
+    passé ce délai, la demande expire et rien n'est activé.
 activation-to-accept = Pour activer le compte, répondez { $word } (ou { $alt }).
 activation-to-decline = Pour le refuser, répondez { $word } (ou { $alt }).
 activation-reply-how =
