@@ -1,5 +1,6 @@
 //! Settings (SPEC §7): a TOML file layered with environment overrides, checked once; every error names its key.
 mod console;
+pub mod keys;
 mod lmtp;
 mod operations;
 mod reader;

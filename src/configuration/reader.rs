@@ -1,5 +1,5 @@
 //! The generic TOML reader: typed getters per `[section]` whose errors name `section.key`, unknown keys refused, `SMARTACCT__SECTION__KEY` overrides.
-use std::{collections::BTreeSet, path::PathBuf};
+use std::{cell::RefCell, collections::BTreeSet, path::PathBuf};
 
 /// A configuration problem; `key` is the dotted TOML key the operator must fix.
 #[derive(Debug, thiserror::Error)]
@@ -13,6 +13,36 @@ impl ConfigError {
     pub(super) fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
         Self { key: key.into(), message: message.into() }
     }
+}
+
+/// What the reader asked of one key: its range, default or choices when the
+/// getter knows them. Recorded only inside `recording`, which holds the key
+/// table (`keys.rs`) to the code.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Asked {
+    Any,
+    Int { default: i64, min: i64, max: i64 },
+    Bool(bool),
+    Choice { default: String, names: Vec<String> },
+}
+
+thread_local! {
+    static ASKED: RefCell<Option<Vec<(String, Asked)>>> = const { RefCell::new(None) };
+}
+
+fn record(section: &str, key: &str, asked: impl FnOnce() -> Asked) {
+    ASKED.with(|a| {
+        if let Some(seen) = a.borrow_mut().as_mut() {
+            seen.push((format!("{section}.{key}"), asked()));
+        }
+    });
+}
+
+/// Runs `f`, returning every `section.key` the reader asked for meanwhile (on this thread).
+pub(super) fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<(String, Asked)>) {
+    ASKED.with(|a| *a.borrow_mut() = Some(Vec::new()));
+    let out = f();
+    (out, ASKED.with(|a| a.borrow_mut().take().unwrap_or_default()))
 }
 
 pub(super) fn error_key(e: &toml::de::Error) -> String {
@@ -69,6 +99,7 @@ impl<'a> Section<'a> {
 
     pub(super) fn get(&mut self, key: &'static str) -> Option<&'a toml::Value> {
         self.seen.insert(key);
+        record(self.name, key, || Asked::Any);
         self.table.and_then(|t| t.get(key))
     }
 
@@ -88,6 +119,7 @@ impl<'a> Section<'a> {
     }
 
     pub(super) fn int(&mut self, key: &'static str, default: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
+        record(self.name, key, || Asked::Int { default, min, max });
         match self.get(key) {
             None => Ok(default),
             Some(toml::Value::Integer(n)) if (min..=max).contains(n) => Ok(*n),
@@ -99,6 +131,7 @@ impl<'a> Section<'a> {
     }
 
     pub(super) fn boolean(&mut self, key: &'static str, default: bool) -> Result<bool, ConfigError> {
+        record(self.name, key, || Asked::Bool(default));
         match self.get(key) {
             None => Ok(default),
             Some(toml::Value::Boolean(b)) => Ok(*b),
@@ -125,12 +158,16 @@ impl<'a> Section<'a> {
         }
     }
 
-    pub(super) fn choice<T: Copy>(
+    pub(super) fn choice<T: Copy + PartialEq>(
         &mut self,
         key: &'static str,
         default: T,
         choices: &[(&str, T)],
     ) -> Result<T, ConfigError> {
+        record(self.name, key, || Asked::Choice {
+            default: choices.iter().find(|(_, v)| *v == default).map(|(n, _)| n.to_string()).unwrap_or_default(),
+            names: choices.iter().map(|(n, _)| n.to_string()).collect(),
+        });
         let Some(value) = self.string(key)? else {
             return Ok(default);
         };

@@ -263,7 +263,7 @@ const MAX_DESK_LOCAL: usize = 33;
 
 const SECURITY: &[(&str, Security)] =
     &[("tls", Security::Tls), ("starttls", Security::StartTls), ("none", Security::None)];
-const SECTIONS: &[&str] = &[
+pub(super) const SECTIONS: &[&str] = &[
     "mailbox",
     "imap",
     "smtp",

@@ -1,4 +1,4 @@
-//! Build tasks: `cargo xtask deb` builds the Debian package (binary, systemd unit, conffile, man pages, completions, maintainer scripts with the purge question); `cargo xtask man DIR` / `completions DIR` write those alone.
+//! Build tasks: `cargo xtask deb` builds the Debian package (binary, systemd unit, conffile, man pages, completions, docs, maintainer scripts with the purge question); `cargo xtask man DIR` / `completions DIR` write those alone; `cargo xtask docs` writes docs/configuration.md's reference.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -36,6 +36,8 @@ enum Task {
         /// The directory to write into
         dir: PathBuf,
     },
+    /// Write the configuration reference of docs/configuration.md from the settings' key table
+    Docs,
 }
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -45,6 +47,7 @@ fn main() -> std::process::ExitCode {
         Task::Deb { binary, out, package_version } => deb(binary, out, package_version),
         Task::Man { dir } => man(&dir),
         Task::Completions { dir } => completions(&dir).map(drop),
+        Task::Docs => docs(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -81,6 +84,24 @@ fn run(cmd: &mut Command) -> Result<String> {
         return Err(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// docs/configuration.md with its reference part made anew from `configuration::keys` (the docs test
+/// fails until this has run after a key changed).
+fn docs() -> Result {
+    let path = root().join("docs/configuration.md");
+    let old = read(&path)?;
+    let new = smartacct::configuration::keys::with_reference(&old).ok_or(format!(
+        "{}: the markers {:?} and {:?} are missing",
+        path.display(),
+        smartacct::configuration::keys::BEGIN,
+        smartacct::configuration::keys::END
+    ))?;
+    if new != old {
+        write(&path, new, 0o644)?;
+        eprintln!("xtask: {} written", path.display());
+    }
+    Ok(())
 }
 
 /// smartacct.1 lists every command; smartacct-COMMAND.1 and deeper pages describe each.
