@@ -478,7 +478,7 @@ fn decide_mail(inbound: &Inbound, known: &Known, env: &Env<'_>) -> Decision {
                 sender: sender.to_string(),
                 request: None,
             };
-            queue_capped(&mut d, answer(inbound, content, s.workflow.default_locale), known, env);
+            queue_capped(&mut d, answer(inbound, content, senders_language(inbound, env)), known, env);
         }
         return d;
     }
@@ -507,7 +507,7 @@ fn refuse_unauthenticated(
     }
     let content =
         Content::NotAuthorized { refusal: crate::email::Refusal::DmarcFailed, sender, request: request.cloned() };
-    let locale = request.map_or(env.settings.workflow.default_locale, |r| r.locale);
+    let locale = request.map_or_else(|| senders_language(inbound, env), |r| r.locale);
     let mut plan = answer(inbound, content, locale);
     plan.to = to.clone();
     d.emails.push(plan);
@@ -522,6 +522,13 @@ fn waiting_on(r: &Request, sender: &EmailAddress) -> Option<Step> {
         State::PendingCustomerAcceptance if *sender == r.customer_email => Some(Step::Activation),
         _ => None,
     }
+}
+
+/// The language of an answer to a mail that names no request: the sender's,
+/// when their mail tells it (see [`crate::read::inbound::told_language`]),
+/// else the desk's default. An answer about a request is in the request's.
+fn senders_language(inbound: &Inbound, env: &Env<'_>) -> crate::domain::Locale {
+    inbound.language.unwrap_or(env.settings.workflow.default_locale)
 }
 
 /// Message-IDs at most in an answer's References.

@@ -42,8 +42,10 @@ pub(super) fn from_form(
         return d;
     }
 
-    let locale = form::locale_of(raw, s.workflow.default_locale);
-    let valid = match form::validate(raw, s.workflow.default_locale) {
+    // A form that does not tell its language is answered in the sender's, when their mail tells it.
+    let default = super::senders_language(inbound, env);
+    let locale = form::locale_of(raw, default);
+    let valid = match form::validate(raw, default) {
         Ok(valid) => valid,
         Err(problems) => return invalid(inbound, locale, &problems, known, env),
     };

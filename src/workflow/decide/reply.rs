@@ -2,7 +2,7 @@
 use super::new_request::{submit, submitted_emails};
 use super::{
     Authentication, Decision, EventKind, Inbound, Known, Outcome, Verdict, answer, deadline_passed, expiry,
-    queue_capped, waiting_on,
+    queue_capped, senders_language, waiting_on,
 };
 use crate::domain::{EmailAddress, State, Step};
 use crate::email::{CancelledBy, Content, EmailPlan, Origin, Refusal, Unmatched};
@@ -198,7 +198,7 @@ fn no_command(c: &Reply<'_>, request: &Request, step: Step, command: Command) ->
 pub(super) fn about_a_request(c: &Reply<'_>) -> Decision {
     let Reply { inbound, sender, known, env, .. } = *c;
     let about = known.by_thread.as_ref().or(known.by_subject.as_ref());
-    let locale = about.map_or(env.settings.workflow.default_locale, |r| r.locale);
+    let locale = about.map_or_else(|| senders_language(inbound, env), |r| r.locale);
     let why = match (&known.by_thread, &known.by_subject) {
         (Some(_), _) => Unmatched::WrongState,
         (None, Some(_)) => Unmatched::NotLinked,

@@ -57,10 +57,14 @@ impl Inbound {
 }
 
 /// The language a sender writes in, when their mail tells: a help word in
-/// the subject ("Hilfe", "ayuda"), the labels of their own text, their
-/// client's `Content-Language` or `Accept-Language` (Outlook writes both),
-/// else the script of what they wrote (kana: Japanese; Chinese characters
-/// without kana: Chinese). `help`, `?` and Latin text tell nothing.
+/// the subject ("Hilfe", "ayuda"), the labels of their own text, the
+/// command words of their own text that are one language's ("AKZEPTIEREN",
+/// "rifiuto"), the script of what they wrote (kana, or a command word only
+/// Japanese writes in Chinese characters such as 承認: Japanese; other
+/// Chinese characters: Chinese), else their client's `Content-Language` or
+/// `Accept-Language` (Outlook writes both: the client's language, not
+/// always the writer's, so what they wrote comes first). `help`, `?`,
+/// English's command words and other Latin text tell nothing.
 pub fn told_language(mail: &super::Mail, own_form: &RawForm, own_text: &str) -> Option<Locale> {
     let header = |name: &str| {
         mail.header_values(name).find_map(|v| {
@@ -70,13 +74,18 @@ pub fn told_language(mail: &super::Mail, own_form: &RawForm, own_text: &str) -> 
     };
     form::help_language(&mail.subject)
         .or_else(|| own_form.label_locale())
+        .or_else(|| super::reply::words_language(own_text))
+        .or_else(|| script_language(&format!("{}\n{own_text}", mail.subject)))
         .or_else(|| header("content-language"))
         .or_else(|| header("accept-language"))
-        .or_else(|| script_language(&format!("{}\n{own_text}", mail.subject)))
 }
 
+/// Command words Japanese writes in Chinese characters alone, that Chinese does not write so.
+const JAPANESE_KANJI_WORDS: &[&str] = &["承認", "承諾", "拒否", "辞退", "送信"];
+
 fn script_language(text: &str) -> Option<Locale> {
-    let kana = text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}'));
+    let kana = text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}'))
+        || JAPANESE_KANJI_WORDS.iter().any(|w| text.contains(w));
     let han = text.chars().any(|c| matches!(c, '\u{4e00}'..='\u{9fff}'));
     if kana {
         Some(Locale::Ja)
@@ -110,5 +119,45 @@ mod tests {
         assert_eq!(language_of(&mail("", "申请表", "")), Some(Locale::Zh));
         assert_eq!(language_of(&mail("", "help", "")), None);
         assert_eq!(language_of(&mail("Content-Language: ko\r\n", "help", "")), None);
+    }
+
+    #[test]
+    fn the_command_words_one_language_writes_tell_the_senders_language_and_english_ones_do_not() {
+        let mail = |headers: &str, body: &str| {
+            format!(
+                "From: c@customer.test\r\nTo: desk@example.test\r\nSubject: Smart Account\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+            )
+        };
+        for (body, locale) in [
+            ("AKZEPTIEREN", Locale::De),
+            ("Ich lehne ab.", Locale::De),
+            ("Oui, j'accepte", Locale::Fr),
+            ("ANNULER", Locale::Fr),
+            ("Sí, acepto.", Locale::Es),
+            ("RECHAZAR", Locale::Es),
+            ("Sì, accetto", Locale::It),
+            ("ＩＮＶＩＡ", Locale::It),
+            ("ACEITAR", Locale::Pt),
+            ("Recuso, obrigado.", Locale::Pt),
+            ("はい、承認します。", Locale::Ja),
+            // Chinese characters alone: Japanese when the word is one only Japanese writes so.
+            ("承認", Locale::Ja),
+            ("拒否", Locale::Ja),
+            ("接受", Locale::Zh),
+            ("拒绝", Locale::Zh),
+        ] {
+            assert_eq!(language_of(&mail("", body)), Some(locale), "{body}");
+        }
+        // English's words, and the words Spanish and Portuguese share, tell nothing.
+        for body in ["ACCEPT", "SUBMIT, thanks", "ENVIAR", "CANCELAR", "Hello, I have a question"] {
+            assert_eq!(language_of(&mail("", body)), None, "{body}");
+        }
+        // What the sender wrote comes before what their client says.
+        assert_eq!(language_of(&mail("Content-Language: en-US\r\n", "AKZEPTIEREN")), Some(Locale::De));
+        assert_eq!(language_of(&mail("Content-Language: en-US\r\n", "承認します")), Some(Locale::Ja));
+        assert_eq!(language_of(&mail("Content-Language: it\r\n", "ACCEPT")), Some(Locale::It));
+        // A word only in the quote tells nothing.
+        let quoted = "Hello\n\nOn Mon, 7 Dec 2026 at 10:00, Desk <desk@example.test> wrote:\n> AKZEPTIEREN\n";
+        assert_eq!(language_of(&mail("", quoted)), None);
     }
 }

@@ -1,6 +1,7 @@
 //! The reply reader: the reply's own text (quotes and signatures cut) and the command words in it.
 use super::quote;
 use super::text::{fold, words};
+use crate::domain::Locale;
 
 /// Words that may stand beside a command word on its line (folded), in
 /// every language the desk reads: yes, please, thanks, greetings, "I", "the
@@ -307,6 +308,69 @@ const COMMANDS: &[(&str, Family)] = {
         ("recusamos", Decline),
     ]
 };
+
+/// The command words that only one language writes (folded), and that
+/// language: what tells the language of a mail that names no request, so the
+/// answer to it is in the sender's. English's words tell nothing (everyone
+/// writes them: SPEC §2 reads them whatever the language), nor do Spanish and
+/// Portuguese's shared `enviar` and `cancelar`.
+const WORD_LANGUAGES: &[(&str, Locale)] = {
+    use Locale::*;
+    &[
+        ("envoyer", Fr),
+        ("annuler", Fr),
+        ("accepter", Fr),
+        ("activer", Fr),
+        ("accepte", Fr),
+        ("refuser", Fr),
+        ("senden", De),
+        ("absenden", De),
+        ("abschicken", De),
+        ("einreichen", De),
+        ("abbrechen", De),
+        ("stornieren", De),
+        ("akzeptieren", De),
+        ("akzeptiere", De),
+        ("akzeptiert", De),
+        ("aktivieren", De),
+        ("ablehnen", De),
+        ("abgelehnt", De),
+        ("lehne", De),
+        ("lehnen", De),
+        ("aceptar", Es),
+        ("acepto", Es),
+        ("aceptamos", Es),
+        ("activar", Es),
+        ("rechazar", Es),
+        ("rechazo", Es),
+        ("rechazamos", Es),
+        ("invia", It),
+        ("annulla", It),
+        ("accetta", It),
+        ("accetto", It),
+        ("accettiamo", It),
+        ("rifiuta", It),
+        ("rifiuto", It),
+        ("rifiutiamo", It),
+        ("aceitar", Pt),
+        ("aceito", Pt),
+        ("aceitamos", Pt),
+        ("ativar", Pt),
+        ("recusar", Pt),
+        ("recuso", Pt),
+        ("recusamos", Pt),
+    ]
+};
+
+/// The language of the command words a text holds, when they are one
+/// language's own ("AKZEPTIEREN", "Sì, accetto", "je refuse" tells nothing:
+/// `refuse` is English too). Japanese and Chinese are told by their script.
+pub fn words_language(text: &str) -> Option<Locale> {
+    text.lines().find_map(|line| {
+        let line = fold(line);
+        words(&line).find_map(|w| WORD_LANGUAGES.iter().find(|(word, _)| *word == w).map(|(_, l)| *l))
+    })
+}
 
 /// German verbs whose particle stands at the end: "Ich lehne ab", "Wir
 /// lehnen das Konto ab", "Ich breche ab", "Ich stimme zu".
