@@ -67,7 +67,7 @@ pub enum Command {
     },
     /// Apply database migrations, then exit
     Migrate,
-    /// The operator console's users (SPEC §12)
+    /// The operator console's users
     Console {
         #[command(subcommand)]
         command: ConsoleCommand,
@@ -93,7 +93,7 @@ pub enum RequestsCommand {
         /// Only requests in this state
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(State::ALL.map(State::as_str)))]
         state: Option<String>,
-        /// A JSON array on stdout (SPEC §6 fields)
+        /// A JSON array on stdout (its fields: docs/commands.md)
         #[arg(long)]
         json: bool,
     },
@@ -119,7 +119,10 @@ pub enum RequestsCommand {
         reference: String,
     },
     /// The raw messages that made the request's decisions, as an mbox on stdout
-    Evidence { reference: String },
+    Evidence {
+        /// The request's reference, e.g. SA-7K3QX9PD
+        reference: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
