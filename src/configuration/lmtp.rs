@@ -1,5 +1,6 @@
 //! `[lmtp]` (SPEC §13): where `run` takes mail straight from the MTA, and how large a message it takes.
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::reader::{ConfigError, Section};
 use crate::lmtp::Listen;
@@ -10,6 +11,8 @@ pub struct LmtpSettings {
     pub listen: Listen,
     /// Announced as SIZE and enforced (552 past it); `imap.max_message_bytes`'s default.
     pub max_message_bytes: u64,
+    /// A connection that sends no command for this long is closed (421 4.4.2).
+    pub idle_timeout: Duration,
 }
 
 pub(super) fn read(root: &toml::Table) -> Result<Option<LmtpSettings>, ConfigError> {
@@ -34,8 +37,9 @@ pub(super) fn read(root: &toml::Table) -> Result<Option<LmtpSettings>, ConfigErr
         })?),
     };
     let max_message_bytes = s.int("max_message_bytes", 10 << 20, 1024, 1 << 30)? as u64;
+    let idle_timeout = Duration::from_secs(s.int("idle_timeout_seconds", 60, 1, 3600)? as u64);
     s.finish()?;
-    Ok(Some(LmtpSettings { listen, max_message_bytes }))
+    Ok(Some(LmtpSettings { listen, max_message_bytes, idle_timeout }))
 }
 
 #[cfg(test)]
@@ -52,6 +56,7 @@ mod tests {
         let l = lmtp("[lmtp]\nlisten = \"127.0.0.1:8024\"").unwrap().unwrap();
         assert_eq!(l.listen, Listen::Tcp("127.0.0.1:8024".parse().unwrap()));
         assert_eq!(l.max_message_bytes, 10 << 20);
+        assert_eq!(l.idle_timeout, Duration::from_secs(60));
         let l = lmtp("[lmtp]\nlisten = \"unix:/run/smartacct/lmtp.sock\"").unwrap().unwrap();
         assert_eq!(l.listen, Listen::Unix("/run/smartacct/lmtp.sock".into()));
         for (text, key) in [
@@ -60,6 +65,7 @@ mod tests {
             ("[lmtp]\nlisten = \"unix:run/x.sock\"", "lmtp.listen"),
             ("[lmtp]\nlisten = \"127.0.0.1:1\"\nmax_message_bytes = 1", "lmtp.max_message_bytes"),
             ("[lmtp]\nlisten = \"127.0.0.1:1\"\nport = 1", "lmtp.port"),
+            ("[lmtp]\nlisten = \"127.0.0.1:1\"\nidle_timeout_seconds = 0", "lmtp.idle_timeout_seconds"),
         ] {
             assert_eq!(lmtp(text).unwrap_err().key, key, "{text}");
         }

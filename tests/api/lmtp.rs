@@ -54,6 +54,13 @@ struct Client {
 }
 
 impl Client {
+    /// The next line the server says unasked, and its length (0: it closed).
+    async fn next_line(&mut self) -> (usize, String) {
+        let mut line = String::new();
+        let n = tokio::time::timeout(MAIL_WAIT, self.io.read_line(&mut line)).await.expect("an answer or a close");
+        (n.unwrap(), line)
+    }
+
     async fn connect(port: u16) -> (Client, String) {
         let s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
         let mut c = Client { io: BufReader::new(s) };
@@ -219,27 +226,37 @@ async fn mail_sent_while_the_desk_is_down_waits_at_postfix_and_is_answered_once_
 }
 
 #[tokio::test]
-async fn idle_connections_by_the_hundred_never_keep_the_mta_out() {
+async fn a_thousand_idle_connections_are_capped_timed_out_and_never_keep_the_mta_out() {
     let port = free_port();
-    let desk = lmtp_desk(port, true).await;
+    let prefix: &'static str = Box::leak(format!("lmtp-{port}").into_boxed_str());
+    // 5 s: longer than Postfix keeps its own idle connections to the door for reuse (2 s).
+    let desk = TestDesk::with(DeskOptions {
+        review: true,
+        address_prefix: prefix,
+        extra: format!("[lmtp]\nlisten = \"127.0.0.1:{port}\"\nidle_timeout_seconds = 5\n"),
+        ..Default::default()
+    })
+    .await;
     let p = People::new();
     let mut run = desk.start(&["run"], &[]);
     door_open(port).await;
-    // 200 clients that connect, read the greeting and say nothing: over the cap of 64.
+    // 1,000 clients that connect, read the greeting and say nothing: far over the cap of 64.
     let mut idle = Vec::new();
-    for _ in 0..200 {
+    for _ in 0..1000 {
         let (c, greeting) = Client::connect(port).await;
         assert!(greeting.starts_with("220"), "{greeting}");
         idle.push(c);
     }
+    // Intake goes on while they hang on.
     Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
     inbox(&p.partner, 1).await;
     all_through_the_door(&desk, 1).await;
-    // The oldest idle ones were told why they were closed.
-    let (first, _) = idle.split_at_mut(1);
-    let mut line = String::new();
-    let n = tokio::time::timeout(MAIL_WAIT, first[0].io.read_line(&mut line)).await.unwrap().unwrap();
-    assert!(n == 0 || line.starts_with("421"), "{line:?}");
+    // The oldest were closed to make room, and told why.
+    let (n, line) = idle[0].next_line().await;
+    assert!(n == 0 || line.starts_with("421 4.4.2 closing an idle connection"), "{line:?}");
+    // The newest, kept, are let go once idle for the timeout.
+    let (_, line) = idle.last_mut().unwrap().next_line().await;
+    assert!(line.starts_with("421 4.4.2 idle too long"), "{line:?}");
     run.signal("-TERM");
     assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
 }

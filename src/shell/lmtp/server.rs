@@ -13,8 +13,8 @@ use crate::intake::Taken;
 
 /// Connections served at once; past it a new one is told to come back (421).
 pub const MAX_CONNECTIONS: usize = 64;
-/// A client that says nothing for this long is let go (RFC 5321 §4.5.3.2 suggests minutes; an MTA pipelines).
-const IDLE: Duration = Duration::from_secs(60);
+/// How long a message's data may take to arrive once DATA was accepted (RFC 5321 §4.5.3.2: minutes).
+const DATA_WAIT: Duration = Duration::from_secs(300);
 /// The longest command line taken; a data line may be longer (8BITMIME text is not wrapped).
 const MAX_COMMAND: usize = 2048;
 const MAX_DATA_LINE: usize = 1 << 20;
@@ -105,6 +105,8 @@ async fn commit_in_groups(app: &App, mut queue: tokio::sync::mpsc::Receiver<Queu
 async fn accept_loop(app: &App, listener: Listener, mut stop: watch::Receiver<bool>, batcher: Batcher) {
     let host = app.settings.mailbox.address.domain().to_string();
     let max_bytes = app.settings.lmtp.as_ref().map_or(10 << 20, |l| l.max_message_bytes);
+    // A client that says nothing for this long is let go (`lmtp.idle_timeout_seconds`).
+    let idle_after = app.settings.lmtp.as_ref().map_or(Duration::from_secs(60), |l| l.idle_timeout);
     let idle = Idle::default();
     let mut connections = FuturesUnordered::new();
     loop {
@@ -128,7 +130,7 @@ async fn accept_loop(app: &App, listener: Listener, mut stop: watch::Receiver<bo
             continue;
         }
         let session = Session::new(&host, &app.settings.mailbox.address, max_bytes);
-        connections.push(converse(stream, session, stop.clone(), batcher.clone(), &idle));
+        connections.push(converse(stream, session, stop.clone(), batcher.clone(), &idle, idle_after));
     }
     // Stopping: what is in hand is finished.
     while connections.next().await.is_some() {}
@@ -155,6 +157,7 @@ async fn converse(
     mut stop: watch::Receiver<bool>,
     batcher: Batcher,
     idle: &Idle,
+    idle_after: Duration,
 ) {
     let mut stream = BufReader::new(stream);
     if stream.get_mut().write_all(session.greeting().as_bytes()).await.is_err() {
@@ -168,7 +171,7 @@ async fn converse(
         // decided is always finished first.
         idle.set(me.0, true);
         let line = tokio::select! {
-            line = tokio::time::timeout(IDLE, read_line(&mut stream, MAX_COMMAND)) => line,
+            line = tokio::time::timeout(idle_after, read_line(&mut stream, MAX_COMMAND)) => line,
             _ = stop.changed() => {
                 let _ = stream.get_mut().write_all(b"421 4.3.2 shutting down\r\n").await;
                 return;
@@ -203,7 +206,7 @@ async fn converse(
                 if stream.get_mut().write_all(b"354 2.0.0 go ahead; end with <CRLF>.<CRLF>\r\n").await.is_err() {
                     return;
                 }
-                let answer = match tokio::time::timeout(IDLE * 5, read_message(&mut stream, session.max_bytes())).await
+                let answer = match tokio::time::timeout(DATA_WAIT, read_message(&mut stream, session.max_bytes())).await
                 {
                     Err(_) | Ok(Err(_)) => return, // The MTA keeps the message: nothing was answered.
                     Ok(Ok(None)) => {
