@@ -585,15 +585,15 @@ fn tokens(line: &str) -> Vec<Token> {
     let words: Vec<&str> = words(line).collect();
     let mut out = Vec::with_capacity(words.len());
     for (i, word) in words.iter().enumerate() {
-        // A run may mix scripts ("OK承認します"): its Latin head is a word of its own.
-        if let Some(at) = word.find(unspaced) {
-            if at > 0 {
-                out.push(spaced_token(&word[..at], &words[i + 1..]));
-            }
-            out.push(cjk_token(&word[at..]));
-            continue;
+        // A run may mix scripts ("OK承認します", "我们SUBMIT"): each part is read as its script is.
+        let mut rest = *word;
+        while !rest.is_empty() {
+            let cjk = rest.starts_with(unspaced);
+            let end = rest.find(|c: char| unspaced(c) != cjk).unwrap_or(rest.len());
+            let (part, tail) = rest.split_at(end);
+            out.push(if cjk { cjk_token(part) } else { spaced_token(part, &words[i + 1..]) });
+            rest = tail;
         }
-        out.push(spaced_token(word, &words[i + 1..]));
     }
     out
 }
@@ -661,11 +661,12 @@ impl Words {
         for line in text.lines() {
             let line = fold(&yes_words(line));
             let tokens = tokens(&line);
-            // The line must open with the command (after courtesies), be no
-            // question and hold no negation: "I accept the terms" counts,
+            // The line must open with the command (after courtesies), ask
+            // nothing (no `?`, `？` or `¿` anywhere on it: "SUBMIT?!", "Accept? Yes")
+            // and hold no negation: "I accept the terms" counts,
             // "Before I accept, who…?" and "do not submit" do not.
             let Some(Token::Command(_)) = tokens.iter().find(|t| **t != Token::Courtesy) else { continue };
-            if line.trim_end().ends_with('?') || tokens.contains(&Token::Negation) {
+            if line.contains(['?', '¿']) || tokens.contains(&Token::Negation) {
                 continue;
             }
             for token in &tokens {
@@ -865,5 +866,309 @@ mod tests {
         // A German customer of a French request answers in German: the words of every language count.
         assert_eq!(activation("AKZEPTIEREN\n\nLe lun. 23 nov. 2026, Desk a écrit :\n> REFUSER\n"), Command::Accept);
         assert_eq!(activation("accepter\nrechazar"), Command::Ambiguous);
+    }
+}
+
+/// No wrong decision, as properties over every language's words: a word only in a quote
+/// never counts, however the quote is introduced; a question or a negation in any language
+/// is no decision; and (so the others are not empty) the same words standing alone are one.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// How people answer, per family: SPEC §3's words of every language, and the first
+    /// persons and courtesy forms they also write.
+    const SUBMIT: &[&str] = &[
+        "SUBMIT",
+        "ENVOYER",
+        "SENDEN",
+        "Absenden",
+        "ENVIAR",
+        "INVIA",
+        "送信",
+        "送信します",
+        "送信してください",
+        "提交",
+        "请提交",
+    ];
+    const CANCEL: &[&str] = &[
+        "CANCEL",
+        "ANNULER",
+        "ABBRECHEN",
+        "Stornieren",
+        "CANCELAR",
+        "ANNULLA",
+        "キャンセル",
+        "キャンセルします",
+        "取消",
+    ];
+    const ACCEPT: &[&str] = &[
+        "ACCEPT",
+        "ACCEPTER",
+        "J'accepte",
+        "AKZEPTIEREN",
+        "Ich akzeptiere",
+        "Ich stimme zu",
+        "ACEPTAR",
+        "Acepto",
+        "ACCETTA",
+        "Accetto",
+        "ACEITAR",
+        "Aceito",
+        "承認",
+        "承認します",
+        "承諾いたします",
+        "接受",
+        "我接受",
+        "同意",
+    ];
+    const DECLINE: &[&str] = &[
+        "DECLINE",
+        "REFUSER",
+        "ABLEHNEN",
+        "Ich lehne ab",
+        "RECHAZAR",
+        "Rechazo",
+        "RIFIUTA",
+        "Rifiuto",
+        "RECUSAR",
+        "Recuso",
+        "拒否",
+        "拒否します",
+        "辞退します",
+        "拒绝",
+        "我们拒绝",
+    ];
+
+    /// What may stand before and after an answer on its line, in every language.
+    const BEFORE: &[&str] = &[
+        "",
+        "Yes, ",
+        "Oui, ",
+        "Ja, ",
+        "Sí, ",
+        "Sì, ",
+        "Sim, ",
+        "Hallo, ",
+        "Bonjour, ",
+        "Olá, ",
+        "はい、",
+        "好的，",
+        "我们",
+    ];
+    const AFTER: &[&str] = &[
+        "",
+        ".",
+        "!",
+        ", thanks",
+        ", merci",
+        ", danke",
+        ", gracias",
+        ", grazie",
+        ", obrigado",
+        "。",
+        "！",
+        "。よろしくお願いします",
+        "，谢谢",
+    ];
+
+    /// Negations of every language, and whether they stand before the answer or after it.
+    const NEGATIONS: &[(&str, bool)] = &[
+        ("do not", true),
+        ("don't", true),
+        ("never", true),
+        ("not", false),
+        ("ne", true),
+        ("pas", false),
+        ("jamais", true),
+        ("nicht", false),
+        ("kein", true),
+        ("nein,", true),
+        ("no", true),
+        ("nunca", true),
+        ("sin", true),
+        ("non", true),
+        ("mai", true),
+        ("senza", true),
+        ("não", true),
+        ("nem", true),
+        ("sem", true),
+        ("不", true),
+        ("没有", true),
+        ("请勿", true),
+        ("别", true),
+        ("しません", false),
+        ("しないでください", false),
+        ("ません", false),
+    ];
+
+    /// Sentences of every language that answer nothing.
+    const NEUTRAL: &[&str] = &[
+        "",
+        "Thanks for your email.",
+        "Merci pour votre message.",
+        "Danke für Ihre Nachricht.",
+        "Gracias por su mensaje.",
+        "Grazie del messaggio.",
+        "Obrigado pela mensagem.",
+        "ご連絡ありがとうございます。",
+        "谢谢您的邮件。",
+    ];
+
+    /// What introduces a quote in every language's clients (see [`super::quote`]).
+    const INTRODUCTIONS: &[&str] = &[
+        "On Mon, 7 Dec 2026 at 10:00, Smart Account Desk <desk@example.test> wrote:",
+        "On Mon, 7 Dec 2026 at 10:00, Smart Account Desk <\ndesk@example.test> wrote:",
+        "Le lun. 7 déc. 2026 à 10:00, Smart Account Desk <desk@example.test> a écrit :",
+        "Am Mo., 7. Dez. 2026 um 10:00 Uhr schrieb Smart Account Desk <desk@example.test>:",
+        "Am Mo., 7. Dez. 2026 um 10:00 Uhr schrieb Smart Account Desk <\ndesk@example.test>:",
+        "El lun, 7 dic 2026 a las 10:00, Smart Account Desk (<desk@example.test>) escribió:",
+        "Il giorno lun 7 dic 2026 alle ore 10:00 Smart Account Desk <desk@example.test> ha scritto:",
+        "Em seg., 7 de dez. de 2026 às 10:00, Smart Account Desk <desk@example.test> escreveu:",
+        "2026年12月7日(月) 10:00 Smart Account Desk <desk@example.test>:",
+        "2026/12/07 10:00 に Smart Account Desk\nさんは書きました:",
+        "Smart Account Desk <desk@example.test> 于2026年12月7日周一 10:00写道：",
+        "-----Original Message-----",
+        "-------- Message d'origine --------",
+        "-----Ursprüngliche Nachricht-----",
+        "-----Mensaje original-----",
+        "-----Messaggio originale-----",
+        "-----Mensagem original-----",
+        "-----元のメッセージ-----",
+        "------------------\u{a0}原始邮件\u{a0}------------------",
+        "From: Smart Account Desk <desk@example.test>\nSent: Monday, 7 December 2026 10:00\nTo: Jane\nSubject: Activate",
+        "*De :* Smart Account Desk\n*Envoyé :* lundi 7 décembre 2026 10:00\n*À :* Jane",
+        "Von: Smart Account Desk <desk@example.test>\nGesendet: Montag, 7. Dezember 2026 10:00\nAn: Jane\nBetreff: Aktivieren",
+        "De: Smart Account Desk <desk@example.test>\nEnviado: lunes, 7 de diciembre de 2026 10:00\nPara: Jane\nAsunto: Active",
+        "Da: Smart Account Desk <desk@example.test>\nInviato: lunedì 7 dicembre 2026 10:00\nA: Jane\nOggetto: Attivi",
+        "De: Smart Account Desk <desk@example.test>\nEnviada em: segunda-feira, 7 de dezembro de 2026 10:00\nPara: Jane\nAssunto: Ative",
+        "差出人: Smart Account Desk <desk@example.test>\n送信日時: 2026年12月7日 10:00\n宛先: Jane\n件名: 有効化",
+        "发件人: \"Smart Account Desk\"<desk@example.test>;\n发送时间: 2026年12月7日(星期一) 上午10:00\n收件人: Jane\n主题: 激活",
+    ];
+
+    fn family_words(f: Family) -> &'static [&'static str] {
+        match f {
+            Family::Submit => SUBMIT,
+            Family::Cancel => CANCEL,
+            Family::Accept => ACCEPT,
+            Family::Decline => DECLINE,
+        }
+    }
+
+    fn family() -> impl Strategy<Value = Family> {
+        prop_oneof![Just(Family::Submit), Just(Family::Cancel), Just(Family::Accept), Just(Family::Decline)]
+    }
+
+    /// How a word may be typed: as written, in capitals, in small letters, without its
+    /// accents, or in the full-width letters of a Japanese or Chinese input method.
+    fn typed(word: &str, how: u8) -> String {
+        match how % 5 {
+            0 => word.to_string(),
+            1 => word.to_uppercase(),
+            2 => word.to_lowercase(),
+            3 => fold(word),
+            _ => word
+                .chars()
+                .map(|c| match c {
+                    '!'..='~' => char::from_u32(c as u32 + 0xfee0).unwrap_or(c),
+                    ' ' => '\u{3000}',
+                    c => c,
+                })
+                .collect(),
+        }
+    }
+
+    /// An answer of `f` as one line: a courtesy, the word as typed, a courtesy.
+    fn answer(f: Family) -> impl Strategy<Value = String> {
+        (prop::sample::select(family_words(f)), any::<u8>(), prop::sample::select(BEFORE), prop::sample::select(AFTER))
+            .prop_map(|(word, how, before, after)| format!("{before}{}{after}", typed(word, how)))
+    }
+
+    fn any_answer() -> impl Strategy<Value = (Family, String)> {
+        family().prop_flat_map(|f| answer(f).prop_map(move |line| (f, line)))
+    }
+
+    fn only(f: Family) -> Words {
+        Words {
+            submit: f == Family::Submit,
+            cancel: f == Family::Cancel,
+            accept: f == Family::Accept,
+            decline: f == Family::Decline,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The control: each answer alone is that answer, and only it.
+        #[test]
+        fn an_answer_alone_in_any_language_is_that_answer((f, line) in any_answer()) {
+            prop_assert_eq!(Words::read(&line), only(f), "{:?}", line);
+        }
+
+        /// Above a quote that holds every other answer, an answer is still that answer alone.
+        #[test]
+        fn the_own_answer_counts_and_the_quoted_ones_never(
+            (f, line) in any_answer(),
+            intro in prop::sample::select(INTRODUCTIONS),
+            quoted in prop::collection::vec(any_answer(), 1..4),
+            marked in any::<bool>(),
+        ) {
+            let quote: Vec<String> =
+                quoted.iter().map(|(_, q)| if marked { format!("> {q}") } else { q.clone() }).collect();
+            let body = format!("{line}\n\n{intro}\n{}\n", quote.join("\n"));
+            prop_assert_eq!(Words::read(&body), only(f), "{}", body);
+        }
+
+        /// A word only in a quote never counts: above or below it stands text that answers nothing.
+        #[test]
+        fn a_word_only_in_a_quote_never_counts(
+            own in prop::sample::select(NEUTRAL),
+            intro in prop::sample::select(INTRODUCTIONS),
+            quoted in prop::collection::vec(any_answer(), 1..4),
+            marked in any::<bool>(),
+            below in any::<bool>(),
+        ) {
+            let lines: Vec<String> =
+                quoted.iter().map(|(_, q)| if marked || below { format!("> {q}") } else { q.clone() }).collect();
+            let quote = format!("{intro}\n{}\n", lines.join("\n"));
+            let body = if below { format!("{quote}\n{own}\n") } else { format!("{own}\n\n{quote}") };
+            prop_assert_eq!(Words::read(&body), Words::default(), "{}", body);
+            // A quote of `>` lines alone, with no introduction, is a quote too.
+            let bare = format!("{}\n\n{own}\n", quoted.iter().map(|(_, q)| format!("> {q}")).collect::<Vec<_>>().join("\n"));
+            prop_assert_eq!(Words::read(&bare), Words::default(), "{}", bare);
+        }
+
+        /// A question is no decision, in any language and any punctuation.
+        #[test]
+        fn a_question_in_any_language_is_no_decision(
+            (_, line) in any_answer(),
+            mark in prop::sample::select(&["?", " ?", "？", "?!", "? "][..]),
+            opening in any::<bool>(),
+        ) {
+            let line = line.trim_end_matches(['.', '!', '。', '！']);
+            let question = format!("{}{line}{mark}", if opening { "¿" } else { "" });
+            prop_assert_eq!(Words::read(&question), Words::default(), "{}", question);
+        }
+
+        /// A negation is no decision, wherever it stands and whatever the language of the word.
+        #[test]
+        fn a_negation_in_any_language_is_no_decision(
+            f in family(),
+            word in any::<prop::sample::Index>(),
+            how in any::<u8>(),
+            (negation, before) in prop::sample::select(NEGATIONS),
+            courtesy in prop::sample::select(BEFORE),
+        ) {
+            let word = typed(word.get::<&str>(family_words(f)), how);
+            let line = if before { format!("{courtesy}{negation} {word}") } else { format!("{courtesy}{word} {negation}") };
+            prop_assert_eq!(Words::read(&line), Words::default(), "{}", line);
+            // Written without a space, as Japanese and Chinese write it.
+            let joined = if before { format!("{negation}{word}") } else { format!("{word}{negation}") };
+            if joined.chars().any(unspaced) {
+                prop_assert_eq!(Words::read(&joined), Words::default(), "{}", joined);
+            }
+        }
     }
 }
