@@ -642,6 +642,15 @@ pub const KEYS: &[Key] = &[
         "max_message_bytes = 10485760",
         "Announced as SIZE; a bigger message is refused with 552.",
     ),
+    key(
+        "lmtp",
+        "idle_timeout_seconds",
+        Kind::Integer { min: 1, max: SECONDS_IN_AN_HOUR },
+        "`60`",
+        "idle_timeout_seconds = 60",
+        "A connection that sends no command for this long is closed (421 4.4.2), so idle connections cannot \
+         hold the door's places.",
+    ),
     // [console]
     key(
         "console",

@@ -17,6 +17,7 @@ mod database_outage;
 mod delivery;
 mod dkim;
 mod dmarc;
+mod docs;
 mod faults;
 mod fixtures;
 mod fuzz;

@@ -7,16 +7,16 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::helpers::*;
 
 /// A port nobody listens on now.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn with_metrics(options: DeskOptions, port: u16) -> DeskOptions {
+pub(crate) fn with_metrics(options: DeskOptions, port: u16) -> DeskOptions {
     DeskOptions { extra: format!("{}\n[metrics]\nlisten = \"127.0.0.1:{port}\"\n", options.extra), ..options }
 }
 
 /// `GET path`: the status code and body, or `None` while nothing listens.
-async fn get(port: u16, path: &str) -> Option<(u16, String)> {
+pub(crate) async fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()?;
     s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes())
         .await
@@ -29,7 +29,7 @@ async fn get(port: u16, path: &str) -> Option<(u16, String)> {
     Some((code, body))
 }
 
-async fn wait_status(port: u16, path: &str, code: u16) -> String {
+pub(crate) async fn wait_status(port: u16, path: &str, code: u16) -> String {
     let last = std::sync::Mutex::new(String::new());
     let seen = &last;
     wait_until(&format!("{path} to answer {code}"), move || async move {
