@@ -176,6 +176,7 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>, package_version: Option<St
     for f in ["smartacct.rules.yml", "grafana-dashboard.json"] {
         write(&doc.join("examples/monitoring").join(f), read(&root.join("config/monitoring").join(f))?, 0o644)?;
     }
+    ship_docs(&root, &doc)?;
     write(&stage.join("usr/share/lintian/overrides/smartacct"), LINTIAN_OVERRIDES, 0o644)?;
     write(&doc.join("copyright"), copyright(&root)?, 0o644)?;
     let changelog = out.join("changelog");
@@ -234,6 +235,28 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>, package_version: Option<St
     let dbgsym = dbgsym(&out, &binary, &debug, &version, &arch)?;
     // The package last: the tests take the last line.
     println!("{}\n{}\n{}", debug.display(), dbgsym.display(), deb.display());
+    Ok(())
+}
+
+/// The README and the reference (docs/*.md) into /usr/share/doc/smartacct, those over 4 kB
+/// compressed as dh_compress does it (gzip -9n), as Debian's policy asks.
+fn ship_docs(root: &Path, doc: &Path) -> Result {
+    let mut pages = vec![root.join("README.md")];
+    let mut reference: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .map_err(|e| format!("cannot list docs/: {e}"))?
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    reference.sort();
+    pages.extend(reference);
+    for page in pages {
+        let target = doc.join(page.file_name().expect("a file"));
+        let text = read(&page)?;
+        write(&target, &text, 0o644)?;
+        if text.len() > 4096 {
+            run(Command::new("gzip").arg("-9n").arg(&target))?;
+        }
+    }
     Ok(())
 }
 
@@ -778,4 +801,48 @@ fn license_terms(dep5: &str) -> Vec<String> {
         }
     }
     terms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_changelog_reads_as_releases_whose_entries_skip_the_keep_a_changelog_headings() {
+        let all = releases(&read(&root().join("CHANGELOG.md")).unwrap()).unwrap();
+        assert!(all.len() >= 3, "{} releases", all.len());
+        assert!(all.iter().filter(|r| r.date.is_none()).count() <= 1, "one unreleased section at most");
+        for r in &all {
+            assert!(r.version.starts_with(|c: char| c.is_ascii_digit()), "{:?} is a version", r.version);
+            assert!(!r.items.is_empty(), "{} lists its changes", r.version);
+            for item in &r.items {
+                assert!(!item.contains("###") && !item.is_empty(), "{}: {item:?}", r.version);
+            }
+        }
+    }
+
+    #[test]
+    fn a_release_heading_takes_its_version_and_date_and_continuation_lines_join_their_entry() {
+        let text = "# Changelog\n\nIntro [Keep a Changelog](https://keepachangelog.com/).\n\n\
+                    ## 1.2.0 - unreleased\n\n### Added\n\n- One\n  more.\n\n### Fixed\n\n- Two\n\n\
+                    ## 1.1.0 - 2026-01-02\n\n- Three\n";
+        let all = releases(text).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[0].version.as_str(), all[0].date.as_deref()), ("1.2.0", None));
+        assert_eq!(all[0].items, ["One more.", "Two"]);
+        assert_eq!((all[1].version.as_str(), all[1].date.as_deref()), ("1.1.0", Some("2026-01-02")));
+        assert_eq!(all[1].items, ["Three"]);
+    }
+
+    #[test]
+    fn the_shipped_docs_are_the_readme_and_every_page_of_docs_compressed_past_4_kb() {
+        let out = std::env::temp_dir().join(format!("smartacct-xtask-docs-{}", std::process::id()));
+        ship_docs(&root(), &out).unwrap();
+        let names: Vec<String> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        for page in ["README.md", "configuration.md", "commands.md", "events.md", "metrics.md", "security.md"] {
+            assert!(names.contains(&format!("{page}.gz")) || names.contains(&page.to_string()), "{page}: {names:?}");
+        }
+        std::fs::remove_dir_all(&out).unwrap();
+    }
 }
