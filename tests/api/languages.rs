@@ -211,6 +211,39 @@ fn form(l: &Language, p: &People) -> String {
     format!("{}\n", lines.join("\n"))
 }
 
+/// A message of the desk's own catalog of `code` (templates/catalogs), up to its first
+/// variable: what an email in that language says, and never what the English one says.
+fn catalog(code: &str, id: &str) -> String {
+    let read = |code: &str| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("templates/catalogs/{code}.ftl"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut lines = text.lines().skip_while(|l| l.split('=').next().map(str::trim) != Some(id));
+        let first = lines.next().unwrap_or_else(|| panic!("{code}: no {id}"));
+        // The message: the rest of its line, then its indented lines.
+        let mut value = first.split_once('=').unwrap().1.trim().to_string();
+        for more in lines.take_while(|l| l.starts_with(' ')) {
+            value = format!("{value} {}", more.trim());
+        }
+        value.split('{').next().unwrap().trim().to_string()
+    };
+    let (own, english) = (read(code), read("en"));
+    assert!(!own.is_empty(), "{code}: {id} opens with a variable");
+    if code != "en" {
+        assert_ne!(own, english, "{code}: {id} is not translated");
+    }
+    own
+}
+
+/// Text without its whitespace: a wrapped line may break a date anywhere a space is, and
+/// Japanese and Chinese between any two characters.
+fn flat(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn locale(code: &str) -> smartacct::domain::Locale {
+    smartacct::domain::Locale::parse(code).unwrap()
+}
+
 #[tokio::test]
 async fn a_form_in_each_language_is_reviewed_submitted_and_accepted_in_that_language() {
     let desk = TestDesk::spawn().await;
@@ -268,6 +301,115 @@ async fn a_form_in_each_language_is_reviewed_submitted_and_accepted_in_that_lang
         let access = inbox_exactly(&p.user1, 1).await.remove(0);
         assert!(access.text.contains("Note 2"), "{}: the user's email has the note: {}", l.code, access.text);
         assert!(access.header("Content-Language").unwrap().starts_with(l.code));
+        assert!(access.subject.starts_with(&catalog(l.code, "user-access-subject")), "{}: {}", l.code, access.subject);
+        // The partner: the review, the request complete, the confirmation; the customer: the
+        // activation and the acknowledgement. Each in the request's language.
+        let partner = inbox_exactly(&p.partner, 3).await;
+        let customer = inbox_exactly(&p.customer, 2).await;
+        for (mails, id) in [
+            (&partner, "request-complete-subject"),
+            (&partner, "activated-partner-subject"),
+            (&customer, "activated-customer-subject"),
+        ] {
+            let subject = catalog(l.code, id);
+            let mail = mails.iter().find(|m| m.subject.starts_with(&subject));
+            let mail = mail.unwrap_or_else(|| {
+                panic!("{}: no {id} ({subject}) in {:?}", l.code, mails.iter().map(|m| &m.subject).collect::<Vec<_>>())
+            });
+            assert!(mail.subject.contains(r.reference.as_str()), "{}: {}", l.code, mail.subject);
+            assert!(mail.header("Content-Language").unwrap().starts_with(l.code), "{}: {id}", l.code);
+            assert!(mail.text.contains(&catalog(l.code, "automatic")), "{}: {id}:\n{}", l.code, mail.text);
+        }
+        let complete = partner.iter().find(|m| m.subject.starts_with(&catalog(l.code, "request-complete-subject")));
+        let deadline = smartacct::i18n::date_time(r.expires_at.unwrap(), locale(l.code));
+        assert!(flat(&complete.unwrap().text).contains(&flat(&deadline)), "{}: the deadline {deadline}", l.code);
+    }
+}
+
+/// The rest of the workflow in each language: the reminders before the deadline and the
+/// expiry after it, each email in the request's language with the deadline as that
+/// language writes it, and the customer's answer to a reminder read in that language.
+#[tokio::test]
+async fn reminders_and_expiry_reach_the_customer_and_the_partner_in_each_language() {
+    let desk = TestDesk::with(DeskOptions { review: false, ..Default::default() }).await;
+    let people: Vec<People> = LANGUAGES.iter().map(|_| People::new()).collect();
+    let address = desk.address.as_str();
+    join_all(LANGUAGES.iter().zip(&people).map(|(l, p)| async move {
+        Outgoing::text(&p.partner, address, "Smart Account", &form(l, p)).send().await;
+    }))
+    .await;
+    desk.poll(LANGUAGES.len()).await;
+    let requests = desk.requests().await;
+    let request = |p: &People| requests.iter().find(|r| r.customer_email.as_str() == p.customer).unwrap().clone();
+    let last = requests.iter().filter_map(|r| r.expires_at).max().unwrap();
+    let first = requests.iter().filter_map(|r| r.expires_at).min().unwrap();
+    assert!(last - first < chrono::Duration::days(1), "one poll submitted them all");
+
+    // Seven days before the deadline: one reminder each, in the request's language.
+    let report = desk.sweep(last - chrono::Duration::days(7) + chrono::Duration::minutes(1)).await;
+    assert_eq!(report.reminded, LANGUAGES.len());
+    let mut reminders = Vec::new();
+    for (l, p) in LANGUAGES.iter().zip(&people) {
+        let r = request(p);
+        assert_eq!(r.locale.as_str(), l.code);
+        let customer = inbox_exactly(&p.customer, 2).await;
+        let subject = catalog(l.code, "reminder-subject");
+        let reminder = customer.iter().find(|m| m.subject.starts_with(&subject)).unwrap_or_else(|| {
+            panic!(
+                "{}: no reminder ({subject}) in {:?}",
+                l.code,
+                customer.iter().map(|m| &m.subject).collect::<Vec<_>>()
+            )
+        });
+        let activation = customer.iter().find(|m| m.subject.starts_with(&catalog(l.code, "activation-subject")));
+        assert_eq!(
+            reminder.reply_to,
+            activation.unwrap().reply_to,
+            "{}: the reminder answers as the activation",
+            l.code
+        );
+        assert!(reminder.header("Content-Language").unwrap().starts_with(l.code));
+        let deadline = smartacct::i18n::date_time(r.expires_at.unwrap(), locale(l.code));
+        let text = flat(&reminder.text);
+        for what in [flat(&deadline), flat(&catalog(l.code, "reminder-intro")), l.accept_word.to_string()] {
+            assert!(text.contains(&what), "{}: the reminder lacks {what}:\n{}", l.code, reminder.text);
+        }
+        assert!(flat(&reminder.html).contains(&flat(&deadline)), "{}: the HTML reminder's deadline", l.code);
+        reminders.push(reminder.clone());
+    }
+
+    // The first customer answers the reminder in their language; the others let it expire.
+    let (l0, p0) = (&LANGUAGES[0], &people[0]);
+    reminders[0].send_reply(&p0.customer, l0.accept_answer).await;
+    desk.poll(LANGUAGES.len() + 1).await;
+    let accepted = desk.requests().await.into_iter().find(|r| r.customer_email.as_str() == p0.customer).unwrap();
+    assert_eq!(accepted.state, State::Active, "{}: {} answers the reminder", l0.code, l0.accept_answer);
+
+    let report = desk.sweep(last + chrono::Duration::hours(1)).await;
+    assert_eq!(report.expired, LANGUAGES.len() - 1);
+    for (l, p) in LANGUAGES.iter().zip(&people).skip(1) {
+        let r = request(p);
+        let after = desk.requests().await.into_iter().find(|x| x.id == r.id).unwrap();
+        assert_eq!(after.state, State::Expired, "{}", l.code);
+        let deadline = flat(&smartacct::i18n::date_time(r.expires_at.unwrap(), locale(l.code)));
+        let subject = catalog(l.code, "expired-subject");
+        for (who, n, intro) in
+            [(&p.customer, 3, "expired-customer-nothing"), (&p.partner, 2, "expired-partner-nothing")]
+        {
+            let mails = inbox_exactly(who, n).await;
+            let notice = mails.iter().find(|m| m.subject.starts_with(&subject)).unwrap_or_else(|| {
+                panic!(
+                    "{}: no expiry notice ({subject}) in {:?}",
+                    l.code,
+                    mails.iter().map(|m| &m.subject).collect::<Vec<_>>()
+                )
+            });
+            assert!(notice.subject.contains(r.reference.as_str()));
+            assert!(notice.header("Content-Language").unwrap().starts_with(l.code));
+            let text = flat(&notice.text);
+            assert!(text.contains(&deadline), "{}: the notice gives the deadline:\n{}", l.code, notice.text);
+            assert!(text.contains(&flat(&catalog(l.code, intro))), "{}: {intro}:\n{}", l.code, notice.text);
+        }
     }
 }
 
@@ -293,4 +435,51 @@ async fn the_help_email_is_in_the_language_the_sender_writes_then_in_english() {
     // Nothing tells: English and French, as before.
     let help = inbox_exactly(&plain.partner, 1).await.remove(0);
     assert!(help.text.contains("Account name:") && help.text.contains("Nom du compte :"), "{}", help.text);
+}
+
+/// A mail that names no request is answered in the language its sender writes, told as the
+/// help email tells it (the labels, the command words, the script, the client's
+/// Content-Language); when nothing tells, in the desk's default language, as before.
+#[tokio::test]
+async fn answers_to_mail_that_names_no_request_are_in_the_language_the_sender_writes() {
+    let desk = TestDesk::spawn().await;
+    let address = desk.address.as_str();
+    let (de, ja, pt, it, es, plain) =
+        (People::new(), People::new(), People::new(), People::new(), People::new(), People::new());
+    // Someone not among the partners: a form with German labels; an answer in Japanese that
+    // names no request; English words from a client that says Brazilian Portuguese.
+    Outgoing::text(&de.stranger, address, "Smart Account", &form(&LANGUAGES[0], &de)).send().await;
+    Outgoing::text(&ja.stranger, address, "Smart Account", "はい、承認します。").send().await;
+    Outgoing::text(&pt.stranger, address, "Smart Account", "Hello, can you help?")
+        .header("Content-Language", "pt-BR")
+        .send()
+        .await;
+    // A partner: an Italian answer naming a request that does not exist; a Spanish mail
+    // without a form.
+    Outgoing::text(&it.partner, address, "Re: [SA-7K3QX9PD] Attivi il Suo Smart Account", "Sì, accetto").send().await;
+    Outgoing::text(&es.partner, address, "Smart Account", "Hola, necesitamos una cuenta para Acme.")
+        .header("Content-Language", "es-ES")
+        .send()
+        .await;
+    // Nothing tells.
+    Outgoing::text(&plain.stranger, address, "Smart Account", "Hello, I would like an account.").send().await;
+    desk.poll(6).await;
+    assert!(desk.requests().await.is_empty(), "nothing is created");
+
+    for (who, code, subject, says) in [
+        (&de.stranger, "de", "not-authorized-subject", "nothing-created-or-changed"),
+        (&ja.stranger, "ja", "not-authorized-subject", "nothing-created-or-changed"),
+        (&pt.stranger, "pt", "not-authorized-subject", "nothing-created-or-changed"),
+        (&it.partner, "it", "unmatched-subject", "nothing-changed"),
+        (&es.partner, "es", "request-invalid-subject", "request-invalid-nothing"),
+        (&plain.stranger, "en", "not-authorized-subject", "nothing-created-or-changed"),
+    ] {
+        let answer = inbox_exactly(who, 1).await.remove(0);
+        let subject = catalog(code, subject);
+        assert!(answer.subject.starts_with(&subject), "{code}: {} is not {subject}", answer.subject);
+        assert!(answer.header("Content-Language").unwrap().starts_with(code), "{code}");
+        let says = catalog(code, says);
+        assert!(flat(&answer.text).contains(&flat(&says)), "{code}: the answer lacks {says}:\n{}", answer.text);
+        assert!(answer.html.contains(&format!("lang=\"{code}")), "{code}: {}", answer.html);
+    }
 }
