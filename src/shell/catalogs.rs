@@ -465,4 +465,26 @@ mod tests {
         let e = c.err().expect("a syntax error is a load error").to_string();
         assert!(e.contains("zh.ftl") && e.contains("line 1"), "{e}");
     }
+
+    /// What a translator's slip looks like to `check-config`: a message another catalog
+    /// lacks (here one an operator added to the English catalog only), a variable the email
+    /// does not give, a variable left out of one language, each named with its catalog.
+    #[test]
+    fn the_check_finds_a_missing_message_and_a_missing_or_extra_variable_in_any_language() {
+        let (_dir, c) = with_override("en", "our-footer = Our own footer\n");
+        let e = c.unwrap().check().unwrap_err().to_string();
+        assert!(e.contains("our-footer") && e.contains("missing") && e.contains("fr.ftl"), "{e}");
+        let (_dir, c) = with_override("it", "review-subject = Verifichi [{ $reference }] di { $partner }\n");
+        let e = c.unwrap().check().unwrap_err().to_string();
+        assert!(e.contains("it.ftl") && e.contains("review-subject") && e.contains("$partner"), "{e}");
+        for lang in ["de", "es", "pt", "ja", "zh"] {
+            // The deadline left out of the activation's sentence.
+            let (_dir, c) = with_override(lang, "activation-provisional = Bitte antworten.\n");
+            let e = c.unwrap().check().unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("{lang}.ftl")) && e.contains("activation-provisional") && e.contains("$date"),
+                "{e}"
+            );
+        }
+    }
 }
