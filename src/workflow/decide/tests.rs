@@ -674,3 +674,60 @@ fn without_an_authserv_id_a_dmarc_fail_is_not_read() {
     assert_eq!(v.auth.dmarc, DmarcVerdict::NotChecked);
     assert!(v.describe().contains("not checked"), "{}", v.describe());
 }
+
+#[test]
+fn answers_to_mail_that_names_no_request_are_in_the_senders_language_and_about_one_in_its_own() {
+    let now = Utc::now();
+    let s = settings();
+    let raw = |from: &str, subject: &str, headers: &str, body: &str| {
+        let raw = format!(
+            "From: {from}\r\nTo: desk@example.test\r\nSubject: {subject}\r\n{headers}Message-ID: <m@x.test>\r\n\r\n{body}\r\n"
+        );
+        Inbound::read(raw.as_bytes(), &a("desk@example.test"))
+    };
+    let answer = |inbound: &Inbound, known: &Known, s: &Settings| {
+        let d = decide(inbound, known, &env(s, now));
+        assert_eq!(d.emails.len(), 1, "{d:?}");
+        (d.emails[0].kind(), d.emails[0].locale)
+    };
+    let none = Known::default();
+    // An unknown sender, told by their words, their labels, their script, their client.
+    for (body, headers, locale) in [
+        ("AKZEPTIEREN", "", Locale::De),
+        ("Kontoname: Acme\nKontodomäne: acme.example", "", Locale::De),
+        ("はい、承認します。", "", Locale::Ja),
+        ("拒绝", "", Locale::Zh),
+        ("Hello", "Content-Language: pt-BR\r\n", Locale::Pt),
+        ("Hello", "", Locale::En),
+    ] {
+        let inbound = raw(STRANGER, "Smart Account", headers, body);
+        assert_eq!(answer(&inbound, &none, &s), (Kind::NotAuthorized, locale), "{body} {headers}");
+    }
+    // Nothing tells: the desk's default language.
+    let mut french = settings();
+    french.workflow.default_locale = Locale::Fr;
+    assert_eq!(answer(&raw(STRANGER, "Smart Account", "", "Hello"), &none, &french), (Kind::NotAuthorized, Locale::Fr));
+    // A partner: a reference the desk does not know, a mail without a form.
+    let inbound = raw(PARTNER, "Re: [SA-7K3QX9PD] Attivi", "", "Sì, accetto");
+    assert_eq!(answer(&inbound, &none, &s), (Kind::UnmatchedReply, Locale::It));
+    let inbound = raw(PARTNER, "Smart Account", "Content-Language: es-ES\r\n", "Hola, necesitamos una cuenta.");
+    assert_eq!(answer(&inbound, &none, &s), (Kind::RequestInvalid, Locale::Es));
+    // A refused forgery that names no request, to the envelope sender our server vouched for.
+    let s_dmarc = checking("refuse-fail");
+    let results =
+        ["mx.example.test; spf=pass smtp.mailfrom=bounces@lists.customer.test; dmarc=fail header.from=customer.test"];
+    let more = "Return-Path: <bounces@lists.customer.test>\r\nContent-Language: ja\r\n";
+    let inbound = mail_with_headers(STRANGER, "ACCEPT", &results, more);
+    assert_eq!(answer(&inbound, &none, &s_dmarc), (Kind::NotAuthorized, Locale::Ja));
+    // About a request: its language, whoever writes and however.
+    let mut pending = request(State::PendingCustomerAcceptance, InTime, now);
+    pending.locale = Locale::Fr;
+    let keyed = Known { keyed: Some((pending.clone(), Step::Activation)), ..Known::default() };
+    assert_eq!(
+        answer(&mail(STRANGER, "desk+act-x@example.test", "AKZEPTIEREN"), &keyed, &s),
+        (Kind::NotAuthorized, Locale::Fr)
+    );
+    let by_subject = Known { by_subject: Some(pending), ..Known::default() };
+    let inbound = raw(CUSTOMER, "Re: [SA-7K3QX9PD]", "", "AKZEPTIEREN");
+    assert_eq!(answer(&inbound, &by_subject, &s), (Kind::UnmatchedReply, Locale::Fr));
+}
