@@ -515,6 +515,38 @@ async fn console_add_user_writes_a_private_file_without_reading_the_mail_servers
     assert!(stderr.contains("[console]"), "{stderr}");
 }
 
+#[tokio::test]
+async fn a_search_finds_a_part_of_any_field_whatever_its_case_and_takes_wildcards_literally() {
+    use smartacct::store::RequestQuery;
+    let desk = TestDesk::spawn().await;
+    let pool = crate::bench::seed(&desk, 30).await;
+    let found = |text: &str| {
+        let q = RequestQuery { text: Some(text.to_string()), per_page: 50, ..Default::default() };
+        let store = desk.app.store.clone();
+        async move { store.find_requests(&q).await.unwrap().requests }
+    };
+    let domains = |requests: Vec<smartacct::request::Request>| {
+        let mut d: Vec<String> = requests.iter().map(|r| r.account_domain.to_string()).collect();
+        d.sort();
+        d
+    };
+    // Through the trigram index (three characters or more), and past it (fewer).
+    assert_eq!(domains(found("ACCT-17").await), ["acct-17.example"]);
+    assert_eq!(found("count 2").await.len(), 11, "Account 2 and Account 20 to 29");
+    assert_eq!(found("7.").await.len(), 3, "acct-7., acct-17., acct-27.");
+    assert_eq!(found("customer.test").await.len(), 30);
+    // `_` and `%` are characters, not wildcards: "t_1" is in no request, though "t-1" is in many.
+    assert!(found("t_1").await.is_empty());
+    assert!(found("%").await.is_empty());
+    // A field changed (a customer's address corrected, or erased by retention): found by its new text only.
+    sqlx::query("UPDATE requests SET customer_email = 'new5@elsewhere.test' WHERE account_domain = 'acct-5.example'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(found("c5@customer").await.is_empty());
+    assert_eq!(domains(found("W5@ELSEWHERE").await), ["acct-5.example"]);
+}
+
 /// The console at 100,000 requests (ignored by default; run with
 /// `cargo test --release --test api -- --ignored --nocapture console_benchmark`): each page's
 /// p50 and p95 over HTTP from a running `run`, on SQLite (or on PostgreSQL with
@@ -535,6 +567,20 @@ async fn console_benchmark() {
         );
         sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
     }
+    // Created over the last 700 days; the pending ones expire over the next 90 (none is due: `run`
+    // sweeps nothing while it is measured).
+    let days_ago = |days: &str| {
+        if on_postgres() {
+            format!("to_char(now() AT TIME ZONE 'UTC' - ({days}) * interval '1 day', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+        } else {
+            format!("strftime('%Y-%m-%dT%H:%M:%SZ', 'now', -({days}) || ' days')")
+        }
+    };
+    let (created, expires) = (days_ago("id % 700"), days_ago("-1 - id % 90"));
+    let sql = format!("UPDATE requests SET created_at = {created}, submitted_at = {created}, updated_at = {created}");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+    let sql = format!("UPDATE requests SET expires_at = {expires} WHERE state = 'pending_customer_acceptance'");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
     sqlx::query("UPDATE requests SET activated_at = created_at WHERE state = 'active'").execute(&pool).await.unwrap();
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
     let some = desk.requests().await.into_iter().nth(n as usize / 2).unwrap();
@@ -562,6 +608,7 @@ async fn console_benchmark() {
         format!("/requests?q={}", some.customer_email),
         "/requests?q=p17%40partner.test".into(),
         "/requests?q=Account%2012345".into(),
+        "/requests?q=ct-4242".into(),
         "/requests?q=no-such-text".into(),
         "/requests?page=1000".into(),
         format!("/requests/{}", some.reference),

@@ -1,0 +1,22 @@
+-- The console's search for a part of a reference, domain, address or account
+-- name: a trigram index (SQLite's FTS5), so that finding "acme" among 100,000
+-- requests reads the few rows that hold it instead of every row. One text per
+-- request, its fields joined by spaces; triggers keep it in step with the
+-- request (retention's erasure included).
+CREATE VIRTUAL TABLE requests_search USING fts5(text, tokenize = 'trigram');
+INSERT INTO requests_search (rowid, text)
+    SELECT id, reference || ' ' || account_domain || ' ' || customer_email || ' ' || partner_email || ' ' || account_name
+    FROM requests;
+CREATE TRIGGER requests_search_insert AFTER INSERT ON requests BEGIN
+    INSERT INTO requests_search (rowid, text) VALUES (new.id,
+        new.reference || ' ' || new.account_domain || ' ' || new.customer_email || ' ' || new.partner_email || ' ' || new.account_name);
+END;
+CREATE TRIGGER requests_search_update
+AFTER UPDATE OF reference, account_domain, customer_email, partner_email, account_name ON requests BEGIN
+    UPDATE requests_search SET text =
+        new.reference || ' ' || new.account_domain || ' ' || new.customer_email || ' ' || new.partner_email || ' ' || new.account_name
+    WHERE rowid = new.id;
+END;
+CREATE TRIGGER requests_search_delete AFTER DELETE ON requests BEGIN
+    DELETE FROM requests_search WHERE rowid = old.id;
+END;
