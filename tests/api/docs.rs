@@ -54,6 +54,41 @@ fn every_key_the_configuration_reader_accepts_is_in_configuration_md_and_no_othe
     );
 }
 
+/// `section.key` of every key line, live or commented out, of a TOML file
+/// whose comments show keys as `# key = …` under `[section]` or `# [section]`.
+fn example_keys(toml: &str) -> BTreeSet<String> {
+    let mut section = None;
+    let mut keys = BTreeSet::new();
+    for line in toml.lines() {
+        let line = line.trim_start_matches('#').trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            section = Some(name.to_string()).filter(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '2'));
+            continue;
+        }
+        let Some((key, _)) = line.split_once('=') else { continue };
+        let key = key.trim();
+        if let Some(section) = &section
+            && !key.is_empty()
+            && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            keys.insert(format!("{section}.{key}"));
+        }
+    }
+    keys
+}
+
+#[test]
+fn the_example_configuration_names_every_key_the_reader_accepts_and_no_other() {
+    let example = read("config/smartacct.example.toml");
+    let problems = differences(
+        "key",
+        &keys::read_by_the_code(),
+        "config/smartacct.example.toml (the package's conffile)",
+        &example_keys(&example),
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// Every command a user can type (`requests list`, …), with the long options it takes.
 fn commands() -> Vec<(String, Vec<String>)> {
     fn walk(prefix: &str, cmd: &clap::Command, out: &mut Vec<(String, Vec<String>)>) {
@@ -135,6 +170,50 @@ async fn every_series_the_metrics_listener_exposes_is_in_metrics_md_and_no_other
     }
     problems.sort();
     problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_field_of_a_request_s_json_is_in_commands_md_and_events_md() {
+    use smartacct::domain::{AccountDomain, EmailAddress, Locale, Reference, State};
+    let address = |a: &str| EmailAddress::parse(a).unwrap();
+    let request = smartacct::request::Request {
+        id: None,
+        reference: Reference::parse("SA-7K3QX9PD").unwrap(),
+        state: State::Active,
+        account_name: "Acme".into(),
+        account_domain: AccountDomain::parse("acme.example").unwrap(),
+        customer_email: address("jane@acme.example"),
+        partner_email: address("paul@partner.example"),
+        user_emails: vec![],
+        note_to_customer: None,
+        note_to_users: None,
+        locale: Locale::En,
+        created_at: chrono::Utc::now(),
+        submitted_at: None,
+        expires_at: None,
+        activated_at: None,
+        closed_at: None,
+        last_reminder_days: None,
+        partner_name: None,
+        partner_company: None,
+        erased_at: None,
+    };
+    let event: serde_json::Value =
+        serde_json::from_str(&smartacct::hook_event::entered(&request, chrono::Utc::now()).body).unwrap();
+    let mut problems = Vec::new();
+    for (page, fields) in [
+        ("docs/commands.md", event["request"].as_object().unwrap()),
+        ("docs/events.md", event.as_object().unwrap()),
+        ("docs/events.md", event["request"].as_object().unwrap()),
+    ] {
+        let text = read(page);
+        for field in fields.keys() {
+            if !text.contains(&format!("`{field}`")) && !text.contains(&format!("\"{field}\"")) {
+                problems.push(format!("{page} does not name the field {field}"));
+            }
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
