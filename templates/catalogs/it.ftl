@@ -85,7 +85,7 @@ request-invalid-next = Cosa fare ora: compili di nuovo il modulo vuoto qui sotto
 
 request-complete-subject = Richiesta di Smart Account completata [{ $reference }]
 request-complete-intro = La Sua richiesta di Smart Account { $reference } è completata: il Suo Smart Account provvisorio è stato creato, in attesa dell'accettazione del cliente.
-request-complete-sent = Abbiamo inviato al cliente ({ $customer }) le istruzioni di attivazione. Il cliente ha tempo fino al { $date } per accettare.
+request-complete-sent = Abbiamo inviato al cliente ({ $customer }) le istruzioni di attivazione. Il cliente ha tempo fino al giorno { $date } per accettare.
 request-complete-when-accepts = Quando il cliente accetta, l'account diventa attivo e La informeremo.
 request-complete-users = Gli utenti da Lei indicati riceveranno allora l'accesso e ne saranno informati per e-mail:
 request-complete-if-declines = Se il cliente rifiuta, o non accetta entro la data indicata, La informeremo e potrà inviare una nuova richiesta.
@@ -96,14 +96,14 @@ request-complete-nothing-to-do = Per ora non deve fare nulla. Può avvisare il c
 activation-subject = Attivi il Suo Smart Account [{ $reference }]
 activation-asked = { $partner }, di { $organization }, ha chiesto a { $desk } di creare uno Smart Account per la Sua organizzazione e L'ha indicata come la persona che lo approva.
 activation-asked-us = { $partner }, di { $organization }, ci ha chiesto di creare uno Smart Account per la Sua organizzazione e L'ha indicata come la persona che lo approva.
-activation-provisional = L'account è stato creato in via provvisoria. Diventa attivo solo quando Lei lo accetta. Risponda entro il { $date }; dopo tale termine la richiesta scade e non viene attivato nulla.
+activation-provisional = L'account è stato creato in via provvisoria. Diventa attivo solo quando Lei lo accetta. Risponda entro il giorno { $date }; dopo tale termine la richiesta scade e non viene attivato nulla.
 activation-to-accept = Per attivare l'account, risponda { $word } (o { $alt }).
 activation-to-decline = Per rifiutarlo, risponda { $word } (o { $alt }).
 activation-reply-how = Scriva la parola nella prima riga della risposta. Usi il pulsante Rispondi del Suo programma di posta e non modifichi l'indirizzo di risposta: è unico per questa richiesta, e una nuova e-mail al servizio non potrebbe esservi collegata:
 activation-not-recognised = Se non riconosce questa richiesta, risponda { $word } oppure non faccia nulla: l'account non viene mai attivato senza la Sua accettazione.
 reminder-subject = Promemoria: attivi il Suo Smart Account [{ $reference }]
 reminder-intro =
-    Le ricordiamo che la richiesta di Smart Account qui sotto attende ancora la Sua risposta. Scade il { $date } ({ $days ->
+    Le ricordiamo che la richiesta di Smart Account qui sotto attende ancora la Sua risposta. Scade il giorno { $date } ({ $days ->
         [one] manca { $days } giorno
        *[other] mancano { $days } giorni
     }).
@@ -141,10 +141,10 @@ cancelled-next = Cosa fare ora: per richiederlo di nuovo, per esempio con dati c
 ## expired_customer, expired_partner, review_expired
 
 expired-subject = Richiesta di Smart Account scaduta [{ $reference }]
-expired-customer-intro = La richiesta di Smart Account { $reference } di { $partner } è scaduta il { $date } perché non è stata accettata in tempo.
+expired-customer-intro = La richiesta di Smart Account { $reference } di { $partner } è scaduta il giorno { $date } perché non è stata accettata in tempo.
 expired-customer-nothing = Non è stato attivato nulla e nessun utente ha ricevuto l'accesso. Le risposte alle nostre e-mail precedenti su questa richiesta non verranno più considerate.
 expired-customer-ask = Se desidera ancora questo Smart Account, chieda a { $partner } di inviare una nuova richiesta.
-expired-partner-intro = Il cliente ({ $customer }) non ha accettato in tempo la Sua richiesta di Smart Account { $reference }. È scaduta il { $date }.
+expired-partner-intro = Il cliente ({ $customer }) non ha accettato in tempo la Sua richiesta di Smart Account { $reference }. È scaduta il giorno { $date }.
 expired-partner-nothing = L'account provvisorio non è stato attivato e nessun utente ha ricevuto l'accesso. Abbiamo informato il cliente.
 expired-partner-next = Cosa fare ora: se il cliente desidera ancora questo Smart Account, invii una nuova richiesta per lo stesso dominio ({ $domain }) in una nuova e-mail a:
 expired-partner-check = Può essere utile verificare prima con il cliente che il suo indirizzo ({ $customer }) sia corretto e che le nostre e-mail gli arrivino.

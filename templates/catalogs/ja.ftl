@@ -85,7 +85,7 @@ request-invalid-next = 次の手順：下の空欄のフォームに、上記の
 
 request-complete-subject = Smart Account のリクエストが完了しました [{ $reference }]
 request-complete-intro = Smart Account のリクエスト { $reference } が完了しました。仮の Smart Account が作成され、顧客の承認待ちとなっています。
-request-complete-sent = 顧客（{ $customer }）に有効化の手順をお送りしました。顧客の承認期限は { $date } です。
+request-complete-sent = 顧客（{ $customer }）に有効化の手順をお送りしました。顧客の承認期限は { $date }です。
 request-complete-when-accepts = 顧客が承認するとアカウントが有効になり、お知らせします。
 request-complete-users = その際、ご指定のユーザーにアクセス権が付与され、メールで通知されます：
 request-complete-if-declines = 顧客が拒否した場合、または上記の期限までに承認しなかった場合はお知らせします。その後、新しいリクエストをお送りいただけます。
@@ -96,13 +96,13 @@ request-complete-nothing-to-do = 現時点でのお手続きは不要です。�
 activation-subject = Smart Account を有効化してください [{ $reference }]
 activation-asked = { $organization } の { $partner } から { $desk } に、貴社の Smart Account の作成依頼があり、承認者としてあなたが指定されています。
 activation-asked-us = { $organization } の { $partner } から当窓口に、貴社の Smart Account の作成依頼があり、承認者としてあなたが指定されています。
-activation-provisional = アカウントは仮の状態で作成されています。承認いただいた時点で有効になります。{ $date } までにご返信ください。この日時を過ぎるとリクエストは期限切れとなり、何も有効化されません。
+activation-provisional = アカウントは仮の状態で作成されています。承認いただいた時点で有効になります。{ $date }までにご返信ください。この日時を過ぎるとリクエストは期限切れとなり、何も有効化されません。
 activation-to-accept = アカウントを有効化するには、「{ $word }」（または「{ $alt }」）と返信してください。
 activation-to-decline = 拒否するには、「{ $word }」（または「{ $alt }」）と返信してください。
 activation-reply-how = 返信の 1 行目にこの語をご記入ください。メールソフトの「返信」ボタンを使い、返信先アドレスは変更しないでください。このアドレスはこのリクエスト専用で、窓口宛ての新しいメールはこのリクエストに関連付けられません：
 activation-not-recognised = このリクエストにお心当たりがない場合は、「{ $word }」と返信するか、何もしないでください。ご承認なしにアカウントが有効化されることはありません。
 reminder-subject = リマインダー：Smart Account を有効化してください [{ $reference }]
-reminder-intro = 以下の Smart Account のリクエストは、まだご返信をお待ちしています。有効期限は { $date } です（残り { $days } 日）。
+reminder-intro = 以下の Smart Account のリクエストは、まだご返信をお待ちしています。有効期限は { $date }です（残り { $days } 日）。
 reminder-asked = { $organization } の { $partner } から { $desk } に、貴社のこの Smart Account の作成依頼があり、承認者としてあなたが指定されています。
 reminder-asked-us = { $organization } の { $partner } から当窓口に、貴社のこの Smart Account の作成依頼があり、承認者としてあなたが指定されています。
 
@@ -137,10 +137,10 @@ cancelled-next = 次の手順：内容を修正するなどして改めて依頼
 ## expired_customer、expired_partner、review_expired
 
 expired-subject = Smart Account のリクエストが期限切れになりました [{ $reference }]
-expired-customer-intro = { $partner } からの Smart Account のリクエスト { $reference } は、期限内に承認されなかったため、{ $date } に期限切れとなりました。
+expired-customer-intro = { $partner } からの Smart Account のリクエスト { $reference } は、期限内に承認されなかったため、{ $date }に期限切れとなりました。
 expired-customer-nothing = 何も有効化されておらず、どのユーザーにもアクセス権は付与されていません。このリクエストに関する以前のメールへのご返信は、今後は処理されません。
 expired-customer-ask = 引き続きこの Smart Account が必要な場合は、新しいリクエストを送るよう { $partner } にご依頼ください。
-expired-partner-intro = 顧客（{ $customer }）が Smart Account のリクエスト { $reference } を期限内に承認しなかったため、{ $date } に期限切れとなりました。
+expired-partner-intro = 顧客（{ $customer }）が Smart Account のリクエスト { $reference } を期限内に承認しなかったため、{ $date }に期限切れとなりました。
 expired-partner-nothing = 仮のアカウントは有効化されず、どのユーザーにもアクセス権は付与されていません。顧客にもお知らせしました。
 expired-partner-next = 次の手順：顧客が引き続きこの Smart Account を希望する場合は、同じドメイン（{ $domain }）の新しいリクエストを新しいメールで次のアドレスにお送りください：
 expired-partner-check = 事前に、顧客のアドレス（{ $customer }）が正しいこと、当窓口からのメールが届いていることを顧客にご確認いただくとよいでしょう。

@@ -85,7 +85,7 @@ request-invalid-next = 下一步：请按上述提示更正字段，重新填写
 
 request-complete-subject = Smart Account 申请已完成 [{ $reference }]
 request-complete-intro = 您的 Smart Account 申请 { $reference } 已完成：临时 Smart Account 已创建，正在等待客户接受。
-request-complete-sent = 我们已向客户（{ $customer }）发送激活说明。客户须在 { $date } 之前接受。
+request-complete-sent = 我们已向客户（{ $customer }）发送激活说明。客户须在 { $date }之前接受。
 request-complete-when-accepts = 客户接受后，帐户将被激活，我们会通知您。
 request-complete-users = 届时，您指定的用户将获得访问权限，并收到邮件通知：
 request-complete-if-declines = 如果客户拒绝，或未在上述日期前接受，我们会通知您，您可以重新提交申请。
@@ -96,13 +96,13 @@ request-complete-nothing-to-do = 您现在无需任何操作。您可以提醒�
 activation-subject = 请激活您的 Smart Account [{ $reference }]
 activation-asked = { $organization } 的 { $partner } 已请 { $desk } 为贵组织创建一个 Smart Account，并指定您为审批人。
 activation-asked-us = { $organization } 的 { $partner } 已请我们为贵组织创建一个 Smart Account，并指定您为审批人。
-activation-provisional = 该帐户已临时创建，只有在您接受后才会激活。请在 { $date } 之前回复；逾期后申请将过期，且不会激活任何内容。
+activation-provisional = 该帐户已临时创建，只有在您接受后才会激活。请在 { $date }之前回复；逾期后申请将过期，且不会激活任何内容。
 activation-to-accept = 如需激活帐户，请回复“{ $word }”（或“{ $alt }”）。
 activation-to-decline = 如需拒绝，请回复“{ $word }”（或“{ $alt }”）。
 activation-reply-how = 请将该词写在回复的第一行。请使用邮件程序的“回复”按钮，并保持回复地址不变；该地址仅用于此申请，发给服务台的新邮件无法与之关联：
 activation-not-recognised = 如果您不了解此申请，请回复“{ $word }”，或不做任何操作：未经您的同意，帐户绝不会被激活。
 reminder-subject = 提醒：请激活您的 Smart Account [{ $reference }]
-reminder-intro = 特此提醒：以下 Smart Account 申请仍在等待您的回复。它将于 { $date } 过期（还剩 { $days } 天）。
+reminder-intro = 特此提醒：以下 Smart Account 申请仍在等待您的回复。它将于 { $date }过期（还剩 { $days } 天）。
 reminder-asked = { $organization } 的 { $partner } 已请 { $desk } 为贵组织创建此 Smart Account，并指定您为审批人。
 reminder-asked-us = { $organization } 的 { $partner } 已请我们为贵组织创建此 Smart Account，并指定您为审批人。
 
@@ -137,10 +137,10 @@ cancelled-next = 下一步：如需重新申请（例如更正信息后），请
 ## expired_customer、expired_partner、review_expired
 
 expired-subject = Smart Account 申请已过期 [{ $reference }]
-expired-customer-intro = 来自 { $partner } 的 Smart Account 申请 { $reference } 因未及时接受，已于 { $date } 过期。
+expired-customer-intro = 来自 { $partner } 的 Smart Account 申请 { $reference } 因未及时接受，已于 { $date }过期。
 expired-customer-nothing = 未激活任何内容，也没有用户获得访问权限。我们将不再处理对此前有关此申请邮件的回复。
 expired-customer-ask = 如果您仍需要此 Smart Account，请让 { $partner } 重新提交申请。
-expired-partner-intro = 客户（{ $customer }）未及时接受您的 Smart Account 申请 { $reference }。该申请已于 { $date } 过期。
+expired-partner-intro = 客户（{ $customer }）未及时接受您的 Smart Account 申请 { $reference }。该申请已于 { $date }过期。
 expired-partner-nothing = 临时帐户未被激活，也没有用户获得访问权限。我们已通知客户。
 expired-partner-next = 下一步：如果客户仍需要此 Smart Account，请用新邮件为同一域名（{ $domain }）提交新申请，发送至：
 expired-partner-check = 建议先与客户确认其地址（{ $customer }）是否正确，以及能否收到我们的邮件。
