@@ -564,7 +564,7 @@ virtual_mailbox_domains = $DOMAINS
 # Mail to nowhere.test is accepted, then bounced with a DSN to its envelope
 # sender, the way a remote server reports an unknown mailbox.
 relay_domains = nowhere.test
-# A desk that takes its mail over LMTP (SPEC §13) is lmtp-PORT-…@example.test
+# A desk that takes its mail over LMTP is lmtp-PORT-…@example.test
 # (PORT in 24000-24199): Postfix hands its mail (plus tags too) to
 # smartacct's LMTP door on 127.0.0.1:PORT.
 transport_maps = inline:{ nowhere.test=nouser: }, regexp:$cfg/lmtp-desks.regexp
