@@ -371,7 +371,8 @@ pub const KEYS: &[Key] = &[
         Kind::Text,
         "`\"sqlite://var/smartacct.db\"`",
         "url = \"sqlite:///var/lib/smartacct/smartacct.db\"",
-        "`sqlite://PATH`: the file is created if missing (mode 0600), its directory never is. \
+        "`sqlite://PATH` (a relative path from the working directory, `sqlite:///ABSOLUTE` otherwise): the file is \
+         created if missing (mode 0600), its directory never is. \
          `postgres://USER@HOST:PORT/DB` (PostgreSQL 13 or newer, `?sslmode=require` for TLS): several `run` \
          processes may share it.",
     ),
@@ -879,7 +880,7 @@ pub fn reference() -> String {
             out.push_str(&format!("- Default: {}\n", k.default));
             let mut env = format!("`{}`", env_override(k.section, k.name));
             if let Some(var) = k.env {
-                env = format!("`{var}` (wins over the file), or {env}");
+                env = format!("`{var}` (the secret itself, which wins over this key), or {env}");
             }
             out.push_str(&format!("- Environment: {env}\n"));
             out.push_str(&format!("- Example: `{}`\n\n", k.example));
