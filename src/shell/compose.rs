@@ -379,7 +379,10 @@ impl Composer<'_> {
                 ctx.sender = Some(sender);
                 ctx.limit = refusal.limit();
             }
-            Content::UnmatchedReply { why, sender, step, .. } => {
+            Content::UnmatchedReply { why, sender, step, unknown_reference, .. } => {
+                if ctx.reference.is_none() {
+                    ctx.reference = unknown_reference.as_ref().map(ToString::to_string);
+                }
                 ctx.reason = Some(why.name());
                 ctx.sender = Some(sender);
                 ctx.step = step.map(|st| st.name());
@@ -594,7 +597,12 @@ pub fn check_templates(settings: &Settings, templates: &Templates) -> Result<(),
             compose(Content::NotAuthorized { refusal, sender: sender.clone(), request: None }, locale)?;
         }
         let why = crate::email::Unmatched::UnknownReference;
-        compose(Content::UnmatchedReply { why, sender, request: None, step: None, offer_reply: false }, locale)?;
+        for unknown_reference in [None, crate::domain::Reference::parse("SA-7K3QX9PD")] {
+            let (sender, request) = (sender.clone(), None);
+            let content =
+                Content::UnmatchedReply { why, sender, request, step: None, offer_reply: false, unknown_reference };
+            compose(content, locale)?;
+        }
         // The partner's own CANCEL, and an operator's without a reason (the sample has one).
         for by in [CancelledBy::Partner, CancelledBy::Operator { reason: None }] {
             compose(Content::Cancelled { request: request.clone(), by }, locale)?;

@@ -1,5 +1,5 @@
 //! What the workflow asks to send: an `EmailPlan` names a reader, a language and the `Content`, kind by kind; `compose` renders it.
-use crate::domain::{EmailAddress, Locale, Step};
+use crate::domain::{EmailAddress, Locale, Reference, Step};
 use crate::read::form::{Field, Problem};
 use crate::request::Request;
 
@@ -241,6 +241,8 @@ pub enum Content {
         request: Option<Request>,
         step: Option<Step>,
         offer_reply: bool,
+        /// The reference the mail named when the desk has no request of that name: said back to the sender.
+        unknown_reference: Option<Reference>,
     },
     /// The blank form, explained in each of `languages` (the first is the email's own).
     FormHelp {
@@ -341,6 +343,7 @@ impl Content {
                 request: Some(request),
                 step: Some(Step::Activation),
                 offer_reply: true,
+                unknown_reference: None,
             },
             Kind::FormHelp => Content::FormHelp { languages: vec![Locale::En, Locale::Fr] },
         }

@@ -414,4 +414,7 @@ async fn answers_to_mail_that_names_no_request_are_in_the_language_the_sender_wr
         assert!(flat(&answer.text).contains(&flat(&says)), "{code}: the answer lacks {says}:\n{}", answer.text);
         assert!(answer.html.contains(&format!("lang=\"{code}")), "{code}: {}", answer.html);
     }
+    // The reference that names no request is said back.
+    let unmatched = inbox_exactly(&it.partner, 1).await.remove(0);
+    assert!(unmatched.text.contains("SA-7K3QX9PD") && unmatched.html.contains("SA-7K3QX9PD"), "{}", unmatched.text);
 }

@@ -171,6 +171,7 @@ fn wrong_state(c: &Reply<'_>, request: &Request, step: Step) -> Decision {
         request: Some(request.clone()),
         step: Some(step),
         offer_reply: false,
+        unknown_reference: None,
     };
     queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
     d
@@ -188,6 +189,7 @@ fn no_command(c: &Reply<'_>, request: &Request, step: Step, command: Command) ->
         request: Some(request.clone()),
         step: Some(step),
         offer_reply: true,
+        unknown_reference: None,
     };
     queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
     d
@@ -212,6 +214,10 @@ pub(super) fn about_a_request(c: &Reply<'_>) -> Decision {
         request: about.cloned(),
         step,
         offer_reply: step.is_some(),
+        unknown_reference: match why {
+            Unmatched::UnknownReference => inbound.subject_reference.clone(),
+            _ => None,
+        },
     };
     if let Some(r) = about {
         d.request_id = r.id;
@@ -233,6 +239,7 @@ pub(super) fn customer_afresh(c: &Reply<'_>, request: &Request) -> Decision {
         request: Some(request.clone()),
         step: Some(Step::Activation),
         offer_reply: true,
+        unknown_reference: None,
     };
     queue_capped(&mut d, answer(inbound, content, request.locale), known, env);
     d

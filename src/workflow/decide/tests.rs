@@ -710,6 +710,9 @@ fn answers_to_mail_that_names_no_request_are_in_the_senders_language_and_about_o
     // A partner: a reference the desk does not know, a mail without a form.
     let inbound = raw(PARTNER, "Re: [SA-7K3QX9PD] Attivi", "", "Sì, accetto");
     assert_eq!(answer(&inbound, &none, &s), (Kind::UnmatchedReply, Locale::It));
+    let d = decide(&inbound, &none, &env(&s, now));
+    let Content::UnmatchedReply { unknown_reference, .. } = &d.emails[0].content else { panic!("{d:?}") };
+    assert_eq!(unknown_reference.as_ref().map(Reference::as_str), Some("SA-7K3QX9PD"), "said back to the sender");
     let inbound = raw(PARTNER, "Smart Account", "Content-Language: es-ES\r\n", "Hola, necesitamos una cuenta.");
     assert_eq!(answer(&inbound, &none, &s), (Kind::RequestInvalid, Locale::Es));
     // A refused forgery that names no request, to the envelope sender our server vouched for.
