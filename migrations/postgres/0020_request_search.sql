@@ -13,3 +13,7 @@ EXCEPTION WHEN OTHERS THEN
     RAISE NOTICE 'pg_trgm is not available (%): the console''s search for a part of a field reads every request', SQLERRM;
 END
 $$;
+
+-- The overview counts each state's requests and how many of them were
+-- submitted in one pass over this index, never reading the rows themselves.
+CREATE INDEX requests_state_submitted ON requests(state, submitted_at);

@@ -20,3 +20,7 @@ END;
 CREATE TRIGGER requests_search_delete AFTER DELETE ON requests BEGIN
     DELETE FROM requests_search WHERE rowid = old.id;
 END;
+
+-- The overview counts each state's requests and how many of them were
+-- submitted in one pass over this index, never reading the rows themselves.
+CREATE INDEX requests_state_submitted ON requests(state, submitted_at);
