@@ -645,10 +645,10 @@ pub const KEYS: &[Key] = &[
     ),
     key(
         "lmtp",
-        "idle_timeout_seconds",
+        "idle_timeout_secs",
         Kind::Integer { min: 1, max: SECONDS_IN_AN_HOUR },
         "`60`",
-        "idle_timeout_seconds = 60",
+        "idle_timeout_secs = 60",
         "A connection that sends no command for this long is closed (421 4.4.2), so idle connections cannot \
          hold the door's places.",
     ),

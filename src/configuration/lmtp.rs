@@ -37,7 +37,7 @@ pub(super) fn read(root: &toml::Table) -> Result<Option<LmtpSettings>, ConfigErr
         })?),
     };
     let max_message_bytes = s.int("max_message_bytes", 10 << 20, 1024, 1 << 30)? as u64;
-    let idle_timeout = Duration::from_secs(s.int("idle_timeout_seconds", 60, 1, 3600)? as u64);
+    let idle_timeout = Duration::from_secs(s.int("idle_timeout_secs", 60, 1, 3600)? as u64);
     s.finish()?;
     Ok(Some(LmtpSettings { listen, max_message_bytes, idle_timeout }))
 }
@@ -65,7 +65,7 @@ mod tests {
             ("[lmtp]\nlisten = \"unix:run/x.sock\"", "lmtp.listen"),
             ("[lmtp]\nlisten = \"127.0.0.1:1\"\nmax_message_bytes = 1", "lmtp.max_message_bytes"),
             ("[lmtp]\nlisten = \"127.0.0.1:1\"\nport = 1", "lmtp.port"),
-            ("[lmtp]\nlisten = \"127.0.0.1:1\"\nidle_timeout_seconds = 0", "lmtp.idle_timeout_seconds"),
+            ("[lmtp]\nlisten = \"127.0.0.1:1\"\nidle_timeout_secs = 0", "lmtp.idle_timeout_secs"),
         ] {
             assert_eq!(lmtp(text).unwrap_err().key, key, "{text}");
         }

@@ -233,7 +233,7 @@ async fn a_thousand_idle_connections_are_capped_timed_out_and_never_keep_the_mta
     let desk = TestDesk::with(DeskOptions {
         review: true,
         address_prefix: prefix,
-        extra: format!("[lmtp]\nlisten = \"127.0.0.1:{port}\"\nidle_timeout_seconds = 5\n"),
+        extra: format!("[lmtp]\nlisten = \"127.0.0.1:{port}\"\nidle_timeout_secs = 5\n"),
         ..Default::default()
     })
     .await;

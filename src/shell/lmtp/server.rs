@@ -105,7 +105,7 @@ async fn commit_in_groups(app: &App, mut queue: tokio::sync::mpsc::Receiver<Queu
 async fn accept_loop(app: &App, listener: Listener, mut stop: watch::Receiver<bool>, batcher: Batcher) {
     let host = app.settings.mailbox.address.domain().to_string();
     let max_bytes = app.settings.lmtp.as_ref().map_or(10 << 20, |l| l.max_message_bytes);
-    // A client that says nothing for this long is let go (`lmtp.idle_timeout_seconds`).
+    // A client that says nothing for this long is let go (`lmtp.idle_timeout_secs`).
     let idle_after = app.settings.lmtp.as_ref().map_or(Duration::from_secs(60), |l| l.idle_timeout);
     let idle = Idle::default();
     let mut connections = FuturesUnordered::new();
