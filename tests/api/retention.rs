@@ -170,7 +170,8 @@ async fn after_retention_no_table_or_column_holds_the_personal_data_of_closed_re
     // The partner's address stays only where the request keeps who asked (SPEC §11: reference, state, dates
     // and the partner stay, so the history still counts), and in the console's search text of that request.
     let partner: Vec<&String> = after.iter().filter(|(_, v)| v.contains(p.partner.as_str())).map(|(c, _)| c).collect();
-    let kept = ["requests.partner_email", "requests.partner_mailbox", "requests_search.text", "requests_search_content.c0"];
+    let kept =
+        ["requests.partner_email", "requests.partner_mailbox", "requests_search.text", "requests_search_content.c0"];
     assert!(partner.iter().all(|c| kept.contains(&c.as_str())), "{partner:?}");
     let erased = desk.app.store.request_by_reference(&r.reference).await.unwrap().unwrap();
     assert_eq!((erased.state, erased.partner_company, erased.partner_name), (State::Declined, None, None));
