@@ -538,6 +538,9 @@ async fn a_search_finds_a_part_of_any_field_whatever_its_case_and_takes_wildcard
     // `_` and `%` are characters, not wildcards: "t_1" is in no request, though "t-1" is in many.
     assert!(found("t_1").await.is_empty());
     assert!(found("%").await.is_empty());
+    // No match spans two fields: "example c1" is the end of a domain and the start of an address.
+    assert!(found("example c1").await.is_empty());
+    assert!(found("example\u{1f}c1").await.is_empty());
     // A field changed (a customer's address corrected, or erased by retention): found by its new text only.
     sqlx::query("UPDATE requests SET customer_email = 'new5@elsewhere.test' WHERE account_domain = 'acct-5.example'")
         .execute(&pool)

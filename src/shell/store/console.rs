@@ -160,9 +160,19 @@ pub struct ActionRow {
     pub detail: String,
 }
 
-/// The request's searchable fields as one text (as indexed by migration 0020).
-const SEARCH_TEXT: &str =
-    "reference || ' ' || account_domain || ' ' || customer_email || ' ' || partner_email || ' ' || account_name";
+/// The request's searchable fields as one text, as indexed by migration 0020 (word for word, so that
+/// PostgreSQL's planner takes the index): joined by the control character 31, which no search holds,
+/// so that no match spans two fields.
+fn search_text(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "reference || char(31) || account_domain || char(31) || customer_email || char(31) || partner_email || char(31) || account_name"
+        }
+        Backend::Postgres => {
+            "reference || chr(31) || account_domain || chr(31) || customer_email || chr(31) || partner_email || chr(31) || account_name"
+        }
+    }
+}
 
 /// The term for `text` as a part of any searchable field, case aside. Through
 /// the trigram index where one serves: SQLite's FTS5 table for three
@@ -170,11 +180,14 @@ const SEARCH_TEXT: &str =
 /// pg_trgm index on the same expression; otherwise by reading the rows in the
 /// order they are stored.
 fn part_of_a_field(b: &mut Builder, backend: Backend, text: &str) -> bool {
+    // A control character (the fields' separator among them) is in no field.
+    let text: String = text.chars().filter(|c| !c.is_control()).collect();
+    let text = text.as_str();
     let plain = text.chars().count() >= 3 && !text.contains(['%', '_', '\\']);
     if backend == Backend::Sqlite && plain {
         b.push("id IN (SELECT rowid FROM requests_search WHERE text LIKE ").push_bind(format!("%{text}%")).push(")");
     } else {
-        b.push("LOWER(").push(SEARCH_TEXT).push(") LIKE ").push_bind(like_pattern(&text.to_lowercase()));
+        b.push("lower(").push(search_text(backend)).push(") LIKE ").push_bind(like_pattern(&text.to_lowercase()));
         b.push(" ESCAPE '\\'");
     }
     true
