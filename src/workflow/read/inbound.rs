@@ -75,7 +75,7 @@ pub fn told_language(mail: &super::Mail, own_form: &RawForm, own_text: &str) -> 
     form::help_language(&mail.subject)
         .or_else(|| own_form.label_locale())
         .or_else(|| super::reply::words_language(own_text))
-        .or_else(|| script_language(&format!("{}\n{own_text}", mail.subject)))
+        .or_else(|| script_language(&format!("{}\n{own_text}", mail.subject), header("content-language")))
         .or_else(|| header("content-language"))
         .or_else(|| header("accept-language"))
 }
@@ -83,9 +83,15 @@ pub fn told_language(mail: &super::Mail, own_form: &RawForm, own_text: &str) -> 
 /// Command words Japanese writes in Chinese characters alone, that Chinese does not write so.
 const JAPANESE_KANJI_WORDS: &[&str] = &["承認", "承諾", "拒否", "辞退", "送信"];
 
-fn script_language(text: &str) -> Option<Locale> {
-    let kana = text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}'))
-        || JAPANESE_KANJI_WORDS.iter().any(|w| text.contains(w));
+/// Japanese for kana; for one of [`JAPANESE_KANJI_WORDS`] only as a line of
+/// its own ("承認。"), since Chinese writes those characters inside other words
+/// ("发送信息") and Traditional Chinese writes 承認 itself, and never when the
+/// client says Chinese; Chinese for other Chinese characters.
+fn script_language(text: &str, client: Option<Locale>) -> Option<Locale> {
+    let alone = |line: &str| line.trim().trim_end_matches(['。', '.', '!', '！', '、', ',']).trim().to_string();
+    let kanji_word =
+        client != Some(Locale::Zh) && text.lines().any(|line| JAPANESE_KANJI_WORDS.contains(&alone(line).as_str()));
+    let kana = text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}')) || kanji_word;
     let han = text.chars().any(|c| matches!(c, '\u{4e00}'..='\u{9fff}'));
     if kana {
         Some(Locale::Ja)
@@ -145,6 +151,9 @@ mod tests {
             ("拒否", Locale::Ja),
             ("接受", Locale::Zh),
             ("拒绝", Locale::Zh),
+            // Inside a Chinese word, those characters are Chinese: 发送信息 is "send a message".
+            ("我会发送信息", Locale::Zh),
+            ("他辞退了工作", Locale::Zh),
         ] {
             assert_eq!(language_of(&mail("", body)), Some(locale), "{body}");
         }
@@ -156,6 +165,8 @@ mod tests {
         assert_eq!(language_of(&mail("Content-Language: en-US\r\n", "AKZEPTIEREN")), Some(Locale::De));
         assert_eq!(language_of(&mail("Content-Language: en-US\r\n", "承認します")), Some(Locale::Ja));
         assert_eq!(language_of(&mail("Content-Language: it\r\n", "ACCEPT")), Some(Locale::It));
+        // Traditional Chinese writes 承認 too: a client that says Chinese is believed.
+        assert_eq!(language_of(&mail("Content-Language: zh-TW\r\n", "承認")), Some(Locale::Zh));
         // A word only in the quote tells nothing.
         let quoted = "Hello\n\nOn Mon, 7 Dec 2026 at 10:00, Desk <desk@example.test> wrote:\n> AKZEPTIEREN\n";
         assert_eq!(language_of(&mail("", quoted)), None);

@@ -620,6 +620,45 @@ fn is_reference(word: &str) -> bool {
     word.len() == 8 && word.chars().all(|c| c.is_ascii_alphanumeric()) && word.chars().any(|c| c.is_ascii_digit())
 }
 
+/// A folded line's first sentence: up to the first `.` or `!` followed by a
+/// space or the line's end, or the first `。` (Japanese and Chinese leave no
+/// space after a sentence); the whole line when none ends it.
+fn first_sentence(line: &str) -> &str {
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        let ends = match c {
+            '。' => true,
+            '.' | '!' => next.is_none_or(char::is_whitespace),
+            _ => false,
+        };
+        if ends {
+            return &line[..i + c.len_utf8()];
+        }
+    }
+    line
+}
+
+/// The sentence of a folded line that holds its command: the first one that is
+/// not courtesies alone ("お世話になっております。SUBMIT?": the second).
+fn command_sentence(line: &str) -> &str {
+    let mut rest = line;
+    loop {
+        let sentence = first_sentence(rest);
+        if sentence.len() == rest.len() || tokens(sentence).iter().any(|t| *t != Token::Courtesy) {
+            return sentence;
+        }
+        rest = &rest[sentence.len()..];
+    }
+}
+
+/// Whether a folded sentence asks: a question mark (`？` folds to `?`), Spanish's
+/// opening `¿`, or the particle Japanese (か) or Chinese (吗, 嗎, 呢) ends a question with.
+fn asks(sentence: &str) -> bool {
+    let end = sentence.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '.' | '!' | '~' | '…'));
+    sentence.contains(['?', '¿']) || end.ends_with(['か', '吗', '嗎', '呢'])
+}
+
 /// Which command families the reply's own text contains.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Words {
@@ -661,12 +700,14 @@ impl Words {
         for line in text.lines() {
             let line = fold(&yes_words(line));
             let tokens = tokens(&line);
-            // The line must open with the command (after courtesies), ask
-            // nothing (no `?`, `？` or `¿` anywhere on it: "SUBMIT?!", "Accept? Yes")
-            // and hold no negation: "I accept the terms" counts,
-            // "Before I accept, who…?" and "do not submit" do not.
+            // The line must open with the command (after courtesies), its sentence
+            // ask nothing ("SUBMIT?!", "Accept? Yes", "¿ACEPTAR?", "我们ACCEPT吗",
+            // "承認しますか。"; a question in a later sentence is another matter:
+            // "Accept, thanks! When will it be live?" counts) and the line hold no
+            // negation: "I accept the terms" counts, "Before I accept, who…?" and
+            // "do not submit" do not.
             let Some(Token::Command(_)) = tokens.iter().find(|t| **t != Token::Courtesy) else { continue };
-            if line.contains(['?', '¿']) || tokens.contains(&Token::Negation) {
+            if asks(command_sentence(&line)) || tokens.contains(&Token::Negation) {
                 continue;
             }
             for token in &tokens {
@@ -1159,6 +1200,22 @@ mod properties {
         ) {
             let line = line.trim_end_matches(['.', '!', '。', '！']);
             let question = format!("{}{line}{mark}", if opening { "¿" } else { "" });
+            // The mark asks in the command's own sentence (a courtesy sentence after it,
+            // "SUBMIT。よろしくお願いします?", is another sentence; see the examples below).
+            let folded = fold(&yes_words(&question));
+            prop_assume!(command_sentence(&folded).len() == folded.len());
+            prop_assert_eq!(Words::read(&question), Words::default(), "{}", question);
+        }
+
+        /// The particle Japanese or Chinese ends a question with makes one, without a mark.
+        #[test]
+        fn a_question_without_a_mark_in_japanese_or_chinese_is_no_decision(
+            f in family(),
+            word in any::<prop::sample::Index>(),
+            particle in prop::sample::select(&["か", "ですか", "吗", "嗎", "呢", "か。", "吗。"][..]),
+        ) {
+            let word = word.get::<&str>(&family_words(f)).to_string();
+            let question = format!("{word}{particle}");
             prop_assert_eq!(Words::read(&question), Words::default(), "{}", question);
         }
 
@@ -1179,6 +1236,31 @@ mod properties {
             if joined.chars().any(unspaced) {
                 prop_assert_eq!(Words::read(&joined), Words::default(), "{}", joined);
             }
+        }
+    }
+
+    #[test]
+    fn a_question_asks_in_the_commands_sentence_and_one_in_a_later_sentence_leaves_the_command() {
+        for counts in [
+            "Accept, thanks! Any idea when it will be live? Cheers",
+            "ACCEPT. Why so many emails?",
+            "Acepto. ¿Cuándo estará activa?",
+            "承認します。いつ有効になりますか？",
+            "お世話になっております。承認します。",
+        ] {
+            assert_ne!(Words::read(counts), Words::default(), "{counts}");
+        }
+        for asks in [
+            "SUBMIT?!",
+            "Accept? Yes",
+            "ACCEPT...?",
+            "¿ACEPTAR?",
+            "我们ACCEPT吗",
+            "ACCEPTでよろしいですか。",
+            "承認しますか",
+            "お世話になっております。SUBMIT?",
+        ] {
+            assert_eq!(Words::read(asks), Words::default(), "{asks}");
         }
     }
 }
