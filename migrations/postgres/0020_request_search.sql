@@ -20,3 +20,15 @@ $$;
 -- The overview counts each state's requests and how many of them were
 -- submitted in one pass over this index, never reading the rows themselves.
 CREATE INDEX requests_state_submitted ON requests(state, submitted_at);
+
+-- The console's list takes a page's ids from an index alone, then their rows:
+-- with the id in each index it orders by, a page far down the list reads the
+-- index entries it skips, never the rows (SQLite's indexes hold the id already).
+DROP INDEX requests_created;
+CREATE INDEX requests_created ON requests(created_at, id);
+DROP INDEX requests_state_created;
+CREATE INDEX requests_state_created ON requests(state, created_at, id);
+DROP INDEX requests_domain;
+CREATE INDEX requests_domain ON requests(account_domain, id);
+DROP INDEX requests_state_expiry;
+CREATE INDEX requests_state_expiry ON requests(state, expires_at, id);

@@ -257,7 +257,13 @@ impl Store {
         term: impl FnOnce(&mut Builder) -> bool,
     ) -> Result<Option<RequestPage>> {
         let per_page = q.per_page.clamp(1, 500);
-        let mut b = Builder::new(self.backend, format!("SELECT {COLUMNS} FROM requests WHERE 1 = 1"));
+        let order = q.sort.order(q.descending, q.state);
+        // The page's ids first, from an index alone where one serves (each holds the id:
+        // migration 0020), then their rows: a page far down the list never reads the rows it skips.
+        let mut b = Builder::new(
+            self.backend,
+            format!("SELECT {COLUMNS} FROM requests WHERE id IN (SELECT id FROM requests WHERE 1 = 1"),
+        );
         if let Some(state) = q.state {
             b.push(" AND state = ").push_bind(state.as_str());
         }
@@ -265,10 +271,11 @@ impl Store {
         if !term(&mut b) {
             return Ok(None);
         }
-        b.push(" ORDER BY ").push(q.sort.order(q.descending, q.state));
+        b.push(" ORDER BY ").push(&order);
         // One more than a page: whether a next page exists, without counting every match.
         b.push(" LIMIT ").push_bind(i64::from(per_page) + 1);
         b.push(" OFFSET ").push_bind(i64::from(q.page) * i64::from(per_page));
+        b.push(") ORDER BY ").push(&order);
         let rows = b.build().fetch_all(&self.pool).await?;
         let mut requests = readable_requests(&rows);
         let more = rows.len() > per_page as usize;
