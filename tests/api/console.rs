@@ -541,6 +541,10 @@ async fn a_search_finds_a_part_of_any_field_whatever_its_case_and_takes_wildcard
     // No match spans two fields: "example c1" is the end of a domain and the start of an address.
     assert!(found("example c1").await.is_empty());
     assert!(found("example\u{1f}c1").await.is_empty());
+    // An attacker's text is text: no SQL, no FTS5 query syntax, no limit on its length that errs.
+    for hostile in ["' OR 1=1 --", "acct\" OR \"x", "acct*", "NEAR(acct count)", "acct-1%' --", &"a".repeat(10_000)] {
+        assert!(found(hostile).await.is_empty(), "{hostile:.40}");
+    }
     // A field changed (a customer's address corrected, or erased by retention): found by its new text only.
     sqlx::query("UPDATE requests SET customer_email = 'new5@elsewhere.test' WHERE account_domain = 'acct-5.example'")
         .execute(&pool)
