@@ -36,17 +36,6 @@ const TABLE_LABELS: &[&str] = &[
     "field-status",
 ];
 
-/// The blank form's lines, in order (the `Language` line comes last, with the language's code).
-const FORM_FIELDS: [Field; 7] = [
-    Field::AccountName,
-    Field::CustomerEmail,
-    Field::AccountDomain,
-    Field::NoteToCustomer,
-    Field::UserEmails,
-    Field::NoteToUsers,
-    Field::PartnerCompany,
-];
-
 /// One value given to a message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
@@ -251,7 +240,8 @@ impl Catalogs {
     pub fn blank_form(&self, locale: Locale) -> Result<String, TemplateError> {
         let colon = self.text(locale, "colon", &[])?;
         let mut out = String::new();
-        for field in FORM_FIELDS {
+        // Every field in the form's order, but the `Language` line, which comes last with the language's code.
+        for field in Field::ALL.into_iter().filter(|f| *f != Field::Language) {
             out.push_str(&format!("{}{colon}\n", self.label(locale, field)?));
         }
         out.push_str(&format!("{}{colon} {}\n", self.label(locale, Field::Language)?, locale.as_str()));
