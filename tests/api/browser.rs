@@ -13,6 +13,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use smartacct::domain::State;
 
+use crate::console::add_user;
 use crate::helpers::*;
 
 /// The key of an element's reference in WebDriver's answers.
@@ -20,21 +21,6 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// `smartacct console add-user NAME --role ROLE`, the password on stdin.
-fn add_user(desk: &TestDesk, name: &str, role: &str, password: &str) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_smartacct"))
-        .arg("--config")
-        .arg(&desk.config)
-        .args(["console", "add-user", name, "--role", role])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// The chromedriver this test started; stopped when dropped.

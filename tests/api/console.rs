@@ -42,7 +42,8 @@ fn add_user_with(config: &std::path::Path, name: &str, role: &str, password: &st
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-fn add_user(desk: &TestDesk, name: &str, role: &str, password: &str) {
+/// `console add-user` that must succeed.
+pub(crate) fn add_user(desk: &TestDesk, name: &str, role: &str, password: &str) {
     let (code, stderr) = add_user_with(&desk.config, name, role, password);
     assert_eq!(code, 0, "{stderr}");
 }
