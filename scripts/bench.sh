@@ -27,4 +27,5 @@ python3 scripts/bench.py "${CARGO_TARGET_DIR:-target}/release/smartacct" "${1:-2
 [ -z "${SMARTACCT_BENCH_ONLY:-}" ] || exit 0
 echo "== the sweep and the console (cargo test --release --test api -- --ignored)"
 cargo test --release --locked --test api -- --ignored --nocapture --test-threads 1 \
-    sweep_benchmark console_benchmark 2>&1 | grep -v '^\(running\|test \|$\)'
+    sweep_benchmark console_benchmark 2>&1 \
+    | sed -e 's/^test [^ ]* \.\.\. //' | grep -v '^\(running .*\|test result: .*\|ok\|\)$'
