@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The throughput benchmark's driver (see scripts/bench.sh): smartacct against a bare-I/O client, in one run."""
-import imaplib, json, os, re, signal, smtplib, socket, statistics, subprocess, sys, tempfile, time, uuid
+import imaplib, os, re, signal, smtplib, socket, statistics, subprocess, sys, tempfile, time, uuid
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -71,7 +71,7 @@ def db_url(name):
     return PG.rsplit("/", 1)[0] + "/" + db
 
 
-def config(desk, db, smtp_port=SMTP):
+def config(desk, db, smtp_port=SMTP, review=False):
     path = os.path.join(work, f"{desk.split('@')[0]}.toml")
     with open(path, "w") as f:
         f.write(f"""[mailbox]
@@ -91,7 +91,7 @@ url = "{db}"
 [partners]
 allow = ["*@partner.test"]
 [workflow]
-review = false
+review = {"true" if review else "false"}
 """)
     return path
 
@@ -268,14 +268,9 @@ def lmtp_desk(port, name, smtp_port=SMTP, review=False):
     """A desk whose mail the stack's Postfix hands to its LMTP door (lmtp-PORT-… in 24000-24199)."""
     desk = f"lmtp-{port}-{run}{name}@example.test"
     db = db_url("lmtp" + name)
-    cfg = config(desk, db, smtp_port)
+    cfg = config(desk, db, smtp_port, review)
     with open(cfg, "a") as f:
         f.write(f'[lmtp]\nlisten = "127.0.0.1:{port}"\n')
-    if review:
-        with open(cfg) as f:
-            text = f.read().replace("review = false", "review = true")
-        with open(cfg, "w") as f:
-            f.write(text)
     svc = subprocess.Popen([BIN, "--config", cfg, "run"], stderr=subprocess.DEVNULL)
     deadline = time.time() + 30
     while True:
