@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use crate::app::App;
 use crate::decide::{self, Env, Outcome, SweepStep};
 use crate::domain::Reference;
-use crate::store::{DueKey, Planned};
+use crate::store::{DueKey, Planned, StoreError};
+use tokio::task::JoinHandle;
 
 /// Requests handled per transaction: a large one writes each index page once
 /// for many rows (5,000 made the sweep a fifth faster than 500).
@@ -73,23 +74,25 @@ async fn sweep_recorded(app: &App, now: DateTime<Utc>, by_schedule: bool) -> any
 /// commits on a task of its own while the next page is read and decided, so
 /// the two share the cores instead of taking turns (pages are disjoint, and
 /// the commit's guard catches a request changed meanwhile); a batch waits for
-/// the one before it.
+/// the one before it. The database's checkpoint runs on a third task, behind
+/// the commits (see `Store::commit_batch`), and the step ends with one.
 async fn run_step(app: &App, step: SweepStep, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let due = step.due(now, &app.settings);
     let composer = app.composer();
     let env = Env { settings: &app.settings, now, new_reference: Reference::generate() };
     let mut total = 0;
     let mut after: Option<DueKey> = None;
-    let mut committing: Option<tokio::task::JoinHandle<Result<usize, crate::store::StoreError>>> = None;
-    loop {
+    let mut committing: Option<JoinHandle<(Result<usize, StoreError>, Vec<Planned>)>> = None;
+    let mut checkpointing: Option<JoinHandle<Result<(), StoreError>>> = None;
+    let outcome: anyhow::Result<usize> = loop {
         let (rows, last) = match app.store.due(&due, after.as_ref(), BATCH).await {
             Ok(page) => page,
             Err(e) => {
                 // The batch in flight ends (committed or not) before the error is told.
-                if let Some(previous) = committing {
+                if let Some(previous) = committing.take() {
                     let _ = previous.await;
                 }
-                return Err(e.into());
+                break Err(e.into());
             }
         };
         let mut batch: Vec<Planned> = Vec::with_capacity(rows.len());
@@ -102,12 +105,42 @@ async fn run_step(app: &App, step: SweepStep, now: DateTime<Utc>) -> anyhow::Res
             let outgoing = decision.emails.iter().map(|p| composer.defer(p)).collect();
             batch.push((decision, outgoing));
         }
+        // The batch committed last is freed once the next one is on its way:
+        // freeing 5,000 decisions is no part of a commit.
+        let mut committed = None;
         if let Some(previous) = committing.take() {
-            total += previous.await??;
+            let (applied, batch) = previous.await?;
+            committed = Some(batch);
+            match applied {
+                Ok(n) => total += n,
+                Err(e) => break Err(e.into()),
+            }
+            // One checkpoint at a time: a batch committed while one runs goes in the next.
+            if checkpointing.as_ref().is_none_or(|c| c.is_finished()) {
+                if let Some(finished) = checkpointing.take() {
+                    if let Err(e) = finished.await? {
+                        break Err(e.into());
+                    }
+                }
+                let store = app.store.clone();
+                checkpointing = Some(tokio::spawn(async move { store.checkpoint().await }));
+            }
         }
-        let Some(last) = last else { return Ok(total) };
+        let Some(last) = last else { break Ok(total) };
         let store = app.store.clone();
-        committing = Some(tokio::spawn(async move { store.commit_batch(&batch, now).await }));
+        committing = Some(tokio::spawn(async move { (store.commit_batch(&batch, now).await, batch) }));
+        drop(committed);
         after = Some(last);
+    };
+    // The step leaves the log in the database, as SQLite's own checkpoints would have.
+    let checkpointed = match checkpointing {
+        Some(running) => running.await.map_err(anyhow::Error::from).and_then(|r| Ok(r?)),
+        None => Ok(()),
+    };
+    let total = outcome?;
+    checkpointed?;
+    if total > 0 {
+        app.store.checkpoint().await?;
     }
+    Ok(total)
 }

@@ -52,7 +52,7 @@ pub(super) fn row_to_hook(r: &AnyRow) -> Result<HookRow> {
 
 /// Records events inside the transaction of the changes that caused them.
 pub(super) async fn insert_events(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     backend: super::Backend,
     events: &[(i64, HookEvent)],
     now: DateTime<Utc>,
