@@ -175,3 +175,60 @@ async fn a_server_that_does_not_take_pipelined_commands_gets_each_email_one_comm
     }
     assert!(desk.app.store.list_outbox(false).await.unwrap().iter().all(|o| o.status.as_str() == "sent"));
 }
+
+/// The claimers' names on the desk's outbox rows, by id.
+async fn claims(desk: &TestDesk) -> Vec<Option<String>> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&database_url(desk.dir.path(), None))
+        .await
+        .unwrap();
+    let rows: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT claimed_by FROM outbox ORDER BY id").fetch_all(&pool).await.unwrap();
+    pool.close().await;
+    rows.into_iter().map(|(c,)| c).collect()
+}
+
+#[tokio::test]
+async fn claims_a_pass_did_not_send_on_are_given_back_and_a_pass_that_recorded_every_result_gives_nothing_back() {
+    use smartacct::store::Queue;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let desk = TestDesk::with(DeskOptions { review: false, smtp_port: closed, ..Default::default() }).await;
+    let p = People::new();
+    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
+    desk.poll(1).await;
+    let store = &desk.app.store;
+    assert_eq!(claims(&desk).await, [None, None], "the first pass recorded both results: no claim is left");
+
+    // A pass claims the first email and stops before sending it: the claim goes back at once.
+    let claimed = store.due_to_send(chrono::Utc::now(), true, 0, 1).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    let held = claims(&desk).await;
+    assert!(held[0].is_some() && held[1].is_none(), "{held:?}");
+    store.release_claims().await.unwrap();
+    assert_eq!(claims(&desk).await, [None, None]);
+
+    // A pass whose every email got its result ends every claim it made, so there is
+    // nothing to give back: a claim under this process's name that it did not make
+    // (written here behind its back) shows that no statement ran.
+    let claimed = store.due_to_send(chrono::Utc::now(), true, 0, 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    let name = claims(&desk).await[0].clone().unwrap();
+    store.mark_sent(Queue::Email, &[claimed[0].0.id], chrono::Utc::now()).await.unwrap();
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    store.mark_retry(Queue::Email, claimed[1].0.id, "still down", later).await.unwrap();
+    assert_eq!(claims(&desk).await, [None, None]);
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&database_url(desk.dir.path(), None))
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE outbox SET claimed_by = '{name}' WHERE id = {}", claimed[1].0.id)))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    store.release_claims().await.unwrap();
+    assert_eq!(claims(&desk).await, [None, Some(name)]);
+}

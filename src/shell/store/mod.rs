@@ -149,6 +149,9 @@ pub struct Store {
     /// long a claim holds if the process dies with it.
     claimer: std::sync::Arc<str>,
     lease: Duration,
+    /// Emails this process claimed and has recorded no result for since (see
+    /// `release_claims`): zero, and there is nothing to give back.
+    claimed: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl Store {
@@ -205,6 +208,7 @@ impl Store {
             file,
             claimer: locks::claimer_name().into(),
             lease: settings.claim_lease,
+            claimed: Default::default(),
         };
         store.migrate().await?;
         Ok(store)

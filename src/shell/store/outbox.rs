@@ -1,5 +1,7 @@
 //! The outbox table: what is waiting to be sent, and what became of each email.
 use chrono::{DateTime, Utc};
+use std::sync::atomic::Ordering;
+
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -182,6 +184,7 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?
         };
+        self.claimed.fetch_add(rows.len() as i64, Ordering::SeqCst);
         let mut due: Vec<OutboxRow> = rows.iter().map(row_to_outbox).collect::<Result<_>>()?;
         due.sort_by_key(|r| r.id);
         // The bytes, read once claimed: a body never changes once written.
@@ -226,13 +229,35 @@ impl Store {
 
     /// Gives back the emails this process claimed and did not send (a pass
     /// that stopped early), so another process need not wait for the lease.
+    /// When every email it claimed has its result recorded (each result ends
+    /// its claim), there is nothing to give back and no statement is run: on
+    /// PostgreSQL this one, twice a delivery pass, was a scan of the outbox.
     pub async fn release_claims(&self) -> Result<()> {
+        // Taken before the statement: claims made while it runs are counted anew.
+        let outstanding = self.claimed.swap(0, Ordering::SeqCst);
+        if outstanding == 0 {
+            return Ok(());
+        }
         let _writer = self.writer.lock().await;
-        query("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND status = 'pending'")
-            .bind(&*self.claimer)
-            .execute(&self.pool)
-            .await?;
+        let released = query(
+            "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ? AND status = 'pending'",
+        )
+        .bind(&*self.claimer)
+        .execute(&self.pool)
+        .await;
+        if let Err(e) = released {
+            // Not given back: the next pass tries again.
+            self.claimed.fetch_add(outstanding.max(1), Ordering::SeqCst);
+            return Err(e.into());
+        }
         Ok(())
+    }
+
+    /// A result recorded for `n` claimed emails ends their claims.
+    fn results_recorded(&self, queue: Queue, n: usize) {
+        if queue == Queue::Email {
+            self.claimed.fetch_sub(n as i64, Ordering::SeqCst);
+        }
     }
 
     /// When the earliest pending email is due.
@@ -293,6 +318,7 @@ impl Store {
         sql.push(" WHERE id IN (").push_list(ids.iter().copied()).push(")");
         let _writer = self.writer.lock().await;
         sql.build().execute(&self.pool).await?;
+        self.results_recorded(queue, ids.len());
         Ok(())
     }
 
@@ -305,6 +331,7 @@ impl Store {
             queue.unclaim()
         );
         query(&sql).bind(error).bind(ts(next)).bind(id).execute(&self.pool).await?;
+        self.results_recorded(queue, 1);
         Ok(())
     }
 
@@ -317,6 +344,7 @@ impl Store {
             queue.unclaim()
         );
         query(&sql).bind(error).bind(id).execute(&self.pool).await?;
+        self.results_recorded(queue, 1);
         Ok(())
     }
 
