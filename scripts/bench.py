@@ -181,7 +181,7 @@ def poll(cfg):
     return p, took, rss, delivered
 
 
-ONLY = os.environ.get("SMARTACCT_BENCH_ONLY")  # "lmtp": the LMTP door's figures alone
+ONLY = os.environ.get("SMARTACCT_BENCH_ONLY")  # "lmtp": the LMTP door's figures alone; "poll": poll --once's
 if ONLY != "lmtp":
     desk, bare_desk, split_desk = f"bench-{run}@example.test", f"bare-{run}@example.test", f"split-{run}@example.test"
     print(f"== backlog of {N} forms in each of three mailboxes", flush=True)
@@ -249,7 +249,7 @@ def latency_samples(desk, tag, n):
 
 
 
-if LATENCY and ONLY != "lmtp":
+if LATENCY and ONLY not in ("lmtp", "poll"):
     print(f"== latency of run over {LATENCY} forms", flush=True)
     ldesk = f"lat-{run}@example.test"
     count(ldesk)
@@ -332,7 +332,7 @@ def lmtp_throughput(port, name, smtp_port=SMTP, review=False):
         svc.wait(timeout=60)
 
 
-if LATENCY:
+if LATENCY and ONLY != "poll":
     print(f"== LMTP door: latency over {LATENCY} forms, and {N} forms through Postfix", flush=True)
     desk, _, svc = lmtp_desk(24198, "l")
     try:

@@ -12,7 +12,7 @@
 #      console's pages over 100,000 requests (the two ignored benchmark tests).
 #   scripts/bench.sh [N] [LATENCY_FORMS] [sqlite|postgres]   (defaults 2000, 50, sqlite)
 # With `postgres` the desks' databases are on the test cluster (scripts/pgstack.sh).
-# SMARTACCT_BENCH_ONLY=lmtp runs part 3 alone; =mail parts 1-3 (no test build).
+# SMARTACCT_BENCH_ONLY=lmtp runs part 3 alone; =poll part 1 alone; =mail parts 1-3 (no test build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/mailstack.sh up >/dev/null
