@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The throughput benchmark's driver (see scripts/bench.sh): smartacct against a bare-I/O client, in one run."""
-import imaplib, os, re, signal, smtplib, socket, statistics, subprocess, sys, tempfile, time, uuid
+import atexit, glob, imaplib, os, re, shutil, signal, smtplib, socket, statistics, subprocess, sys, tempfile, time, uuid
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -8,6 +8,24 @@ BIN, N, LATENCY = os.path.abspath(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3
 HOST, SMTP, IMAP, PW = "127.0.0.1", 2525, 1143, "secret"
 run = uuid.uuid4().hex[:6]
 work = tempfile.mkdtemp(prefix="smartacct-bench-")
+MAIL = "/var/lib/smartacct-mailstack/mail"  # scripts/mailstack.sh's mailboxes, one folder each
+
+
+def clean_up():
+    """What a run leaves would pile up (a 2,000-form run makes about 20,000
+    mailboxes): its mailboxes (every address it writes holds the run's id), its
+    databases and its files go when it ends, however it ends."""
+    for box in glob.glob(f"{MAIL}/*/*{run}*"):
+        shutil.rmtree(box, ignore_errors=True)
+    if PG:
+        for name in subprocess.run(["psql", "-X", "-A", "-t", PG, "-c",
+                                    f"SELECT datname FROM pg_database WHERE datname LIKE 'bench_{run}_%'"],
+                                   capture_output=True, text=True).stdout.split():
+            subprocess.run(["psql", "-X", "-q", PG, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"])
+    shutil.rmtree(work, ignore_errors=True)
+
+
+atexit.register(clean_up)
 
 
 def form(i, tag):
@@ -363,4 +381,4 @@ if LATENCY and ONLY != "poll":
           f"which the desk {desk_cpu:.1f} and everything else (Postfix, Dovecot, the sending client) {rest:.1f} = "
           f"{rest / floor_cpu:.2f}x the floor's: on {CORES} cores that alone takes at least {rest / CORES:.2f} s = "
           f"{rest / CORES / floor_s:.2f}x the floor's time, whatever the desk does")
-print(f"(backend: {'PostgreSQL' if PG else 'SQLite'}; files in {work})")
+print(f"(backend: {'PostgreSQL' if PG else 'SQLite'})")
