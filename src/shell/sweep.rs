@@ -67,6 +67,9 @@ async fn sweep_recorded(app: &App, now: DateTime<Utc>, by_schedule: bool) -> any
     Ok(report)
 }
 
+/// A batch's commit: how many of its decisions applied, and the batch, to be freed by the caller.
+type Committed = (Result<usize, StoreError>, Vec<Planned>);
+
 /// One step, batch by batch: the store selects what the core's rule says is
 /// due, the core decides each request, the store applies the batch set-wise.
 /// Pages go by key: a row a reply changed meanwhile (left out by the commit's
@@ -82,7 +85,7 @@ async fn run_step(app: &App, step: SweepStep, now: DateTime<Utc>) -> anyhow::Res
     let env = Env { settings: &app.settings, now, new_reference: Reference::generate() };
     let mut total = 0;
     let mut after: Option<DueKey> = None;
-    let mut committing: Option<JoinHandle<(Result<usize, StoreError>, Vec<Planned>)>> = None;
+    let mut committing: Option<JoinHandle<Committed>> = None;
     let mut checkpointing: Option<JoinHandle<Result<(), StoreError>>> = None;
     let outcome: anyhow::Result<usize> = loop {
         let (rows, last) = match app.store.due(&due, after.as_ref(), BATCH).await {
@@ -117,10 +120,10 @@ async fn run_step(app: &App, step: SweepStep, now: DateTime<Utc>) -> anyhow::Res
             }
             // One checkpoint at a time: a batch committed while one runs goes in the next.
             if checkpointing.as_ref().is_none_or(|c| c.is_finished()) {
-                if let Some(finished) = checkpointing.take() {
-                    if let Err(e) = finished.await? {
-                        break Err(e.into());
-                    }
+                if let Some(finished) = checkpointing.take()
+                    && let Err(e) = finished.await?
+                {
+                    break Err(e.into());
                 }
                 let store = app.store.clone();
                 checkpointing = Some(tokio::spawn(async move { store.checkpoint().await }));
