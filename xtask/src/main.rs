@@ -218,12 +218,7 @@ fn deb(binary: Option<PathBuf>, out: Option<PathBuf>, package_version: Option<St
     let debian = stage.join("DEBIAN");
     write(&debian.join("control"), control, 0o644)?;
     write(&debian.join("conffiles"), "/etc/smartacct/smartacct.toml\n", 0o644)?;
-    // As dh_md5sums: every file but the conffile (dpkg records those itself), for debsums and dpkg --verify.
-    let md5sums = run(Command::new("sh").current_dir(&stage).args([
-        "-c",
-        "find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 md5sum",
-    ]))?;
-    write(&debian.join("md5sums"), md5sums + "\n", 0o644)?;
+    write(&debian.join("md5sums"), md5sums(&stage)?, 0o644)?;
     write(&debian.join("templates"), TEMPLATES, 0o644)?;
     write(&debian.join("config"), CONFIG, 0o755)?;
     write(&debian.join("postinst"), POSTINST, 0o755)?;
@@ -275,6 +270,16 @@ fn strip(binary: &Path, debug: &Path) -> Result<PathBuf> {
     Ok(stripped)
 }
 
+/// The `md5sums` of a staged package, as dh_md5sums writes it: every file but
+/// the conffiles (dpkg records those itself), for debsums and dpkg --verify.
+fn md5sums(stage: &Path) -> Result<String> {
+    let sums = run(Command::new("sh").current_dir(stage).args([
+        "-c",
+        "find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 md5sum",
+    ]))?;
+    Ok(sums + "\n")
+}
+
 /// `smartacct-dbgsym`, as dh_strip makes it: the symbols under
 /// /usr/lib/debug/.build-id/, where gdb and systemd-coredump look for them
 /// by the binary's build id, so a crash report can be read.
@@ -309,6 +314,7 @@ fn dbgsym(out: &Path, binary: &Path, debug: &Path, version: &str, arch: &str) ->
          Description: debug symbols for smartacct\n"
     );
     write(&stage.join("DEBIAN/control"), control, 0o644)?;
+    write(&stage.join("DEBIAN/md5sums"), md5sums(&stage)?, 0o644)?;
     let deb = out.join(format!("smartacct-dbgsym_{version}_{arch}.deb"));
     run(Command::new("dpkg-deb").args(["--root-owner-group", "-Zxz", "--build"]).arg(&stage).arg(&deb))?;
     Ok(deb)
