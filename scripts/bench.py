@@ -18,10 +18,10 @@ def clean_up():
     for box in glob.glob(f"{MAIL}/*/*{run}*"):
         shutil.rmtree(box, ignore_errors=True)
     if PG:
-        for name in subprocess.run(["psql", "-X", "-A", "-t", PG, "-c",
-                                    f"SELECT datname FROM pg_database WHERE datname LIKE 'bench_{run}_%'"],
-                                   capture_output=True, text=True).stdout.split():
-            subprocess.run(["psql", "-X", "-q", PG, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"])
+        names = subprocess.run(["psql", "-X", "-A", "-t", PG, "-c", "SELECT datname FROM pg_database"],
+                               capture_output=True, text=True).stdout.split()
+        for name in (n for n in names if n.startswith(f"bench_{run}_")):  # only what db_url made
+            subprocess.run(["psql", "-X", "-q", PG, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
     shutil.rmtree(work, ignore_errors=True)
 
 
