@@ -3,14 +3,20 @@ use smartacct::domain::State;
 
 use crate::helpers::*;
 
-#[tokio::test]
-async fn with_smtp_unreachable_the_request_is_recorded_and_the_next_poll_delivers_each_email_once() {
-    // A port nothing listens on: the desk's SMTP server is "down".
+/// A desk whose SMTP server is down (a port nothing listens on), after one
+/// poll took a partner's form (review off: two emails queued, each tried once).
+async fn form_decided_with_smtp_down() -> (TestDesk, People) {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let desk = TestDesk::with(DeskOptions { review: false, smtp_port: closed, ..Default::default() }).await;
     let p = People::new();
     Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
     desk.poll(1).await;
+    (desk, p)
+}
+
+#[tokio::test]
+async fn with_smtp_unreachable_the_request_is_recorded_and_the_next_poll_delivers_each_email_once() {
+    let (desk, p) = form_decided_with_smtp_down().await;
 
     let r = desk.one().await;
     assert_eq!(r.state, State::PendingCustomerAcceptance, "the request is committed whatever SMTP does");
@@ -176,14 +182,15 @@ async fn a_server_that_does_not_take_pipelined_commands_gets_each_email_one_comm
     assert!(desk.app.store.list_outbox(false).await.unwrap().iter().all(|o| o.status.as_str() == "sent"));
 }
 
+/// A connection to the desk's database, beside the desk's own.
+async fn database(desk: &TestDesk) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&database_url(desk.dir.path(), None)).await.unwrap()
+}
+
 /// The claimers' names on the desk's outbox rows, by id.
 async fn claims(desk: &TestDesk) -> Vec<Option<String>> {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&database_url(desk.dir.path(), None))
-        .await
-        .unwrap();
+    let pool = database(desk).await;
     let rows: Vec<(Option<String>,)> =
         sqlx::query_as("SELECT claimed_by FROM outbox ORDER BY id").fetch_all(&pool).await.unwrap();
     pool.close().await;
@@ -193,11 +200,7 @@ async fn claims(desk: &TestDesk) -> Vec<Option<String>> {
 #[tokio::test]
 async fn claims_a_pass_did_not_send_on_are_given_back_and_a_pass_that_recorded_every_result_gives_nothing_back() {
     use smartacct::store::Queue;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let desk = TestDesk::with(DeskOptions { review: false, smtp_port: closed, ..Default::default() }).await;
-    let p = People::new();
-    Outgoing::text(&p.partner, &desk.address, "Smart Account request", &p.form_en()).send().await;
-    desk.poll(1).await;
+    let (desk, _) = form_decided_with_smtp_down().await;
     let store = &desk.app.store;
     assert_eq!(claims(&desk).await, [None, None], "the first pass recorded both results: no claim is left");
 
@@ -219,11 +222,7 @@ async fn claims_a_pass_did_not_send_on_are_given_back_and_a_pass_that_recorded_e
     let later = chrono::Utc::now() + chrono::Duration::hours(1);
     store.mark_retry(Queue::Email, claimed[1].0.id, "still down", later).await.unwrap();
     assert_eq!(claims(&desk).await, [None, None]);
-    let pool = sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&database_url(desk.dir.path(), None))
-        .await
-        .unwrap();
+    let pool = database(&desk).await;
     sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE outbox SET claimed_by = '{name}' WHERE id = {}", claimed[1].0.id)))
         .execute(&pool)
         .await
