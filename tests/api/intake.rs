@@ -319,3 +319,33 @@ async fn messages_another_process_moves_away_between_the_listing_and_the_fetch_a
     mine.logout().await;
     other.logout().await;
 }
+
+#[tokio::test]
+async fn forms_of_over_a_mebibyte_in_one_batch_each_keep_their_own_message_as_proof() {
+    // The batch writes its proofs before its commit, or sooner once they hold a mebibyte: both ways here.
+    let desk = TestDesk::spawn().await;
+    let people: Vec<People> = (0..4).map(|_| People::new()).collect();
+    let html = format!("<p>{}</p>", "x".repeat(350 * 1024));
+    let mut sent = Vec::new();
+    for p in &people {
+        let form = p.form_en();
+        let mut mail = Outgoing::text(&p.partner, &desk.address, "Smart Account request", &form);
+        mail.html = Some(&html);
+        sent.push(mail.send().await);
+    }
+    desk.poll(4).await;
+
+    let requests = desk.requests().await;
+    assert_eq!(requests.len(), 4);
+    for (p, message_id) in people.iter().zip(&sent) {
+        inbox_exactly(&p.partner, 1).await;
+        let r = requests.iter().find(|r| r.account_domain.as_str() == p.domain).expect("a request per form");
+        assert_eq!(r.state, State::AwaitingReview);
+        let out = desk.bin().args(["requests", "evidence", r.reference.as_str()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mbox = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(mbox.lines().filter(|l| l.starts_with("From ")).count(), 1, "one proof for {}", r.reference);
+        assert!(mbox.contains(&format!("Message-ID: <{message_id}>")), "the form's own message for {}", r.reference);
+        assert!(mbox.len() > 350 * 1024, "the whole message: {} bytes", mbox.len());
+    }
+}

@@ -10,6 +10,7 @@ use sqlx::any::Any;
 use sqlx::{Row, Transaction};
 
 use super::commit::{Committed, InboundRecord, apply_one, insert_inbound};
+use super::deferred::{Deferred, Proof};
 use super::dialect::{Backend, query};
 use super::outbox::{OutboxRow, row_to_outbox};
 use super::requests::{COLUMNS, live_states, refusal_kinds, request_from_row, step_name};
@@ -28,6 +29,8 @@ pub struct Batch {
     _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
     backend: Backend,
     record_events: bool,
+    /// Rows no later message of the batch reads, written before the commit.
+    held: Deferred,
 }
 
 impl Store {
@@ -38,12 +41,19 @@ impl Store {
             Backend::Postgres => None,
         };
         let tx = self.write().await?;
-        Ok(Batch { tx, _writer: writer, backend: self.backend, record_events: self.record_events })
+        Ok(Batch {
+            tx,
+            _writer: writer,
+            backend: self.backend,
+            record_events: self.record_events,
+            held: Deferred::default(),
+        })
     }
 }
 
 impl Batch {
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        self.held.write(&mut self.tx, self.backend).await?;
         self.tx.commit().await?;
         Ok(())
     }
@@ -219,18 +229,18 @@ impl Batch {
         let Some(inbound_id) = recorded else {
             return Ok(Committed::Duplicate);
         };
-        let request_id = apply_one(tx, self.backend, decision, outgoing, now, self.record_events).await?;
-        if request_id != decision.request_id {
+        let held = &mut self.held;
+        let request_id = apply_one(tx, self.backend, decision, outgoing, now, self.record_events, held).await?;
+        if let Some(created) = request_id.filter(|_| request_id != decision.request_id) {
             // A request this message created: the record names it too.
-            query("UPDATE inbound SET request_id = ? WHERE id = ?")
-                .bind(request_id)
-                .bind(inbound_id)
-                .execute(&mut **tx)
-                .await?;
+            held.link(inbound_id, created);
         }
         if let Some(verdict) = &decision.verdict {
             let sender = record.sender.as_deref().unwrap_or("");
-            super::evidence::insert(tx, request_id, inbound_id, verdict, sender, raw, now).await?;
+            held.proof(Proof::new(request_id, inbound_id, verdict, sender, raw, ts(now)));
+        }
+        if held.is_large() {
+            held.write(tx, self.backend).await?;
         }
         Ok(Committed::Applied { request_id })
     }

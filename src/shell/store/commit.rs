@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::Any;
 use sqlx::{AnyConnection, Connection, Row, Transaction};
 
+use super::deferred::Deferred;
 use super::dialect::{Backend, Builder, query};
 use super::requests::step_name;
 use super::{Result, Store, StoreError, ts};
@@ -53,7 +54,9 @@ impl Store {
     pub async fn commit_decision(&self, decision: &Decision, outgoing: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
         let _writer = self.writer.lock().await;
         let mut tx = self.write().await?;
-        apply_one(&mut tx, self.backend, decision, outgoing, now, self.record_events).await?;
+        let mut held = Deferred::default();
+        apply_one(&mut tx, self.backend, decision, outgoing, now, self.record_events, &mut held).await?;
+        held.write(&mut tx, self.backend).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -92,16 +95,20 @@ impl Store {
     async fn commit_batch_on(&self, conn: &mut AnyConnection, batch: &[Planned], now: DateTime<Utc>) -> Result<usize> {
         let items = || batch.iter().map(|(d, o)| (d, o.as_slice())).collect::<Vec<_>>();
         let mut tx = conn.begin_with(self.backend.begin_write()).await?;
-        let applied = match apply(&mut tx, self.backend, items(), now, self.record_events, Count::Affected).await? {
+        let mut held = Deferred::default();
+        let record = self.record_events;
+        let applied = match apply(&mut tx, self.backend, items(), now, record, Count::Affected, &mut held).await? {
             Some(applied) => applied,
             None => {
                 // Replies changed some of the batch's requests meanwhile: redone, learning which.
                 tx.rollback().await?;
                 tx = conn.begin_with(self.backend.begin_write()).await?;
-                let applied = apply(&mut tx, self.backend, items(), now, self.record_events, Count::Returning).await?;
+                held = Deferred::default();
+                let applied = apply(&mut tx, self.backend, items(), now, record, Count::Returning, &mut held).await?;
                 applied.ok_or_else(|| StoreError::Corrupt("an UPDATE … RETURNING without its rows".into()))?
             }
         };
+        held.write(&mut tx, self.backend).await?;
         tx.commit().await?;
         Ok(applied.iter().filter(|a| a.is_some()).count())
     }
@@ -158,9 +165,10 @@ pub(super) async fn apply_one(
     outgoing: &[Outgoing],
     now: DateTime<Utc>,
     record_events: bool,
+    held: &mut Deferred,
 ) -> Result<Option<i64>> {
     // One request: the count of rows changed (none or one) says whether it applied.
-    let applied = apply(tx, backend, vec![(decision, outgoing)], now, record_events, Count::Affected).await?;
+    let applied = apply(tx, backend, vec![(decision, outgoing)], now, record_events, Count::Affected, held).await?;
     match applied.and_then(|mut a| a.pop()).flatten() {
         Some(request_id) => Ok(request_id),
         None => {
@@ -291,7 +299,9 @@ enum Count {
 /// when applied, `None` when its request changed meanwhile (then none of its
 /// history or emails is written). `None` in all: some of a group changed
 /// meanwhile and `count` was `Affected` (see `Count`); nothing more was written
-/// and the transaction is to be rolled back.
+/// and the transaction is to be rolled back. The rows nothing in the
+/// transaction reads again are left in `held`, for the caller to write
+/// before its commit.
 async fn apply(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
@@ -299,6 +309,7 @@ async fn apply(
     now: DateTime<Utc>,
     record_events: bool,
     count: Count,
+    held: &mut Deferred,
 ) -> Result<Option<Vec<Option<Option<i64>>>>> {
     let mut result: Vec<Option<Option<i64>>> = vec![None; items.len()];
     // Written once: each row binds a copy.
@@ -364,34 +375,26 @@ async fn apply(
     }
     let erased: Vec<i64> = applied.iter().filter(|(_, d, _)| d.erase_records).filter_map(|(rid, _, _)| *rid).collect();
     if !erased.is_empty() {
+        // What is held may be these requests' own copies: written first, then erased.
+        held.write(tx, backend).await?;
         erase_records(tx, backend, &erased).await?;
     }
-    if record_events {
-        // Every state change makes one event for the provisioning system, in this transaction.
-        let entered: Vec<(i64, crate::hook_event::HookEvent)> = applied
-            .iter()
-            .filter_map(|(rid, d, _)| {
-                let after = match &d.change {
-                    Some(Change::Create(r)) => r.as_ref(),
-                    Some(Change::Update { before, after }) if before.state != after.state => after.as_ref(),
-                    _ => return None,
-                };
-                Some(((*rid)?, crate::hook_event::entered(after, now)))
-            })
-            .collect();
-        super::hooks::insert_events(tx, backend, &entered, now).await?;
-    }
-    let events: Vec<(i64, &crate::decide::Event)> = applied
-        .iter()
-        .filter_map(|(rid, d, _)| rid.map(|rid| d.events.iter().map(move |e| (rid, e))))
-        .flatten()
-        .collect();
-    for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let mut q = Builder::new(backend, "INSERT INTO events (request_id, at, kind, detail) ");
-        q.push_values(chunk, |mut b, (rid, e)| {
-            b.push_bind(*rid).push_bind(at.as_str()).push_bind(e.kind.name()).push_bind(&e.detail);
-        });
-        q.build().execute(&mut **tx).await?;
+    for (rid, d, _) in &applied {
+        let Some(rid) = *rid else { continue };
+        if record_events {
+            // Every state change makes one event for the provisioning system, in this transaction.
+            let entered = match &d.change {
+                Some(Change::Create(r)) => Some(r.as_ref()),
+                Some(Change::Update { before, after }) if before.state != after.state => Some(after.as_ref()),
+                _ => None,
+            };
+            if let Some(after) = entered {
+                held.hook_event(rid, crate::hook_event::entered(after, now), &at);
+            }
+        }
+        for e in &d.events {
+            held.history(rid, &at, e.kind.name(), &e.detail);
+        }
     }
     let emails: Vec<(Option<i64>, &Outgoing)> = applied
         .iter()
@@ -443,21 +446,12 @@ async fn apply(
             .iter()
             .map(|r| Ok((r.try_get(1)?, r.try_get(0)?)))
             .collect::<Result<_>>()?;
-        let bodies: Vec<(i64, &Vec<u8>)> = chunk
-            .iter()
-            .filter(|(_, o)| o.deferred.is_none())
-            .map(|(_, o)| {
-                let id = ids
-                    .get(&o.message_id)
-                    .ok_or_else(|| StoreError::Corrupt(format!("outbox {} not inserted", o.message_id)))?;
-                Ok((*id, &o.raw))
-            })
-            .collect::<Result<_>>()?;
-        let mut q = Builder::new(backend, "INSERT INTO outbox_bodies (outbox_id, raw) ");
-        q.push_values(bodies, |mut b, (id, raw)| {
-            b.push_bind(id).push_bind(raw);
-        });
-        q.build().execute(&mut **tx).await?;
+        for (_, o) in chunk.iter().filter(|(_, o)| o.deferred.is_none()) {
+            let id = ids
+                .get(&o.message_id)
+                .ok_or_else(|| StoreError::Corrupt(format!("outbox {} not inserted", o.message_id)))?;
+            held.body(*id, &o.raw);
+        }
     }
     Ok(Some(result))
 }

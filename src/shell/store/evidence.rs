@@ -1,11 +1,9 @@
-//! The proof of each command's decision: the raw message and its verdict, written with the decision, read for the operator.
+//! The proof of each command's decision: the raw message and its verdict, written with the decision (held back to its commit, `deferred`), read for the operator.
 use chrono::{DateTime, Utc};
-use sqlx::any::Any;
-use sqlx::{Row, Transaction};
+use sqlx::Row;
 
 use super::dialect::query;
-use super::{Result, Store, parse_ts, ts};
-use crate::decide::Verdict;
+use super::{Result, Store, parse_ts};
 
 /// One command's proof, as `requests show` and `requests evidence` give it.
 #[derive(Debug, Clone)]
@@ -49,31 +47,4 @@ pub(super) fn evidence_from_row(r: &sqlx::any::AnyRow) -> Result<EvidenceRow> {
         sender: r.try_get(4)?,
         raw: r.try_get(5)?,
     })
-}
-
-/// Written in the transaction that applies (or refuses) the command.
-pub(super) async fn insert(
-    tx: &mut Transaction<'static, Any>,
-    request_id: Option<i64>,
-    inbound_id: i64,
-    verdict: &Verdict,
-    sender: &str,
-    raw: &[u8],
-    now: DateTime<Utc>,
-) -> Result<()> {
-    query(
-        "INSERT INTO evidence (request_id, inbound_id, command, applied, verdict, sender, raw, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(request_id)
-    .bind(inbound_id)
-    .bind(verdict.command)
-    .bind(verdict.applied as i64)
-    .bind(verdict.describe())
-    .bind(sender)
-    .bind(raw)
-    .bind(ts(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

@@ -2,14 +2,12 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use sqlx::any::Any;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Row, Transaction};
 
-use super::dialect::{Builder, query};
+use super::dialect::query;
 use super::outbox::{OutboxStatus, delivery_state};
-use super::{Result, Store, parse_opt_ts, ts};
-use crate::hook_event::HookEvent;
+use super::{Result, Store, parse_opt_ts};
 
 /// One event row.
 #[derive(Debug, Clone)]
@@ -48,33 +46,6 @@ pub(super) fn row_to_hook(r: &AnyRow) -> Result<HookRow> {
         sent_at: d.sent_at,
         retry_since: d.retry_since,
     })
-}
-
-/// Records events inside the transaction of the changes that caused them.
-pub(super) async fn insert_events(
-    tx: &mut Transaction<'_, Any>,
-    backend: super::Backend,
-    events: &[(i64, HookEvent)],
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let at = ts(now);
-    for chunk in events.chunks(200) {
-        let mut q = Builder::new(
-            backend,
-            "INSERT INTO hook_events (event_id, request_id, type, body, next_attempt_at, created_at) ",
-        );
-        q.push_values(chunk, |mut b, (rid, e)| {
-            b.push_bind(&e.id)
-                .push_bind(*rid)
-                .push_bind(&e.kind)
-                .push_bind(&e.body)
-                .push_bind(at.as_str())
-                .push_bind(at.as_str());
-        });
-        q.push(" ON CONFLICT DO NOTHING");
-        q.build().execute(&mut **tx).await?;
-    }
-    Ok(())
 }
 
 impl Store {

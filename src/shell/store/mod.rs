@@ -3,6 +3,7 @@ mod backup;
 mod batch;
 mod commit;
 mod console;
+mod deferred;
 mod dialect;
 mod due;
 mod evidence;
