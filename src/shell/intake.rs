@@ -21,6 +21,8 @@ pub struct PollReport {
     pub set_aside: usize,
     pub failed: usize,
     pub uidvalidity: u32,
+    /// The highest UID the pass listed (0: none): mail above it came during the pass.
+    pub highest_uid: u32,
 }
 
 /// `poll --once`: one pass over the mailbox, then every pending email sent (backoff ignored).
@@ -118,7 +120,12 @@ pub async fn process_waiting(
         );
     }
     let uids = imap.all_uids().await?;
-    let mut report = PollReport { seen: uids.len(), uidvalidity: selected.uidvalidity, ..Default::default() };
+    let mut report = PollReport {
+        seen: uids.len(),
+        uidvalidity: selected.uidvalidity,
+        highest_uid: uids.last().copied().unwrap_or(0),
+        ..Default::default()
+    };
     if !uids.is_empty() {
         tracing::info!(folder = %s.folder, messages = uids.len(), "mail waiting");
     }

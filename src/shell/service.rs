@@ -306,6 +306,16 @@ async fn watch_mailbox(app: &App, mut stop: Stop, outbox: &Wake) {
                             outbox.committed();
                         }
                         behind = if report.failed > 0 { behind + 1 } else { 0 };
+                        // Mail that came during the pass was announced in the
+                        // answers to its commands, and IDLE announces only what
+                        // is newer still: it would wait with that mail unread.
+                        if behind == 0 && !*stop.borrow() {
+                            match imap.all_uids().await {
+                                Ok(uids) if uids.last().is_some_and(|uid| *uid > report.highest_uid) => continue,
+                                Ok(_) => {}
+                                Err(e) => break (Some(imap), Some(anyhow::Error::new(e))),
+                            }
+                        }
                     }
                     // The session is fine: only the database failed the pass.
                     Err(e) if database_trouble(&e) => {

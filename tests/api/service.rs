@@ -22,6 +22,28 @@ async fn idle_picks_up_a_message_delivered_while_idling() {
 }
 
 #[tokio::test]
+async fn mail_that_arrives_during_a_pass_is_read_after_it_not_when_idle_times_out() {
+    // Each step of a pass takes 800 ms, so the second form lands
+    // in the first one's pass; the server announces it to a command of that
+    // pass, and IDLE (five minutes here) would never announce it again.
+    let desk =
+        TestDesk::with(DeskOptions { imap_extra: "poll_interval_secs = 3600".into(), ..Default::default() }).await;
+    let (first, second) = (People::new(), People::new());
+    let mut run = desk.start(&["run"], &[("SMARTACCT_TEST_SLOW_MS", "800")]);
+    assert!(run.wait_log("IDLE: waiting for new mail").await, "{}", run.log());
+    Outgoing::text(&first.partner, &desk.address, "Smart Account request", &first.form_en()).send().await;
+    assert!(run.wait_log("mail waiting").await, "{}", run.log());
+    Outgoing::text(&second.partner, &desk.address, "Smart Account request", &second.form_en()).send().await;
+    inbox(&first.partner, 1).await;
+    inbox(&second.partner, 1).await;
+    let log = run.log();
+    let first_pass = log.find("mail waiting").unwrap();
+    assert!(log[first_pass + 1..].contains("mail waiting"), "a second pass read it: {log}");
+    run.signal("-TERM");
+    assert_eq!(run.exit().await.code(), Some(0), "{}", run.log());
+}
+
+#[tokio::test]
 async fn sigterm_during_a_batch_exits_0_and_the_next_start_finishes_the_rest() {
     // Batches of three commit one after another, so the test sees the first
     // commit while later batches are still to come.
