@@ -272,9 +272,16 @@ async fn a_command_hook_that_exits_0_leaving_a_child_with_its_output_open_is_del
     let started = std::time::Instant::now();
     desk.poll(1).await;
     let took = started.elapsed();
+    // The child the hook left, once: a pid read again later may since name
+    // another process (pids wrap at 32,768 here), even a thread of this test binary.
     let kill = || {
-        if let Ok(pid) = std::fs::read_to_string(&pid) {
-            let _ = std::process::Command::new("kill").arg(pid.trim()).status();
+        if let Ok(child) = std::fs::read_to_string(&pid) {
+            let _ = std::fs::remove_file(&pid);
+            let child = child.trim();
+            let comm = std::fs::read_to_string(format!("/proc/{child}/comm")).unwrap_or_default();
+            if comm.trim() == "sleep" {
+                let _ = std::process::Command::new("kill").arg(child).status();
+            }
         }
     };
     let hooks = desk.app.store.list_hooks(false).await.unwrap();
