@@ -626,9 +626,10 @@ async fn load_known(
     }
     if let Some(sender) = &inbound.mail.from {
         let since = now - Duration::hours(24);
-        (known.answers_today, known.answered_today) = batch.answers_since(sender, since).await?;
-        if app.settings.is_partner(sender) {
-            (known.partner_open, known.partner_created_today) = batch.partner_counts(sender, since).await?;
+        let answers = batch.answers_since(sender, since, app.settings.is_partner(sender)).await?;
+        (known.answers_today, known.answered_today) = (answers.count, answers.refusals);
+        if let Some(counts) = answers.partner {
+            (known.partner_open, known.partner_created_today) = counts;
         }
     }
     let mailboxes: Vec<String> = crate::decide::recipients_of(inbound, &known).iter().map(|a| a.mailbox()).collect();
@@ -636,7 +637,7 @@ async fn load_known(
     // Where a refusal of a mail that failed authentication may go (the envelope sender, once a day).
     if let Some(envelope) = inbound.mail.return_path.as_ref().filter(|_| app.settings.security.trusted.is_some()) {
         let since = now - Duration::hours(24);
-        known.envelope_answers_today = batch.answers_since(envelope, since).await?.0;
+        known.envelope_answers_today = batch.answers_since(envelope, since, false).await?.count;
     }
     Ok(known)
 }

@@ -5,6 +5,8 @@
 //! (two forms for one domain, a form and its own review), exactly as if each
 //! had committed alone. Nothing of a batch is visible to others, and nothing
 //! of it is moved out of the mailbox, before `commit`.
+use std::fmt::Write as _;
+
 use chrono::{DateTime, Utc};
 use sqlx::any::Any;
 use sqlx::{Row, Transaction};
@@ -157,36 +159,37 @@ impl Batch {
         row.as_ref().map(row_to_outbox).transpose()
     }
 
-    /// A partner's live requests, and the requests they made since `since`.
-    pub async fn partner_counts(&mut self, partner: &EmailAddress, since: DateTime<Utc>) -> Result<(u32, u32)> {
-        let sql = format!(
-            "SELECT COUNT(CASE WHEN state IN ({}) THEN 1 END), COUNT(CASE WHEN created_at >= ? THEN 1 END) FROM requests WHERE partner_mailbox = ?",
-            live_states()
-        );
-        let row = query(&sql).bind(ts(since)).bind(partner.mailbox()).fetch_one(&mut *self.tx).await?;
-        Ok((row.get::<i64, _>(0) as u32, row.get::<i64, _>(1) as u32))
-    }
-
-    /// Refusals and error answers queued to `recipient`'s mailbox since
-    /// `since`: how many (the daily cap), and which (kind, request) they were
-    /// (one a day each).
+    /// What was queued to `recipient`'s mailbox since `since`: the refusals
+    /// and error answers (see `Answers`); with `partner`, their requests too.
+    /// One round trip for both.
     pub async fn answers_since(
         &mut self,
         recipient: &EmailAddress,
         since: DateTime<Utc>,
-    ) -> Result<(u32, Vec<(crate::email::Kind, i64)>)> {
-        let sql = format!(
-            "SELECT kind, request_id FROM outbox WHERE mailbox = ? AND created_at >= ? AND kind IN ({})",
+        partner: bool,
+    ) -> Result<Answers> {
+        let mut sql = format!(
+            "SELECT 0, kind, request_id, 0, 0 FROM outbox WHERE mailbox = ?1 AND created_at >= ?2 AND kind IN ({})",
             refusal_kinds()
         );
+        if partner {
+            let _ = write!(
+                sql,
+                " UNION ALL SELECT 1, '', NULL, COUNT(CASE WHEN state IN ({}) THEN 1 END), \
+                 COUNT(CASE WHEN created_at >= ?2 THEN 1 END) FROM requests WHERE partner_mailbox = ?1",
+                live_states()
+            );
+        }
         let rows = query(&sql).bind(recipient.mailbox()).bind(ts(since)).fetch_all(&mut *self.tx).await?;
-        let mut refusals: Vec<(crate::email::Kind, i64)> = rows
+        let (counts, answers): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r.get::<i64, _>(0) == 1);
+        let mut refusals: Vec<(crate::email::Kind, i64)> = answers
             .iter()
-            .filter_map(|r| Some((crate::email::Kind::parse(r.get(0))?, r.get::<Option<i64>, _>(1)?)))
+            .filter_map(|r| Some((crate::email::Kind::parse(r.get(1))?, r.get::<Option<i64>, _>(2)?)))
             .collect();
         refusals.sort_by_key(|(k, id)| (k.name(), *id));
         refusals.dedup();
-        Ok((rows.len() as u32, refusals))
+        let partner = counts.first().map(|r| (r.get::<i64, _>(3) as u32, r.get::<i64, _>(4) as u32));
+        Ok(Answers { count: answers.len() as u32, refusals, partner })
     }
 
     /// Emails sent in answer to mail to each of these mailboxes since `since`
@@ -265,6 +268,16 @@ impl Batch {
         }
         Ok(())
     }
+}
+
+/// What the desk queued to one sender's mailbox in a day, and their requests.
+pub struct Answers {
+    /// Refusals and error answers: how many (the daily cap)…
+    pub count: u32,
+    /// …and which (kind, request) they were (one a day each).
+    pub refusals: Vec<(crate::email::Kind, i64)>,
+    /// For a partner: their live requests, and the requests they made that day.
+    pub partner: Option<(u32, u32)>,
 }
 
 /// The request columns prefixed `r.` for the joins, built once (lookups run for every message).

@@ -402,16 +402,10 @@ async fn apply(
             outgoing.iter().map(move |o| (if o.about_request { o.request_id.or(*rid) } else { None }, o))
         })
         .collect();
-    let keyed: Vec<(i64, &Outgoing)> =
-        emails.iter().filter_map(|(rid, o)| Some(((*rid)?, *o))).filter(|(_, o)| o.key.is_some()).collect();
-    for chunk in keyed.chunks(ROWS_PER_STATEMENT) {
-        let mut q = Builder::new(backend, "INSERT INTO tokens (token_hash, request_id, step, created_at) ");
-        q.push_values(chunk, |mut b, (rid, o)| {
-            let key = o.key.as_ref().expect("filtered on key");
-            b.push_bind(key.token.hash()).push_bind(*rid).push_bind(step_name(key.step)).push_bind(at.as_str());
-        });
-        q.push(" ON CONFLICT DO NOTHING");
-        q.build().execute(&mut **tx).await?;
+    for (rid, o) in &emails {
+        if let (Some(rid), Some(key)) = (rid, &o.key) {
+            held.token(key.token.hash(), *rid, step_name(key.step), &at);
+        }
     }
     for chunk in emails.chunks(ROWS_PER_STATEMENT / 2) {
         let mut q = Builder::new(

@@ -1,12 +1,14 @@
 //! Rows a write transaction holds back until just before its commit (those nothing in it reads again), written a few statements for many.
 //!
 //! An intake batch reads, for each message, what the messages before it in
-//! the batch wrote: requests, reply keys, emails, inbound records. It never
-//! reads their history, events for the provisioning system, emails' bytes or
-//! proofs, nor which request an inbound record names. Those wait here and go
-//! in as multi-row statements before the commit: four statements fewer per
-//! form (each a round trip to PostgreSQL, and a step of SQLite's thread).
-//! They are part of the same transaction, so nothing changes for a reader.
+//! the batch wrote: requests, emails, inbound records. It never reads their
+//! history, events for the provisioning system, emails' bytes or proofs, nor
+//! which request an inbound record names; and no message can carry a reply
+//! key the batch issued, since its emails go out only after the commit. Those
+//! rows wait here and go in as multi-row statements before the commit: five
+//! statements fewer per form (each a round trip to PostgreSQL, and a step of
+//! SQLite's thread). They are part of the same transaction, so nothing
+//! changes for a reader.
 use sqlx::Transaction;
 use sqlx::any::Any;
 
@@ -30,6 +32,8 @@ const STATEMENT_BYTES: usize = 256 << 10;
 pub(super) struct Deferred {
     /// A request's history: (request id, at, kind, detail).
     history: Vec<(i64, String, &'static str, String)>,
+    /// Reply keys: (token hash, request id, step, at).
+    tokens: Vec<(String, i64, &'static str, String)>,
     /// Events for the provisioning system: (request id, event, at).
     hook_events: Vec<(i64, HookEvent, String)>,
     /// The bytes of emails whose rows are written: (outbox id, message).
@@ -79,6 +83,10 @@ impl Deferred {
         self.history.push((request_id, at.to_string(), kind, detail.to_string()));
     }
 
+    pub fn token(&mut self, hash: String, request_id: i64, step: &'static str, at: &str) {
+        self.tokens.push((hash, request_id, step, at.to_string()));
+    }
+
     pub fn hook_event(&mut self, request_id: i64, event: HookEvent, at: &str) {
         self.hook_events.push((request_id, event, at.to_string()));
     }
@@ -110,6 +118,14 @@ impl Deferred {
             q.push_values(chunk, |mut b, (rid, at, kind, detail)| {
                 b.push_bind(*rid).push_bind(at).push_bind(*kind).push_bind(detail);
             });
+            q.build().execute(&mut **tx).await?;
+        }
+        for chunk in self.tokens.chunks(ROWS_PER_STATEMENT) {
+            let mut q = Builder::new(backend, "INSERT INTO tokens (token_hash, request_id, step, created_at) ");
+            q.push_values(chunk, |mut b, (hash, rid, step, at)| {
+                b.push_bind(hash).push_bind(*rid).push_bind(*step).push_bind(at);
+            });
+            q.push(" ON CONFLICT DO NOTHING");
             q.build().execute(&mut **tx).await?;
         }
         for chunk in self.hook_events.chunks(ROWS_PER_STATEMENT / 2) {
