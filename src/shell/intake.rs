@@ -624,20 +624,23 @@ async fn load_known(
         known.bounced =
             Some(crate::decide::Bounced { outbox_id: row.id, kind: row.kind, recipient: row.recipient, request });
     }
-    if let Some(sender) = &inbound.mail.from {
-        let since = now - Duration::hours(24);
-        let answers = batch.answers_since(sender, since, app.settings.is_partner(sender)).await?;
-        (known.answers_today, known.answered_today) = (answers.count, answers.refusals);
-        if let Some(counts) = answers.partner {
-            (known.partner_open, known.partner_created_today) = counts;
-        }
-    }
+    // A sender's answers and the emails to every mailbox this mail may be
+    // answered at, in one round trip (the recipients depend only on what is known above).
+    let since = now - Duration::hours(24);
     let mailboxes: Vec<String> = crate::decide::recipients_of(inbound, &known).iter().map(|a| a.mailbox()).collect();
-    known.emails_today = batch.emails_since(&mailboxes, now - Duration::hours(24)).await?;
+    let sender = inbound.mail.from.as_ref();
+    let partner = sender.is_some_and(|s| app.settings.is_partner(s));
+    let answers = batch.answers_since(sender, since, partner, &mailboxes).await?;
+    if sender.is_some() {
+        (known.answers_today, known.answered_today) = (answers.count, answers.refusals);
+    }
+    if let Some(counts) = answers.partner {
+        (known.partner_open, known.partner_created_today) = counts;
+    }
+    known.emails_today = answers.emails;
     // Where a refusal of a mail that failed authentication may go (the envelope sender, once a day).
     if let Some(envelope) = inbound.mail.return_path.as_ref().filter(|_| app.settings.security.trusted.is_some()) {
-        let since = now - Duration::hours(24);
-        known.envelope_answers_today = batch.answers_since(envelope, since, false).await?.count;
+        known.envelope_answers_today = batch.answers_since(Some(envelope), since, false, &[]).await?.count;
     }
     Ok(known)
 }

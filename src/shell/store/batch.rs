@@ -5,15 +5,14 @@
 //! (two forms for one domain, a form and its own review), exactly as if each
 //! had committed alone. Nothing of a batch is visible to others, and nothing
 //! of it is moved out of the mailbox, before `commit`.
-use std::fmt::Write as _;
-
 use chrono::{DateTime, Utc};
 use sqlx::any::Any;
+use sqlx::any::AnyRow;
 use sqlx::{Row, Transaction};
 
 use super::commit::{Committed, InboundRecord, apply_one, insert_inbound};
 use super::deferred::{Deferred, Proof};
-use super::dialect::{Backend, query};
+use super::dialect::{Backend, Builder, query};
 use super::outbox::{OutboxRow, row_to_outbox};
 use super::requests::{COLUMNS, live_states, refusal_kinds, request_from_row, step_name};
 use super::{Result, Seen, Store, ts};
@@ -159,55 +158,57 @@ impl Batch {
         row.as_ref().map(row_to_outbox).transpose()
     }
 
-    /// What was queued to `recipient`'s mailbox since `since`: the refusals
-    /// and error answers (see `Answers`); with `partner`, their requests too.
-    /// One round trip for both.
+    /// What was queued since `since`: to `recipient`'s mailbox, the refusals
+    /// and error answers (see `Answers`), with `partner` their requests too;
+    /// and to each of `mailboxes`, how many emails (the cap per recipient
+    /// mailbox; mailboxes with none are left out). One round trip for all.
     pub async fn answers_since(
         &mut self,
-        recipient: &EmailAddress,
+        recipient: Option<&EmailAddress>,
         since: DateTime<Utc>,
         partner: bool,
+        mailboxes: &[String],
     ) -> Result<Answers> {
-        let mut sql = format!(
-            "SELECT 0, kind, request_id, 0, 0 FROM outbox WHERE mailbox = ?1 AND created_at >= ?2 AND kind IN ({})",
-            refusal_kinds()
-        );
-        if partner {
-            let _ = write!(
-                sql,
-                " UNION ALL SELECT 1, '', NULL, COUNT(CASE WHEN state IN ({}) THEN 1 END), \
-                 COUNT(CASE WHEN created_at >= ?2 THEN 1 END) FROM requests WHERE partner_mailbox = ?1",
-                live_states()
-            );
+        let since = ts(since);
+        let mut b = Builder::new(self.backend, "");
+        if let Some(recipient) = recipient {
+            let mailbox = recipient.mailbox();
+            b.push("SELECT 0, kind, request_id, 0, 0 FROM outbox WHERE mailbox = ").push_bind(mailbox.clone());
+            b.push(" AND created_at >= ").push_bind(since.clone());
+            b.push(format!(" AND kind IN ({})", refusal_kinds()));
+            if partner {
+                b.push(format!(
+                    " UNION ALL SELECT 1, '', NULL, COUNT(CASE WHEN state IN ({}) THEN 1 END), ",
+                    live_states()
+                ));
+                b.push("COUNT(CASE WHEN created_at >= ").push_bind(since.clone());
+                b.push(" THEN 1 END) FROM requests WHERE partner_mailbox = ").push_bind(mailbox);
+            }
         }
-        let rows = query(&sql).bind(recipient.mailbox()).bind(ts(since)).fetch_all(&mut *self.tx).await?;
-        let (counts, answers): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r.get::<i64, _>(0) == 1);
-        let mut refusals: Vec<(crate::email::Kind, i64)> = answers
+        if !mailboxes.is_empty() {
+            if recipient.is_some() {
+                b.push(" UNION ALL ");
+            }
+            b.push("SELECT 2, mailbox, NULL, COUNT(*), 0 FROM outbox WHERE mailbox IN (")
+                .push_list(mailboxes.iter().cloned());
+            b.push(") AND created_at >= ").push_bind(since).push(" GROUP BY mailbox");
+        } else if recipient.is_none() {
+            return Ok(Answers::default());
+        }
+        let rows = b.build().fetch_all(&mut *self.tx).await?;
+        let tag = |r: &&AnyRow| r.get::<i64, _>(0);
+        let mut refusals: Vec<(crate::email::Kind, i64)> = rows
             .iter()
+            .filter(|r| tag(r) == 0)
             .filter_map(|r| Some((crate::email::Kind::parse(r.get(1))?, r.get::<Option<i64>, _>(2)?)))
             .collect();
+        let count = rows.iter().filter(|r| tag(r) == 0).count() as u32;
         refusals.sort_by_key(|(k, id)| (k.name(), *id));
         refusals.dedup();
-        let partner = counts.first().map(|r| (r.get::<i64, _>(3) as u32, r.get::<i64, _>(4) as u32));
-        Ok(Answers { count: answers.len() as u32, refusals, partner })
-    }
-
-    /// Emails sent in answer to mail to each of these mailboxes since `since`
-    /// (the cap per recipient mailbox); mailboxes with none are left out.
-    pub async fn emails_since(&mut self, mailboxes: &[String], since: DateTime<Utc>) -> Result<Vec<(String, u32)>> {
-        if mailboxes.is_empty() {
-            return Ok(Vec::new());
-        }
-        let marks = vec!["?"; mailboxes.len()].join(", ");
-        let sql = format!(
-            "SELECT mailbox, COUNT(*) FROM outbox WHERE mailbox IN ({marks}) AND created_at >= ? GROUP BY mailbox"
-        );
-        let mut q = query(&sql);
-        for m in mailboxes {
-            q = q.bind(m.clone());
-        }
-        let rows = q.bind(ts(since)).fetch_all(&mut *self.tx).await?;
-        Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1) as u32)).collect())
+        let partner = rows.iter().find(|r| tag(r) == 1).map(|r| (r.get::<i64, _>(3) as u32, r.get::<i64, _>(4) as u32));
+        let emails =
+            rows.iter().filter(|r| tag(r) == 2).map(|r| (r.get::<String, _>(1), r.get::<i64, _>(3) as u32)).collect();
+        Ok(Answers { count, refusals, partner, emails })
     }
 
     /// Applies everything a message caused. A message already recorded changes
@@ -270,7 +271,9 @@ impl Batch {
     }
 }
 
-/// What the desk queued to one sender's mailbox in a day, and their requests.
+/// What the desk queued to one sender's mailbox in a day, and their requests;
+/// and how many emails went to each mailbox a message may be answered at.
+#[derive(Debug, Default)]
 pub struct Answers {
     /// Refusals and error answers: how many (the daily cap)…
     pub count: u32,
@@ -278,6 +281,8 @@ pub struct Answers {
     pub refusals: Vec<(crate::email::Kind, i64)>,
     /// For a partner: their live requests, and the requests they made that day.
     pub partner: Option<(u32, u32)>,
+    /// Emails queued to each of the mailboxes asked about (those with any).
+    pub emails: Vec<(String, u32)>,
 }
 
 /// The request columns prefixed `r.` for the joins, built once (lookups run for every message).
