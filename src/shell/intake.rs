@@ -631,9 +631,7 @@ async fn load_known(
     let sender = inbound.mail.from.as_ref();
     let partner = sender.is_some_and(|s| app.settings.is_partner(s));
     let answers = batch.answers_since(sender, since, partner, &mailboxes).await?;
-    if sender.is_some() {
-        (known.answers_today, known.answered_today) = (answers.count, answers.refusals);
-    }
+    (known.answers_today, known.answered_today) = (answers.count, answers.refusals);
     if let Some(counts) = answers.partner {
         (known.partner_open, known.partner_created_today) = counts;
     }
