@@ -142,8 +142,11 @@ async fn send_pages(
                             let why = crate::telemetry::chain(&e);
                             let wait = crate::retry::delay(row.attempts as u32, STORE_RETRY_BASE, STORE_RETRY_CAP);
                             let next = now + Duration::from_std(wait).unwrap_or(Duration::minutes(5));
-                            store.mark_retry(Queue::Email, row.id, &why, next).await?;
+                            // Said before the retry is recorded: while the database is
+                            // still away, recording it fails too, the pass ends on that
+                            // error, and the next pass gives the claim back and sends it.
                             tracing::warn!(outbox = row.id, kind = %row.kind, error = %why, next_attempt = %next, "cannot render a queued email: the database did not answer; will retry");
+                            store.mark_retry(Queue::Email, row.id, &why, next).await?;
                             return Ok(Outcome::Retrying);
                         }
                         Err(e) => {
